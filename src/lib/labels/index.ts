@@ -1,0 +1,11 @@
+/**
+ * Backup label templates: `{index}`, `{cluster}`, `{datetime}` tokens with optional formats.
+ * Used by `backups create` (client-side rendering), `orchestrate jobs create` (validation only: the
+ * service renders job labels per run) and the local cloud's server.
+ */
+export {hasLabelTokens, LabelTemplateError, parseLabelTemplate, validateLabelTemplate} from './parse.js'
+export type {LabelPart, LabelTemplate, LabelText, LabelToken} from './parse.js'
+export {formatLabelDate, renderLabel} from './render.js'
+export type {LabelCluster, LabelContext} from './render.js'
+export {defaultFormat, formatsOf, LABEL_TOKEN_NAMES, LABEL_TOKENS} from './tokens.js'
+export type {DatetimeFormat, LabelFormat, LabelTokenName} from './tokens.js'

@@ -1,0 +1,43 @@
+/**
+ * Time as the waiters see it. Injectable so tests drive waits with fake timers instead of sleeping;
+ * the defaults read the globals at call time, so @sinonjs/fake-timers installed after import works.
+ */
+export interface WaitClock {
+  now(): number
+  /** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export class AbortError extends Error {
+  constructor(message = 'The operation was aborted') {
+    super(message)
+    this.name = 'AbortError'
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortError())
+      return
+    }
+    const onAbort = () => {
+      globalThis.clearTimeout(timer)
+      reject(new AbortError())
+    }
+    const timer = globalThis.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, Math.max(0, ms))
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+export const systemClock: WaitClock = {
+  now: () => Date.now(),
+  sleep,
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError'
+}
