@@ -1,0 +1,128 @@
+/** Option and result types of the programmatic API (see index.ts). */
+
+export interface ProgressEvent {
+  bytesDone: number
+  bytesTotal: number
+  /** The file being copied or checked, relative to its directory. */
+  file?: string
+}
+
+export interface NodeGuardOptions {
+  /** Base URL of the node's HTTP API, e.g. https://127.0.0.1:2113 */
+  url: string
+  username?: string
+  password?: string
+  /** PEM text of a CA to trust for the node's certificate. */
+  ca?: string | Buffer
+  /** Skip TLS certificate verification. */
+  insecure?: boolean
+  /** Carry on when the node lags the leader or is in an older epoch (warning instead of error). */
+  allowLagging?: boolean
+  /** Bytes the node's writer may trail the leader's (and its chaser its writer). Default 16 MiB. */
+  maxLagBytes?: number
+  /** Start the scavenge the guard stopped again once the backup is done. */
+  restartScavenge?: boolean
+  /** Poll interval for auto-scavenge status (default 1000 ms). */
+  pollIntervalMs?: number
+  /** Give up waiting for auto-scavenge to pause after this long (default 10 min). */
+  pauseTimeoutMs?: number
+  /** Per-request timeout (default 30 s; DELETE of a scavenge waits for it to stop: 10 min). */
+  requestTimeoutMs?: number
+  /** Injected for tests: how to wait between polls. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+export interface BackupOptions {
+  db: string
+  index?: string
+  backupDir: string
+  /** Start over: a fresh data directory with nothing kept from the previous backup. */
+  full?: boolean
+  /** Check every copied completed chunk against its footer MD5 (default true). */
+  verify?: boolean
+  /** The node is stopped: DuckDB files are copied instead of refusing. */
+  offline?: boolean
+  /** A previous complete backup directory to hard-link matching completed chunks from. */
+  linkFrom?: string
+  nodeGuard?: NodeGuardOptions
+  onProgress?: (p: ProgressEvent) => void
+  signal?: AbortSignal
+  log?: (line: string) => void
+  /** Parallel file copies (default 3). */
+  concurrency?: number
+}
+
+export interface RestoreOptions {
+  backupDir: string
+  db: string
+  index?: string
+  /** Move a non-empty target aside (never deleted) instead of refusing. */
+  force?: boolean
+  signal?: AbortSignal
+  onProgress?: (p: ProgressEvent) => void
+  log?: (line: string) => void
+  concurrency?: number
+}
+
+export interface RestoreResult {
+  db: string
+  index: string
+  files: number
+  bytes: number
+  /** Where the previous contents were moved by --force. */
+  movedAside: string[]
+  /** Value written to truncate.chk (= the backup's chaser.chk). */
+  truncateTo: number
+  writer: number
+  chaser: number
+  /** writer − chaser exceeds the default MaxTruncation (256 MiB). */
+  exceedsMaxTruncation: boolean
+  /** What the operator should expect on the node's next starts. */
+  notes: string[]
+  durationMs: number
+}
+
+export interface VerifyProblem {
+  file: string
+  reason: string
+}
+
+export interface VerifyReport {
+  ok: boolean
+  kind: 'backup' | 'data-directory'
+  dir: string
+  problems: VerifyProblem[]
+  warnings: VerifyProblem[]
+  checked: {chunks: number; completedChunks: number; ptables: number; checkpoints: number; bytesHashed: number}
+  checkpoints: Record<string, number>
+  chunkSize?: number
+}
+
+export interface VerifyOptions {
+  /** Index directory of a data directory (default `<dir>/index`). Ignored for backups. */
+  index?: string
+  signal?: AbortSignal
+  onProgress?: (p: ProgressEvent) => void
+}
+
+export interface GenerateOptions {
+  /** Chunk files to write: chunks − 1 completed ones and one ongoing. */
+  chunks: number
+  chunkSize: number
+  /** Events per completed chunk (their size is derived from it); default chunkSize / 1 KiB. */
+  eventsPerChunk?: number
+  withIndex?: boolean
+  /** Seed for stream names and ids, for reproducible output. */
+  seed?: number
+}
+
+export interface GenerateResult {
+  dir: string
+  index: string
+  chunkSize: number
+  chunks: number
+  events: number
+  writer: number
+  bytes: number
+  ptables: string[]
+}
