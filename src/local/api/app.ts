@@ -1,0 +1,87 @@
+import Fastify, {type FastifyError, type FastifyInstance} from 'fastify'
+
+import type {LocalCloudContext} from '../context.js'
+import {OAuthError} from '../identity.js'
+import {registerLocalRoutes} from './local-routes.js'
+import {registerMesdbRoutes} from './mesdb-routes.js'
+import {registerOrchestrateRoutes} from './orchestrate-routes.js'
+import {ApiProblem, sendProblem} from './problems.js'
+
+const PUBLIC_PATHS = new Set(['/oauth/token'])
+
+interface AjvError {
+  instancePath?: string
+  message?: string
+  params?: {missingProperty?: string; allowedValues?: unknown[]}
+}
+
+/** Turns ajv errors into the problem-details `fields` map: one entry per bad field. */
+export function validationFields(errors: AjvError[], context?: string): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const error of errors) {
+    const segments = (error.instancePath ?? '').split('/').filter(Boolean)
+    if (error.params?.missingProperty) segments.push(error.params.missingProperty)
+    const name = segments.join('.') || context || 'body'
+    let message = error.message ?? 'is invalid'
+    if (error.params?.allowedValues) message += `: ${error.params.allowedValues.join(', ')}`
+    if (message.startsWith('must match pattern "^[0-9a-v]{20}$"')) message = 'must be an id: 20 characters of 0-9 and a-v'
+    fields[name] ??= message
+  }
+  return fields
+}
+
+export function buildApp(ctx: LocalCloudContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    ajv: {customOptions: {coerceTypes: false, removeAdditional: false, allErrors: true}},
+  })
+
+  // esc sends Content-Type: application/json on every request, also on body-less POSTs (jobs run).
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', {parseAs: 'string'}, (_request, body, done) => {
+    const text = (body as string).trim()
+    if (text === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch {
+      done(new ApiProblem(400, 'the request body is not valid JSON'), undefined)
+    }
+  })
+  app.addContentTypeParser('application/x-www-form-urlencoded', {parseAs: 'string'}, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return
+    const header = request.headers.authorization ?? ''
+    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!match) return sendProblem(request, reply, 401, 'a bearer token is required: Authorization: Bearer <access token>')
+    const subject = ctx.identity.verifyAccessToken(match[1])
+    if (!subject) return sendProblem(request, reply, 401, 'the access token is invalid or expired; refresh it at /oauth/token')
+  })
+
+  app.setErrorHandler((error: FastifyError & {validationContext?: string}, request, reply) => {
+    if (error.validation) {
+      const fields = validationFields(error.validation as AjvError[], error.validationContext)
+      const where = error.validationContext === 'params' ? 'path' : (error.validationContext ?? 'body')
+      return sendProblem(request, reply, 400, `invalid ${where}: ${Object.keys(fields).join(', ')}`, fields)
+    }
+    if (error instanceof ApiProblem) return sendProblem(request, reply, error.status, error.message, error.fields)
+    if (error instanceof OAuthError) {
+      return reply.code(error.status).send({error: error.code, error_description: error.message})
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(request, reply, error.statusCode, error.message)
+    }
+    ctx.log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`)
+    return sendProblem(request, reply, 500, 'internal error in the local cloud; see server.log')
+  })
+
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`))
+
+  registerMesdbRoutes(app, ctx)
+  registerOrchestrateRoutes(app, ctx)
+  registerLocalRoutes(app, ctx)
+  return app
+}

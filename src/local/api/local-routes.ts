@@ -1,0 +1,81 @@
+import {stat} from 'node:fs/promises'
+import {resolve} from 'node:path'
+
+import type {FastifyInstance} from 'fastify'
+
+import type {LocalCloudContext} from '../context.js'
+import {newId} from '../ids.js'
+import type {ClusterSpec} from '../models.js'
+import {ApiProblem} from './problems.js'
+import {attachClusterBody, demoDataBody} from './schemas.js'
+
+/** The spec local clusters get: what `clusters create` would need, filled with local values. */
+export function localClusterSpec(description: string): ClusterSpec {
+  return {
+    description, diskSizeGb: 10, diskType: 'local', instanceType: 'local', networkId: 'local',
+    projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node',
+  }
+}
+
+/**
+ * Endpoints of the local cloud only: identity (`/oauth/token`, as the cloud's identity provider
+ * serves it) and `/local/v1/…` for the `esc local` commands.
+ */
+export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext): void {
+  app.post('/oauth/token', async (request, reply) => {
+    const fields = (request.body ?? {}) as Record<string, string | undefined>
+    // client_secret_basic: client id and secret in the Authorization header.
+    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')
+    if (basic && fields.client_secret === undefined) {
+      const [clientId, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':')
+      fields.client_id ??= decodeURIComponent(clientId ?? '')
+      fields.client_secret = decodeURIComponent(secret ?? '')
+    }
+    return reply.header('cache-control', 'no-store').send(ctx.identity.grant(fields))
+  })
+
+  app.get('/local/v1/status', async () => {
+    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    return {
+      pid: process.pid, startedAt: ctx.startedAt.toISOString(),
+      uptimeSeconds: Math.round((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
+      organizationId, projectId, stateDir: ctx.layout.root, runningOperations: ctx.runner.activeCount,
+      scheduledJobs: ctx.scheduler.armedCount, counts: ctx.store.counts(),
+    }
+  })
+
+  app.post('/local/v1/clusters/attach', {schema: {body: attachClusterBody}}, async (request, reply) => {
+    const body = request.body as {db: string; index?: string; nodeUrl?: string; description?: string}
+    const db = resolve(body.db)
+    const isDir = await stat(db).then((s) => s.isDirectory(), () => false)
+    if (!isDir) throw new ApiProblem(400, 'invalid body: db', {db: `${db} is not a directory the local cloud can read`})
+    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    const id = newId(ctx.now().getTime())
+    ctx.store.clusters.insert({
+      id, organization_id: organizationId, project_id: projectId, status: 'available', created: ctx.now().toISOString(),
+      kind: 'attached', db_dir: db, index_dir: body.index ? resolve(body.index) : null, node_url: body.nodeUrl ?? null,
+      spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
+    })
+    return reply.code(201).send({id})
+  })
+
+  app.post('/local/v1/demo-data', {schema: {body: demoDataBody}}, async (request, reply) => {
+    const body = (request.body ?? {}) as {description?: string; chunks?: number; chunkSize?: number; writer?: boolean}
+    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    const id = newId(ctx.now().getTime())
+    const db = ctx.layout.clusterDb(id)
+    ctx.store.clusters.insert({
+      id, organization_id: organizationId, project_id: projectId, status: 'provisioning', created: ctx.now().toISOString(),
+      kind: 'managed', db_dir: db, spec: localClusterSpec(body.description ?? 'Demo cluster'),
+    })
+    try {
+      await ctx.engine.generate(db, {chunks: body.chunks ?? 4, chunkSize: body.chunkSize ?? 1024 * 1024})
+      if (body.writer !== false) ctx.runner.addWriter(id, await ctx.engine.startWriter(db))
+      ctx.store.clusters.setStatus(id, 'available')
+    } catch (error) {
+      ctx.store.clusters.setStatus(id, 'defunct', `demo data generation failed: ${(error as Error).message}`)
+      throw error
+    }
+    return reply.code(201).send({id, writer: body.writer !== false})
+  })
+}

@@ -1,0 +1,82 @@
+import {mkdir} from 'node:fs/promises'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+/**
+ * What the operations runner needs from the KurrentDB engine (src/lib/kurrentdb). Tests inject a
+ * fake; the server uses `loadEngine()`. The switch to the engine's real API is in this file only.
+ */
+export interface EngineBackupRequest {
+  db: string
+  index?: string
+  backupDir: string
+  /** The cluster's previous backup: unchanged completed chunks are hard-linked from it. */
+  linkFrom?: string
+  /** A self-hosted node's HTTP URL: the engine's node guard checks it during the copy. */
+  nodeUrl?: string
+  signal: AbortSignal
+}
+
+export interface EngineRestoreRequest {
+  backupDir: string
+  db: string
+  index?: string
+  signal: AbortSignal
+}
+
+export interface LiveWriter {
+  stop(): Promise<void>
+}
+
+export interface Engine {
+  backup(request: EngineBackupRequest): Promise<{sizeBytes: number}>
+  restore(request: EngineRestoreRequest): Promise<void>
+  /** A new, empty data directory. */
+  provision(db: string): Promise<void>
+  generate(db: string, options: {chunks: number; chunkSize: number; eventsPerChunk?: number}): Promise<void>
+  startWriter(db: string, options?: {intervalMs?: number}): Promise<LiveWriter>
+}
+
+/** Test hook: an artificial pause inside each backup copy, so a test can kill the server mid-copy. */
+function testDelayMs(): number {
+  const value = Number(process.env.ESC_LOCAL_TEST_BACKUP_DELAY_MS ?? 0)
+  return Number.isFinite(value) && value > 0 ? value : 0
+}
+
+// The engine's module is loaded lazily: importing the server must stay cheap.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EngineModule = any
+
+export async function loadEngine(): Promise<Engine> {
+  const specifier = '../lib/kurrentdb/index.js'
+  const engine: EngineModule = await import(specifier)
+  return {
+    async backup(request) {
+      await mkdir(request.backupDir, {recursive: true})
+      const delay = testDelayMs()
+      if (delay) await sleep(delay, undefined, {signal: request.signal})
+      const manifest = await engine.backupNode({
+        db: request.db,
+        index: request.index,
+        backupDir: request.backupDir,
+        linkFrom: request.linkFrom,
+        nodeGuard: request.nodeUrl ? {url: request.nodeUrl} : undefined,
+        signal: request.signal,
+      })
+      return {sizeBytes: Number(engine.backupSizeBytes(manifest))}
+    },
+    async restore(request) {
+      await engine.restoreBackup({backupDir: request.backupDir, db: request.db, index: request.index, signal: request.signal})
+    },
+    async provision(db) {
+      await mkdir(db, {recursive: true, mode: 0o700})
+    },
+    async generate(db, options) {
+      await engine.generateDataDir(db, {...options, withIndex: true})
+    },
+    async startWriter(db, options = {}) {
+      const writer = new engine.WriterSimulator({db, intervalMs: options.intervalMs ?? 200})
+      await writer.start()
+      return {stop: () => writer.stop()}
+    },
+  }
+}

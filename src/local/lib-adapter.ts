@@ -1,0 +1,40 @@
+/**
+ * The one place the server reaches into the CLI's shared modules (labels, schedules), so the
+ * server renders and validates exactly as the CLI does.
+ */
+import {renderLabel, validateLabelTemplate} from '../lib/labels/index.js'
+import {nextRuns, validateSchedule} from '../lib/schedule/index.js'
+
+export interface LabelInput {
+  index: number
+  cluster: {id: string; description: string; provider: string}
+  date: Date
+}
+
+export function renderBackupLabel(template: string, input: LabelInput): string {
+  return renderLabel(template, input)
+}
+
+/** undefined when valid, else the reason. */
+export function labelTemplateProblem(template: string): string | undefined {
+  try {
+    validateLabelTemplate(template)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+export function scheduleProblem(expression: string): string | undefined {
+  try {
+    validateSchedule(expression)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+/** The first run strictly after `from` (UTC cron, croner). */
+export function nextRun(expression: string, from: Date): Date | undefined {
+  return nextRuns(expression, 1, from)[0]
+}

@@ -1,0 +1,193 @@
+import {rm} from 'node:fs/promises'
+
+import {ApiProblem, clusterLocked} from './api/problems.js'
+import type {Engine, LiveWriter} from './engine-adapter.js'
+import {newId} from './ids.js'
+import type {StateLayout} from './layout.js'
+import {renderBackupLabel} from './lib-adapter.js'
+import type {BackupRow} from './store/backups.js'
+import {type ClusterRow, clusterSpec, DEFAULT_PROVIDER} from './store/clusters.js'
+import type {Store} from './store/index.js'
+
+export interface RunnerOptions {
+  store: Store
+  engine: Engine
+  layout: StateLayout
+  now?: () => Date
+  log?: (message: string) => void
+}
+
+export interface BackupStart {
+  cluster: ClusterRow
+  description: string
+  jobId?: string
+  /** Called with the outcome when the copy ends (scheduled runs record history and prune). */
+  onDone?: (backup: BackupRow, error?: Error) => void | Promise<void>
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error'
+
+/**
+ * Runs the long operations (backups, restores, provisioning) in the background, at most one per
+ * cluster: the lock is a row in `operations`, taken atomically with the resource it creates and
+ * released on every outcome.
+ */
+export class OperationsRunner {
+  private readonly running = new Map<string, {controller: AbortController; done: Promise<void>}>()
+  /** Backups being read by a restore: deleting them must wait. */
+  private readonly readingBackups = new Map<string, number>()
+  private readonly writers = new Map<string, LiveWriter>()
+  private readonly now: () => Date
+  private readonly log: (message: string) => void
+
+  constructor(private readonly options: RunnerOptions) {
+    this.now = options.now ?? (() => new Date())
+    this.log = options.log ?? (() => {})
+  }
+
+  private get store() {
+    return this.options.store
+  }
+
+  /** Creates the backup row (status creating) and starts the copy; throws 409 when locked. */
+  startBackup(start: BackupStart): BackupRow {
+    const {cluster} = start
+    if (cluster.status !== 'available') {
+      throw new ApiProblem(409, `cluster ${cluster.id} is ${cluster.status}; only an available cluster can be backed up`)
+    }
+    const id = newId(this.now().getTime())
+    const spec = clusterSpec(cluster)
+    const row = this.store.db.transaction(() => {
+      const locked = !this.store.locks.tryAcquire({cluster_id: cluster.id, kind: 'backup', resource_id: id, started: this.now().toISOString()})
+      if (locked) throw clusterLocked()
+      const index = this.store.clusters.nextBackupIndex(cluster.id)
+      const description = renderBackupLabel(start.description, {
+        index, cluster: {id: cluster.id, description: spec.description, provider: spec.provider ?? DEFAULT_PROVIDER}, date: this.now(),
+      })
+      this.store.backups.insert({
+        id, organization_id: cluster.organization_id, project_id: cluster.project_id, cluster_id: cluster.id,
+        cluster_description: spec.description, description, created: this.now().toISOString(),
+        job_id: start.jobId ?? null, dir: this.options.layout.backupDir(id), cluster_spec: spec,
+      })
+      return this.store.backups.get(id)!
+    })()
+    this.track(id, (signal) => this.copy(row, cluster, signal, start.onDone))
+    return row
+  }
+
+  private async copy(row: BackupRow, cluster: ClusterRow, signal: AbortSignal, onDone: BackupStart['onDone']): Promise<void> {
+    const previous = this.store.backups.latestAvailable(cluster.id)
+    let failure: Error | undefined
+    try {
+      const {sizeBytes} = await this.options.engine.backup({
+        db: cluster.db_dir, index: cluster.index_dir ?? undefined, backupDir: row.dir,
+        linkFrom: previous?.dir, nodeUrl: cluster.node_url ?? undefined, signal,
+      })
+      this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
+      this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes)`)
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error))
+      const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
+      failure.message = details
+      await rm(row.dir, {recursive: true, force: true}).catch(() => {})
+      this.store.backups.markDefunct(row.id, details)
+      this.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
+    } finally {
+      this.store.locks.release(cluster.id, row.id)
+    }
+    await onDone?.(this.store.backups.get(row.id)!, failure)
+  }
+
+  /** Provisions a new cluster: empty, or restored from `source` (an available backup). */
+  startProvision(cluster: ClusterRow, source?: BackupRow): void {
+    const acquired = this.store.locks.tryAcquire({cluster_id: cluster.id, kind: source ? 'restore' : 'provision', resource_id: cluster.id, started: this.now().toISOString()})
+    if (!acquired) throw clusterLocked()
+    if (source) this.readingBackups.set(source.id, (this.readingBackups.get(source.id) ?? 0) + 1)
+    this.track(cluster.id, async (signal) => {
+      try {
+        if (source) {
+          await this.options.engine.restore({backupDir: source.dir, db: cluster.db_dir, signal})
+        } else {
+          await this.options.engine.provision(cluster.db_dir)
+        }
+        this.store.clusters.setStatus(cluster.id, 'available')
+      } catch (error) {
+        const details = signal.aborted ? 'interrupted: the local cloud was shut down during the restore' : reason(error)
+        await rm(this.options.layout.clusterDir(cluster.id), {recursive: true, force: true}).catch(() => {})
+        this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
+        this.log(`cluster ${cluster.id} defunct: ${details}`)
+      } finally {
+        if (source) {
+          const readers = (this.readingBackups.get(source.id) ?? 1) - 1
+          if (readers > 0) this.readingBackups.set(source.id, readers)
+          else this.readingBackups.delete(source.id)
+        }
+        this.store.locks.release(cluster.id, cluster.id)
+      }
+    })
+  }
+
+  async deleteBackup(row: BackupRow): Promise<void> {
+    if (row.status === 'creating') throw new ApiProblem(409, `backup ${row.id} is still being created`)
+    if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being restored`)
+    this.store.backups.delete(row.id)
+    // Other backups hard-link the same chunks: removing this directory leaves their links whole.
+    await rm(row.dir, {recursive: true, force: true})
+  }
+
+  async deleteCluster(cluster: ClusterRow): Promise<void> {
+    const token = `delete-${cluster.id}`
+    if (!this.store.locks.tryAcquire({cluster_id: cluster.id, kind: 'delete', resource_id: token, started: this.now().toISOString()})) {
+      throw clusterLocked()
+    }
+    try {
+      await this.stopWriter(cluster.id)
+      this.store.clusters.markDeleted(cluster.id)
+      // An attached cluster's data belongs to its node: only forget it.
+      if (cluster.kind === 'managed') await rm(this.options.layout.clusterDir(cluster.id), {recursive: true, force: true})
+    } finally {
+      this.store.locks.release(cluster.id, token)
+    }
+  }
+
+  addWriter(clusterId: string, writer: LiveWriter): void {
+    this.writers.set(clusterId, writer)
+  }
+
+  async stopWriter(clusterId: string): Promise<void> {
+    const writer = this.writers.get(clusterId)
+    this.writers.delete(clusterId)
+    await writer?.stop()
+  }
+
+  /** Resolves when no operation is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((op) => op.done))
+  }
+
+  get activeCount(): number {
+    return this.running.size
+  }
+
+  /**
+   * Shutdown: asks running copies to stop at their next safe point and waits up to `graceMs`;
+   * whatever is still running then is left to crash recovery on the next start.
+   */
+  async shutdown(graceMs = 10_000): Promise<void> {
+    for (const op of this.running.values()) op.controller.abort()
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([this.idle(), new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    })])
+    clearTimeout(timer)
+    await Promise.allSettled([...this.writers.keys()].map((id) => this.stopWriter(id)))
+  }
+
+  private track(key: string, work: (signal: AbortSignal) => Promise<void>): void {
+    const controller = new AbortController()
+    const done = work(controller.signal)
+      .catch((error) => this.log(`operation ${key} failed unexpectedly: ${reason(error)}`))
+      .finally(() => this.running.delete(key))
+    this.running.set(key, {controller, done})
+  }
+}

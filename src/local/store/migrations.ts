@@ -1,0 +1,64 @@
+import type Database from 'better-sqlite3'
+
+/**
+ * Schema migrations, applied in order inside one transaction each. `PRAGMA user_version` holds the
+ * number of migrations applied. Never edit a shipped migration: append a new one.
+ */
+export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
+  // 1: the resources the API serves, the per-cluster operation lock and identity.
+  (db) => db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE projects (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+      name TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE clusters (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      status TEXT NOT NULL, details TEXT, created TEXT NOT NULL,
+      kind TEXT NOT NULL DEFAULT 'managed', db_dir TEXT NOT NULL, index_dir TEXT, node_url TEXT,
+      spec TEXT NOT NULL, backup_seq INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE backups (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      cluster_id TEXT NOT NULL, cluster_description TEXT NOT NULL, description TEXT NOT NULL,
+      status TEXT NOT NULL, details TEXT, size_bytes INTEGER NOT NULL DEFAULT 0,
+      created TEXT NOT NULL, completed TEXT, job_id TEXT, dir TEXT NOT NULL, cluster_spec TEXT NOT NULL);
+    CREATE TABLE jobs (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      description TEXT NOT NULL, schedule TEXT NOT NULL, status TEXT NOT NULL,
+      cluster_id TEXT NOT NULL, backup_description TEXT NOT NULL, max_backup_count INTEGER NOT NULL,
+      created TEXT NOT NULL);
+    CREATE TABLE history (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      job_id TEXT NOT NULL, status TEXT NOT NULL, details TEXT NOT NULL DEFAULT '',
+      linked_resource TEXT NOT NULL DEFAULT '', start_time TEXT NOT NULL, end_time TEXT);
+    CREATE TABLE operations (
+      cluster_id TEXT PRIMARY KEY, kind TEXT NOT NULL, resource_id TEXT NOT NULL, started TEXT NOT NULL);
+    CREATE TABLE clients (client_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE refresh_tokens (
+      token_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, created TEXT NOT NULL);
+  `),
+  // 2: the listings the API and the pruner run most.
+  (db) => db.exec(`
+    CREATE INDEX backups_by_project ON backups(project_id, created);
+    CREATE INDEX backups_by_job ON backups(job_id, created);
+    CREATE INDEX history_by_project ON history(project_id, start_time);
+  `),
+]
+
+export const SCHEMA_VERSION = migrations.length
+
+/** Brings `db` up to `target` (default: latest). Returns the version it started from. */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number {
+  const from = db.pragma('user_version', {simple: true}) as number
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`state database schema version ${from} is newer than this esc (${SCHEMA_VERSION}); upgrade esc`)
+  }
+  for (let version = from; version < target; version++) {
+    db.transaction(() => {
+      migrations[version](db)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+  return from
+}
