@@ -2,3 +2,5 @@
 export {formatLocalRunTime, formatUtcRunTime, nextRuns} from './next-runs.js'
 export {MIN_MINUTES_BETWEEN_RUNS, SCHEDULE_FIELDS, ScheduleError, validateSchedule} from './validate.js'
 export type {Schedule, ScheduleField} from './validate.js'
+export {JOB_TYPES, splitJobArgv} from './job-argv.js'
+export type {FlagShape, JobArgvLevels, JobTypeName, SplitJobArgv} from './job-argv.js'
