@@ -1,6 +1,11 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 
-import {EscError, ExitCode} from './errors.js'
+import type {ApiClient} from './api/client.js'
+import {ApiDecodeError, ApiError} from './api/errors.js'
+import type {EscContext} from './config/context.js'
+import {EscError, ExitCode, UsageError} from './errors.js'
+import {resolveFormat} from './output/format.js'
+import {Printer} from './output/printer.js'
 
 /**
  * Flags every esc command accepts. esc defines these on its root with `global = true`; oclif has
@@ -25,21 +30,90 @@ export const globalFlags = {
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
 
+/** `--org-id` (long only, like esc); falls back to ESC_ORG_ID, then the profile's org-id. */
+export const orgFlag = (description: string) => Flags.string({description: `${description} [env: ESC_ORG_ID]`})
+/** `--project-id` (long only, like esc); falls back to ESC_PROJECT_ID, then the profile's project-id. */
+export const projectFlag = (description: string) => Flags.string({description: `${description} [env: ESC_PROJECT_ID]`})
+/** `-i/--id`, required. */
+export const idFlag = (description: string) => Flags.string({char: 'i', description, required: true})
+/** `-q/--quiet`: ids only (not an esc flag). */
+export const quietFlag = Flags.boolean({char: 'q', description: 'Print only ids, one per line'})
+
+/** The flags the helpers below read; every command's parsed flags fit. */
+export type CommandFlags = Partial<GlobalFlags> & {'org-id'?: string; 'project-id'?: string; quiet?: boolean}
+
 /**
- * The base of every esc command: shared flags and one place that turns errors into a one-line
+ * The base of every esc command: shared flags, the resolved context (profile, org, project, API
+ * URL), the API client, the output printer, and one place that turns errors into a one-line
  * message and a documented exit code.
  */
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
 
   protected debugEnabled = false
+  private cachedContext?: EscContext
+  private printer?: Printer
 
   public override async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug') || process.env.ESC_DEBUG === '1'
     await super.init()
   }
 
+  /** Profile/env/flag resolution (A2's config module), once per run. */
+  protected async context(flags: CommandFlags): Promise<EscContext> {
+    if (!this.cachedContext) {
+      const {resolveContext} = await import('./config/context.js')
+      this.cachedContext = await resolveContext({
+        profile: flags.profile, 'api-url': flags['api-url'], 'org-id': flags['org-id'], 'project-id': flags['project-id'],
+      })
+    }
+    return this.cachedContext
+  }
+
+  /** The org and project every mesdb/orchestrate call needs, or esc's usage error (exit 2). */
+  protected requireOrgProject(ctx: EscContext): {orgId: string; projectId: string} {
+    if (!ctx.orgId) throw missingIdError('org-id', 'ESC_ORG_ID', 'an org-id', ctx)
+    if (!ctx.projectId) throw missingIdError('project-id', 'ESC_PROJECT_ID', 'an project-id', ctx)
+    return {orgId: ctx.orgId, projectId: ctx.projectId}
+  }
+
+  /** The output printer for this run (format resolved from --fmt, --json, the profile and the terminal). */
+  protected async output(flags: CommandFlags): Promise<Printer> {
+    if (!this.printer) {
+      const ctx = await this.context(flags)
+      const format = resolveFormat({flag: flags.fmt, json: flags.json, profile: ctx.fmt, isTTY: Boolean(process.stdout.isTTY)})
+      this.printer = new Printer(format, {quiet: flags.quiet})
+    }
+    return this.printer
+  }
+
+  /** An API client authenticated with the configured credentials. Resolves the printer too, so API errors print in the chosen format. */
+  protected async apiClient(flags: CommandFlags): Promise<ApiClient> {
+    const ctx = await this.context(flags)
+    await this.output(flags)
+    const [{ApiClient}, {createTokenProvider}] = await Promise.all([
+      import('./api/client.js'),
+      import('./auth/token-provider.js'),
+    ])
+    const tokens = await createTokenProvider(ctx, {
+      refreshToken: flags['refresh-token'], noninteractive: flags.noninteractive, debug: this.debugEnabled,
+    })
+    return new ApiClient({
+      baseUrl: ctx.apiUrl,
+      tokens,
+      userAgent: `esc/${this.config.version} node/${process.version}`,
+      debug: this.debugEnabled ? (line) => void process.stderr.write(`[debug] ${line}\n`) : undefined,
+    })
+  }
+
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    // In api/api-verbose a non-2xx is output, not an error: the exchange goes to stdout, exit 1.
+    if (this.printer?.isApiFormat && err instanceof ApiError) {
+      this.printer.exchange(err.exchange)
+      this.exit(ExitCode.Failure)
+    }
+    // esc prints the body before failing to decode it; so do we.
+    if (this.printer?.isApiFormat && err instanceof ApiDecodeError) this.printer.exchange(err.exchange)
     if (err instanceof EscError) {
       this.printError(err.message, err.suggestions)
       if (this.debugEnabled) {
@@ -65,6 +139,14 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`Error: ${message}\n`)
     for (const s of suggestions) process.stderr.write(`  ${s}\n`)
   }
+}
+
+function missingIdError(name: string, envVar: string, article: string, ctx: EscContext): UsageError {
+  const profile = ctx.profileName ?? 'default'
+  return new UsageError(
+    `Invalid value for '--${name} <${name}>': Not provided and you don't have ${article} property set in the [context] section of your settings.toml file`,
+    {suggestions: [`Pass --${name} <id>, set ${envVar}, or run \`esc profiles set -p ${profile} -n ${name} -v <id>\``]},
+  )
 }
 
 function isParseError(err: Errors.CLIError): boolean {

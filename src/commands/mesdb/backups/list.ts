@@ -1,0 +1,44 @@
+import {Flags} from '@oclif/core'
+
+import type {Backup} from '../../../lib/api/models.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {backupKind} from '../../../lib/output/kinds.js'
+
+export default class BackupsList extends BaseCommand {
+  static override description = 'List all backups of an organization, given a project id'
+  static override examples = [
+    '<%= config.bin %> mesdb backups list',
+    '<%= config.bin %> mesdb backups list --cluster-id c1eut65o0aeu6ojco7a0 --status available --limit 5 --fmt table',
+  ]
+
+  static override flags = {
+    'org-id': orgFlag("An organization's id"),
+    'project-id': projectFlag('An project id that belongs to an organization pointed by --org-id'),
+    'cluster-id': Flags.string({description: 'Only backups of this source cluster'}),
+    status: Flags.string({description: 'Only backups in this status (e.g. available, creating, defunct)'}),
+    limit: Flags.integer({description: 'At most this many backups (newest first)', min: 1}),
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(BackupsList)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const api = await this.apiClient(flags)
+    const res = await api.listBackups(orgId, projectId)
+    const backups = selectBackups(res.data.backups, {clusterId: flags['cluster-id'], status: flags.status, limit: flags.limit})
+    await (await this.output(flags)).list(backupKind, backups, res)
+  }
+}
+
+/** Newest first by `created`, then the client-side filters (the API has no query parameters). */
+export function selectBackups(all: Backup[], f: {clusterId?: string; status?: string; limit?: number}): Backup[] {
+  const time = (b: Backup) => {
+    const t = Date.parse(b.created)
+    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t
+  }
+  let out = all.slice().sort((a, b) => time(b) - time(a))
+  if (f.clusterId) out = out.filter((b) => b.sourceClusterId === f.clusterId)
+  if (f.status) out = out.filter((b) => String(b.status).toLowerCase() === f.status!.toLowerCase())
+  if (f.limit !== undefined) out = out.slice(0, f.limit)
+  return out
+}

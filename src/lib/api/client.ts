@@ -1,0 +1,124 @@
+import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
+import type {ApiResponse, HttpExchange} from './exchange.js'
+import {HttpTransport, type TransportOptions} from './http.js'
+import * as d from './decode.js'
+import type {
+  CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
+  CreateJobResponse, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
+  ListClustersResponse, ListHistoryResponse, ListJobsResponse, RunJobResponse,
+} from './models.js'
+
+export type {ApiResponse, HttpExchange} from './exchange.js'
+export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
+
+const seg = encodeURIComponent
+const mesdb = (o: string, p: string) => `/mesdb/v1/organizations/${seg(o)}/projects/${seg(p)}`
+const orchestrate = (o: string, p: string) => `/orchestrate/v1/organizations/${seg(o)}/projects/${seg(p)}`
+
+/**
+ * The Kurrent Cloud API, one method per endpoint (reference §2.2). Commands call these and never
+ * build URLs. Every call resolves to the decoded body plus the raw exchange (for `--fmt api`);
+ * non-2xx rejects with ApiError, a malformed 2xx body with ApiDecodeError.
+ */
+export class ApiClient {
+  private readonly http: HttpTransport
+
+  constructor(options: TransportOptions) {
+    this.http = new HttpTransport(options)
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl
+  }
+
+  // ---- mesdb backups ----
+  createBackup(o: string, p: string, body: CreateBackupRequest): Promise<ApiResponse<CreateBackupResponse>> {
+    return this.call('POST', `${mesdb(o, p)}/backups`, d.decodeCreated, body)
+  }
+  listBackups(o: string, p: string): Promise<ApiResponse<ListBackupsResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/backups`, d.decodeBackupList)
+  }
+  getBackup(o: string, p: string, backupId: string): Promise<ApiResponse<GetBackupResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/backups/${seg(backupId)}`, d.decodeBackupOne)
+  }
+  deleteBackup(o: string, p: string, backupId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${mesdb(o, p)}/backups/${seg(backupId)}`, ignoreBody)
+  }
+
+  // ---- mesdb clusters ----
+  createCluster(o: string, p: string, body: CreateClusterRequest): Promise<ApiResponse<CreateClusterResponse>> {
+    return this.call('POST', `${mesdb(o, p)}/clusters`, d.decodeCreated, body)
+  }
+  listClusters(o: string, p: string): Promise<ApiResponse<ListClustersResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/clusters`, d.decodeClusterList)
+  }
+  getCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<GetClusterResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/clusters/${seg(clusterId)}`, d.decodeClusterOne)
+  }
+  deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${mesdb(o, p)}/clusters/${seg(clusterId)}`, ignoreBody)
+  }
+
+  // ---- orchestrate jobs & history ----
+  createJob(o: string, p: string, body: CreateJobRequest): Promise<ApiResponse<CreateJobResponse>> {
+    return this.call('POST', `${orchestrate(o, p)}/jobs`, d.decodeCreated, body)
+  }
+  listJobs(o: string, p: string): Promise<ApiResponse<ListJobsResponse>> {
+    return this.call('GET', `${orchestrate(o, p)}/jobs`, d.decodeJobList)
+  }
+  getJob(o: string, p: string, jobId: string): Promise<ApiResponse<GetJobResponse>> {
+    return this.call('GET', `${orchestrate(o, p)}/jobs/${seg(jobId)}`, d.decodeJobOne)
+  }
+  deleteJob(o: string, p: string, jobId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${orchestrate(o, p)}/jobs/${seg(jobId)}`, ignoreBody)
+  }
+  /** POST without a body; never retried blindly (it would run the job twice). */
+  runJob(o: string, p: string, jobId: string): Promise<ApiResponse<RunJobResponse>> {
+    return this.call('POST', `${orchestrate(o, p)}/jobs/${seg(jobId)}/run`, decodeOptionalObject(d.decodeRunJob))
+  }
+  listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
+    const query = jobId === undefined ? '' : `?jobId=${seg(jobId)}`
+    return this.call('GET', `${orchestrate(o, p)}/history${query}`, d.decodeHistoryList)
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, decode: (body: unknown) => T, body?: unknown,
+  ): Promise<ApiResponse<T>> {
+    const exchange = await this.http.send(method, path, body)
+    if (exchange.status < 200 || exchange.status > 299) {
+      throw new ApiError(exchange, parseProblem(exchange.responseText))
+    }
+    return {data: decodeExchange(exchange, decode), exchange}
+  }
+}
+
+function decodeExchange<T>(exchange: HttpExchange, decode: (body: unknown) => T): T {
+  if (decode === (ignoreBody as unknown)) return undefined as T
+  let parsed: unknown
+  const text = exchange.responseText
+  if (text.trim() === '') {
+    parsed = undefined
+  } else {
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      const excerpt = text.length > 80 ? `${text.slice(0, 80)}…` : text
+      throw new ApiDecodeError(exchange, `body is not JSON: ${JSON.stringify(excerpt)}`)
+    }
+  }
+  try {
+    return decode(parsed)
+  } catch (error) {
+    if (error instanceof d.DecodeProblem) {
+      throw new ApiDecodeError(exchange, parsed === undefined ? 'empty body' : error.message)
+    }
+    throw error
+  }
+}
+
+/** Deletes: the body (if any) is ignored, as esc does. */
+function ignoreBody(): void {}
+
+function decodeOptionalObject<T>(decode: (b: unknown) => T): (b: unknown) => T {
+  return (b) => decode(b === undefined ? {} : b)
+}

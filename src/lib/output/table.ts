@@ -1,0 +1,57 @@
+/**
+ * The `table` format: cli-table3 tables for lists, an aligned label/value block for one item.
+ * Loaded lazily (cli-table3, date-fns) so other formats pay nothing for it.
+ */
+import type {CellFormat, Column, ResourceKind} from './kinds.js'
+import {parseRfc3339} from './rust-debug.js'
+
+export async function cellFormat(now: () => Date): Promise<CellFormat> {
+  const {formatDistanceStrict} = await import('date-fns')
+  return {
+    date(value) {
+      if (!value) return '—'
+      const i = parseRfc3339(value)
+      if (!i) return value
+      const d = new Date(i.seconds * 1000)
+      const abs = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
+      return `${abs} (${formatDistanceStrict(d, now(), {addSuffix: true})})`
+    },
+    size(gb) {
+      return gb === undefined || gb === null ? '—' : `${gb} GB`
+    },
+    duration(start, end) {
+      const s = start ? parseRfc3339(start) : undefined
+      const e = end ? parseRfc3339(end) : undefined
+      if (!s) return '—'
+      if (!e) return 'running'
+      return humanDuration(Math.max(0, e.seconds - s.seconds))
+    },
+  }
+}
+
+export function humanDuration(totalSeconds: number): string {
+  const h = Math.floor(totalSeconds / 3600)
+  const m = Math.floor((totalSeconds % 3600) / 60)
+  const s = Math.floor(totalSeconds % 60)
+  if (h > 0) return `${h}h ${m}m`
+  if (m > 0) return `${m}m ${s}s`
+  return `${s}s`
+}
+
+export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date): Promise<string> {
+  if (items.length === 0) return `No ${kind.plural} found.\n`
+  const [{default: Table}, f] = await Promise.all([import('cli-table3'), cellFormat(now)])
+  const table = new Table({
+    head: kind.columns.map((c) => c.header),
+    style: {head: [], border: [], compact: false},
+    wordWrap: false,
+  })
+  for (const item of items) table.push(kind.columns.map((c) => c.cell(item, f)))
+  return `${table.toString()}\n`
+}
+
+export async function renderFields<T>(fields: Array<Column<T>>, item: T, now: () => Date): Promise<string> {
+  const f = await cellFormat(now)
+  const width = Math.max(...fields.map((c) => c.header.length))
+  return fields.map((c) => `${c.header.padEnd(width)}  ${c.cell(item, f)}`.trimEnd()).join('\n') + '\n'
+}
