@@ -31,6 +31,7 @@ export class FakeEngine implements Engine {
   readonly backups: EngineBackupRequest[] = []
   readonly restores: EngineRestoreRequest[] = []
   private readonly gates: Deferred[] = []
+  private arrivals: Array<() => void> = []
 
   async backup(request: EngineBackupRequest): Promise<{sizeBytes: number}> {
     this.backups.push(request)
@@ -60,12 +61,17 @@ export class FakeEngine implements Engine {
     return {stop: async () => {}}
   }
 
-  /** Lets the oldest held operation finish (or fail). */
-  release(error?: Error): void {
-    const gate = this.gates.shift()
-    if (!gate) throw new Error('no operation is waiting')
+  /** Lets the oldest held operation finish (or fail), once it has reached its gate. */
+  async release(error?: Error): Promise<void> {
+    if (this.gates.length === 0) await new Promise<void>((resolve) => this.arrivals.push(resolve))
+    const gate = this.gates.shift()!
     if (error) gate.reject(error)
     else gate.resolve()
+  }
+
+  /** Resolves once an operation waits at its gate. */
+  async reached(): Promise<void> {
+    if (this.gates.length === 0) await new Promise<void>((resolve) => this.arrivals.push(resolve))
   }
 
   get waiting(): number {
@@ -76,6 +82,9 @@ export class FakeEngine implements Engine {
     if (!this.hold) return
     const gate = deferred()
     this.gates.push(gate)
+    const arrivals = this.arrivals
+    this.arrivals = []
+    for (const arrived of arrivals) arrived()
     signal.addEventListener('abort', () => gate.reject(new Error('aborted')), {once: true})
     await gate.promise
   }

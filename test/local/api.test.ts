@@ -1,0 +1,162 @@
+import {strict as assert} from 'node:assert'
+import {existsSync} from 'node:fs'
+
+import {clusterBody, createCluster, openTestCloud, type TestCloud} from './helpers.js'
+
+describe('local API: backups and clusters', () => {
+  let t: TestCloud
+  beforeEach(async () => {
+    t = await openTestCloud()
+  })
+  afterEach(() => t.close())
+
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
+    t.cloud.app.inject({method, url, headers: t.auth, ...(payload === undefined ? {} : {payload: payload as object})})
+
+  it('creates a cluster, backs it up in the background and serves the Backup shape', async () => {
+    const clusterId = await createCluster(t)
+    const cluster = (await call('GET', `${t.mesdb}/clusters/${clusterId}`)).json().cluster
+    assert.equal(cluster.status, 'available')
+    assert.equal(cluster.description, 'Demo-Backup')
+    assert.equal(cluster.organizationId, t.cloud.defaults.organizationId)
+    assert.equal(cluster.health, 'ok')
+
+    t.engine.hold = true
+    const created = await call('POST', `${t.mesdb}/backups`, {description: 'on demand {index} of {cluster}', sourceClusterId: clusterId})
+    assert.equal(created.statusCode, 202)
+    const {id} = created.json()
+    assert.match(id, /^[0-9a-v]{20}$/)
+    const creating = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
+    assert.equal(creating.status, 'creating')
+    assert.equal(creating.description, 'on demand 1 of Demo-Backup')
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+    const backup = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
+    assert.deepEqual(Object.keys(backup).sort(), ['availableNodeCount', 'created', 'description', 'id', 'projectId', 'provider',
+      'region', 'serverVersion', 'serverVersionTag', 'sizeGb', 'sourceClusterDescription', 'sourceClusterId', 'status'])
+    assert.equal(backup.status, 'available')
+    assert.equal(backup.sizeGb, 4)
+    assert.equal(backup.sourceClusterDescription, 'Demo-Backup')
+    assert.equal((await call('GET', `${t.mesdb}/backups`)).json().backups.length, 1)
+  })
+
+  it('hard-links from the previous backup of the same cluster', async () => {
+    const clusterId = await createCluster(t)
+    const first = (await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})).json().id
+    await t.cloud.ctx.runner.idle()
+    await call('POST', `${t.mesdb}/backups`, {description: 'b', sourceClusterId: clusterId})
+    await t.cloud.ctx.runner.idle()
+    assert.equal(t.engine.backups[0].linkFrom, undefined)
+    assert.equal(t.engine.backups[1].linkFrom, t.cloud.ctx.layout.backupDir(first))
+  })
+
+  it('answers 409 to a second backup while one runs, and releases the lock on every outcome', async () => {
+    const clusterId = await createCluster(t)
+    t.engine.hold = true
+    const [a, b] = await Promise.all([
+      call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId}),
+      call('POST', `${t.mesdb}/backups`, {description: 'b', sourceClusterId: clusterId}),
+    ])
+    assert.deepEqual([a.statusCode, b.statusCode].sort(), [202, 409])
+    const conflict = a.statusCode === 409 ? a : b
+    assert.equal(conflict.json().detail, 'cluster is locked by another operation')
+    assert.equal(conflict.json().status, 409)
+    await t.engine.release(new Error('No space left on device (ENOSPC)'))
+    await t.cloud.ctx.runner.idle()
+    const failed = (await call('GET', `${t.mesdb}/backups`)).json().backups[0]
+    assert.equal(failed.status, 'defunct')
+    assert.match(failed.details, /ENOSPC/)
+    assert.equal(existsSync(t.cloud.ctx.layout.backupDir(failed.id)), false, 'partial directory removed')
+    const again = call('POST', `${t.mesdb}/backups`, {description: 'c', sourceClusterId: clusterId})
+    assert.equal((await again).statusCode, 202)
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+    assert.equal(t.cloud.ctx.store.locks.all().length, 0)
+  })
+
+  it('validates bodies with a fields map naming each bad field', async () => {
+    const res = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, diskSizeGb: '10', topology: 'ring', description: undefined})
+    assert.equal(res.statusCode, 400)
+    const body = res.json()
+    assert.equal(body.status, 400)
+    assert.deepEqual(Object.keys(body.fields).sort(), ['description', 'diskSizeGb', 'topology'])
+    const backup = await call('POST', `${t.mesdb}/backups`, {description: 'x {nope}', sourceClusterId: 'c1ev3l5o0aeu6ojco7b0'})
+    assert.equal(backup.statusCode, 400)
+    assert.ok(backup.json().fields.description)
+    const badJson = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {...t.auth, 'content-type': 'application/json'}, payload: '{'})
+    assert.equal(badJson.statusCode, 400)
+  })
+
+  it('rejects ids outside the id alphabet with 400 and unknown ids with 404', async () => {
+    for (const bad of ['..%2Fx', '..%2F..%2Fetc', 'C1EV3L5O0AEU6OJCO7B0', 'short']) {
+      const res = await call('GET', `${t.mesdb}/backups/${bad}`)
+      assert.equal(res.statusCode, 400, bad)
+      assert.ok(res.json().fields.backupId, bad)
+    }
+    const unknown = await call('GET', `${t.mesdb}/backups/c1ev3l5o0aeu6ojco7b0`)
+    assert.equal(unknown.statusCode, 404)
+    assert.equal(unknown.json().title, 'Not Found')
+    assert.equal((await call('DELETE', `${t.mesdb}/clusters/c1ev3l5o0aeu6ojco7b0`)).statusCode, 404)
+    assert.equal((await call('GET', `/mesdb/v1/organizations/c1ev3l5o0aeu6ojco7b0/projects/c1ev3l5o0aeu6ojco7b0/backups`)).statusCode, 404)
+    assert.equal((await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: 'c1ev3l5o0aeu6ojco7b0'})).statusCode, 404)
+  })
+
+  it('restores a backup into a new cluster; a failed restore ends defunct with the reason', async () => {
+    const clusterId = await createCluster(t)
+    const backupId = (await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})).json().id
+    await t.cloud.ctx.runner.idle()
+    const restored = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, description: 'restore', sourceBackupId: backupId})
+    assert.equal(restored.statusCode, 202)
+    await t.cloud.ctx.runner.idle()
+    assert.equal(t.engine.restores[0].backupDir, t.cloud.ctx.layout.backupDir(backupId))
+    assert.equal((await call('GET', `${t.mesdb}/clusters/${restored.json().id}`)).json().cluster.status, 'available')
+
+    t.engine.failWith = 'chunk-000001.000000: MD5 mismatch'
+    const broken = (await call('POST', `${t.mesdb}/clusters`, {...clusterBody, sourceBackupId: backupId})).json().id
+    await t.cloud.ctx.runner.idle()
+    const cluster = (await call('GET', `${t.mesdb}/clusters/${broken}`)).json().cluster
+    assert.equal(cluster.status, 'defunct')
+    assert.match(cluster.details, /MD5 mismatch/)
+
+    const smaller = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, diskSizeGb: 5, sourceBackupId: backupId})
+    assert.equal(smaller.statusCode, 400)
+    assert.ok(smaller.json().fields.diskSizeGb)
+  })
+
+  it('restores across projects only with sourceBackupProjectId', async () => {
+    const clusterId = await createCluster(t)
+    const backupId = (await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})).json().id
+    await t.cloud.ctx.runner.idle()
+    const {organizationId, projectId} = t.cloud.defaults
+    const other = t.cloud.ctx.store.createProject(organizationId, 'other')
+    const url = `/mesdb/v1/organizations/${organizationId}/projects/${other}/clusters`
+    assert.equal((await call('POST', url, {...clusterBody, sourceBackupId: backupId})).statusCode, 404)
+    const ok = await call('POST', url, {...clusterBody, sourceBackupId: backupId, sourceBackupProjectId: projectId})
+    assert.equal(ok.statusCode, 202)
+    await t.cloud.ctx.runner.idle()
+    assert.equal((await call('GET', `${url}/${ok.json().id}`)).json().cluster.status, 'available')
+  })
+
+  it('deletes a backup directory, and a cluster while keeping its backups', async () => {
+    const clusterId = await createCluster(t)
+    const backupId = (await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})).json().id
+    await t.cloud.ctx.runner.idle()
+    assert.equal((await call('DELETE', `${t.mesdb}/clusters/${clusterId}`)).statusCode, 204)
+    assert.equal(existsSync(t.cloud.ctx.layout.clusterDir(clusterId)), false)
+    assert.equal((await call('GET', `${t.mesdb}/clusters`)).json().clusters.length, 0)
+    assert.equal((await call('GET', `${t.mesdb}/backups/${backupId}`)).json().backup.status, 'available')
+    assert.equal((await call('DELETE', `${t.mesdb}/backups/${backupId}`)).statusCode, 204)
+    assert.equal(existsSync(t.cloud.ctx.layout.backupDir(backupId)), false)
+    assert.equal((await call('GET', `${t.mesdb}/backups/${backupId}`)).statusCode, 404)
+  })
+
+  it('refuses to delete a cluster while it is being backed up', async () => {
+    const clusterId = await createCluster(t)
+    t.engine.hold = true
+    await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})
+    const res = await call('DELETE', `${t.mesdb}/clusters/${clusterId}`)
+    assert.equal(res.statusCode, 409)
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+  })
+})
