@@ -6,6 +6,11 @@ export interface WaitClock {
   now(): number
   /** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /**
+   * Like sleep, for the watchdog that stops a hung poll at the wait's deadline. Optional: a virtual
+   * clock whose sleep returns at once leaves it out (the API client's request timeout still applies).
+   */
+  watchdog?(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export class AbortError extends Error {
@@ -36,7 +41,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export const systemClock: WaitClock = {
   now: () => Date.now(),
   sleep,
+  watchdog: sleep,
 }
+
+/**
+ * The clock commands wait with. Module-level so in-process command tests can swap in a virtual
+ * clock (no real sleeping); library callers pass `clock` explicitly instead.
+ */
+export const waitDefaults: {clock: WaitClock} = {clock: systemClock}
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError'

@@ -1,4 +1,4 @@
-import {isAbortError, systemClock, WaitClock} from './clock.js'
+import {isAbortError, WaitClock, waitDefaults} from './clock.js'
 import {isTransientError} from './transient.js'
 
 export type WaitOutcome = 'done' | 'failed' | 'timeout' | 'interrupted'
@@ -22,11 +22,12 @@ export interface WaitOptions<T> {
   isFailed: (value: T) => boolean
   timeoutMs: number
   pollIntervalMs: number
+  /** Default: waitDefaults.clock (the system clock unless a test swapped it). */
+  clock?: WaitClock
   /** Failed polls in a row that are tolerated before the last error is thrown. Default 10. */
   maxConsecutiveErrors?: number
   /** Which poll errors are worth repeating. Default: isTransientError. */
   isRetryable?: (error: unknown) => boolean
-  clock?: WaitClock
   onStatusChange?: (status: string, value: T, elapsedMs: number) => void
   onPollError?: (error: unknown, consecutiveErrors: number) => void
   /** Aborting it (Ctrl-C) ends the wait with outcome `interrupted`. */
@@ -42,7 +43,7 @@ export const DEFAULT_MAX_CONSECUTIVE_ERRORS = 10
  * and transient ones beyond `maxConsecutiveErrors` in a row, are thrown.
  */
 export async function waitForStatus<T>(options: WaitOptions<T>): Promise<WaitResult<T>> {
-  const clock = options.clock ?? systemClock
+  const clock = options.clock ?? waitDefaults.clock
   const maxErrors = options.maxConsecutiveErrors ?? DEFAULT_MAX_CONSECUTIVE_ERRORS
   const isRetryable = options.isRetryable ?? isTransientError
   const start = clock.now()
@@ -97,25 +98,33 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<WaitRes
 type Poll<T> = {kind: 'value'; value: T} | {kind: 'error'; error: unknown} | {kind: 'deadline'} | {kind: 'interrupted'}
 
 /**
- * Settles with the poll's answer or error, or with `deadline` if the deadline passes first, or with
- * `interrupted` as soon as `signal` aborts (even if the poll ignores its signal).
+ * Settles with the poll's answer or error; with `deadline` if the deadline passes first (when the
+ * clock has a watchdog); with `interrupted` as soon as `signal` aborts, even if the poll ignores it.
  */
 async function pollUntil<T>(poll: Promise<T>, deadline: number, clock: WaitClock, signal: AbortSignal): Promise<Poll<T>> {
   const local = new AbortController()
-  const stop = () => local.abort()
-  signal.addEventListener('abort', stop, {once: true})
+  let onAbort = () => {}
+  const interrupted = new Promise<Poll<T>>((resolve) => {
+    onAbort = () => resolve({kind: 'interrupted'})
+    signal.addEventListener('abort', onAbort, {once: true})
+  })
   const answer = poll.then(
     (value): Poll<T> => ({kind: 'value', value}),
     (error: unknown): Poll<T> => (signal.aborted || isAbortError(error) ? {kind: 'interrupted'} : {kind: 'error', error}),
   )
-  const timer = clock.sleep(Math.max(0, deadline - clock.now()), local.signal).then(
-    (): Poll<T> => ({kind: 'deadline'}),
-    (): Poll<T> => ({kind: 'interrupted'}),
-  )
+  const racers = [answer, interrupted]
+  if (clock.watchdog) {
+    racers.push(
+      clock.watchdog(Math.max(0, deadline - clock.now()), local.signal).then(
+        (): Poll<T> => ({kind: 'deadline'}),
+        () => new Promise<Poll<T>>(() => {}),
+      ),
+    )
+  }
   try {
-    return await Promise.race([answer, timer])
+    return await Promise.race(racers)
   } finally {
     local.abort()
-    signal.removeEventListener('abort', stop)
+    signal.removeEventListener('abort', onAbort)
   }
 }

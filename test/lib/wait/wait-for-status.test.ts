@@ -188,4 +188,31 @@ describe('wait: waitForStatus', () => {
     assert.equal(result.elapsedMs, 4000)
     assert.equal(clock.now, 1_000_000, 'the global fake clock did not move')
   })
+
+  it('works with a virtual clock whose sleep returns at once (no watchdog)', async () => {
+    let now = 0
+    const slept: number[] = []
+    const virtual = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        slept.push(ms)
+        now += ms
+      },
+    }
+    const {fetch, calls} = scripted(['creating'])
+    const result = await waitForStatus(options(fetch, {clock: virtual, timeoutMs: 12_000}))
+    assert.equal(result.outcome, 'timeout')
+    assert.equal(result.elapsedMs, 12_000)
+    assert.equal(calls.length, 4)
+    assert.deepEqual(slept, [5000, 5000, 2000])
+  })
+
+  it('ends interrupted during a poll that ignores the signal, even without a watchdog', async () => {
+    const controller = new AbortController()
+    const virtual = {now: () => 0, sleep: async () => {}}
+    const promise = waitForStatus(options(() => new Promise<Item>(() => {}), {clock: virtual, signal: controller.signal}))
+    await clock.tickAsync(1)
+    controller.abort()
+    assert.equal((await promise).outcome, 'interrupted')
+  })
 })
