@@ -1,0 +1,42 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../../lib/base-command.js'
+import {ExitCode} from '../../../lib/errors.js'
+
+export default class AccessTokensCreate extends BaseCommand {
+  static override description = 'Create an access token (log in with your email and password; prints the refresh token)'
+  static override examples = [
+    '<%= config.bin %> access tokens create',
+    '<%= config.bin %> access tokens create -e me@example.com',
+  ]
+
+  static override flags = {
+    email: Flags.string({char: 'e', description: 'The email you used to create an EventStoreDB Cloud'}),
+    'unsafe-password': Flags.string({description: "Set this parameter if you don't want to give your password safely (non-interactive)"}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(AccessTokensCreate)
+    if (flags.noninteractive) {
+      // esc refuses here even when --unsafe-password is given.
+      process.stdout.write('--noninteractive mode set, cannot prompt for password\n')
+      this.exit(ExitCode.EscLegacy)
+    }
+    const [{resolveContext}, {openTokenStore}, {passwordLogin}, {terminalPrompter}] = await Promise.all([
+      import('../../../lib/config/context.js'),
+      import('../../../lib/auth/token-store.js'),
+      import('../../../lib/auth/login.js'),
+      import('../../../lib/auth/prompt.js'),
+    ])
+    const ctx = await resolveContext({profile: flags.profile, 'api-url': flags['api-url']})
+    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[auth] ${line}\n`) : undefined
+    const token = await passwordLogin(ctx, {
+      email: flags.email,
+      password: flags['unsafe-password'],
+      prompter: terminalPrompter(),
+      store: openTokenStore(ctx.configDir, ctx.audience, {debug}),
+      debug,
+    })
+    process.stdout.write(`${token.refresh_token}\n`)
+  }
+}

@@ -1,0 +1,20 @@
+import {BaseCommand} from '../../../lib/base-command.js'
+import {writePrettyJson} from '../../../lib/config/profile-output.js'
+import {defaultProfileName, loadSettings} from '../../../lib/config/settings.js'
+import {ExitCode} from '../../../lib/errors.js'
+
+export default class ProfilesDefaultGet extends BaseCommand {
+  static override description = 'Read the current default local profile name'
+  static override examples = ['<%= config.bin %> profiles default get']
+
+  async run(): Promise<void> {
+    await this.parse(ProfilesDefaultGet)
+    const name = defaultProfileName(await loadSettings())
+    if (name === undefined) {
+      // esc's exact text, on stdout, then exit(-1).
+      process.stdout.write('No default profile set\n\nTo set a default profile use:\n\nesc profiles default set <profile_name>\n')
+      this.exit(ExitCode.EscLegacy)
+    }
+    writePrettyJson(name)
+  }
+}

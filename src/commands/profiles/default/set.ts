@@ -1,0 +1,18 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../../lib/base-command.js'
+import {setDefaultProfile} from '../../../lib/config/profiles.js'
+
+export default class ProfilesDefaultSet extends BaseCommand {
+  static override description = 'Set default local profile'
+  static override examples = ['<%= config.bin %> profiles default set -v prod']
+
+  static override flags = {
+    value: Flags.string({char: 'v', description: "Profile's name", required: true}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ProfilesDefaultSet)
+    await setDefaultProfile(flags.value)
+  }
+}

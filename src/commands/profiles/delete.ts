@@ -1,0 +1,18 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {deleteProfileProperty} from '../../lib/config/profiles.js'
+import {profileNameFlag, requiredPropertyFlag} from '../../lib/config/profile-flags.js'
+
+export default class ProfilesDelete extends BaseCommand {
+  static override description = 'Delete a profile parameter'
+  static override examples = ['<%= config.bin %> profiles delete -p default -n fmt']
+
+  static override flags = {
+    profile: profileNameFlag,
+    name: requiredPropertyFlag,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ProfilesDelete)
+    await deleteProfileProperty(flags.profile, flags.name)
+  }
+}

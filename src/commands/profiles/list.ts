@@ -1,0 +1,13 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {profileJson, writePrettyJson} from '../../lib/config/profile-output.js'
+import {listProfiles, loadSettings} from '../../lib/config/settings.js'
+
+export default class ProfilesList extends BaseCommand {
+  static override description = 'List all local profiles'
+  static override examples = ['<%= config.bin %> profiles list']
+
+  async run(): Promise<void> {
+    await this.parse(ProfilesList)
+    writePrettyJson(listProfiles(await loadSettings()).map((p) => profileJson(p)))
+  }
+}
