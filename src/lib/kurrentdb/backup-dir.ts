@@ -1,0 +1,135 @@
+import {randomBytes} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import {link, mkdir, open, readFile, readdir, rename, rm, unlink} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {EscError, UsageError} from '../errors.js'
+import {type BackupManifest, MANIFEST_NAME, fsyncDir, tryReadManifest} from './manifest.js'
+
+/**
+ * One backup directory holds one backup:
+ *
+ *   esc-backup.json         the manifest, written last (atomically): no manifest, no backup
+ *   data-<id>/              the files the manifest describes (chunks, *.chk, index/)
+ *   .staging-<id>/          a backup in progress (new and changed files)
+ *   .lock                   pid of the running backup
+ *
+ * A new backup is staged next to the current one (unchanged files hard-linked, new ones copied), and
+ * becomes current only when the manifest naming it is renamed into place. Until then the previous
+ * data directory and manifest are untouched, so an interrupted run (kill -9 included) leaves the
+ * previous backup restorable.
+ */
+const LOCK = '.lock'
+const STAGING_PREFIX = '.staging-'
+const DATA_PREFIX = 'data-'
+
+export function newBackupId(now = new Date()): string {
+  return `${now.toISOString().replaceAll(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`
+}
+
+export function dataDirName(id: string): string {
+  return `${DATA_PREFIX}${id}`
+}
+
+export function stagingDirName(id: string): string {
+  return `${STAGING_PREFIX}${id}`
+}
+
+function isOwnEntry(name: string): boolean {
+  return name === MANIFEST_NAME || name === LOCK || name.startsWith(STAGING_PREFIX) || name.startsWith(DATA_PREFIX) || name.startsWith(`${MANIFEST_NAME}.`)
+}
+
+/** Refuses a directory that holds something other than an esc backup; returns the current manifest if any. */
+export async function openBackupDir(dir: string): Promise<BackupManifest | undefined> {
+  await mkdir(dir, {recursive: true})
+  const manifest = await tryReadManifest(dir)
+  const foreign = (await readdir(dir)).filter((n) => !isOwnEntry(n))
+  if (foreign.length > 0) {
+    throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
+  }
+  return manifest
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    // A process killed with -9 may linger as a zombie (PID 1 does not reap): treat state Z as dead.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return true
+  }
+}
+
+/** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */
+export async function lockBackupDir(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fh = await open(path, 'wx')
+      await fh.writeFile(String(process.pid))
+      await fh.close()
+      return async () => {
+        await unlink(path).catch(() => undefined)
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+      if (pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
+        throw new EscError(`another backup (pid ${pid}) is running into ${dir}`, {suggestions: ['Wait for it to finish, or remove .lock if that process is gone.']})
+      }
+      await unlink(path).catch(() => undefined)
+    }
+  }
+  throw new EscError(`could not lock ${dir}`)
+}
+
+/** Removes staging directories and data directories the manifest does not name (leftovers of interrupted runs). */
+export async function removeLeftovers(dir: string, keepDataDir: string | undefined): Promise<string[]> {
+  const removed: string[] = []
+  for (const name of await readdir(dir)) {
+    const stale = name.startsWith(STAGING_PREFIX) || (name.startsWith(DATA_PREFIX) && name !== keepDataDir) || (name.startsWith(`${MANIFEST_NAME}.`) && name.endsWith('.tmp'))
+    if (stale) {
+      await rm(join(dir, name), {recursive: true, force: true})
+      removed.push(name)
+    }
+  }
+  return removed
+}
+
+/** Mirrors `src` into `dst` with hard links (directories created): the starting point of a differential run. */
+export async function hardLinkTree(src: string, dst: string): Promise<number> {
+  await mkdir(dst, {recursive: true})
+  let count = 0
+  for (const e of await readdir(src, {withFileTypes: true})) {
+    if (e.isDirectory()) count += await hardLinkTree(join(src, e.name), join(dst, e.name))
+    else if (e.isFile()) {
+      await link(join(src, e.name), join(dst, e.name))
+      count++
+    }
+  }
+  return count
+}
+
+/** Staging becomes a data directory; the caller then writes the manifest naming it. */
+export async function promoteStaging(dir: string, id: string): Promise<string> {
+  const name = dataDirName(id)
+  await rename(join(dir, stagingDirName(id)), join(dir, name))
+  await fsyncDir(dir)
+  return name
+}
+
+/** Every file under `dir`, relative with `/` separators. */
+export async function listTree(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = []
+  for (const e of await readdir(dir, {withFileTypes: true}).catch(() => [])) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name
+    if (e.isDirectory()) out.push(...(await listTree(join(dir, e.name), rel)))
+    else out.push(rel)
+  }
+  return out
+}

@@ -1,0 +1,135 @@
+import {createHash} from 'node:crypto'
+import {copyFile, link, open, readFile, rename, rm, unlink} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+import {throwIfAborted} from './format-error.js'
+
+const PREFIX_BUFFER = 4 * 1024 * 1024
+
+/** Sibling temp name for a file being written; never the final name, so a hard-linked file is never written through. */
+export function partialName(path: string): string {
+  return `${path}.esc-partial`
+}
+
+/**
+ * Copies with fs.copyFile (copy_file_range in the kernel, reflink where the filesystem has it) to
+ * a temp name, then renames. Writing in place would write through a hard link into the previous
+ * backup; the rename replaces the directory entry instead.
+ */
+export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = partialName(dst)
+  await rm(tmp, {force: true})
+  try {
+    await copyFile(src, tmp)
+    if (then) await then(tmp)
+    await rename(tmp, dst)
+  } catch (error) {
+    await rm(tmp, {force: true})
+    throw error
+  }
+}
+
+/**
+ * Copies the first `length` bytes and extends the copy with zeros to `finalSize`, hashing what it
+ * copied. Used for the ongoing chunk: only data up to writer.chk matters (a restore truncates
+ * there) and the rest is pre-allocated space.
+ */
+export async function copyPrefixAtomic(src: string, dst: string, length: number, finalSize: number, signal?: AbortSignal): Promise<{md5: Buffer; copied: number}> {
+  const tmp = partialName(dst)
+  await rm(tmp, {force: true})
+  const input = await open(src, 'r')
+  const output = await open(tmp, 'w')
+  const hash = createHash('md5')
+  let pos = 0
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(PREFIX_BUFFER, Math.max(length, 1)))
+    while (pos < length) {
+      throwIfAborted(signal, 'backup')
+      const {bytesRead} = await input.read(buf, 0, Math.min(buf.length, length - pos), pos)
+      if (bytesRead === 0) break
+      hash.update(buf.subarray(0, bytesRead))
+      await output.write(buf, 0, bytesRead, pos)
+      pos += bytesRead
+    }
+    if (pos < length) throw new Error(`${src} is shorter than the ${length} bytes writer.chk points to`)
+    await output.truncate(finalSize)
+    await output.sync()
+  } catch (error) {
+    await output.close().catch(() => undefined)
+    await rm(tmp, {force: true})
+    throw error
+  } finally {
+    await input.close()
+  }
+  await output.close()
+  await rename(tmp, dst)
+  return {md5: hash.digest(), copied: pos}
+}
+
+/** Hard-links `src` to `dst` (replacing dst); falls back to a copy across filesystems. */
+export async function linkOrCopy(src: string, dst: string): Promise<'linked' | 'copied'> {
+  const tmp = partialName(dst)
+  await rm(tmp, {force: true})
+  try {
+    await link(src, tmp)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV' && (error as NodeJS.ErrnoException).code !== 'EPERM') throw error
+    await copyFile(src, tmp)
+    await rename(tmp, dst)
+    return 'copied'
+  }
+  await rename(tmp, dst)
+  return 'linked'
+}
+
+/** Reads a small file and writes it to `dst` via temp + fsync + rename; returns the bytes. */
+export async function copySmallFileAtomic(src: string, dst: string): Promise<Buffer> {
+  const bytes = await readFile(src)
+  await writeFileAtomic(dst, bytes)
+  return bytes
+}
+
+export async function writeFileAtomic(dst: string, bytes: Buffer): Promise<void> {
+  const tmp = partialName(dst)
+  const fh = await open(tmp, 'w')
+  try {
+    await fh.write(bytes, 0, bytes.length, 0)
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  await rename(tmp, dst)
+}
+
+export async function removeIfExists(path: string): Promise<boolean> {
+  try {
+    await unlink(path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
+  }
+}
+
+/** Runs `worker` over `items` with at most `concurrency` in flight; stops starting new ones on abort or error. */
+export async function runPool<T>(items: T[], concurrency: number, worker: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0
+  let failed: unknown
+  const lanes = Array.from({length: Math.max(1, Math.min(concurrency, items.length))}, async () => {
+    while (next < items.length && failed === undefined) {
+      if (signal?.aborted) return
+      const item = items[next++]
+      try {
+        await worker(item)
+      } catch (error) {
+        failed ??= error
+      }
+    }
+  })
+  await Promise.all(lanes)
+  if (failed !== undefined) throw failed
+}
+
+export function dirOf(path: string): string {
+  return dirname(path)
+}
