@@ -5,7 +5,7 @@ import type {FastifyInstance} from 'fastify'
 
 import {buildApp} from './api/app.js'
 import type {LocalCloudContext} from './context.js'
-import {type Engine, loadEngine} from './engine-adapter.js'
+import {type Engine, lazyEngine} from './engine-adapter.js'
 import {type BootstrapCredentials, Identity} from './identity.js'
 import {JobRunner} from './jobs.js'
 import {StateLayout} from './layout.js'
@@ -50,7 +50,7 @@ export class LocalCloud {
       const defaults = store.ensureDefaults(now())
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
       const bootstrap = identity.bootstrap()
-      const engine = options.engine ?? await loadEngine()
+      const engine = options.engine ?? lazyEngine()
       const runner = new OperationsRunner({store, engine, layout, now, log})
       const jobs = new JobRunner(store, runner, now, log)
       const scheduler = new Scheduler(store, jobs, now)

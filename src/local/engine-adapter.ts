@@ -46,6 +46,19 @@ function testDelayMs(): number {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EngineModule = any
 
+/** The real engine, imported on first use (the server starts without loading it). */
+export function lazyEngine(): Engine {
+  let loaded: Promise<Engine> | undefined
+  const get = () => (loaded ??= loadEngine())
+  return {
+    backup: async (request) => (await get()).backup(request),
+    restore: async (request) => (await get()).restore(request),
+    provision: async (db) => (await get()).provision(db),
+    generate: async (db, options) => (await get()).generate(db, options),
+    startWriter: async (db, options) => (await get()).startWriter(db, options),
+  }
+}
+
 export async function loadEngine(): Promise<Engine> {
   const specifier = '../lib/kurrentdb/index.js'
   const engine: EngineModule = await import(specifier)

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {existsSync} from 'node:fs'
 
-import FakeTimers from '@sinonjs/fake-timers'
+import {installFakeClock, type InstalledFakeClock} from '../lib/wait/fake-clock.js'
 
 import {createCluster, openTestCloud, type TestCloud} from './helpers.js'
 
@@ -91,9 +91,9 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
   })
 
   describe('with the scheduler on a fake clock', () => {
-    let clock: FakeTimers.InstalledClock
+    let clock: InstalledFakeClock
     beforeEach(async () => {
-      clock = FakeTimers.install({now: Date.UTC(2026, 10, 21, 9, 30), toFake: ['setTimeout', 'clearTimeout', 'Date']})
+      clock = installFakeClock(Date.UTC(2026, 10, 21, 9, 30), ['setTimeout', 'clearTimeout', 'Date'])
       t = await openTestCloud({schedule: true, accessTokenTtlSeconds: 7 * 86_400})
       clusterId = await createCluster(t)
     })

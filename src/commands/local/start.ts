@@ -1,0 +1,54 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {EscError, UsageError} from '../../lib/errors.js'
+
+export default class LocalStart extends BaseCommand {
+  static override description = 'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
+  static override examples = [
+    '<%= config.bin %> local start',
+    '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach',
+  ]
+
+  static override flags = {
+    dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
+    port: Flags.integer({description: 'Port to listen on; 0 picks a free one', default: 2180, min: 0, max: 65_535}),
+    host: Flags.string({description: 'Address to bind; anything but loopback needs this flag and prints a warning [default: 127.0.0.1]'}),
+    detach: Flags.boolean({char: 'd', description: 'Run in the background; stop it with `esc local stop`'}),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(LocalStart)
+    // Server modules load only here, so other commands never pay for them.
+    const {resolveStateDir, startDetached} = await import('../../local/control.js')
+    const {AlreadyRunningError, isLoopback, serve} = await import('../../local/daemon.js')
+    const dir = resolveStateDir(flags.dir)
+    const host = flags.host ?? process.env.ESC_LOCAL_HOST ?? '127.0.0.1'
+    if (flags.host === undefined && !isLoopback(host)) {
+      throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
+    }
+    if (flags.detach) {
+      const argv = this.argv.some((a) => a === '--dir' || a.startsWith('--dir=')) ? this.argv : [...this.argv, '--dir', dir]
+      process.stdout.write(await startDetached(dir, argv).catch((error: Error) => {
+        throw new EscError(error.message)
+      }))
+      return
+    }
+    let started: Awaited<ReturnType<typeof serve>>
+    try {
+      started = await serve({dir, host, port: flags.port})
+    } catch (error) {
+      const message = error instanceof AlreadyRunningError ? error.message : `cannot start the local cloud: ${(error as Error).message}`
+      process.send?.({error: message})
+      throw new EscError(message, {suggestions: error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []})
+    }
+    if (process.send) {
+      process.send({banner: started.banner})
+      process.disconnect?.()
+    } else {
+      process.stdout.write(started.banner)
+      if (process.stdout.isTTY) process.stderr.write('Press Ctrl-C to stop.\n')
+    }
+    await started.stopped
+  }
+}

@@ -1,0 +1,23 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {EscError} from '../../lib/errors.js'
+
+export default class LocalStop extends BaseCommand {
+  static override description = 'Stop the local cloud running on a state directory (waits for running copies to reach a safe point)'
+  static override flags = {
+    dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(LocalStop)
+    const {resolveStateDir, stopServer} = await import('../../local/control.js')
+    const dir = resolveStateDir(flags.dir)
+    try {
+      const info = await stopServer(dir)
+      process.stdout.write(`Stopped the local cloud at ${info.url} (pid ${info.pid})\n`)
+    } catch (error) {
+      throw new EscError((error as Error).message)
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import {spawn} from 'node:child_process'
+import {openSync} from 'node:fs'
+import {mkdir, readFile} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {StateLayout} from './layout.js'
+import {processAlive, readServerInfo, removeServerInfo, ServerLock, type ServerInfo} from './server-lock.js'
+
+/** `--dir`, else ESC_LOCAL_DIR, else `<ESC_CONFIG_DIR or ~/.esc>/local`. */
+export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return resolve(flag)
+  if (env.ESC_LOCAL_DIR) return resolve(env.ESC_LOCAL_DIR)
+  return join(env.ESC_CONFIG_DIR || join(homedir(), '.esc'), 'local')
+}
+
+export class NotRunningError extends Error {}
+
+/** The running server of `dir`, or undefined (a server.json left by a crash is removed). */
+export async function runningServer(dir: string): Promise<ServerInfo | undefined> {
+  const layout = new StateLayout(dir)
+  const info = await readServerInfo(layout)
+  if (!ServerLock.isHeld(layout)) {
+    if (info) await removeServerInfo(layout)
+    return undefined
+  }
+  return info
+}
+
+/** SIGTERM, then waits until the lock is free (the server reached a safe point and exited). */
+export async function stopServer(dir: string, timeoutMs = 30_000): Promise<ServerInfo> {
+  const info = await runningServer(dir)
+  if (!info) throw new NotRunningError(`no local cloud is running on ${dir}`)
+  process.kill(info.pid, 'SIGTERM')
+  const layout = new StateLayout(dir)
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!ServerLock.isHeld(layout) || !(await processAlive(info.pid))) return info
+    await sleep(100)
+  }
+  throw new Error(`the local cloud (pid ${info.pid}) did not stop within ${timeoutMs / 1000} s; kill it with: kill -9 ${info.pid}`)
+}
+
+/** A request to the server as its admin client (client_credentials grant). */
+export async function adminRequest<T>(dir: string, method: string, path: string, body?: unknown): Promise<T> {
+  const info = await runningServer(dir)
+  if (!info) throw new NotRunningError(`no local cloud is running on ${dir}; start it with: esc local start --dir ${dir}`)
+  const layout = new StateLayout(dir)
+  const creds = JSON.parse(await readFile(layout.adminCredentials, 'utf8')) as {clientId: string; clientSecret: string}
+  const tokenRes = await fetch(`${info.url}/oauth/token`, {
+    method: 'POST',
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
+  })
+  if (!tokenRes.ok) throw new Error(`the local cloud refused its admin credentials (HTTP ${tokenRes.status})`)
+  const {access_token: token} = await tokenRes.json() as {access_token: string}
+  const res = await fetch(`${info.url}${path}`, {
+    method,
+    headers: {authorization: `Bearer ${token}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  const parsed = text ? JSON.parse(text) : undefined
+  if (!res.ok) {
+    const fields = parsed?.fields ? ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''
+    throw new Error(`${parsed?.detail ?? `HTTP ${res.status}`}${fields}`)
+  }
+  return parsed as T
+}
+
+/**
+ * `esc local start --detach`: runs the same command without --detach in a new session, logs to
+ * server.log, and returns the banner the child sends over IPC once it listens.
+ */
+export async function startDetached(dir: string, argv: string[], timeoutMs = 30_000): Promise<string> {
+  const layout = new StateLayout(dir)
+  await mkdir(layout.root, {recursive: true, mode: 0o700})
+  const logFd = openSync(layout.logFile, 'a', 0o600)
+  const args = [...process.execArgv, process.argv[1], 'local', 'start', ...argv.filter((a) => a !== '--detach' && a !== '-d')]
+  const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', logFd, logFd, 'ipc'], env: {...process.env, ESC_LOCAL_DETACHED: '1'}})
+  return new Promise<string>((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))
+    }, timeoutMs)
+    child.once('message', (message: {banner?: string; error?: string}) => {
+      clearTimeout(timer)
+      child.disconnect()
+      child.unref()
+      if (message.error) reject(new Error(message.error))
+      else resolvePromise(message.banner ?? '')
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the local cloud exited during start (code ${code}); see ${layout.logFile}`))
+    })
+  })
+}

@@ -1,0 +1,118 @@
+import {appendFileSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+
+import {LocalCloud} from './cloud.js'
+import {StateLayout} from './layout.js'
+import {writeLocalProfile} from './local-profile.js'
+import {ServerLock, readServerInfo, removeServerInfo, writeServerInfo} from './server-lock.js'
+
+export interface ServeOptions {
+  dir: string
+  host: string
+  port: number
+  env?: NodeJS.ProcessEnv
+}
+
+export class AlreadyRunningError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host)
+
+/**
+ * Runs the local cloud in this process until SIGINT/SIGTERM. Returns once listening, with the
+ * text to show the user; `stopped` resolves after a graceful shutdown.
+ */
+export async function serve(options: ServeOptions): Promise<{banner: string; url: string; stopped: Promise<void>}> {
+  const env = options.env ?? process.env
+  const layout = new StateLayout(options.dir)
+  // Everything the server creates (state, logs, cluster data, backups) is for this user only.
+  process.umask(0o077)
+  const {mkdir, chmod} = await import('node:fs/promises')
+  await mkdir(layout.root, {recursive: true, mode: 0o700})
+  await chmod(layout.root, 0o700)
+  const lock = ServerLock.tryAcquire(layout)
+  if (!lock) {
+    const info = await readServerInfo(layout)
+    throw new AlreadyRunningError(`a local cloud is already running on ${layout.root}${info ? ` (pid ${info.pid}, ${info.url})` : ''}`)
+  }
+  const log = (message: string) => appendFileSync(layout.logFile, `${new Date().toISOString()} ${message}\n`, {mode: 0o600})
+  let cloud: LocalCloud
+  try {
+    const ttl = Number(env.ESC_LOCAL_TOKEN_TTL ?? 3600)
+    cloud = await LocalCloud.open({dir: layout.root, log, accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600})
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+  let url: string
+  try {
+    url = await cloud.listen(options.host, options.port)
+  } catch (error) {
+    await cloud.close(0)
+    lock.release()
+    throw error
+  }
+  const report = cloud.recovery
+  if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {
+    log(`crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`)
+  }
+  if (cloud.bootstrap) {
+    await writeFile(layout.adminCredentials, `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`, {mode: 0o600})
+  }
+  await writeServerInfo(layout, {pid: process.pid, url, startedAt: cloud.ctx.startedAt.toISOString(), dir: layout.root})
+  const profile = await writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env})
+  log(`listening on ${url} (pid ${process.pid})`)
+
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false
+    const stop = async (signal: string) => {
+      if (stopping) {
+        // Second signal: leave at once; the next start's crash recovery tidies up.
+        process.exit(130)
+      }
+      stopping = true
+      log(`${signal}: stopping`)
+      await cloud.close(10_000).catch((error) => log(`shutdown error: ${(error as Error).message}`))
+      await removeServerInfo(layout)
+      lock.release()
+      log('stopped')
+      resolve()
+    }
+    process.once('SIGINT', () => void stop('SIGINT'))
+    process.once('SIGTERM', () => void stop('SIGTERM'))
+  })
+
+  const lines = [
+    `Local cloud running at ${url} (pid ${process.pid})`,
+    `State directory: ${layout.root}`,
+    `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
+  ]
+  if (!isLoopback(options.host)) {
+    lines.push(`WARNING: listening on ${options.host}, which is not loopback: anyone who can reach this port can try the API.`)
+  }
+  if (report.defunctBackups.length > 0 || report.defunctClusters.length > 0) {
+    lines.push(`Crash recovery: ${report.defunctBackups.length} backup(s) and ${report.defunctClusters.length} restore(s) left in progress were marked defunct`)
+  }
+  if (cloud.bootstrap) {
+    lines.push(
+      '',
+      'Credentials of this local cloud (shown once; only their hashes are kept):',
+      `  user:          ${cloud.bootstrap.username}`,
+      `  password:      ${cloud.bootstrap.password}`,
+      `  client id:     ${cloud.bootstrap.clientId}`,
+      `  client secret: ${cloud.bootstrap.clientSecret}  (also in ${layout.adminCredentials}, mode 0600)`,
+      `  refresh token: ${cloud.bootstrap.refreshToken}`,
+    )
+  }
+  lines.push(
+    '',
+    'Next:',
+    '  esc local demo-data                                   # a cluster with live data',
+    '  esc mesdb clusters list --profile local',
+    '  esc mesdb backups create --profile local --source-cluster-id <cluster id> --description "on demand backup"',
+    '  esc mesdb backups list --profile local',
+    `  esc local status --dir ${layout.root}`,
+    `  esc local stop --dir ${layout.root}`,
+  )
+  return {banner: `${lines.join('\n')}\n`, url, stopped}
+}
