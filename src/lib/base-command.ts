@@ -126,7 +126,7 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError) throw err
     // oclif parse errors (unknown flag, bad option, missing required flag) are usage errors.
     if (err instanceof Errors.CLIError && isParseError(err)) {
-      this.printError(err.message.split('\n')[0], [`See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``])
+      this.printError(parseErrorSummary(err.message), [`See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``])
       if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`)
       this.exit(ExitCode.Usage)
     }
@@ -147,6 +147,12 @@ function missingIdError(name: string, envVar: string, article: string, ctx: EscC
     `Invalid value for '--${name} <${name}>': Not provided and you don't have ${article} property set in the [context] section of your settings.toml file`,
     {suggestions: [`Pass --${name} <id>, set ${envVar}, or run \`esc profiles set -p ${profile} -n ${name} -v <id>\``]},
   )
+}
+
+/** oclif's "The following error occurred:\n  Missing required flag x\nSee more help…" as one line. */
+function parseErrorSummary(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help/i.test(l))
+  return lines.join('; ') || message.split('\n')[0]
 }
 
 function isParseError(err: Errors.CLIError): boolean {

@@ -15,9 +15,16 @@ export function redactText(text: string): string {
       // not JSON after all: fall through to the pattern based redaction
     }
   }
+  return redactString(text).replace(
+    /("[^"]*(?:token|password|secret|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    `$1"${MASK}"`,
+  )
+}
+
+/** Bearer/Basic credentials and `key=value` pairs whose key names a secret (form bodies, URLs). */
+function redactString(text: string): string {
   return text
     .replace(/\b(Bearer|Basic)\s+[^\s",]+/gi, `$1 ${MASK}`)
-    .replace(/("[^"]*(?:token|password|secret|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`)
     .replace(/(^|[&?\s])([\w.-]*(?:token|password|secret|otp)[\w.-]*)=[^&\s]*/gi, `$1$2=${MASK}`)
 }
 
@@ -30,7 +37,7 @@ export function redactValue(value: unknown): unknown {
     }
     return out
   }
-  return value
+  return typeof value === 'string' ? redactString(value) : value
 }
 
 export function redactHeaders(headers: Record<string, string | undefined>): Record<string, string> {

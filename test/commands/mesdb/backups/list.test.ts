@@ -1,0 +1,102 @@
+import {strict as assert} from 'node:assert'
+import nock from 'nock'
+
+import {runCli} from '../../../support/run-cli.js'
+import {tmpHome} from '../../../support/tmp-home.js'
+import {backup} from '../../../lib/api/fixtures.js'
+import {API, BACKUPS, ORG, PROJECT, useBackupsEnv} from './helpers.js'
+
+const LIST = ['mesdb', 'backups', 'list', '--project-id', PROJECT]
+const old = backup({id: 'b-old', created: '2021-03-01T00:00:00Z', sourceClusterId: 'c1', status: 'available'})
+const mid = backup({id: 'b-mid', created: '2021-03-15T00:00:00Z', sourceClusterId: 'c2', status: 'defunct'})
+const recent = backup({id: 'b-new', created: '2021-03-26T14:38:12.250Z', sourceClusterId: 'c1', status: 'available'})
+const BODY = {backups: [old, recent, mid]}
+
+describe('esc mesdb backups list', () => {
+  const {env} = useBackupsEnv()
+
+  it('prints one Debug line per backup, newest first, then an empty line', async () => {
+    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(BACKUPS).reply(200, BODY)
+    const r = await runCli(LIST, {env: env()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stderr, '')
+    const lines = r.stdout.split('\n')
+    assert.equal(lines.length, 5)
+    assert.deepEqual(lines.slice(0, 3).map((l) => /BackupId\("([^"]+)"\)/.exec(l)?.[1]), ['b-new', 'b-mid', 'b-old'])
+    assert.match(lines[0], /created: "2021-03-26T14:38:12\.250\+00:00"/)
+    assert.deepEqual(lines.slice(3), ['', ''])
+    assert.ok(scope.isDone())
+  })
+
+  it('an empty list prints just a newline (cli) or [] (json)', async () => {
+    nock(API).get(BACKUPS).twice().reply(200, {backups: []})
+    assert.equal((await runCli(LIST, {env: env()})).stdout, '\n')
+    assert.equal((await runCli([...LIST, '--json'], {env: env()})).stdout, '[]')
+  })
+
+  it('filters client-side by --cluster-id, --status and --limit; -q prints ids', async () => {
+    nock(API).get(BACKUPS).times(3).reply(200, BODY)
+    assert.equal((await runCli([...LIST, '--cluster-id', 'c1', '-q'], {env: env()})).stdout, 'b-new\nb-old\n')
+    assert.equal((await runCli([...LIST, '--status', 'DEFUNCT', '-q'], {env: env()})).stdout, 'b-mid\n')
+    const json = JSON.parse((await runCli([...LIST, '--limit', '2', '--json'], {env: env()})).stdout)
+    assert.deepEqual(json.map((b: {id: string}) => b.id), ['b-new', 'b-mid'])
+    assert.deepEqual(Object.keys(json[0]), ['id', 'projectId', 'sourceClusterId', 'sourceClusterDescription', 'description', 'sizeGb',
+      'provider', 'region', 'status', 'created', 'linkedResource'])
+  })
+
+  it('rejects --limit 0 as a usage error', async () => {
+    const r = await runCli([...LIST, '--limit', '0'], {env: env()})
+    assert.equal(r.exitCode, 2)
+    assert.match(r.stderr, /^Error: .*limit/)
+  })
+
+  it('--fmt api prints the raw body unchanged (no sorting or filtering)', async () => {
+    const raw = JSON.stringify(BODY)
+    nock(API).get(BACKUPS).reply(200, raw)
+    const r = await runCli([...LIST, '--fmt', 'api', '--status', 'defunct'], {env: env()})
+    assert.equal(r.stdout, `${raw}\n`)
+  })
+
+  it('uses the profile fmt when no flag is given, and --fmt over it', async () => {
+    const home = await tmpHome({profile: {orgId: ORG, projectId: PROJECT, fmt: 'cli-json'}, token: false})
+    try {
+      nock(API).get(BACKUPS).twice().reply(200, {backups: [recent]})
+      const a = await runCli(['mesdb', 'backups', 'list'], {env: {...env(), ...home.env}, tty: true})
+      assert.equal(JSON.parse(a.stdout)[0].id, 'b-new')
+      const b = await runCli(['mesdb', 'backups', 'list', '--fmt', 'cli', '-q'], {env: {...env(), ...home.env}})
+      assert.equal(b.stdout, 'b-new\n')
+    } finally {
+      await home.cleanup()
+    }
+  })
+
+  it('--org-id and ESC_PROJECT_ID override the profile', async () => {
+    const scope = nock(API).get('/mesdb/v1/organizations/other-org/projects/env-project/backups').reply(200, {backups: []})
+    const r = await runCli(['mesdb', 'backups', 'list', '--org-id', 'other-org'], {env: {...env(), ESC_PROJECT_ID: 'env-project'}})
+    assert.equal(r.exitCode, 0)
+    assert.ok(scope.isDone())
+  })
+
+  it('a table on a terminal', async () => {
+    nock(API).get(BACKUPS).reply(200, BODY)
+    const r = await runCli(LIST, {env: env(), tty: true})
+    const rows = r.stdout.trimEnd().split('\n')
+    assert.match(rows[1], /│ ID +│ Description +│ Cluster +│ Status +│ Size +│ Region +│ Created +│/)
+    assert.match(rows[3], /│ b-new +│ on demand backup │ Demo-Backup \(c1\) │ available │ 8 GB │ aws\/eu-central-1 │ 2021-03-26 14:38 UTC \(.+ ago\) │/)
+    assert.equal(rows.length, 9)
+  })
+
+  it('503 then 200: retried with backoff', async () => {
+    nock(API).get(BACKUPS).reply(503).get(BACKUPS).reply(200, {backups: []})
+    const r = await runCli(LIST, {env: env()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.sleeps.length, 1)
+    assert.ok(r.sleeps[0] >= 250 && r.sleeps[0] <= 500)
+  })
+
+  it('an unknown backup status passes through to every format', async () => {
+    nock(API).get(BACKUPS).reply(200, {backups: [backup({status: 'archiving'})]})
+    const r = await runCli([...LIST, '--json'], {env: env()})
+    assert.equal(JSON.parse(r.stdout)[0].status, 'archiving')
+  })
+})
