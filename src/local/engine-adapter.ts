@@ -42,10 +42,6 @@ function testDelayMs(): number {
   return Number.isFinite(value) && value > 0 ? value : 0
 }
 
-// The engine's module is loaded lazily: importing the server must stay cheap.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type EngineModule = any
-
 /** The real engine, imported on first use (the server starts without loading it). */
 export function lazyEngine(): Engine {
   let loaded: Promise<Engine> | undefined
@@ -59,9 +55,11 @@ export function lazyEngine(): Engine {
   }
 }
 
+/** A new cluster's data directory: one ongoing chunk holding only the first epoch record, like a new node's. */
+const EMPTY_CHUNK_SIZE = 1024 * 1024
+
 export async function loadEngine(): Promise<Engine> {
-  const specifier = '../lib/kurrentdb/index.js'
-  const engine: EngineModule = await import(specifier)
+  const engine = await import('../lib/kurrentdb/index.js')
   return {
     async backup(request) {
       await mkdir(request.backupDir, {recursive: true})
@@ -75,19 +73,19 @@ export async function loadEngine(): Promise<Engine> {
         nodeGuard: request.nodeUrl ? {url: request.nodeUrl} : undefined,
         signal: request.signal,
       })
-      return {sizeBytes: Number(engine.backupSizeBytes(manifest))}
+      return {sizeBytes: engine.backupSizeBytes(manifest)}
     },
     async restore(request) {
       await engine.restoreBackup({backupDir: request.backupDir, db: request.db, index: request.index, signal: request.signal})
     },
     async provision(db) {
-      await mkdir(db, {recursive: true, mode: 0o700})
+      await engine.generateDataDir(db, {chunks: 1, chunkSize: EMPTY_CHUNK_SIZE, eventsPerChunk: 1, withIndex: false})
     },
     async generate(db, options) {
       await engine.generateDataDir(db, {...options, withIndex: true})
     },
     async startWriter(db, options = {}) {
-      const writer = new engine.WriterSimulator({db, intervalMs: options.intervalMs ?? 200})
+      const writer = new engine.WriterSimulator({db, intervalMs: options.intervalMs ?? 100, eventsPerAppend: 2, fsync: false})
       await writer.start()
       return {stop: () => writer.stop()}
     },

@@ -1,0 +1,88 @@
+import {strict as assert} from 'node:assert'
+import {existsSync} from 'node:fs'
+import {open, readdir, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {loadEngine} from '../../src/local/engine-adapter.js'
+import {verifyDirectory} from '../../src/lib/kurrentdb/index.js'
+import {clusterBody, openTestCloud, type TestCloud} from './helpers.js'
+
+/** The runner with the real KurrentDB engine on small generated data (256 KiB chunks). */
+describe('local cloud with the real engine', () => {
+  let t: TestCloud
+  beforeEach(async () => {
+    t = await openTestCloud({engine: await loadEngine()})
+  })
+  afterEach(() => t.close())
+
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
+    t.cloud.app.inject({method, url, headers: t.auth, ...(payload === undefined ? {} : {payload: payload as object})})
+  const demo = async () => {
+    const res = await call('POST', '/local/v1/demo-data', {chunks: 4, chunkSize: 256 * 1024, writer: true})
+    assert.equal(res.statusCode, 201, res.body)
+    return res.json().id as string
+  }
+  const backup = async (clusterId: string) => {
+    const res = await call('POST', `${t.mesdb}/backups`, {description: 'b {index}', sourceClusterId: clusterId})
+    assert.equal(res.statusCode, 202, res.body)
+    await t.cloud.ctx.runner.idle()
+    return (await call('GET', `${t.mesdb}/backups/${res.json().id}`)).json().backup
+  }
+  const completedChunk = async (backupDir: string) => {
+    const [data] = (await readdir(backupDir)).filter((n) => n.startsWith('data-'))
+    return join(backupDir, data, 'chunk-000000.000000')
+  }
+
+  it('backs up a live cluster, hard-links unchanged chunks, survives deleting the older backup, restores', async () => {
+    const clusterId = await demo()
+    const first = await backup(clusterId)
+    assert.equal(first.status, 'available', first.details)
+    assert.equal(first.sizeGb, 1)
+    const second = await backup(clusterId)
+    assert.equal(second.status, 'available', second.details)
+    const a = await stat(await completedChunk(t.cloud.ctx.layout.backupDir(first.id)))
+    const b = await stat(await completedChunk(t.cloud.ctx.layout.backupDir(second.id)))
+    assert.equal(a.ino, b.ino, 'completed chunk hard-linked')
+
+    assert.equal((await call('DELETE', `${t.mesdb}/backups/${first.id}`)).statusCode, 204)
+    assert.ok((await verifyDirectory(t.cloud.ctx.layout.backupDir(second.id))).ok)
+
+    const restored = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, description: 'restore', sourceBackupId: second.id})
+    await t.cloud.ctx.runner.idle()
+    const cluster = (await call('GET', `${t.mesdb}/clusters/${restored.json().id}`)).json().cluster
+    assert.equal(cluster.status, 'available', cluster.details)
+    const report = await verifyDirectory(t.cloud.ctx.layout.clusterDb(cluster.id))
+    assert.ok(report.ok, JSON.stringify(report.problems))
+    assert.equal(report.checkpoints['truncate.chk'], report.checkpoints['chaser.chk'])
+  })
+
+  it('provisions an empty cluster that can be backed up', async () => {
+    const res = await call('POST', `${t.mesdb}/clusters`, clusterBody)
+    await t.cloud.ctx.runner.idle()
+    const id = res.json().id
+    assert.equal((await call('GET', `${t.mesdb}/clusters/${id}`)).json().cluster.status, 'available')
+    assert.ok(existsSync(join(t.cloud.ctx.layout.clusterDb(id), 'chunk-000000.000000')))
+    assert.equal((await backup(id)).status, 'available')
+  })
+
+  it('a corrupt source chunk ends the backup defunct with the reason and leaves other backups intact', async () => {
+    const good = await backup(await demo())
+    const clusterId = await demo()
+    await t.cloud.ctx.runner.stopWriter(clusterId)
+    // Flip a byte inside a completed chunk: its footer MD5 no longer matches.
+    const chunk = join(t.cloud.ctx.layout.clusterDb(clusterId), 'chunk-000001.000000')
+    const fh = await open(chunk, 'r+')
+    const byte = Buffer.alloc(1)
+    await fh.read(byte, 0, 1, 1000)
+    byte[0] ^= 0xff
+    await fh.write(byte, 0, 1, 1000)
+    await fh.close()
+    const bad = await backup(clusterId)
+    assert.equal(bad.status, 'defunct')
+    assert.match(bad.details, /chunk-000001\.000000/)
+    assert.equal(existsSync(t.cloud.ctx.layout.backupDir(bad.id)), false)
+    assert.ok((await verifyDirectory(t.cloud.ctx.layout.backupDir(good.id))).ok)
+    assert.equal((await call('GET', `${t.mesdb}/backups/${good.id}`)).json().backup.status, 'available')
+  })
+
+})
