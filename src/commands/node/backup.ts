@@ -1,0 +1,102 @@
+import {Args, Flags} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {EscError, ExitCode, UsageError} from '../../lib/errors.js'
+
+export default class NodeBackup extends BaseCommand {
+  static override description =
+    "Back up a self-hosted KurrentDB node's data directory (differential: only new and changed files are copied; the manifest is written last)"
+
+  static override examples = [
+    '<%= config.bin %> node backup /backups/node1 --db /var/lib/kurrentdb',
+    '<%= config.bin %> node backup /backups/node1 --db /data/db --index /data/index --node-url https://127.0.0.1:2113 --username admin --password changeit',
+  ]
+
+  static override args = {
+    'backup-dir': Args.string({description: 'Directory holding the backup (created if missing)', required: true}),
+  }
+
+  static override flags = {
+    db: Flags.string({description: "The node's data directory (chunk-*.* and *.chk)", required: true}),
+    index: Flags.string({description: "The node's index directory [default: <db>/index]"}),
+    full: Flags.boolean({description: 'Start over: copy everything into a fresh data directory instead of keeping unchanged files'}),
+    verify: Flags.boolean({description: "Check every copied completed chunk against its footer MD5 (--no-verify skips it; the manifest records that)", default: true, allowNo: true}),
+    offline: Flags.boolean({description: 'The node is stopped: also copy secondary-index (DuckDB) files instead of refusing'}),
+    'link-from': Flags.string({description: 'Another complete backup directory: matching completed chunks are hard-linked from it instead of copied'}),
+    concurrency: Flags.integer({description: 'Files copied in parallel', default: 3, min: 1, max: 16}),
+    'node-url': Flags.string({description: "The node's HTTP URL: stop scavenges and check the node before copying [env: ESC_NODE_URL]", env: 'ESC_NODE_URL'}),
+    username: Flags.string({description: 'User for --node-url ($admins or $ops) [env: ESC_NODE_USERNAME]', env: 'ESC_NODE_USERNAME'}),
+    password: Flags.string({description: 'Password for --node-url [env: ESC_NODE_PASSWORD]', env: 'ESC_NODE_PASSWORD'}),
+    'ca-file': Flags.string({description: "PEM file of the CA that signed the node's certificate"}),
+    insecure: Flags.boolean({description: "Don't verify the node's TLS certificate"}),
+    'allow-lagging': Flags.boolean({description: 'Back up even when the node lags the leader or is in an older epoch'}),
+    'restart-scavenge': Flags.boolean({description: 'Start the scavenge that was stopped again once the backup is done'}),
+  }
+
+  public async run(): Promise<void> {
+    const {args, flags} = await this.parse(NodeBackup)
+    const {backupNode, backupSizeBytes} = await import('../../lib/kurrentdb/index.js')
+    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const guardFlags = ['username', 'ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
+    if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--username, --ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url')
+    const ca = flags['ca-file'] ? await readFile(flags['ca-file']).catch(() => {
+      throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
+    }) : undefined
+    const interactive = interactiveStderr()
+    const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
+    const controller = new AbortController()
+    const onSignal = () => controller.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    try {
+      const manifest = await backupNode({
+        db: flags.db,
+        index: flags.index,
+        backupDir: args['backup-dir'],
+        full: flags.full,
+        verify: flags.verify,
+        offline: flags.offline,
+        linkFrom: flags['link-from'],
+        concurrency: flags.concurrency,
+        nodeGuard: flags['node-url']
+          ? {url: flags['node-url'], username: flags.username, password: flags.password, ca, insecure: flags.insecure, allowLagging: flags['allow-lagging'], restartScavenge: flags['restart-scavenge']}
+          : undefined,
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p),
+        log: (line) => {
+          if (line.startsWith('warning:') || interactive || this.debugEnabled) {
+            progress.end()
+            process.stderr.write(`${line}\n`)
+          }
+        },
+      })
+      progress.end()
+      if (flags.json) {
+        const {files: _files, ...summary} = manifest
+        process.stdout.write(`${JSON.stringify({...summary, sizeBytes: backupSizeBytes(manifest)}, null, 2)}\n`)
+        return
+      }
+      const s = manifest.stats
+      const rate = manifest.timings.durationMs > 0 ? (s.bytesCopied / manifest.timings.durationMs) * 1000 : 0
+      process.stdout.write(
+        [
+          `Backup ${manifest.id} (${manifest.kind}) written to ${args['backup-dir']}`,
+          `  files: ${s.files} (${formatBytes(s.bytes)}); copied ${s.filesCopied} (${formatBytes(s.bytesCopied)}), kept ${s.filesKept}, linked ${s.filesLinked}`,
+          `  log: writer ${manifest.checkpoints.writer}, chaser ${manifest.checkpoints.chaser}, chunk size ${formatBytes(manifest.chunkSize)}, last chunk ${manifest.lastChunk}`,
+          `  verification: ${manifest.verification === 'md5' ? 'every copied completed chunk matched its footer MD5' : 'skipped (--no-verify)'}`,
+          `  took ${formatDuration(manifest.timings.durationMs)} (${formatBytes(rate)}/s)`,
+        ].join('\n') + '\n',
+      )
+    } catch (error) {
+      progress.end()
+      if ((error as Error).name === 'AbortError') {
+        throw new EscError('backup interrupted; the previous backup in that directory is unchanged', {exit: ExitCode.Interrupted})
+      }
+      throw error
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}

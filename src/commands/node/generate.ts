@@ -1,0 +1,51 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {UsageError} from '../../lib/errors.js'
+
+export default class NodeGenerate extends BaseCommand {
+  static override description =
+    'Write a realistic KurrentDB data directory (completed chunks with valid MD5, an ongoing chunk, checkpoints, optionally an index) for tests, demos and benchmarks'
+
+  static override examples = ['<%= config.bin %> node generate /tmp/db --chunks 4 --chunk-size 1MiB --with-index', '<%= config.bin %> node generate /tmp/db --chunk-size 64KiB --follow']
+
+  static override args = {
+    dir: Args.string({description: 'Directory to write (created; must not hold KurrentDB files yet)', required: true}),
+  }
+
+  static override flags = {
+    chunks: Flags.integer({description: 'Chunk files: all but the last are completed, the last is ongoing', default: 3, min: 1}),
+    'chunk-size': Flags.string({description: 'Logical chunk size (the node\'s ChunkSize), e.g. 1MiB, 64KiB', default: '256MiB'}),
+    'events-per-chunk': Flags.integer({description: 'Events per completed chunk [default: chunk size / 1 KiB]', min: 1}),
+    'with-index': Flags.boolean({description: 'Also write index/indexmap and one PTable per completed chunk'}),
+    follow: Flags.boolean({description: 'Then keep appending like a live node (completing chunks, adding PTables) until interrupted'}),
+    interval: Flags.integer({description: 'With --follow: milliseconds between appends', default: 100, min: 0}),
+  }
+
+  public async run(): Promise<void> {
+    const {args, flags} = await this.parse(NodeGenerate)
+    const {generateDataDir, WriterSimulator} = await import('../../lib/kurrentdb/index.js')
+    const {formatBytes, parseSize} = await import('../../lib/kurrentdb/progress.js')
+    const chunkSize = parseSize(flags['chunk-size'])
+    if (chunkSize === undefined) throw new UsageError(`--chunk-size "${flags['chunk-size']}" is not a size; use e.g. 1MiB, 64KiB or 4096`)
+    const result = await generateDataDir(args.dir, {chunks: flags.chunks, chunkSize, eventsPerChunk: flags['events-per-chunk'], withIndex: flags['with-index']})
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    else {
+      process.stdout.write(
+        `Generated ${result.dir}: ${result.chunks} chunks of ${formatBytes(result.chunkSize)} (${formatBytes(result.bytes)} on disk), ${result.events} events, writer ${result.writer}` +
+          `${flags['with-index'] ? `, ${result.ptables.length} PTables` : ''}\n`,
+      )
+    }
+    if (!flags.follow) return
+    const sim = new WriterSimulator({db: result.dir, intervalMs: flags.interval, ptableEvery: flags['with-index'] ? 50 : 0})
+    await sim.start()
+    process.stderr.write('Appending like a live node; press Ctrl-C to stop\n')
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve())
+      process.once('SIGTERM', () => resolve())
+    })
+    await sim.stop()
+    const s = sim.stats
+    process.stdout.write(`Stopped: ${s.events} events appended, ${s.chunksCompleted} chunks completed, ${s.ptablesAdded} PTables added, writer ${s.writer}\n`)
+  }
+}

@@ -1,0 +1,65 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {EscError, ExitCode} from '../../lib/errors.js'
+
+export default class NodeRestore extends BaseCommand {
+  static override description = 'Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup\'s chaser.chk'
+
+  static override examples = ['<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb', '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force']
+
+  static override args = {
+    'backup-dir': Args.string({description: 'Backup directory written by `esc node backup`', required: true}),
+  }
+
+  static override flags = {
+    db: Flags.string({description: "The stopped node's data directory", required: true}),
+    index: Flags.string({description: "The node's index directory [default: <db>/index]"}),
+    force: Flags.boolean({description: 'Move a non-empty target aside (renamed, never deleted) instead of refusing'}),
+  }
+
+  public async run(): Promise<void> {
+    const {args, flags} = await this.parse(NodeRestore)
+    const {restoreBackup} = await import('../../lib/kurrentdb/index.js')
+    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const interactive = interactiveStderr()
+    const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
+    const controller = new AbortController()
+    const onSignal = () => controller.abort()
+    process.once('SIGINT', onSignal)
+    try {
+      const result = await restoreBackup({
+        backupDir: args['backup-dir'],
+        db: flags.db,
+        index: flags.index,
+        force: flags.force,
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p),
+        log: (line) => {
+          if (interactive || this.debugEnabled) {
+            progress.end()
+            process.stderr.write(`${line}\n`)
+          }
+        },
+      })
+      progress.end()
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+        return
+      }
+      const lines = [
+        `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`} in ${formatDuration(result.durationMs)}`,
+        ...result.movedAside.map((d) => `  previous contents moved to ${d}`),
+        'What to expect:',
+        ...result.notes.map((n) => `  - ${n}`),
+      ]
+      process.stdout.write(lines.join('\n') + '\n')
+    } catch (error) {
+      progress.end()
+      if ((error as Error).name === 'AbortError') throw new EscError('restore interrupted; the target is incomplete: restore again before starting the node', {exit: ExitCode.Interrupted})
+      throw error
+    } finally {
+      process.off('SIGINT', onSignal)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {ExitCode} from '../../lib/errors.js'
+
+export default class NodeVerify extends BaseCommand {
+  static override description =
+    "Check a backup or a stopped node's data directory: chunk names, headers, footers and MD5, continuity, checkpoints, indexmap and PTables. Exits 5 when something is wrong"
+
+  static override examples = ['<%= config.bin %> node verify /backups/node1', '<%= config.bin %> node verify /var/lib/kurrentdb --json']
+
+  static override args = {
+    dir: Args.string({description: 'A backup directory or a stopped node\'s data directory', required: true}),
+  }
+
+  static override flags = {
+    index: Flags.string({description: 'Index directory of a data directory [default: <dir>/index]'}),
+  }
+
+  public async run(): Promise<void> {
+    const {args, flags} = await this.parse(NodeVerify)
+    const {verifyDirectory} = await import('../../lib/kurrentdb/index.js')
+    const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
+    const report = await verifyDirectory(args.dir, {index: flags.index, onProgress: (p) => progress.update(p)})
+    progress.end()
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    } else {
+      const c = report.checked
+      const lines = [
+        `${report.ok ? 'OK' : 'NOT SOUND'}: ${report.dir} (${report.kind === 'backup' ? 'backup' : 'data directory'})`,
+        `  checked ${c.chunks} chunks (${c.completedChunks} completed, MD5 verified), ${c.ptables} PTables, ${c.checkpoints} checkpoints; ${formatBytes(c.bytesHashed)} hashed`,
+      ]
+      if (report.checkpoints.writer !== undefined) lines.push(`  writer ${report.checkpoints.writer}, chaser ${report.checkpoints.chaser ?? '?'}${report.chunkSize ? `, chunk size ${formatBytes(report.chunkSize)}` : ''}`)
+      for (const p of report.problems) lines.push(`  problem: ${p.file}: ${p.reason}`)
+      for (const w of report.warnings) lines.push(`  warning: ${w.file}: ${w.reason}`)
+      process.stdout.write(lines.join('\n') + '\n')
+    }
+    if (!report.ok) this.exit(ExitCode.FailedState)
+  }
+}
