@@ -4,7 +4,7 @@
 export {AbortError, isAbortError, sleep, systemClock, waitDefaults} from './clock.js'
 export type {WaitClock} from './clock.js'
 export {withInterrupt} from './interrupt.js'
-export {waitOutcomeError} from './outcome.js'
+export {reattachCommand, waitOutcomeError} from './outcome.js'
 export type {WaitTarget} from './outcome.js'
 export {createProgress, isInteractive} from './progress.js'
 export type {Progress, ProgressOptions, ProgressStream} from './progress.js'

@@ -44,3 +44,13 @@ export function waitOutcomeError<T>(result: WaitResult<T>, target: WaitTarget): 
     }
   }
 }
+
+/** Quotes an argument for a shell command line shown to the user (POSIX single quotes). */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`
+}
+
+/** `esc mesdb backups wait -i b1 --org-id o1 --project-id p1 [--timeout 2h]`: org and project are always spelled out. */
+export function reattachCommand(command: string, id: string, orgId: string, projectId: string, extra: string[] = []): string {
+  return ['esc', command, '-i', id, '--org-id', orgId, '--project-id', projectId, ...extra].map((a, i) => (i === 1 ? a : shellQuote(a))).join(' ')
+}

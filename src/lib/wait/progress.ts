@@ -1,4 +1,5 @@
 import {formatDuration} from '../duration.js'
+import {waitDefaults} from './clock.js'
 
 export interface ProgressStream {
   write(chunk: string): boolean
@@ -11,6 +12,7 @@ export interface ProgressOptions {
   stream?: ProgressStream
   /** Spinner (true) or one line per status change (false). Default: stream is a TTY and CI is not set. */
   interactive?: boolean
+  /** Default: the waiters' clock, so elapsed times agree with the wait's own. */
   now?: () => number
 }
 
@@ -36,7 +38,7 @@ export function isInteractive(stream: ProgressStream, env: NodeJS.ProcessEnv = p
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr
   const interactive = options.interactive ?? isInteractive(stream)
-  const now = options.now ?? (() => Date.now())
+  const now = options.now ?? (() => waitDefaults.clock.now())
   const start = now()
   let status = 'waiting'
   let lastPrinted: string | undefined

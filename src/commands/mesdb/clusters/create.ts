@@ -1,0 +1,118 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {clusterIdKind, clusterKind} from '../../../lib/output/kinds.js'
+import {clusterRequest, parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
+import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
+import {checkRestoreDiskSize} from '../../../lib/restore/restore-plan.js'
+import {timingArgs, waitFlags, waitTiming} from '../../../lib/wait/flags.js'
+import {awaitOperation, clusterStatus} from '../../../lib/wait/operations.js'
+import {reattachCommand} from '../../../lib/wait/outcome.js'
+
+export default class ClustersCreate extends BaseCommand {
+  static override description = `Create a cluster
+
+With --source-backup-id the new cluster is a restore of that backup (add --source-project-id when the
+backup belongs to another project); the disk must be at least as large as the backup.`
+  static override examples = [
+    `<%= config.bin %> mesdb clusters create --description "restore" --source-backup-id c10dvoarh41lb9otkdrg \\
+    --instance-type F1 --disk-size-in-gb 10 --disk-type gp3 --network-id c10dr5qrh41lbabqa2j0 \\
+    --projection-level off --server-version 24.10 --topology single-node --project-id c10d0h2rh41lba1v92k0`,
+  ]
+
+  static override flags = {
+    'org-id': orgFlag('The organization id the cluster will relate to'),
+    'project-id': projectFlag('The project id the cluster will relate to'),
+    'network-id': Flags.string({description: 'The network id the cluster will be set on', required: true}),
+    description: Flags.string({description: 'A human-readable description of the cluster', required: true}),
+    topology: Flags.string({description: 'Either single-node or three-node-multi-zone', required: true, options: [...TOPOLOGIES]}),
+    'instance-type': Flags.string({
+      description: 'Type of instance, based on its hardware. For example, it could be F1 for a micro or C4 for a large instance',
+      required: true,
+    }),
+    'disk-size-in-gb': Flags.integer({description: 'Total disk capacity in Gigabytes (GB)', required: true, min: 1}),
+    'disk-type': Flags.string({
+      description: 'The type of disk. For example, if you are using AWS as a provider, it could be GP2',
+      required: true,
+    }),
+    'server-version': Flags.string({description: 'EventStoreDB server version', required: true}),
+    'projection-level': Flags.string({
+      description: 'The projection level of your database. Can be off, system or user',
+      required: true,
+      options: [...PROJECTION_LEVELS],
+    }),
+    'source-backup-id': Flags.string({description: 'Optional id of backup to restore'}),
+    'source-project-id': Flags.string({
+      description: 'Optional id of the project the backup belongs to; required for cross-project backup restores',
+    }),
+    'acl-id': Flags.string({description: 'The ID of an ACL if one is being used'}),
+    'disk-iops': Flags.integer({description: 'Optional IOPS number for disk (only AWS)'}),
+    'disk-throughput': Flags.integer({description: 'Throughput in Mb/s for disk (only AWS)'}),
+    'public-access': Flags.string({description: 'If the cluster is accessible from the internet', options: ['true', 'false']}),
+    protected: Flags.string({
+      description: 'The protected flag prevents from accidental deletion',
+      options: ['true', 'false'],
+    }),
+    provider: Flags.string({description: 'The cloud provider (aws, gcp, azure)'}),
+    region: Flags.string({description: 'The cloud region'}),
+    'dry-run': Flags.boolean({description: 'Print the request instead of sending it'}),
+    ...waitFlags('the cluster is available'),
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(ClustersCreate)
+    const timing = waitTiming(flags)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const body = clusterRequest({
+      aclId: flags['acl-id'],
+      description: flags.description,
+      diskSizeGb: flags['disk-size-in-gb'],
+      diskType: flags['disk-type'],
+      diskIops: flags['disk-iops'],
+      diskThroughput: flags['disk-throughput'],
+      instanceType: flags['instance-type'],
+      networkId: flags['network-id'],
+      projectionLevel: flags['projection-level'],
+      provider: flags.provider,
+      region: flags.region,
+      serverVersion: flags['server-version'],
+      sourceBackupId: flags['source-backup-id'],
+      topology: flags.topology,
+      protected: parseBoolFlag(flags.protected),
+      publicAccess: parseBoolFlag(flags['public-access']),
+      sourceBackupProjectId: flags['source-project-id'],
+    })
+    const printer = await this.output(flags)
+    const sourceBackupId = flags['source-backup-id']
+    if (flags['dry-run'] && !sourceBackupId) {
+      printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body}, printer.format)
+      return
+    }
+    const api = await this.apiClient(flags)
+    if (sourceBackupId) {
+      // Refuse a disk smaller than the backup here rather than after a round trip to provisioning.
+      const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
+      checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
+      if (flags['dry-run']) {
+        printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body}, printer.format)
+        return
+      }
+    }
+    const created = await api.createCluster(orgId, projectId, body)
+    if (!flags.wait) {
+      await printer.created(clusterIdKind, created)
+      return
+    }
+    const id = created.data.id
+    await awaitOperation({
+      label: `cluster ${id}`,
+      reattach: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(timing)),
+      ...timing,
+      fetch: () => api.getCluster(orgId, projectId, id),
+      select: (res) => res.data.cluster,
+      ...clusterStatus,
+      print: (res) => printer.item(clusterKind, res.data.cluster, res),
+    })
+  }
+}

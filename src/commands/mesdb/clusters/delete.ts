@@ -1,0 +1,20 @@
+import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/base-command.js'
+
+export default class ClustersDelete extends BaseCommand {
+  static override description = 'Delete a cluster'
+  static override examples = ['<%= config.bin %> mesdb clusters delete --id c1mnqjdo0aembuk4ljo0 --project-id c10d0h2rh41lba1v92k0']
+
+  static override flags = {
+    'org-id': orgFlag('The organization id the cluster relates to'),
+    'project-id': projectFlag('The project id the cluster relates to'),
+    id: idFlag('Id of the cluster you want to delete'),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(ClustersDelete)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const api = await this.apiClient(flags)
+    const res = await api.deleteCluster(orgId, projectId, flags.id)
+    await (await this.output(flags)).done(res)
+  }
+}

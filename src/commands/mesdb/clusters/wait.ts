@@ -1,0 +1,38 @@
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {clusterKind} from '../../../lib/output/kinds.js'
+import {timingArgs, waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
+import {clusterStatus, awaitOperation} from '../../../lib/wait/operations.js'
+import {reattachCommand} from '../../../lib/wait/outcome.js'
+
+export default class ClustersWait extends BaseCommand {
+  static override description = `Wait until a cluster is available (e.g. after a create or a restore)
+
+Progress goes to stderr, the cluster to stdout in the selected format. Exit codes: 0 available,
+5 defunct or deleted, 4 timeout, 130 interrupted (the operation continues in the cloud).`
+  static override examples = ['<%= config.bin %> mesdb clusters wait -i c1mnqjdo0aembuk4ljo0 --timeout 30m']
+
+  static override flags = {
+    'org-id': orgFlag('The organization id the cluster relates to'),
+    'project-id': projectFlag('The project id the cluster relates to'),
+    id: idFlag("Cluster's id"),
+    ...waitTimingFlags,
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(ClustersWait)
+    const timing = waitTiming(flags)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const api = await this.apiClient(flags)
+    const printer = await this.output(flags)
+    await awaitOperation({
+      label: `cluster ${flags.id}`,
+      reattach: reattachCommand('mesdb clusters wait', flags.id, orgId, projectId, timingArgs(timing)),
+      ...timing,
+      fetch: () => api.getCluster(orgId, projectId, flags.id),
+      select: (res) => res.data.cluster,
+      ...clusterStatus,
+      print: (res) => printer.item(clusterKind, res.data.cluster, res),
+    })
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Shared set-up for the cluster, restore, wait and orchestrate command tests: a temp home, nock,
+ * CI=1 (progress as plain lines) and a virtual wait clock (no real sleeping between polls).
+ */
+import nock from 'nock'
+
+import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/api/models.js'
+import {systemClock, waitDefaults} from '../../../../src/lib/wait/clock.js'
+import {tmpHome, type TmpHome} from '../../../support/tmp-home.js'
+
+export const API = 'http://127.0.0.1:2180'
+export const ORG = 'bt77lfqrh41scaatc180'
+export const PROJECT = 'c10d0h2rh41lba1v92k0'
+export const MESDB = `/mesdb/v1/organizations/${ORG}/projects/${PROJECT}`
+export const ORCHESTRATE = `/orchestrate/v1/organizations/${ORG}/projects/${PROJECT}`
+
+export interface VirtualClock {
+  /** Virtual ms since the test started. */
+  now: number
+  /** Every sleep the command asked for, in order. */
+  sleeps: number[]
+}
+
+/**
+ * Temp home (default profile with the org only, like the docs), nock, ESC_TOKEN, CI=1, and a
+ * virtual clock swapped into the waiters: `sleep(ms)` returns at once and advances `now` by ms.
+ */
+export function useCommandEnv(): {env: () => Record<string, string | undefined>; clock: () => VirtualClock; home: () => TmpHome} {
+  let home: TmpHome
+  let clock: VirtualClock = {now: 0, sleeps: []}
+  before(async () => {
+    home = await tmpHome({profile: {orgId: ORG}, token: false})
+    nock.disableNetConnect()
+  })
+  beforeEach(() => {
+    const virtual: VirtualClock = {now: 1_700_000_000_000, sleeps: []}
+    clock = virtual
+    waitDefaults.clock = {
+      now: () => virtual.now,
+      sleep: async (ms: number, signal?: AbortSignal) => {
+        if (signal?.aborted) throw Object.assign(new Error('aborted'), {name: 'AbortError'})
+        virtual.sleeps.push(ms)
+        virtual.now += ms
+      },
+    }
+  })
+  afterEach(() => {
+    waitDefaults.clock = systemClock
+    nock.cleanAll()
+  })
+  after(async () => {
+    nock.enableNetConnect()
+    await home.cleanup()
+  })
+  return {
+    home: () => home,
+    clock: () => clock,
+    env: () => ({
+      ...home.env, ESC_API_URL: API, ESC_TOKEN: 'tok', ESC_ORG_ID: undefined, ESC_PROJECT_ID: undefined,
+      ESC_PROFILE: undefined, ESC_HTTP_TIMEOUT: undefined, ESC_REFRESH_TOKEN: undefined, ESC_DEBUG: undefined, CI: '1',
+    }),
+  }
+}
+
+export function cluster(overrides: Partial<Cluster> = {}): Cluster {
+  return {
+    id: 'c1mnqjdo0aembuk4ljo0', organizationId: ORG, projectId: PROJECT, networkId: 'c10dr5qrh41lbabqa2j0',
+    description: 'restore', provider: 'aws', region: 'eu-west-2', topology: 'single-node', instanceType: 'f1',
+    diskSizeGb: 10, diskType: 'gp3', serverVersion: '24.10', projectionLevel: 'off', status: 'available',
+    created: '2021-03-26T09:37:17Z', health: 'ok', canExpandDisk: true, cloudIntegratedAuthentication: false,
+    patchAvailable: false, protected: false, publicAccess: false, serverVersionTag: '24.10.0',
+    ...overrides,
+  }
+}
+
+export function backup(overrides: Partial<Backup> = {}): Backup {
+  return {
+    id: 'c10dvoarh41lb9otkdrg', projectId: PROJECT, sourceClusterId: 'c1eut65o0aeu6ojco7a0',
+    sourceClusterDescription: 'Demo-Backup', description: 'on demand backup', sizeGb: 8, provider: 'aws',
+    region: 'eu-west-2', status: 'available', created: '2021-03-26T14:38:12Z', availableNodeCount: 1,
+    serverVersion: '24.10', serverVersionTag: '24.10.0',
+    ...overrides,
+  }
+}
+
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'c1jobjobjob0aeu6ojco', organizationId: ORG, projectId: PROJECT, description: 'My Hourly Backup',
+    schedule: '0 */1 * * *', status: 'active', type: 'ScheduledBackup',
+    data: {clusterId: 'c196ogto0aeqohe3ommq', description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2},
+    ...overrides,
+  }
+}
+
+export function historyItem(overrides: Partial<HistoryItem> = {}): HistoryItem {
+  return {
+    id: 'h1', organizationId: ORG, projectId: PROJECT, jobId: 'c1jobjobjob0aeu6ojco', status: 'succeeded',
+    details: 'backup created', linkedResource: 'c1ev3l5o0aeu6ojco7b0', startTime: '2021-03-26T14:00:00Z',
+    endTime: '2021-03-26T14:05:00Z',
+    ...overrides,
+  }
+}
+
+export const problem = (status: number, title: string, detail?: string) => ({
+  type: 'https://kurrent.io/problems/x', title, status, ...(detail ? {detail} : {}), instance: '/x',
+})
+
+/**
+ * Replies with `response` and records each request body re-serialized in its received key order,
+ * so a test can compare it byte for byte with esc's (key order included).
+ */
+export function capture(response: unknown, status = 200): {bodies: string[]; reply: (uri: string, body: unknown) => [number, unknown]} {
+  const bodies: string[] = []
+  return {
+    bodies,
+    reply: (_uri: string, body: unknown) => {
+      bodies.push(typeof body === 'string' ? body : JSON.stringify(body))
+      return [status, response]
+    },
+  }
+}
