@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {sessionBusAddresses, sessionBusAlive} from './dbus-probe.js'
 
 /**
  * The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux) through
@@ -23,15 +23,13 @@ export function keychainDisabledByEnv(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Cheap check before loading the native module: on Linux the Secret Service lives on the D-Bus
- * session bus; without a bus address (or the standard per-user socket) there is nothing to ask.
+ * Cheap check before anything else: on Linux the Secret Service lives on the D-Bus session bus;
+ * without a bus address (or the standard per-user socket) there is nothing to ask.
  */
 export function keychainPlausible(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
   if (keychainDisabledByEnv(env)) return false
   if (platform === 'darwin' || platform === 'win32') return true
-  if (env.DBUS_SESSION_BUS_ADDRESS) return true
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
-  return uid !== undefined && existsSync(`/run/user/${uid}/bus`)
+  return sessionBusAddresses(env).length > 0
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -51,6 +49,8 @@ class NativeKeychain implements Keychain {
   constructor(
     private readonly timeoutMs: number,
     private readonly debug: (line: string) => void,
+    /** Resolves false when the native module must not be touched (dead or hung D-Bus). */
+    private readonly usable: () => Promise<boolean>,
   ) {}
 
   async get(account: string): Promise<string | undefined> {
@@ -73,9 +73,15 @@ class NativeKeychain implements Keychain {
 
   private async call<T>(what: string, op: (k: KeyringModule) => Promise<T>): Promise<T | undefined> {
     if (this.broken) return undefined
-    this.module ??= import('@napi-rs/keyring').catch((error: unknown) => {
-      this.debug(`keychain module unavailable: ${(error as Error).message}`)
-      return undefined
+    this.module ??= this.usable().then((usable) => {
+      if (!usable) {
+        this.debug('no answer from the D-Bus session bus; using the token file')
+        return undefined
+      }
+      return import('@napi-rs/keyring').catch((error: unknown) => {
+        this.debug(`keychain module unavailable: ${(error as Error).message}`)
+        return undefined
+      })
     })
     const keyring = await this.module
     if (!keyring) {
@@ -114,5 +120,8 @@ class NoKeychain implements Keychain {
 export function openKeychain(env: NodeJS.ProcessEnv = process.env, debug: (line: string) => void = () => {}): Keychain {
   if (!keychainPlausible(env)) return new NoKeychain()
   const timeout = Number(env.ESC_KEYRING_TIMEOUT_MS)
-  return new NativeKeychain(Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS, debug)
+  const timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS
+  const linux = process.platform !== 'darwin' && process.platform !== 'win32'
+  const usable = linux ? () => sessionBusAlive(env, Math.min(timeoutMs, 1000)) : async () => true
+  return new NativeKeychain(timeoutMs, debug, usable)
 }
