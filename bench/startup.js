@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Startup benchmark of the BUILT CLI (run `npm run build` first):
+//   node -e 0                     the floor
+//   esc --version                 oclif boot only
+//   esc mesdb backups list        boot + config + auth (ESC_TOKEN) + one HTTP call to a loopback responder
+// Median of BENCH_RUNS (default 15) runs each, after 2 warm-ups. Target: ≤ 3× `node -e 0`.
+// Also checks that the client command loads no server/database/engine module.
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const runJs = path.join(root, 'bin', 'run.js')
+const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+const TARGET_RATIO = 3
+
+function assertBuilt() {
+  const manifest = path.join(root, 'oclif.manifest.json')
+  const built = path.join(root, 'dist', 'commands', 'mesdb', 'backups', 'list.js')
+  const listed = existsSync(manifest) && 'mesdb:backups:list' in (JSON.parse(readFileSync(manifest, 'utf8')).commands ?? {})
+  if (!existsSync(built) || !listed) {
+    console.error('bench/startup.js runs the built CLI: run `npm run build` first')
+    process.exit(1)
+  }
+}
+
+const BACKUP = {
+  id: 'c1ev3l5o0aeu6ojco7b0', projectId: 'p1', sourceClusterId: 'c1eut65o0aeu6ojco7a0', sourceClusterDescription: 'Demo-Backup',
+  description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
+  created: '2021-03-26T14:38:12Z', availableNodeCount: 1, serverVersion: '24.10', serverVersionTag: '24.10.1',
+}
+const LIST_BODY = JSON.stringify({backups: [BACKUP, {...BACKUP, id: 'c1ev3l5o0aeu6ojco7b1', created: '2021-03-27T14:38:12Z'}]})
+
+function startResponder() {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, {'content-type': 'application/json'})
+    res.end(LIST_BODY)
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+function runOnce(argv, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const child = spawn(process.execPath, argv, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code}\n${err}`))
+      else resolve({ms, out, err})
+    })
+  })
+}
+
+async function measure(label, argv, env) {
+  for (let i = 0; i < 2; i++) await runOnce(argv, env)
+  const times = []
+  for (let i = 0; i < RUNS; i++) times.push((await runOnce(argv, env)).ms)
+  times.sort((a, b) => a - b)
+  const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2
+  return {label, median, min: times[0], max: times.at(-1)}
+}
+
+/** Lists every module URL the CLI resolves (ESM resolve hook) while running argv. */
+async function loadedModules(argv, env, dir) {
+  const log = path.join(dir, 'modules.log')
+  const hooks = path.join(dir, 'hooks.mjs')
+  const preload = path.join(dir, 'preload.mjs')
+  writeFileSync(hooks, `import {appendFileSync} from 'node:fs'
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context)
+  appendFileSync(${JSON.stringify(log)}, r.url + '\\n')
+  return r
+}\n`)
+  writeFileSync(preload, `import {register} from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
+  await runOnce(['--import', preload, ...argv], env)
+  return existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : []
+}
+
+assertBuilt()
+const server = await startResponder()
+const home = mkdtempSync(path.join(os.tmpdir(), 'esc-bench-'))
+writeFileSync(path.join(home, 'settings.toml'), '')
+const env = {
+  ...process.env,
+  ESC_CONFIG_DIR: home, HOME: home, ESC_KEYRING: '0', ESC_TOKEN: 'bench-token',
+  ESC_API_URL: `http://127.0.0.1:${server.address().port}`, ESC_ORG_ID: 'o1', ESC_PROJECT_ID: 'p1',
+  NODE_ENV: 'production',
+}
+delete env.NODE_OPTIONS
+try {
+  const check = await runOnce([runJs, 'mesdb', 'backups', 'list'], env)
+  if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b1")')) throw new Error(`unexpected list output:\n${check.out}${check.err}`)
+
+  const results = [
+    await measure('node -e 0', ['-e', '0'], env),
+    await measure('esc --version', [runJs, '--version'], env),
+    await measure('esc mesdb backups list', [runJs, 'mesdb', 'backups', 'list'], env),
+  ]
+  const floor = results[0].median
+  console.log(`machine: ${os.cpus().length} CPUs (nproc), node ${process.version}, ${os.platform()} ${os.arch()}`)
+  console.log(`command: npm run bench:startup (BENCH_RUNS=${RUNS}, median after 2 warm-ups)`)
+  console.log('')
+  console.log('| command | median ms | min | max | × node -e 0 |')
+  console.log('|---|---:|---:|---:|---:|')
+  for (const r of results) {
+    console.log(`| \`${r.label}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.median / floor).toFixed(2)} |`)
+  }
+  const worst = Math.max(...results.slice(1).map((r) => r.median / floor))
+  console.log('')
+  console.log(`target ≤ ${TARGET_RATIO}× node -e 0: ${worst <= TARGET_RATIO ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}×)`)
+
+  const modules = await loadedModules([runJs, 'mesdb', 'backups', 'list'], env, home)
+  const forbidden = modules.filter((u) => /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify)\//.test(u))
+  console.log(`modules resolved by \`esc mesdb backups list\`: ${modules.length}; server/database/engine modules: ${forbidden.length === 0 ? 'none' : forbidden.join(', ')}`)
+  if (forbidden.length > 0) process.exitCode = 1
+} finally {
+  server.close()
+  rmSync(home, {recursive: true, force: true})
+}
