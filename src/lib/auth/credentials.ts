@@ -56,7 +56,7 @@ function cachingProvider(fetch: () => Promise<StoredToken>, now: () => number, i
 export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOptions, deps: CredentialDeps = {}): Promise<TokenProvider> {
   const env = deps.env ?? process.env
   const now = deps.now ?? Date.now
-  const debug = deps.debug ?? (opts.debug ? (line: string) => process.stderr.write(`[auth] ${line}\n`) : () => {})
+  const debug = deps.debug ?? (opts.debug ? (line: string) => process.stderr.write(`[debug] auth: ${line}\n`) : () => {})
   const identity: IdentityOptions = {debug}
 
   const accessToken = nonEmpty(env.ESC_TOKEN)

@@ -29,7 +29,7 @@ export default class AccessTokensCreate extends BaseCommand {
       import('../../../lib/auth/prompt.js'),
     ])
     const ctx = await resolveContext({profile: flags.profile, 'api-url': flags['api-url']})
-    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[auth] ${line}\n`) : undefined
+    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[debug] auth: ${line}\n`) : undefined
     const token = await passwordLogin(ctx, {
       email: flags.email,
       password: flags['unsafe-password'],

@@ -12,7 +12,7 @@ export default class AccessTokensDisplay extends BaseCommand {
       import('../../../lib/auth/token-store.js'),
     ])
     const ctx = await resolveContext({profile: flags.profile, 'api-url': flags['api-url']})
-    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[auth] ${line}\n`) : undefined
+    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[debug] auth: ${line}\n`) : undefined
     const loaded = await openTokenStore(ctx.configDir, ctx.audience, {debug}).load()
     const refresh = loaded?.token.refresh_token
     if (!refresh) {
