@@ -1,0 +1,111 @@
+import {strict as assert} from 'node:assert'
+import {stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud} from './support.js'
+
+/** The seed's command lines, verbatim, through the built CLI against a real local cloud. */
+describe('e2e: esc against the local cloud', function () {
+  this.timeout(60_000)
+  let box: Sandbox
+  let cloud: RunningCloud
+  let ids: {orgId: string; projectId: string}
+  let clusterId: string
+
+  before(async () => {
+    assertBuilt()
+    box = await sandbox()
+    cloud = await startCloud(box)
+    ids = await localIds(box)
+    const demo = await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--chunks', '4', '--chunk-size', '262144'])
+    assert.equal(demo.code, 0, demo.stderr)
+    clusterId = demo.stdout.trim()
+    assert.match(clusterId, /^[0-9a-v]{20}$/)
+  })
+  after(async () => {
+    if (cloud) await stopCloud(cloud)
+    await box?.cleanup()
+  })
+
+  it('start wrote the local profile, a 0600 token and a 0700 state directory, and printed the next commands', async () => {
+    assert.match(cloud.banner, /Credentials of this local cloud/)
+    assert.match(cloud.banner, /esc mesdb backups list --profile local/)
+    assert.equal((await stat(box.stateDir)).mode & 0o777, 0o700)
+    const tokenDir = join(box.env.ESC_CONFIG_DIR!, 'tokens')
+    assert.equal((await stat(tokenDir)).mode & 0o777, 0o700)
+    assert.equal((await stat(join(tokenDir, `esc-local-${ids.orgId}`))).mode & 0o777, 0o600)
+    assert.equal((await stat(join(box.stateDir, 'state.db'))).mode & 0o777, 0o600)
+    assert.equal((await stat(join(box.stateDir, 'admin-credentials.json'))).mode & 0o777, 0o600)
+    const status = await box.esc(['local', 'status', '--dir', box.stateDir])
+    assert.equal(status.code, 0, status.stderr)
+    assert.match(status.stdout, new RegExp(`URL: +${cloud.url.replaceAll('.', '\\.')}`))
+    assert.match(status.stdout, /clusters: +1/)
+  })
+
+  it('seed: on-demand backup, get, list and delete', async () => {
+    const created = await box.esc(['mesdb', 'backups', 'create', '--description', 'on demand backup', '--source-cluster-id', clusterId, '--project-id', ids.projectId])
+    assert.equal(created.code, 0, created.stderr)
+    const backupId = /^BackupId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
+    let got
+    for (let i = 0; i < 100; i++) {
+      got = await box.esc(['mesdb', 'backups', 'get', '--project-id', ids.projectId, '--id', backupId, '--json'])
+      if (!got.stdout.includes('"creating"')) break
+    }
+    assert.equal(got!.code, 0, got!.stderr)
+    const backup = JSON.parse(got!.stdout)
+    assert.equal(backup.status, 'available')
+    assert.equal(backup.sourceClusterId, clusterId)
+    assert.equal(backup.sourceClusterDescription, 'Demo cluster')
+    const debug = await box.esc(['mesdb', 'backups', 'get', '--project-id', ids.projectId, '--id', backupId])
+    assert.match(debug.stdout, new RegExp(`^Backup \\{ id: BackupId\\("${backupId}"\\), project_id: ProjectId\\("${ids.projectId}"\\)`))
+    const list = await box.esc(['mesdb', 'backups', 'list', '--profile', 'local', '--fmt', 'api'])
+    assert.equal(list.code, 0, list.stderr)
+    assert.equal(JSON.parse(list.stdout).backups.length, 1)
+    const deleted = await box.esc(['mesdb', 'backups', 'delete', '--id', backupId])
+    assert.equal(deleted.code, 0, deleted.stderr)
+    assert.equal(deleted.stdout, '')
+    const gone = await box.esc(['mesdb', 'backups', 'get', '--id', backupId])
+    assert.equal(gone.code, 1)
+    assert.match(gone.stderr, /not found/)
+  })
+
+  it('seed: restore with clusters create --source-backup-id, then verify the restored data', async () => {
+    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId])
+    const backupId = /BackupId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
+    const waited = await box.esc(['mesdb', 'backups', 'wait', '--id', backupId, '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(waited.code, 0, waited.stderr)
+    const restore = await box.esc(['mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', backupId,
+      '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
+      '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', ids.projectId,
+      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(restore.code, 0, restore.stderr)
+    const restoredId = /ClusterId\("([0-9a-v]{20})"\)/.exec(restore.stdout)![1]
+    const got = await box.esc(['mesdb', 'clusters', 'get', '--id', restoredId, '--project-id', ids.projectId, '--json'])
+    const cluster = JSON.parse(got.stdout)
+    assert.equal(cluster.status, 'available')
+    assert.equal(cluster.description, 'restore')
+    assert.equal(cluster.addresses.grpc, `esdb://${restoredId}.mesdb.eventstore.cloud:2113`)
+    const verify = await box.esc(['node', 'verify', join(box.stateDir, 'clusters', restoredId, 'db')])
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr)
+    const list = await box.esc(['mesdb', 'clusters', 'list', '--json'])
+    assert.equal(JSON.parse(list.stdout).length, 2)
+    const del = await box.esc(['mesdb', 'clusters', 'delete', '--id', restoredId])
+    assert.equal(del.code, 0, del.stderr)
+  })
+
+  it('answers bad ids with 400 and unknown ones with 404 through the CLI', async () => {
+    const bad = await box.esc(['mesdb', 'backups', 'get', '--id', '../x'])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /400/)
+    assert.match(bad.stderr, /backupId: must be an id/)
+    const unknown = await box.esc(['mesdb', 'clusters', 'get', '--id', 'c1ev3l5o0aeu6ojco7b0'])
+    assert.equal(unknown.code, 1)
+    assert.match(unknown.stderr, /404/)
+  })
+
+  it('refuses a second server on the same directory', async () => {
+    const second = await box.esc(['local', 'start', '--dir', box.stateDir, '--port', '0'])
+    assert.equal(second.code, 1)
+    assert.match(second.stderr, new RegExp(`already running on .* \\(pid ${cloud.pid}, ${cloud.url.replaceAll('.', '\\.')}\\)`))
+  })
+})

@@ -1,0 +1,56 @@
+import {strict as assert} from 'node:assert'
+
+import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud, until} from './support.js'
+
+describe('e2e: local cloud security', function () {
+  this.timeout(60_000)
+  let box: Sandbox
+  let cloud: RunningCloud
+  before(async () => {
+    assertBuilt()
+    box = await sandbox()
+    // Access tokens live 2 s: the CLI must refresh them through the local identity endpoint.
+    cloud = await startCloud(box, {ESC_LOCAL_TOKEN_TTL: '2'})
+  })
+  after(async () => {
+    if (cloud) await stopCloud(cloud)
+    await box?.cleanup()
+  })
+
+  it('answers 401 problem details without a token, with a wrong one and with an expired one', async () => {
+    const {orgId, projectId} = await localIds(box)
+    const url = `${cloud.url}/mesdb/v1/organizations/${orgId}/projects/${projectId}/backups`
+    const get = (authorization?: string) => fetch(url, {headers: authorization ? {authorization} : {}})
+    const none = await get()
+    assert.equal(none.status, 401)
+    assert.equal((await none.json()).status, 401)
+    assert.equal((await get('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.c2lnbmF0dXJl')).status, 401)
+    const token = await adminToken(box, cloud.url)
+    assert.equal((await get(`Bearer ${token}`)).status, 200)
+    await until('the token to expire', async () => ((await get(`Bearer ${token}`)).status === 401 ? true : undefined), 10_000)
+  })
+
+  it('the CLI refreshes an expired stored token with the local identity endpoint', async () => {
+    const list = await box.esc(['mesdb', 'backups', 'list', '--profile', 'local'])
+    assert.equal(list.code, 0, list.stderr)
+    assert.equal(list.stdout, '\n')
+  })
+
+  it('refuses a non-loopback address without an explicit --host', async () => {
+    const refused = await box.esc(['local', 'start', '--dir', `${box.root}/other`, '--port', '0'], {ESC_LOCAL_HOST: '0.0.0.0'})
+    assert.equal(refused.code, 2)
+    assert.match(refused.stderr, /needs an explicit --host 0\.0\.0\.0/)
+  })
+
+  it('rejects path traversal in ids before anything touches the filesystem', async () => {
+    const {orgId, projectId} = await localIds(box)
+    const token = await adminToken(box, cloud.url)
+    for (const id of ['..%2Fx', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', '..']) {
+      const res = await fetch(`${cloud.url}/mesdb/v1/organizations/${orgId}/projects/${projectId}/backups/${id}`, {method: 'DELETE', headers: {authorization: `Bearer ${token}`}})
+      assert.ok(res.status === 400 || res.status === 404, `${id}: ${res.status}`)
+    }
+    const res = await fetch(`${cloud.url}/mesdb/v1/organizations/..%2F..%2Fx/projects/${projectId}/clusters`, {headers: {authorization: `Bearer ${token}`}})
+    assert.equal(res.status, 400)
+    assert.ok((await res.json()).fields.organizationId)
+  })
+})
