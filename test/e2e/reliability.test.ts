@@ -31,7 +31,7 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     const api = async (method: string, path: string, body?: unknown) => {
       const token = await adminToken(box, cloud!.url)
       const res = await fetch(`${cloud!.url}${path}`, {method, headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
-      return {status: res.status, body: res.status === 204 ? undefined : await res.json()}
+      return {status: res.status, body: (res.status === 204 ? undefined : await res.json()) as any}
     }
     const mesdb = `/mesdb/v1/organizations/${orgId}/projects/${projectId}`
     const orchestrate = `/orchestrate/v1/organizations/${orgId}/projects/${projectId}`

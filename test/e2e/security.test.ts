@@ -23,7 +23,7 @@ describe('e2e: local cloud security', function () {
     const get = (authorization?: string) => fetch(url, {headers: authorization ? {authorization} : {}})
     const none = await get()
     assert.equal(none.status, 401)
-    assert.equal((await none.json()).status, 401)
+    assert.equal(((await none.json()) as any).status, 401)
     assert.equal((await get('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.c2lnbmF0dXJl')).status, 401)
     const token = await adminToken(box, cloud.url)
     assert.equal((await get(`Bearer ${token}`)).status, 200)
@@ -51,6 +51,6 @@ describe('e2e: local cloud security', function () {
     }
     const res = await fetch(`${cloud.url}/mesdb/v1/organizations/..%2F..%2Fx/projects/${projectId}/clusters`, {headers: {authorization: `Bearer ${token}`}})
     assert.equal(res.status, 400)
-    assert.ok((await res.json()).fields.organizationId)
+    assert.ok(((await res.json()) as any).fields.organizationId)
   })
 })
