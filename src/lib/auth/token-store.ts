@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {writeFileAtomic} from '../config/atomic-write.js'
 import {tokensDir} from '../config/paths.js'
 import {EscError, ExitCode} from '../errors.js'
-import {type Keychain, openKeychain} from './keychain.js'
+import {type Keychain, KEYCHAIN_SERVICE, openKeychain} from './keychain.js'
 import {audienceHost, parseToken, serializeToken, type StoredToken} from './token.js'
 
 export type TokenSource = 'keychain' | 'file'
@@ -73,17 +73,15 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
   return {
     filePath,
     async load() {
-      const secret = await keychain.get(account)
-      if (secret !== undefined) {
-        try {
-          const raw = JSON.parse(secret) as Record<string, unknown>
-          const token = parseToken(secret)
-          const obtained = typeof raw.obtained_at === 'number' ? raw.obtained_at : undefined
-          debug(`token loaded from the keychain (service ${'esc'}, account ${account})`)
-          return obtained === undefined ? {token, source: 'keychain'} : {token, source: 'keychain', obtainedAtMs: obtained}
-        } catch {
-          debug('keychain entry is malformed; ignoring it')
+      const fromKeychain = parseKeychainEntry(await keychain.get(account), debug)
+      if (fromKeychain) {
+        // The official esc only writes the file: a file newer than our keychain entry wins.
+        const fileMtime = await stat(filePath).then((info) => info.mtimeMs, () => undefined)
+        if (fileMtime === undefined || fromKeychain.obtainedAtMs === undefined || fileMtime <= fromKeychain.obtainedAtMs) {
+          debug(`token loaded from the keychain (service ${KEYCHAIN_SERVICE}, account ${account})`)
+          return fromKeychain
         }
+        debug(`${filePath} is newer than the keychain entry; using it`)
       }
       const fromFile = await loadFile()
       if (fromFile) debug(`token loaded from ${filePath}`)
@@ -92,7 +90,7 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
     async save(token) {
       const payload = serializeToken(token).replace(/}$/, `,"obtained_at":${Date.now()}}`)
       if (await keychain.set(account, payload)) {
-        debug(`token saved in the keychain (service esc, account ${account})`)
+        debug(`token saved in the keychain (service ${KEYCHAIN_SERVICE}, account ${account})`)
         return 'keychain'
       }
       await writeFileAtomic(filePath, serializeToken(token), {mode: 0o600, dirMode: 0o700})
@@ -110,5 +108,18 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
       }
       return fromKeychain || fromFile
     },
+  }
+}
+
+/** The keychain entry: esc's token JSON plus `obtained_at` (ms since epoch). */
+function parseKeychainEntry(secret: string | undefined, debug: (line: string) => void): LoadedToken | undefined {
+  if (secret === undefined) return undefined
+  try {
+    const raw = JSON.parse(secret) as Record<string, unknown>
+    const token = parseToken(secret)
+    return typeof raw.obtained_at === 'number' ? {token, source: 'keychain', obtainedAtMs: raw.obtained_at} : {token, source: 'keychain'}
+  } catch {
+    debug('keychain entry is malformed; ignoring it')
+    return undefined
   }
 }

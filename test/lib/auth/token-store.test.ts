@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Keychain} from '../../../src/lib/auth/keychain.js'
@@ -87,9 +87,23 @@ describe('auth/token-store', () => {
     // A stale esc file is ignored while the keychain has a token.
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
     writeFileSync(tokenFile(), ESC_BYTES.replace('refresh-1', 'old-file'), {mode: 0o600})
+    utimesSync(tokenFile(), new Date(stored.obtained_at - 60_000), new Date(stored.obtained_at - 60_000))
     const loaded = await store.load()
     assert.equal(loaded?.source, 'keychain')
     assert.equal(loaded?.token.refresh_token, 'refresh-1')
+  })
+
+  it('a token file newer than the keychain entry (written by the official esc afterwards) wins', async () => {
+    const keychain = memoryKeychain()
+    const store = openTokenStore(t.configDir, AUDIENCE, {keychain})
+    await store.save(token)
+    const entry = JSON.parse(keychain.entries.get('api.eventstore.cloud') ?? '{}')
+    mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
+    writeFileSync(tokenFile(), ESC_BYTES.replace('refresh-1', 'esc-newer'), {mode: 0o600})
+    utimesSync(tokenFile(), new Date(entry.obtained_at + 5000), new Date(entry.obtained_at + 5000))
+    assert.equal((await store.load())?.token.refresh_token, 'esc-newer')
+    utimesSync(tokenFile(), new Date(entry.obtained_at - 5000), new Date(entry.obtained_at - 5000))
+    assert.equal((await store.load())?.token.refresh_token, 'refresh-1')
   })
 
   it('falls back to the file silently when the keychain refuses, and finds the file when the keychain is empty', async () => {
