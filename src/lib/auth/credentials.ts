@@ -113,7 +113,11 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   const interactive = !opts.noninteractive && (deps.stdinIsTTY ?? process.stdin.isTTY === true)
   if (interactive) {
     const prompter = deps.prompter ?? terminalPrompter()
-    return cachingProvider(() => passwordLogin(ctx, {prompter, store, debug}), now)
+    const login = async () => {
+      process.stderr.write('No stored token: log in to Kurrent Cloud (the token is kept for the next runs).\n')
+      return passwordLogin(ctx, {prompter, store, debug})
+    }
+    return cachingProvider(login, now)
   }
   throw new EscError(NO_CREDENTIALS_MESSAGE, {exit: ExitCode.Auth})
 }

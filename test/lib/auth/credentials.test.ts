@@ -9,7 +9,7 @@ import type {Prompter} from '../../../src/lib/auth/prompt.js'
 import {createTokenProvider} from '../../../src/lib/auth/token-provider.js'
 import {resolveContext} from '../../../src/lib/config/context.js'
 import {EscError} from '../../../src/lib/errors.js'
-import {type TempHome, tempHome} from '../config/temp-home.js'
+import {captureStderr, type TempHome, tempHome} from '../config/temp-home.js'
 import {fakeJwt} from './jwt.js'
 
 const IDP = 'http://127.0.0.1:2180'
@@ -147,7 +147,8 @@ describe('auth/credentials (TokenProvider)', () => {
       askSecret: async (q) => (asked.push(q), 'secret'),
     }
     const provider = await selectTokenProvider(await ctx(), {}, {...deps(), stdinIsTTY: true, prompter})
-    await provider.getAccessToken()
+    const {stderr} = await captureStderr(() => provider.getAccessToken())
+    assert.equal(stderr, 'No stored token: log in to Kurrent Cloud (the token is kept for the next runs).\n')
     assert.deepEqual(asked, ['Email: ', 'Password: '])
     assert.match(bodies[0], /^grant_type=password&username=me%40example\.com&password=secret&/)
     assert.equal(JSON.parse(readFileSync(tokenFile(), 'utf8')).refresh_token, 'from-login')
