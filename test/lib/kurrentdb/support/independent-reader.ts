@@ -13,6 +13,8 @@ export interface WalkResult {
   systemRecords: number
   completedChunks: number
   lastPosition: number
+  /** Where the walk stopped: upTo when the log is whole (a chunk boundary when upTo is one). */
+  endPosition: number
 }
 
 export function readCheckpointFile(path: string): number {
@@ -36,7 +38,7 @@ export function walkLog(dir: string, upTo: number): WalkResult {
   const files = chunkFiles(dir)
   const first = readFileSync(join(dir, files.get(0)!))
   const chunkSize = first.readInt32LE(2)
-  const result: WalkResult = {records: 0, prepares: 0, systemRecords: 0, completedChunks: 0, lastPosition: 0}
+  const result: WalkResult = {records: 0, prepares: 0, systemRecords: 0, completedChunks: 0, lastPosition: 0, endPosition: 0}
   let pos = 0
   while (pos < upTo) {
     const n = Math.floor(pos / chunkSize)
@@ -83,5 +85,6 @@ export function walkLog(dir: string, upTo: number): WalkResult {
     pos = completed && local >= dataEnd && upTo > chunkStart + dataEnd ? (n + 1) * chunkSize : chunkStart + local
     if (!completed) break
   }
+  result.endPosition = pos
   return result
 }
