@@ -1,0 +1,33 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {historyItemKind} from '../../../lib/output/kinds.js'
+
+export default class HistoryList extends BaseCommand {
+  static override description = `Show job history
+
+The table format lists the newest runs first; cli and --json keep the API's order, as esc does.`
+  static override examples = ['<%= config.bin %> orchestrate history list --job-id c1jobjobjob0aeu6ojco', '<%= config.bin %> orchestrate history list --fmt table']
+
+  static override flags = {
+    'org-id': orgFlag('The organization id the history relates to'),
+    'project-id': projectFlag('The project id the history relates to'),
+    'job-id': Flags.string({description: 'Only show the history of this job'}),
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(HistoryList)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const api = await this.apiClient(flags)
+    const printer = await this.output(flags)
+    const res = await api.listHistory(orgId, projectId, flags['job-id'])
+    const items = printer.format === 'table' ? [...res.data.items].sort(newestFirst) : res.data.items
+    await printer.list(historyItemKind, items, res)
+  }
+}
+
+function newestFirst(a: {startTime: string}, b: {startTime: string}): number {
+  const byTime = Date.parse(b.startTime) - Date.parse(a.startTime)
+  return Number.isNaN(byTime) ? b.startTime.localeCompare(a.startTime) : byTime
+}
