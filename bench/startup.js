@@ -3,7 +3,7 @@
 //   node -e 0                     the floor
 //   esc --version                 oclif boot only
 //   esc mesdb backups list        boot + config + auth (ESC_TOKEN) + one HTTP call to a loopback responder
-// Median of BENCH_RUNS (default 15) runs each, after 2 warm-ups. Target: ≤ 3× `node -e 0`.
+// Median of BENCH_RUNS (default 15) interleaved rounds, after 2 warm-up rounds. Target: ≤ 3× `node -e 0`.
 // Also checks that the client command loads no server/database/engine module.
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -60,13 +60,24 @@ function runOnce(argv, env) {
   })
 }
 
-async function measure(label, argv, env) {
-  for (let i = 0; i < 2; i++) await runOnce(argv, env)
-  const times = []
-  for (let i = 0; i < RUNS; i++) times.push((await runOnce(argv, env)).ms)
-  times.sort((a, b) => a - b)
-  const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2
-  return {label, median, min: times[0], max: times.at(-1)}
+const median = (xs) => {
+  const t = [...xs].sort((a, b) => a - b)
+  return t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2
+}
+
+/**
+ * Runs the commands round-robin (one of each per round) so that load from other processes on the
+ * machine hits all of them alike; 2 warm-up rounds are discarded.
+ */
+async function measureAll(cases, env) {
+  const times = cases.map(() => [])
+  for (let round = -2; round < RUNS; round++) {
+    for (const [i, c] of cases.entries()) {
+      const {ms} = await runOnce(c.argv, env)
+      if (round >= 0) times[i].push(ms)
+    }
+  }
+  return cases.map((c, i) => ({label: c.label, median: median(times[i]), min: Math.min(...times[i]), max: Math.max(...times[i])}))
 }
 
 /** Lists every module URL the CLI resolves (ESM resolve hook) while running argv. */
@@ -100,19 +111,19 @@ try {
   const check = await runOnce([runJs, 'mesdb', 'backups', 'list'], env)
   if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b1")')) throw new Error(`unexpected list output:\n${check.out}${check.err}`)
 
-  const results = [
-    await measure('node -e 0', ['-e', '0'], env),
-    await measure('esc --version', [runJs, '--version'], env),
-    await measure('esc mesdb backups list', [runJs, 'mesdb', 'backups', 'list'], env),
-  ]
+  const results = await measureAll([
+    {label: 'node -e 0', argv: ['-e', '0']},
+    {label: 'esc --version', argv: [runJs, '--version']},
+    {label: 'esc mesdb backups list', argv: [runJs, 'mesdb', 'backups', 'list']},
+  ], env)
   const floor = results[0].median
   console.log(`machine: ${os.cpus().length} CPUs (nproc), node ${process.version}, ${os.platform()} ${os.arch()}`)
-  console.log(`command: npm run bench:startup (BENCH_RUNS=${RUNS}, median after 2 warm-ups)`)
+  console.log(`command: npm run bench:startup (BENCH_RUNS=${RUNS} rounds, commands interleaved, median after 2 warm-up rounds); 1-min load average at the end: ${os.loadavg()[0].toFixed(2)}`)
   console.log('')
-  console.log('| command | median ms | min | max | × node -e 0 |')
-  console.log('|---|---:|---:|---:|---:|')
+  console.log('| command | median ms | min | max | × node -e 0 (median) | × node -e 0 (min) |')
+  console.log('|---|---:|---:|---:|---:|---:|')
   for (const r of results) {
-    console.log(`| \`${r.label}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.median / floor).toFixed(2)} |`)
+    console.log(`| \`${r.label}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.median / floor).toFixed(2)} | ${(r.min / results[0].min).toFixed(2)} |`)
   }
   const worst = Math.max(...results.slice(1).map((r) => r.median / floor))
   console.log('')

@@ -11,7 +11,7 @@
  * - Retries sleep for 0 ms (the real delays are recorded in `sleeps`).
  * - Never calls process.exit: the exit code comes from oclif's ExitError.
  */
-import {Config, Errors, Plugin} from '@oclif/core'
+import {Config, Errors, Help, Plugin} from '@oclif/core'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'
@@ -84,7 +84,12 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   let error: Error | undefined
   try {
     const [id, ...args] = splitCommand(config, argv)
-    await config.runCommand(id, args)
+    if (args.includes('--help') || args.includes('-h')) {
+      // oclif handles --help in its runner, not in runCommand.
+      await new Help(config, config.pjson.oclif.helpOptions).showHelp([id])
+    } else {
+      await config.runCommand(id, args)
+    }
   } catch (error_) {
     const e = error_ as Error & {oclif?: {exit?: number}}
     if (e instanceof Errors.ExitError || typeof e.oclif?.exit === 'number') {
