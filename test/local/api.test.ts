@@ -29,6 +29,7 @@ describe('local API: backups and clusters', () => {
     const creating = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
     assert.equal(creating.status, 'creating')
     assert.equal(creating.description, 'on demand 1 of Demo-Backup')
+    assert.equal((await call('GET', `${t.mesdb}/backups`)).json().backups[0].status, 'creating')
     await t.engine.release()
     await t.cloud.ctx.runner.idle()
     const backup = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
@@ -37,7 +38,9 @@ describe('local API: backups and clusters', () => {
     assert.equal(backup.status, 'available')
     assert.equal(backup.sizeGb, 4)
     assert.equal(backup.sourceClusterDescription, 'Demo-Backup')
-    assert.equal((await call('GET', `${t.mesdb}/backups`)).json().backups.length, 1)
+    const listed = await call('GET', `${t.mesdb}/backups`)
+    assert.deepEqual(listed.json().backups, [backup], 'the cached list follows the status change')
+    assert.match(listed.headers['content-type'] as string, /^application\/json/)
   })
 
   it('hard-links from the previous backup of the same cluster', async () => {

@@ -35,9 +35,9 @@ export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext
     return reply.code(202).send({id: backup.id})
   })
 
-  app.get(`${MESDB}/backups`, {schema: {params: projectParams}}, async (request) => {
+  app.get(`${MESDB}/backups`, {schema: {params: projectParams}}, async (request, reply) => {
     const {organizationId, projectId} = requireProject(ctx, request)
-    return {backups: store.backups.list(organizationId, projectId).map(toBackup)}
+    return reply.type('application/json; charset=utf-8').send(store.backups.listJson(organizationId, projectId))
   })
 
   app.get(`${MESDB}/backups/:backupId`, {schema: {params: backupParams}}, async (request) => {

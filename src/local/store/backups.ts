@@ -23,7 +23,29 @@ export interface BackupRow {
 export type NewBackup = Omit<BackupRow, 'status' | 'details' | 'size_bytes' | 'completed' | 'cluster_spec'> & {cluster_spec: ClusterSpec}
 
 export class BackupRepo {
+  /** Bumped by every change to a backup row: list responses are cached per version. */
+  private changes = 0
+  private readonly listCache = new Map<string, {version: number; json: string}>()
+
   constructor(private readonly db: Database.Database) {}
+
+  get version(): number {
+    return this.changes
+  }
+
+  /**
+   * The `{"backups":[…]}` body of a project, serialized once per change: listing 1,000 backups
+   * costs a row scan and a large JSON.stringify, and lists are read far more often than written.
+   */
+  listJson(organizationId: string, projectId: string): string {
+    const key = `${organizationId}/${projectId}`
+    const cached = this.listCache.get(key)
+    if (cached && cached.version === this.changes) return cached.json
+    const json = JSON.stringify({backups: this.list(organizationId, projectId).map(toBackup)})
+    if (this.listCache.size > 100) this.listCache.clear()
+    this.listCache.set(key, {version: this.changes, json})
+    return json
+  }
 
   insert(backup: NewBackup): void {
     this.db.prepare(`INSERT INTO backups(id, organization_id, project_id, cluster_id, cluster_description, description,
@@ -31,6 +53,7 @@ export class BackupRepo {
       VALUES (@id, @organization_id, @project_id, @cluster_id, @cluster_description, @description,
         'creating', @created, @job_id, @dir, @cluster_spec)`)
       .run({...backup, cluster_spec: JSON.stringify(backup.cluster_spec)})
+    this.changes++
   }
 
   get(id: string): BackupRow | undefined {
@@ -50,14 +73,17 @@ export class BackupRepo {
   complete(id: string, sizeBytes: number, completed: string): void {
     this.db.prepare("UPDATE backups SET status = 'available', size_bytes = ?, completed = ?, details = NULL WHERE id = ?")
       .run(sizeBytes, completed, id)
+    this.changes++
   }
 
   markDefunct(id: string, details: string): void {
     this.db.prepare("UPDATE backups SET status = 'defunct', details = ? WHERE id = ?").run(details, id)
+    this.changes++
   }
 
   delete(id: string): void {
     this.db.prepare('DELETE FROM backups WHERE id = ?').run(id)
+    this.changes++
   }
 
   /** The cluster's newest available backup: the base unchanged chunks are hard-linked from. */
@@ -78,8 +104,20 @@ export class BackupRepo {
 
 const GIB = 1024 ** 3
 
+// Backups of one cluster share the same spec text: parse each distinct text once (lists of 1,000).
+const specCache = new Map<string, ClusterSpec>()
+function parseSpec(text: string): ClusterSpec {
+  let spec = specCache.get(text)
+  if (!spec) {
+    if (specCache.size > 1000) specCache.clear()
+    spec = JSON.parse(text) as ClusterSpec
+    specCache.set(text, spec)
+  }
+  return spec
+}
+
 export function toBackup(row: BackupRow): Backup {
-  const spec = JSON.parse(row.cluster_spec) as ClusterSpec
+  const spec = parseSpec(row.cluster_spec)
   const backup: Backup = {
     availableNodeCount: spec.topology === 'three-node-multi-zone' ? 3 : 1,
     created: row.created,
