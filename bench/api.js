@@ -7,6 +7,7 @@ import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {cpus, tmpdir, totalmem} from 'node:os'
 import {dirname, join} from 'node:path'
+import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 
 import autocannon from 'autocannon'
