@@ -3,6 +3,8 @@ import {chmod, mkdtemp, open, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import nock from 'nock'
+
 import {runCli} from '../../support/run-cli.js'
 import {tmpHome, type TmpHome} from '../../support/tmp-home.js'
 
@@ -124,5 +126,27 @@ describe('esc node commands', function () {
     const b = await runCli(['node', 'backup', join(dir, 'bk'), '--db', dir, '--allow-lagging'], {env})
     assert.equal(b.exitCode, 2)
     assert.match(b.stderr, /need --node-url/)
+  })
+
+  it('--node-url guards the backup with credentials from ESC_NODE_USERNAME/ESC_NODE_PASSWORD', async () => {
+    await generate()
+    nock.disableNetConnect()
+    try {
+      const auth = {authorization: `Basic ${Buffer.from('ops:secret').toString('base64')}`}
+      const scope = nock('http://127.0.0.1:2113', {reqheaders: auth})
+        .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
+        .post('/auto-scavenge/pause').reply(200, {})
+        .get('/gossip').reply(200, {members: [{state: 'Leader', isAlive: true, httpEndPointIp: '127.0.0.1', httpEndPointPort: 2113, writerCheckpoint: 5, chaserCheckpoint: 5, epochNumber: 1, epochId: 'e'}], serverIp: '127.0.0.1', serverPort: 2113})
+        .post('/auto-scavenge/resume').reply(200, {})
+      const b = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--json'], {env: {...env, ESC_NODE_URL: 'http://127.0.0.1:2113', ESC_NODE_USERNAME: 'ops', ESC_NODE_PASSWORD: 'secret'}})
+      assert.equal(b.exitCode, 0, b.stderr)
+      assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
+      const summary = JSON.parse(b.stdout)
+      assert.equal(summary.source.nodeUrl, 'http://127.0.0.1:2113')
+      assert.equal(summary.source.node.state, 'Leader')
+    } finally {
+      nock.cleanAll()
+      nock.enableNetConnect()
+    }
   })
 })
