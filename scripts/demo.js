@@ -38,8 +38,8 @@ function section(title) {
 }
 
 /** Runs `esc …` like a user would, echoing it, and returns its stdout. */
-function esc(args, {show = true} = {}) {
-  console.log(`${bold('$')} esc ${args.map(quote).join(' ')}`)
+function esc(args, {show = true, quiet = false} = {}) {
+  if (!quiet) console.log(`${bold('$')} esc ${args.map(quote).join(' ')}`)
   const started = Date.now()
   const result = spawnSync(process.execPath, [bin, ...args], {cwd: root, env, encoding: 'utf8'})
   timings.push({args, ms: Date.now() - started})
@@ -53,6 +53,24 @@ const idOf = (text, kind) => {
   const match = new RegExp(`${kind}\\("([0-9a-v]{20})"\\)`).exec(text) ?? /"?([0-9a-v]{20})"?/.exec(text)
   if (!match) throw new Error(`no ${kind} in: ${text}`)
   return match[1]
+}
+
+function supportsWait(command) {
+  const help = spawnSync(process.execPath, [bin, ...command, '--help'], {cwd: root, env, encoding: 'utf8'})
+  return help.stdout.includes('--wait')
+}
+
+async function pollBackup(id) {
+  for (let i = 0; i < 600; i++) {
+    const {backup} = JSON.parse(esc(['mesdb', 'backups', 'get', '--id', id, '--fmt', 'api'], {show: i === 0, quiet: i > 0}))
+    if (backup.status !== 'creating') {
+      if (i > 0) esc(['mesdb', 'backups', 'get', '--id', id])
+      if (backup.status !== 'available') throw new Error(`backup ${id} ended ${backup.status}: ${backup.details ?? ''}`)
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`backup ${id} still creating after 5 minutes`)
 }
 
 async function startServer() {
@@ -102,8 +120,15 @@ try {
   const clusterId = esc(['local', 'demo-data', '--dir', stateDir, '--description', 'Demo-Backup', '--chunks', '8', '--chunk-size', '1048576']).trim()
 
   section('An on-demand backup with a label template, waiting until it is available')
-  const manual = idOf(esc(['mesdb', 'backups', 'create', '--description', 'on demand backup #{index} of {cluster} at {datetime:rfc3339}',
-    '--source-cluster-id', clusterId, '--wait', '--poll-interval', '1s']), 'BackupId')
+  const label = 'on demand backup #{index} of {cluster} at {datetime:rfc3339}'
+  let manual
+  if (supportsWait(['mesdb', 'backups', 'create'])) {
+    manual = idOf(esc(['mesdb', 'backups', 'create', '--description', label, '--source-cluster-id', clusterId, '--wait', '--poll-interval', '1s']), 'BackupId')
+  } else {
+    // An esc without `backups create --wait`: poll `backups get` like esc users do.
+    manual = idOf(esc(['mesdb', 'backups', 'create', '--description', label, '--source-cluster-id', clusterId]), 'BackupId')
+    await pollBackup(manual)
+  }
   esc(['mesdb', 'backups', 'list', '--fmt', 'table'])
 
   section('An hourly scheduled-backup job that keeps 2 backups')
