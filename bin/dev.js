@@ -1,5 +1,6 @@
-#!/usr/bin/env -S node --import tsx
-// Runs the CLI from TypeScript sources, without a build.
+#!/usr/bin/env node
+// Runs the CLI from the TypeScript sources, without a build: in development mode oclif registers
+// tsx itself and maps dist/commands to src/commands through tsconfig.json.
 import {execute} from '@oclif/core'
 
 await execute({development: true, dir: import.meta.url})
