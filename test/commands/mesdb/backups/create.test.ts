@@ -29,6 +29,12 @@ describe('esc mesdb backups create', () => {
     assert.equal(b.stdout, 'b1\n')
   })
 
+  it('--fmt table (and a terminal by default) says what was created', async () => {
+    nock(API).post(BACKUPS, BODY).twice().reply(200, {id: 'b1'})
+    assert.equal((await runCli([...SEED, '--fmt', 'table'], {env: env()})).stdout, 'Created backup b1\n')
+    assert.equal((await runCli(SEED, {env: env(), tty: true})).stdout, 'Created backup b1\n')
+  })
+
   it('--fmt api echoes the request body then the raw response; api-verbose adds method, URL and status', async () => {
     nock(API).post(BACKUPS, BODY).twice().reply(200, '{"id":"b1"}')
     const a = await runCli([...SEED, '--fmt', 'api'], {env: env()})

@@ -70,6 +70,15 @@ describe('esc mesdb backups list', () => {
     }
   })
 
+  it('without a project anywhere: esc\'s (sic) message naming --project-id and ESC_PROJECT_ID (exit 2)', async () => {
+    const r = await runCli(['mesdb', 'backups', 'list'], {env: env()})
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr,
+      "Error: Invalid value for '--project-id <project-id>': Not provided and you don't have an project-id property set in the [context] section of your settings.toml file\n" +
+      '  Pass --project-id <id>, set ESC_PROJECT_ID, or run `esc profiles set -p default -n project-id -v <id>`\n')
+  })
+
   it('--org-id and ESC_PROJECT_ID override the profile', async () => {
     const scope = nock(API).get('/mesdb/v1/organizations/other-org/projects/env-project/backups').reply(200, {backups: []})
     const r = await runCli(['mesdb', 'backups', 'list', '--org-id', 'other-org'], {env: {...env(), ESC_PROJECT_ID: 'env-project'}})
