@@ -19,6 +19,8 @@ export interface VirtualClock {
   now: number
   /** Every sleep the command asked for, in order. */
   sleeps: number[]
+  /** Called at each sleep, before it returns (e.g. to simulate Ctrl-C mid-wait). */
+  onSleep?: (ms: number) => void
 }
 
 /**
@@ -40,6 +42,8 @@ export function useCommandEnv(): {env: () => Record<string, string | undefined>;
       sleep: async (ms: number, signal?: AbortSignal) => {
         if (signal?.aborted) throw Object.assign(new Error('aborted'), {name: 'AbortError'})
         virtual.sleeps.push(ms)
+        virtual.onSleep?.(ms)
+        if (signal?.aborted) throw Object.assign(new Error('aborted'), {name: 'AbortError'})
         virtual.now += ms
       },
     }

@@ -1,0 +1,112 @@
+import {Flags} from '@oclif/core'
+
+import type {Cluster} from '../../../lib/api/models.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {clusterIdKind, clusterKind} from '../../../lib/output/kinds.js'
+import {parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
+import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
+import {planRestore} from '../../../lib/restore/restore-plan.js'
+import {timingArgs, waitFlags, waitTiming} from '../../../lib/wait/flags.js'
+import {awaitOperation, clusterStatus} from '../../../lib/wait/operations.js'
+import {reattachCommand} from '../../../lib/wait/outcome.js'
+import {httpStatusOf} from '../../../lib/wait/transient.js'
+
+export default class BackupsRestore extends BaseCommand {
+  static override description = `Restore a backup into a new cluster
+
+A shortcut for \`mesdb clusters create --source-backup-id\`: settings not given are copied from the
+backup's source cluster when it still exists (network, topology, instance type, disk, projection
+level) and from the backup (server version, size). Prints the new cluster's id.
+To restore into another project, pass --project-id (the target), --source-project-id (the project of
+the backup) and --network-id (a network of the target project).`
+
+  static override examples = [
+    '<%= config.bin %> mesdb backups restore -i c10dvoarh41lb9otkdrg --description "restore test" --wait',
+    '<%= config.bin %> mesdb backups restore -i c10dvoarh41lb9otkdrg --project-id test-project --source-project-id prod-project --network-id c10dr5qrh41lbabqa2j0 --dry-run',
+  ]
+
+  static override flags = {
+    'org-id': orgFlag('The organization id of the projects'),
+    'project-id': projectFlag('The project id the new cluster will be created in'),
+    id: idFlag('Id of the backup to restore'),
+    'source-project-id': Flags.string({description: 'The project id the backup belongs to (default: --project-id)'}),
+    description: Flags.string({description: "A human-readable description of the new cluster (default: 'Restore of <backup description>')"}),
+    'network-id': Flags.string({description: 'The network id the cluster will be set on'}),
+    topology: Flags.string({description: 'Either single-node or three-node-multi-zone', options: [...TOPOLOGIES]}),
+    'instance-type': Flags.string({description: 'Type of instance, e.g. F1 for a micro or C4 for a large instance'}),
+    'disk-size-in-gb': Flags.integer({description: 'Total disk capacity in Gigabytes (GB), at least the backup size', min: 1}),
+    'disk-type': Flags.string({description: 'The type of disk, e.g. gp3 on AWS'}),
+    'disk-iops': Flags.integer({description: 'Optional IOPS number for disk (only AWS)'}),
+    'disk-throughput': Flags.integer({description: 'Throughput in Mb/s for disk (only AWS)'}),
+    'server-version': Flags.string({description: 'EventStoreDB server version'}),
+    'projection-level': Flags.string({description: 'The projection level: off, system or user', options: [...PROJECTION_LEVELS]}),
+    'acl-id': Flags.string({description: 'The ID of an ACL if one is being used'}),
+    'public-access': Flags.string({description: 'If the cluster is accessible from the internet', options: ['true', 'false']}),
+    protected: Flags.string({description: 'The protected flag prevents from accidental deletion', options: ['true', 'false']}),
+    'dry-run': Flags.boolean({description: 'Print the request instead of sending it'}),
+    ...waitFlags('the new cluster is available'),
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(BackupsRestore)
+    const timing = waitTiming(flags)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const sourceProjectId = flags['source-project-id'] ?? projectId
+    const api = await this.apiClient(flags)
+    const printer = await this.output(flags)
+    const {backup} = (await api.getBackup(orgId, sourceProjectId, flags.id)).data
+    const sourceCluster = await getIfExists(() => api.getCluster(orgId, sourceProjectId, backup.sourceClusterId))
+    const plan = planRestore({
+      backup,
+      sourceCluster,
+      targetProjectId: projectId,
+      sourceProjectId,
+      inputs: {
+        description: flags.description,
+        networkId: flags['network-id'],
+        topology: flags.topology,
+        instanceType: flags['instance-type'],
+        diskSizeGb: flags['disk-size-in-gb'],
+        diskType: flags['disk-type'],
+        diskIops: flags['disk-iops'],
+        diskThroughput: flags['disk-throughput'],
+        serverVersion: flags['server-version'],
+        projectionLevel: flags['projection-level'],
+        aclId: flags['acl-id'],
+        publicAccess: parseBoolFlag(flags['public-access']),
+        protected: parseBoolFlag(flags.protected),
+      },
+    })
+    if (flags['dry-run']) {
+      const notes: Array<[string, string[]]> = plan.defaults.length > 0 ? [['Defaults', plan.defaults]] : []
+      printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body: plan.request, notes}, printer.format)
+      return
+    }
+    const created = await api.createCluster(orgId, projectId, plan.request)
+    if (!flags.wait) {
+      await printer.created(clusterIdKind, created)
+      return
+    }
+    const id = created.data.id
+    await awaitOperation({
+      label: `cluster ${id}`,
+      reattach: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(timing)),
+      ...timing,
+      fetch: () => api.getCluster(orgId, projectId, id),
+      select: (res) => res.data.cluster,
+      ...clusterStatus,
+      print: (res) => printer.item(clusterKind, res.data.cluster, res),
+    })
+  }
+}
+
+/** The source cluster, or undefined when it was deleted since the backup (404). */
+async function getIfExists(get: () => Promise<{data: {cluster: Cluster}}>): Promise<Cluster | undefined> {
+  try {
+    return (await get()).data.cluster
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return undefined
+    throw error
+  }
+}

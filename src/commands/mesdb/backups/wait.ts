@@ -1,0 +1,38 @@
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
+import {backupKind} from '../../../lib/output/kinds.js'
+import {timingArgs, waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
+import {awaitOperation, backupStatus} from '../../../lib/wait/operations.js'
+import {reattachCommand} from '../../../lib/wait/outcome.js'
+
+export default class BackupsWait extends BaseCommand {
+  static override description = `Wait until a backup is available
+
+Progress goes to stderr, the backup to stdout in the selected format. Exit codes: 0 available,
+5 defunct or deleted, 4 timeout, 130 interrupted (the backup continues in the cloud).`
+  static override examples = ['<%= config.bin %> mesdb backups wait -i c1ev3l5o0aeu6ojco7b0 --timeout 2h']
+
+  static override flags = {
+    'org-id': orgFlag('The organization id the backup relates to'),
+    'project-id': projectFlag('The project id the backup relates to'),
+    id: idFlag("Backup's id"),
+    ...waitTimingFlags,
+    quiet: quietFlag,
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = await this.parse(BackupsWait)
+    const timing = waitTiming(flags)
+    const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
+    const api = await this.apiClient(flags)
+    const printer = await this.output(flags)
+    await awaitOperation({
+      label: `backup ${flags.id}`,
+      reattach: reattachCommand('mesdb backups wait', flags.id, orgId, projectId, timingArgs(timing)),
+      ...timing,
+      fetch: () => api.getBackup(orgId, projectId, flags.id),
+      select: (res) => res.data.backup,
+      ...backupStatus,
+      print: (res) => printer.item(backupKind, res.data.backup, res),
+    })
+  }
+}
