@@ -139,7 +139,7 @@ try {
   section('Three runs now: the oldest scheduled backup is pruned, the manual one stays')
   for (let run = 1; run <= 3; run++) esc(['orchestrate', 'jobs', 'run', '--id', jobId, '--wait', '--poll-interval', '1s'])
   esc(['orchestrate', 'history', 'list', '--job-id', jobId])
-  const backups = JSON.parse(esc(['mesdb', 'backups', 'list', '--fmt', 'api'], {show: false})).backups
+  const backups = JSON.parse(esc(['mesdb', 'backups', 'list', '--fmt', 'api'], {show: false, quiet: true})).backups
   esc(['mesdb', 'backups', 'list', '--fmt', 'table'])
   const latest = backups.filter((b) => b.linkedResource === jobId && b.status === 'available').at(-1)
 

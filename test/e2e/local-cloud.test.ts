@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud} from './support.js'
+import {assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud, until} from './support.js'
 
 /** The seed's command lines, verbatim, through the built CLI against a real local cloud. */
 describe('e2e: esc against the local cloud', function () {
@@ -72,8 +72,7 @@ describe('e2e: esc against the local cloud', function () {
   it('seed: restore with clusters create --source-backup-id, then verify the restored data', async () => {
     const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId])
     const backupId = /BackupId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
-    const waited = await box.esc(['mesdb', 'backups', 'wait', '--id', backupId, '--poll-interval', '1s', '--timeout', '30s'])
-    assert.equal(waited.code, 0, waited.stderr)
+    await until('the backup', async () => (JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available' ? true : undefined))
     const restore = await box.esc(['mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', backupId,
       '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
       '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', ids.projectId,
@@ -91,6 +90,54 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(JSON.parse(list.stdout).length, 2)
     const del = await box.esc(['mesdb', 'clusters', 'delete', '--id', restoredId])
     assert.equal(del.code, 0, del.stderr)
+  })
+
+  it('seed: an hourly scheduled-backup job, runs with pruning, history, delete', async () => {
+    const created = await box.esc(['orchestrate', 'jobs', 'create', '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *',
+      'scheduled-backup', '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', clusterId])
+    assert.equal(created.code, 0, created.stderr)
+    const jobId = /^JobId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
+    const list = await box.esc(['orchestrate', 'jobs', 'list'])
+    assert.match(list.stdout, new RegExp(`^Job \\{ id: JobId\\("${jobId}"\\).*schedule: "0 \\*/1 \\* \\* \\*", status: "active"`))
+    const runs: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const run = await box.esc(['orchestrate', 'jobs', 'run', '--id', jobId, '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+      assert.equal(run.code, 0, run.stderr)
+      runs.push(/linked_resource: "([0-9a-v]{20})"/.exec(run.stdout)![1])
+    }
+    const history = await box.esc(['orchestrate', 'history', 'list', '--job-id', jobId])
+    assert.equal(history.code, 0, history.stderr)
+    assert.equal(history.stdout.split('\n').filter((l) => l.startsWith('HistoryItem')).length, 3)
+    assert.match(history.stdout, /status: "succeeded"/)
+    assert.match(history.stdout, new RegExp(`pruned ${runs[0]}`))
+    const backups = JSON.parse((await box.esc(['mesdb', 'backups', 'list', '--fmt', 'api'])).stdout).backups
+    const mine = backups.filter((b: {linkedResource?: string}) => b.linkedResource === jobId).map((b: {id: string}) => b.id)
+    assert.deepEqual(mine, runs.slice(1))
+    assert.match(backups.find((b: {id: string}) => b.id === runs[2]).description, /^Demo cluster Hourly Backup \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    const del = await box.esc(['orchestrate', 'jobs', 'delete', '--id', jobId])
+    assert.equal(del.code, 0, del.stderr)
+    assert.equal((await box.esc(['orchestrate', 'jobs', 'list'])).stdout, '\n')
+  })
+
+  it('attaches a self-hosted data directory and backs it up', async () => {
+    const db = join(box.root, 'node1')
+    const generated = await box.esc(['node', 'generate', db, '--chunks', '3', '--chunk-size', '256KiB', '--with-index'])
+    assert.equal(generated.code, 0, generated.stderr)
+    const attached = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', db, '--description', 'node 1'])
+    assert.equal(attached.code, 0, attached.stderr)
+    const id = attached.stdout.trim()
+    const cluster = JSON.parse((await box.esc(['mesdb', 'clusters', 'get', '--id', id, '--fmt', 'api'])).stdout).cluster
+    assert.equal(cluster.status, 'available')
+    assert.equal(cluster.description, 'node 1')
+    const backup = await box.esc(['mesdb', 'backups', 'create', '--description', 'self-hosted', '--source-cluster-id', id])
+    const backupId = /BackupId\("(\w+)"\)/.exec(backup.stdout)![1]
+    await until('the backup', async () => (JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available' ? true : undefined))
+    const missing = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', join(box.root, 'nope')])
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /is not a directory/)
+    assert.equal((await box.esc(['mesdb', 'clusters', 'delete', '--id', id])).code, 0)
+    const {existsSync} = await import('node:fs')
+    assert.ok(existsSync(join(db, 'chunk-000000.000000')), 'deleting an attached cluster keeps its data')
   })
 
   it('answers bad ids with 400 and unknown ones with 404 through the CLI', async () => {
