@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {backupIdKind} from '../../../lib/output/kinds.js'
+import {backupCreateFlags, createBackup} from '../../../lib/wait/backup-create.js'
 
 export default class BackupsCreate extends BaseCommand {
   static override description = 'Create a backup'
@@ -13,7 +13,11 @@ export default class BackupsCreate extends BaseCommand {
     'org-id': orgFlag('The organization id the backup will relate to'),
     'project-id': projectFlag('The project id the backup will relate to'),
     'source-cluster-id': Flags.string({description: 'The id of the cluster to create backup of', required: true}),
-    description: Flags.string({description: 'A human-readable description of the backup', required: true}),
+    description: Flags.string({
+      description: 'A human-readable description of the backup; may use {cluster}, {index} and {datetime} tokens',
+      required: true,
+    }),
+    ...backupCreateFlags,
     quiet: quietFlag,
   }
 
@@ -21,10 +25,15 @@ export default class BackupsCreate extends BaseCommand {
     const {flags} = await this.parse(BackupsCreate)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
-    const res = await api.createBackup(orgId, projectId, {
-      description: flags.description,
+    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/wait/backup-create.ts.
+    await createBackup({
+      api: async () => api,
+      printer: await this.output(flags),
+      orgId,
+      projectId,
       sourceClusterId: flags['source-cluster-id'],
+      description: flags.description,
+      flags,
     })
-    await (await this.output(flags)).created(backupIdKind, res)
   }
 }
