@@ -1,0 +1,112 @@
+import {strict as assert} from 'node:assert'
+import {spawn} from 'node:child_process'
+import {readdirSync, readFileSync} from 'node:fs'
+import {readFile, rm, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {validationFields} from '../../src/local/api/app.js'
+import {resolveStateDir, runningServer} from '../../src/local/control.js'
+import {Identity} from '../../src/local/identity.js'
+import {StateLayout} from '../../src/local/layout.js'
+import {localAudience, writeLocalProfile} from '../../src/local/local-profile.js'
+import {processAlive, ServerLock, writeServerInfo} from '../../src/local/server-lock.js'
+import {Store} from '../../src/local/store/index.js'
+import {tempDir} from './helpers.js'
+
+describe('local server plumbing', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await tempDir()
+  })
+  afterEach(() => rm(dir, {recursive: true, force: true}))
+
+  it('lets one holder take the server lock; a stale server.json does not block', async () => {
+    const layout = new StateLayout(dir)
+    const first = ServerLock.tryAcquire(layout)!
+    assert.ok(first)
+    assert.equal(ServerLock.tryAcquire(layout), undefined)
+    assert.equal(ServerLock.isHeld(layout), true)
+    first.release()
+    assert.equal(ServerLock.isHeld(layout), false)
+    await writeServerInfo(layout, {pid: 999_999, url: 'http://127.0.0.1:1', startedAt: 'x', dir})
+    assert.equal((await stat(layout.serverInfo)).mode & 0o777, 0o600)
+    assert.equal(await runningServer(dir), undefined)
+    await assert.rejects(stat(layout.serverInfo), /ENOENT/, 'stale server.json removed')
+  })
+
+  it('treats a dead or zombie pid as not alive', async () => {
+    assert.equal(await processAlive(process.pid), true)
+    const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
+    await new Promise((resolve) => child.once('exit', resolve))
+    assert.equal(await processAlive(child.pid!), false)
+    // `sleep 0` exits under a parent (`exec sleep 5`) that never reaps it: a zombie kill(pid, 0) still sees.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {stdio: ['ignore', 'pipe', 'ignore']})
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))))
+    try {
+      let state = ''
+      for (let i = 0; i < 200 && state !== 'Z'; i++) {
+        const text = await readFile(`/proc/${zombie}/stat`, 'utf8').catch(() => '')
+        state = text.slice(text.lastIndexOf(')') + 2).split(' ')[0]
+        if (state !== 'Z') await new Promise((r) => setTimeout(r, 5))
+      }
+      assert.equal(state, 'Z')
+      assert.doesNotThrow(() => process.kill(zombie, 0))
+      assert.equal(await processAlive(zombie), false)
+    } finally {
+      parent.kill('SIGKILL')
+    }
+  })
+
+  it('resolves the state directory from the flag, ESC_LOCAL_DIR, then the config dir', () => {
+    assert.equal(resolveStateDir('/a/b', {ESC_LOCAL_DIR: '/c'}), '/a/b')
+    assert.equal(resolveStateDir(undefined, {ESC_LOCAL_DIR: '/c'}), '/c')
+    assert.equal(resolveStateDir(undefined, {ESC_CONFIG_DIR: '/cfg'}), '/cfg/local')
+  })
+
+  it('writes the local profile and a 0600 token that the server accepts', async () => {
+    const store = new Store(join(dir, 'state.db'))
+    const identity = new Identity(store)
+    const env = {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'}
+    const result = await writeLocalProfile({url: 'http://127.0.0.1:2180', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})
+    assert.equal(result.madeDefault, true)
+    assert.equal(result.tokenSource, 'file')
+    const toml = await readFile(join(dir, 'config', 'settings.toml'), 'utf8')
+    assert.match(toml, /default-profile = "local"/)
+    assert.match(toml, /api-base-url = "http:\/\/127\.0\.0\.1:2180\/"/)
+    assert.match(toml, /identity-url = "http:\/\/127\.0\.0\.1:2180"/)
+    const tokenFile = join(dir, 'config', 'tokens', localAudience('o'.repeat(20)))
+    assert.equal((await stat(tokenFile)).mode & 0o777, 0o600)
+    const token = JSON.parse(await readFile(tokenFile, 'utf8'))
+    assert.equal(identity.verifyAccessToken(token.access_token), 'admin')
+    assert.equal(identity.grant({grant_type: 'refresh_token', refresh_token: token.refresh_token}).token_type, 'Bearer')
+    // A second write keeps the existing default.
+    const again = await writeLocalProfile({url: 'http://127.0.0.1:9', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})
+    assert.equal(again.madeDefault, false)
+    assert.match(await readFile(join(dir, 'config', 'settings.toml'), 'utf8'), /api-base-url = "http:\/\/127\.0\.0\.1:9\/"/)
+    store.close()
+  })
+
+  it('names nested and missing fields in the problem details map', () => {
+    assert.deepEqual(validationFields([
+      {instancePath: '/data', message: "must have required property 'clusterId'", params: {missingProperty: 'clusterId'}},
+      {instancePath: '/topology', message: 'must be equal to one of the allowed values', params: {allowedValues: ['single-node', 'three-node-multi-zone']}},
+      {instancePath: '/backupId', message: 'must match pattern "^[0-9a-v]{20}$"', params: {}},
+    ]), {
+      'data.clusterId': "must have required property 'clusterId'",
+      topology: 'must be equal to one of the allowed values: single-node, three-node-multi-zone',
+      backupId: 'must be an id: 20 characters of 0-9 and a-v',
+    })
+  })
+
+  it('keeps server modules out of the client: commands import src/local lazily, src/lib never', () => {
+    const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
+    const files = (sub: string): string[] => readdirSync(join(root, sub), {recursive: true, encoding: 'utf8'})
+      .filter((f) => f.endsWith('.ts')).map((f) => join(root, sub, f))
+    for (const file of files('src/commands/local')) {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /^import .*local\//m, `${file} imports a server module statically`)
+    }
+    for (const file of files('src/lib')) {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /from '[./]*local\//, `${file} imports src/local`)
+    }
+  })
+})
