@@ -45,6 +45,7 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const timing = waitTiming(flags)
   const started = waitDefaults.clock.now()
   const {label, templated} = await renderBackupLabel(req.description, {
+    clusterId: sourceClusterId,
     now: () => new Date(waitDefaults.clock.now()),
     async cluster() {
       const {cluster} = (await (await req.api()).getCluster(orgId, projectId, sourceClusterId)).data
