@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {formatLocalRunTime} from '../../../src/lib/schedule/next-runs.js'
+import {formatRunTime} from '../../../src/lib/schedule/next-runs.js'
 import {loadConfig, runCli} from '../../support/run-cli.js'
 import {API, capture, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
@@ -81,11 +81,10 @@ describe('esc orchestrate jobs create', () => {
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     const runs = ['2023-11-14T23:00:00Z', '2023-11-15T00:00:00Z', '2023-11-15T01:00:00Z', '2023-11-15T02:00:00Z', '2023-11-15T03:00:00Z']
-    const utc = ['2023-11-14 23:00 UTC', '2023-11-15 00:00 UTC', '2023-11-15 01:00 UTC', '2023-11-15 02:00 UTC', '2023-11-15 03:00 UTC']
     assert.equal(
       r.stdout,
       `POST ${JOBS}\n${JSON.stringify(JSON.parse(DOCS_BODY), null, 2)}\nNext 5 runs:\n` +
-        runs.map((run, i) => `  ${utc[i]} (${formatLocalRunTime(new Date(run))})\n`).join(''),
+        runs.map((run) => `  ${formatRunTime(new Date(run))}\n`).join(''),
     )
   })
 

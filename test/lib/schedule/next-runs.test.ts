@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {formatLocalRunTime, formatUtcRunTime, nextRuns, ScheduleError} from '../../../src/lib/schedule/index.js'
+import {formatLocalRunTime, formatRunTime, formatUtcRunTime, nextRuns, ScheduleError} from '../../../src/lib/schedule/index.js'
 
 const from = new Date('2026-11-21T20:10:00Z') // a Saturday
 
@@ -40,5 +40,12 @@ describe('schedule: next runs', () => {
     assert.equal(formatUtcRunTime(run), '2026-11-21 21:00 UTC')
     assert.equal(formatLocalRunTime(run, 'Europe/Berlin'), '2026-11-21 22:00 Europe/Berlin')
     assert.equal(formatLocalRunTime(run, 'America/New_York'), '2026-11-21 16:00 America/New_York')
+  })
+
+  it('shows the local time next to UTC unless the local zone is UTC', () => {
+    const run = new Date('2026-11-21T21:00:00Z')
+    assert.equal(formatRunTime(run, 'Europe/Berlin'), '2026-11-21 21:00 UTC (2026-11-21 22:00 Europe/Berlin)')
+    assert.equal(formatRunTime(run, 'UTC'), '2026-11-21 21:00 UTC')
+    assert.equal(formatRunTime(run, 'Etc/UTC'), '2026-11-21 21:00 UTC')
   })
 })

@@ -7,7 +7,7 @@ import {validateLabelTemplate} from '../../../lib/labels/parse.js'
 import {jobIdKind} from '../../../lib/output/kinds.js'
 import {orchestratePath, printDryRun} from '../../../lib/restore/dry-run.js'
 import {FlagShape, splitJobArgv} from '../../../lib/schedule/job-argv.js'
-import {formatLocalRunTime, formatUtcRunTime, nextRuns} from '../../../lib/schedule/next-runs.js'
+import {formatRunTime, nextRuns} from '../../../lib/schedule/next-runs.js'
 import {validateSchedule} from '../../../lib/schedule/validate.js'
 import {waitDefaults} from '../../../lib/wait/clock.js'
 
@@ -89,7 +89,7 @@ runs must be at least 60 minutes apart (times are UTC).`
     const printer = await this.output(flags)
     if (flags['dry-run']) {
       const runs = nextRuns(body.schedule, 5, new Date(waitDefaults.clock.now()))
-      const notes: Array<[string, string[]]> = [['Next 5 runs', runs.map((r) => `${formatUtcRunTime(r)} (${formatLocalRunTime(r)})`)]]
+      const notes: Array<[string, string[]]> = [['Next 5 runs', runs.map((r) => formatRunTime(r))]]
       printDryRun({method: 'POST', path: orchestratePath(orgId, projectId, 'jobs'), body, notes}, printer.format)
       return
     }
