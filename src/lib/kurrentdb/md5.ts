@@ -1,16 +1,25 @@
 import {createHash} from 'node:crypto'
-import {open} from 'node:fs/promises'
+import {open, stat} from 'node:fs/promises'
 
 import {HASH_SIZE} from './chunk-format.js'
 import {throwIfAborted} from './format-error.js'
+import {md5OfFileParallel} from './md5-pool.js'
+
+/** Files above this size are hashed on a worker thread. */
+const PARALLEL_THRESHOLD = 8 * 1024 * 1024
 
 const READ_BUFFER = 1024 * 1024
 
 /** Streams MD5 over `[0, end)` of a file with one fixed buffer: memory stays flat whatever the size. */
 export async function md5OfFile(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+  const length = end ?? (await stat(path)).size
+  if (length > PARALLEL_THRESHOLD) {
+    throwIfAborted(signal, 'hashing')
+    return md5OfFileParallel(path, length)
+  }
   const fh = await open(path, 'r')
   try {
-    const size = end ?? (await fh.stat()).size
+    const size = length
     const hash = createHash('md5')
     const buf = Buffer.allocUnsafe(Math.min(READ_BUFFER, Math.max(size, 1)))
     let pos = 0
@@ -55,6 +64,7 @@ export interface TrailerCheck {
 export async function checkTrailerMd5(path: string, signal?: AbortSignal): Promise<TrailerCheck> {
   const {size, tail} = await readTail(path, HASH_SIZE)
   if (size < HASH_SIZE) return {ok: false, size, stored: tail, computed: Buffer.alloc(0)}
-  const computed = await md5OfFile(path, size - HASH_SIZE, signal)
+  throwIfAborted(signal, 'hashing')
+  const computed = size - HASH_SIZE > PARALLEL_THRESHOLD ? await md5OfFileParallel(path, size - HASH_SIZE) : await md5OfFile(path, size - HASH_SIZE, signal)
   return {ok: computed.equals(tail), size, stored: tail, computed}
 }

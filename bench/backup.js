@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Benchmark of `esc node backup/restore` (the built CLI) against cp -r and the documented rsync
+// commands, on a generated database of ≥ 2 GiB in 256 MiB chunks. Warm page cache (no privilege
+// to drop it); `sync` before every timed run. Medians of BENCH_RUNS runs (default 3).
+//   npm run bench:backup            BENCH_CHUNKS=9 BENCH_RUNS=3 BENCH_KEEP=1 to keep bench/.data
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {duBytes, ensureBuilt, machine, measure, sh, timed} from './lib/engine-bench.js'
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
+const work = join(repo, 'bench', '.data')
+const runs = Number(process.env.BENCH_RUNS ?? 3)
+const chunks = Number(process.env.BENCH_CHUNKS ?? 9)
+const esc = [process.execPath, join(repo, 'bin', 'run.js')]
+const RSYNC = [
+  'rsync -aIR data/./index/**/*.chk "$1" || [ $? -eq 23 ]', // no index checkpoints in generated data: "no such file" is rsync exit 23
+  'rsync -aI --exclude "*.chk" data/index "$1"',
+  'rsync -aI data/*.chk "$1"',
+  'rsync -a data/*.0* "$1"',
+].join(' && ')
+const rsync = (target) => ['bash', '-O', 'globstar', '-c', RSYNC, 'rsync-commands', target]
+
+ensureBuilt(repo)
+const avail = Number(sh(`df -Pk ${JSON.stringify(repo)} | tail -1 | awk '{print $4}'`)) * 1024
+if (avail < 9 * 2 ** 30) throw new Error(`need ~9 GiB free under ${repo}, have ${(avail / 2 ** 30).toFixed(1)} GiB`)
+rmSync(work, {recursive: true, force: true})
+mkdirSync(work, {recursive: true})
+const info = machine(work)
+const at = (p) => join(work, p)
+const clean = (...paths) => () => paths.forEach((p) => rmSync(at(p), {recursive: true, force: true}))
+
+process.stderr.write(`generating ${chunks} chunks of 256 MiB with an index…\n`)
+const gen = timed([...esc, 'node', 'generate', at('data'), '--chunks', String(chunks), '--chunk-size', '256MiB', '--with-index'], {cwd: work})
+const dataBytes = duBytes(at('data'))
+const results = []
+
+results.push(measure('cp -r (full copy)', runs, clean('cp'), () => timed(['cp', '-r', 'data', 'cp'], {cwd: work})))
+results.push(measure('rsync, the 4 documented commands (full)', runs, () => (clean('rs')(), mkdirSync(at('rs'))), () => timed(rsync('rs'), {cwd: work})))
+results.push(measure('esc node backup (full, MD5-verified)', runs, clean('bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})))
+results.push(measure('esc node backup --no-verify (full)', runs, clean('bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work})))
+
+// Differential: baselines taken now, then one more chunk's worth of appends on the node.
+clean('bk', 'rs')()
+timed([...esc, 'node', 'backup', 'bk-base', '--db', 'data'], {cwd: work})
+mkdirSync(at('rs-base'))
+timed(rsync('rs-base'), {cwd: work})
+const {WriterSimulator} = await import(join(repo, 'dist', 'lib', 'kurrentdb', 'index.js'))
+const sim = new WriterSimulator({db: at('data'), eventsPerAppend: 1024, eventBytes: 1024, fsync: false})
+while (sim.stats.chunksCompleted < 1) await sim.appendOnce()
+for (let i = 0; i < 16; i++) await sim.appendOnce()
+await sim.stop()
+const fromBase = (base, run) => () => (clean(run)(), sh(`cp -al ${JSON.stringify(at(base))} ${JSON.stringify(at(run))}`))
+results.push(measure('rsync, the 4 documented commands (after one new chunk)', runs, fromBase('rs-base', 'rs'), () => timed(rsync('rs'), {cwd: work})))
+results.push(measure('esc node backup (differential after one new chunk)', runs, fromBase('bk-base', 'bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})))
+
+const manifest = JSON.parse(readFileSync(at('bk/esc-backup.json'), 'utf8'))
+results.push(measure('cp -r of the backup (restore baseline)', runs, clean('restored'), () => timed(['cp', '-r', join('bk', manifest.dataDir), 'restored'], {cwd: work})))
+results.push(measure('esc node restore (verifies every hash first)', runs, clean('restored'), () => timed([...esc, 'node', 'restore', 'bk', '--db', 'restored'], {cwd: work})))
+
+const byName = Object.fromEntries(results.map((r) => [r.name, r]))
+const ratio = (a, b) => Number((byName[a].seconds / byName[b].seconds).toFixed(2))
+const summary = {
+  machine: {...info, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2)))},
+  data: {chunks, chunkSize: '256 MiB', bytes: dataBytes, generateSeconds: Number(gen.seconds.toFixed(1)), differentialBytesCopied: manifest.stats.bytesCopied},
+  runs,
+  results,
+  ratios: {
+    verifiedVsCp: ratio('esc node backup (full, MD5-verified)', 'cp -r (full copy)'),
+    verifiedVsRsync: ratio('esc node backup (full, MD5-verified)', 'rsync, the 4 documented commands (full)'),
+    noVerifyVsCp: ratio('esc node backup --no-verify (full)', 'cp -r (full copy)'),
+    differentialVsRsync: ratio('esc node backup (differential after one new chunk)', 'rsync, the 4 documented commands (after one new chunk)'),
+    restoreVsCp: ratio('esc node restore (verifies every hash first)', 'cp -r of the backup (restore baseline)'),
+  },
+  peakRssMiB: Math.max(...results.filter((r) => r.name.startsWith('esc')).map((r) => r.maxRssKb)) / 1024,
+}
+const table = ['| Run | median (s) | runs (s) | peak RSS (MiB) |', '|---|---:|---|---:|', ...results.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.samples.join(', ')} | ${(r.maxRssKb / 1024).toFixed(0)} |`)].join('\n')
+writeFileSync(join(repo, 'bench', '.data', 'results.json'), JSON.stringify(summary, null, 2))
+process.stdout.write(`${table}\n\n${JSON.stringify({machine: summary.machine, data: summary.data, ratios: summary.ratios, peakRssMiB: summary.peakRssMiB}, null, 2)}\n`)
+if (!process.env.BENCH_KEEP) rmSync(work, {recursive: true, force: true})
