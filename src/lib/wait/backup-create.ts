@@ -89,6 +89,7 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
     label: `backup ${id}`,
     reattach: reattachCommand('mesdb backups wait', id, orgId, projectId, timingArgs(timing)),
     timeoutMs,
+    requestedTimeoutMs: timing.timeoutMs,
     pollIntervalMs: timing.pollIntervalMs,
     fetch: () => api.getBackup(orgId, projectId, id),
     select: (res) => res.data.backup,

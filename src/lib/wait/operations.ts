@@ -29,6 +29,8 @@ export interface OperationWait<R, T> {
   /** Command that re-attaches, shown on timeout and Ctrl-C. */
   reattach: string
   timeoutMs: number
+  /** The --timeout the user gave, when timeoutMs is what is left of it (shown in the timeout message). */
+  requestedTimeoutMs?: number
   pollIntervalMs: number
   /** One poll: the raw API response (the printer needs it for `--fmt api`)… */
   fetch: (signal: AbortSignal) => Promise<R>
@@ -75,7 +77,7 @@ export async function awaitOperation<R, T>(op: OperationWait<R, T>): Promise<R> 
   const error = waitOutcomeError(result, {
     label: op.label,
     reattach: op.reattach,
-    timeoutMs: op.timeoutMs,
+    timeoutMs: op.requestedTimeoutMs ?? op.timeoutMs,
     details: final === undefined ? undefined : op.details?.(op.select(final)),
   })
   if (error) throw error

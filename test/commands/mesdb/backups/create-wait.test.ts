@@ -134,6 +134,16 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     assert.ok(nock.isDone())
   })
 
+  it('one --timeout covers lock retries and the wait that follows', async () => {
+    nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
+    nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
+    nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    const r = await runCli(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
+    assert.equal(r.exitCode, 4)
+    assert.deepEqual(clock().sleeps, [2000, 5000, 5000])
+    assert.match(r.stderr, /Error: Timed out after 12s waiting for the backup b1 \(last status: 'creating'\)/)
+  })
+
   it('--retry-on-lock does not retry other errors', async () => {
     nock(API).post(`${MESDB}/backups`).reply(400, problem(400, 'Bad Request', 'cluster is stopped'))
     const r = await runCli(create('ci backup', '--retry-on-lock'), {env: env()})
