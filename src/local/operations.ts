@@ -78,13 +78,14 @@ export class OperationsRunner {
   private async copy(row: BackupRow, cluster: ClusterRow, signal: AbortSignal, onDone: BackupStart['onDone']): Promise<void> {
     const previous = this.store.backups.latestAvailable(cluster.id)
     let failure: Error | undefined
+    const started = Date.now()
     try {
       const {sizeBytes} = await this.options.engine.backup({
         db: cluster.db_dir, index: cluster.index_dir ?? undefined, backupDir: row.dir,
         linkFrom: previous?.dir, nodeUrl: cluster.node_url ?? undefined, signal,
       })
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
-      this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes)`)
+      this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`)
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error))
       const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
