@@ -102,4 +102,26 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     assert.equal(got.status, 'defunct')
     assert.match(got.details, /shut down/)
   })
+
+  it('start --detach returns once listening; status and stop manage it', async () => {
+    if (cloud) await stopCloud(cloud)
+    cloud = undefined
+    const dir = join(box.root, 'detached')
+    const started = await box.esc(['local', 'start', '--dir', dir, '--port', '0', '--detach'])
+    assert.equal(started.code, 0, started.stderr)
+    const url = /running at (http:\/\/\S+) /.exec(started.stdout)![1]
+    const status = await box.esc(['local', 'status', '--dir', dir, '--json'])
+    assert.equal(status.code, 0, status.stderr)
+    const body = JSON.parse(status.stdout)
+    assert.equal(body.url, url)
+    assert.equal(typeof body.pid, 'number')
+    const stopped = await box.esc(['local', 'stop', '--dir', dir])
+    assert.equal(stopped.code, 0, stopped.stderr)
+    assert.match(stopped.stdout, new RegExp(`Stopped the local cloud at ${url.replaceAll('.', '\\.')} \\(pid ${body.pid}\\)`))
+    const after = await box.esc(['local', 'status', '--dir', dir])
+    assert.equal(after.code, 1)
+    assert.match(after.stderr, /no local cloud is running/)
+    const again = await box.esc(['local', 'stop', '--dir', dir])
+    assert.equal(again.code, 1)
+  })
 })

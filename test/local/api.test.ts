@@ -162,4 +162,24 @@ describe('local API: backups and clusters', () => {
     await t.engine.release()
     await t.cloud.ctx.runner.idle()
   })
+
+  it('attaches a self-hosted data directory; its backups pass the node URL to the engine guard', async () => {
+    const db = t.cloud.ctx.layout.root + '/node-data'
+    const {mkdir} = await import('node:fs/promises')
+    await mkdir(db)
+    const res = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: 'http://127.0.0.1:2113', description: 'node 1'})
+    assert.equal(res.statusCode, 201, res.body)
+    const id = res.json().id
+    assert.equal((await call('GET', `${t.mesdb}/clusters/${id}`)).json().cluster.status, 'available')
+    await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: id})
+    await t.cloud.ctx.runner.idle()
+    assert.equal(t.engine.backups[0].db, db)
+    assert.equal(t.engine.backups[0].nodeUrl, 'http://127.0.0.1:2113')
+    const missing = await call('POST', '/local/v1/clusters/attach', {db: db + '-nope'})
+    assert.equal(missing.statusCode, 400)
+    assert.ok(missing.json().fields.db)
+    await call('DELETE', `${t.mesdb}/clusters/${id}`)
+    assert.ok(existsSync(db), 'deleting an attached cluster keeps its data')
+  })
 })
+
