@@ -34,7 +34,7 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
  */
 export class OperationsRunner {
   private readonly running = new Map<string, {controller: AbortController; done: Promise<void>}>()
-  /** Backups being read by a restore: deleting them must wait. */
+  /** Backups being read (by a restore, or linked from by a backup): deleting them must wait. */
   private readonly readingBackups = new Map<string, number>()
   private readonly writers = new Map<string, LiveWriter>()
   private readonly now: () => Date
@@ -77,6 +77,8 @@ export class OperationsRunner {
 
   private async copy(row: BackupRow, cluster: ClusterRow, signal: AbortSignal, onDone: BackupStart['onDone']): Promise<void> {
     const previous = this.store.backups.latestAvailable(cluster.id)
+    // The previous backup is read (hard-linked from) during the copy: it must not be deleted meanwhile.
+    if (previous) this.beginRead(previous.id)
     let failure: Error | undefined
     const started = Date.now()
     try {
@@ -94,6 +96,7 @@ export class OperationsRunner {
       this.store.backups.markDefunct(row.id, details)
       this.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
     } finally {
+      if (previous) this.endRead(previous.id)
       this.store.locks.release(cluster.id, row.id)
     }
     await onDone?.(this.store.backups.get(row.id)!, failure)
@@ -103,7 +106,7 @@ export class OperationsRunner {
   startProvision(cluster: ClusterRow, source?: BackupRow): void {
     const acquired = this.store.locks.tryAcquire({cluster_id: cluster.id, kind: source ? 'restore' : 'provision', resource_id: cluster.id, started: this.now().toISOString()})
     if (!acquired) throw clusterLocked()
-    if (source) this.readingBackups.set(source.id, (this.readingBackups.get(source.id) ?? 0) + 1)
+    if (source) this.beginRead(source.id)
     this.track(cluster.id, async (signal) => {
       try {
         if (source) {
@@ -118,11 +121,7 @@ export class OperationsRunner {
         this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
         this.log(`cluster ${cluster.id} defunct: ${details}`)
       } finally {
-        if (source) {
-          const readers = (this.readingBackups.get(source.id) ?? 1) - 1
-          if (readers > 0) this.readingBackups.set(source.id, readers)
-          else this.readingBackups.delete(source.id)
-        }
+        if (source) this.endRead(source.id)
         this.store.locks.release(cluster.id, cluster.id)
       }
     })
@@ -130,7 +129,7 @@ export class OperationsRunner {
 
   async deleteBackup(row: BackupRow): Promise<void> {
     if (row.status === 'creating') throw new ApiProblem(409, `backup ${row.id} is still being created`)
-    if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being restored`)
+    if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being read by a restore or a backup linking from it; retry when that has finished`)
     this.store.backups.delete(row.id)
     // Other backups hard-link the same chunks: removing this directory leaves their links whole.
     await rm(row.dir, {recursive: true, force: true})
@@ -149,6 +148,16 @@ export class OperationsRunner {
     } finally {
       this.store.locks.release(cluster.id, token)
     }
+  }
+
+  private beginRead(backupId: string): void {
+    this.readingBackups.set(backupId, (this.readingBackups.get(backupId) ?? 0) + 1)
+  }
+
+  private endRead(backupId: string): void {
+    const readers = (this.readingBackups.get(backupId) ?? 1) - 1
+    if (readers > 0) this.readingBackups.set(backupId, readers)
+    else this.readingBackups.delete(backupId)
   }
 
   addWriter(clusterId: string, writer: LiveWriter): void {

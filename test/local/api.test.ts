@@ -153,6 +153,24 @@ describe('local API: backups and clusters', () => {
     assert.equal((await call('GET', `${t.mesdb}/backups/${backupId}`)).statusCode, 404)
   })
 
+  it('refuses to delete a backup while a restore or a newer backup reads it', async () => {
+    const clusterId = await createCluster(t)
+    const first = (await call('POST', `${t.mesdb}/backups`, {description: 'a', sourceClusterId: clusterId})).json().id
+    await t.cloud.ctx.runner.idle()
+    t.engine.hold = true
+    await call('POST', `${t.mesdb}/backups`, {description: 'b', sourceClusterId: clusterId})
+    const busy = await call('DELETE', `${t.mesdb}/backups/${first}`)
+    assert.equal(busy.statusCode, 409)
+    assert.match(busy.json().detail, /being read/)
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+    await call('POST', `${t.mesdb}/clusters`, {...clusterBody, sourceBackupId: first})
+    assert.equal((await call('DELETE', `${t.mesdb}/backups/${first}`)).statusCode, 409)
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+    assert.equal((await call('DELETE', `${t.mesdb}/backups/${first}`)).statusCode, 204)
+  })
+
   it('refuses to delete a cluster while it is being backed up', async () => {
     const clusterId = await createCluster(t)
     t.engine.hold = true
