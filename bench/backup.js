@@ -1,20 +1,19 @@
 #!/usr/bin/env node
 // Benchmark of `esc node backup/restore` (the built CLI) against cp -r and the documented rsync
 // commands, on a generated database of ≥ 2 GiB in 256 MiB chunks. Warm page cache (no privilege
-// to drop it); `sync` before every timed run. Medians of BENCH_RUNS runs (default 3).
-//   npm run bench:backup            BENCH_CHUNKS=9 BENCH_RUNS=3 BENCH_KEEP=1 to keep bench/.data
+// to drop it); `sync` before every timed run. Medians of BENCH_RUNS runs (default 5).
+//   npm run bench:backup            BENCH_CHUNKS=9 BENCH_RUNS=5 BENCH_KEEP=1 to keep bench/.data
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {loadavg} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {duBytes, ensureBuilt, machine, measure, sh, timed} from './lib/engine-bench.js'
+import {duBytes, ensureBuilt, machine, measureInterleaved, sh, snapshotCli, timed} from './lib/engine-bench.js'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const work = join(repo, 'bench', '.data')
-const runs = Number(process.env.BENCH_RUNS ?? 3)
+const runs = Number(process.env.BENCH_RUNS ?? 5)
 const chunks = Number(process.env.BENCH_CHUNKS ?? 9)
-const esc = [process.execPath, join(repo, 'bin', 'run.js')]
 const RSYNC = [
   'rsync -aIR data/./index/**/*.chk "$1" || [ $? -eq 23 ]', // no index checkpoints in generated data: "no such file" is rsync exit 23
   'rsync -aI --exclude "*.chk" data/index "$1"',
@@ -28,6 +27,8 @@ const avail = Number(sh(`df -Pk ${JSON.stringify(repo)} | tail -1 | awk '{print 
 if (avail < 9 * 2 ** 30) throw new Error(`need ~9 GiB free under ${repo}, have ${(avail / 2 ** 30).toFixed(1)} GiB`)
 rmSync(work, {recursive: true, force: true})
 mkdirSync(work, {recursive: true})
+const cli = snapshotCli(repo, join(work, 'cli'))
+const esc = [process.execPath, cli]
 const info = machine(work)
 const at = (p) => join(work, p)
 const clean = (...paths) => () => paths.forEach((p) => rmSync(at(p), {recursive: true, force: true}))
@@ -37,28 +38,50 @@ const gen = timed([...esc, 'node', 'generate', at('data'), '--chunks', String(ch
 const dataBytes = duBytes(at('data'))
 const results = []
 
-results.push(measure('cp -r (full copy)', runs, clean('cp'), () => timed(['cp', '-r', 'data', 'cp'], {cwd: work})))
-results.push(measure('rsync, the 4 documented commands (full)', runs, () => (clean('rs')(), mkdirSync(at('rs'))), () => timed(rsync('rs'), {cwd: work})))
-results.push(measure('esc node backup (full, MD5-verified)', runs, clean('bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})))
-results.push(measure('esc node backup --no-verify (full)', runs, clean('bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work})))
+results.push(
+  ...measureInterleaved(
+    [
+      {name: 'cp -r (full copy)', prepare: clean('cp'), run: () => timed(['cp', '-r', 'data', 'cp'], {cwd: work})},
+      {name: 'rsync, the 4 documented commands (full)', prepare: () => (clean('rs')(), mkdirSync(at('rs'))), run: () => timed(rsync('rs'), {cwd: work})},
+      {name: 'esc node backup (full, MD5-verified)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})},
+      {name: 'esc node backup --no-verify (full)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work})},
+    ],
+    runs,
+  ),
+)
+clean('cp')()
 
 // Differential: baselines taken now, then one more chunk's worth of appends on the node.
 clean('bk', 'rs')()
 timed([...esc, 'node', 'backup', 'bk-base', '--db', 'data'], {cwd: work})
 mkdirSync(at('rs-base'))
 timed(rsync('rs-base'), {cwd: work})
-const {WriterSimulator} = await import(join(repo, 'dist', 'lib', 'kurrentdb', 'index.js'))
+const {WriterSimulator} = await import(join(work, 'cli', 'dist', 'lib', 'kurrentdb', 'index.js'))
 const sim = new WriterSimulator({db: at('data'), eventsPerAppend: 1024, eventBytes: 1024, fsync: false})
 while (sim.stats.chunksCompleted < 1) await sim.appendOnce()
 for (let i = 0; i < 16; i++) await sim.appendOnce()
 await sim.stop()
 const fromBase = (base, run) => () => (clean(run)(), sh(`cp -al ${JSON.stringify(at(base))} ${JSON.stringify(at(run))}`))
-results.push(measure('rsync, the 4 documented commands (after one new chunk)', runs, fromBase('rs-base', 'rs'), () => timed(rsync('rs'), {cwd: work})))
-results.push(measure('esc node backup (differential after one new chunk)', runs, fromBase('bk-base', 'bk'), () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})))
-
+results.push(
+  ...measureInterleaved(
+    [
+      {name: 'rsync, the 4 documented commands (after one new chunk)', prepare: fromBase('rs-base', 'rs'), run: () => timed(rsync('rs'), {cwd: work})},
+      {name: 'esc node backup (differential after one new chunk)', prepare: fromBase('bk-base', 'bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})},
+    ],
+    runs,
+  ),
+)
+clean('rs', 'rs-base')()
 const manifest = JSON.parse(readFileSync(at('bk/esc-backup.json'), 'utf8'))
-results.push(measure('cp -r of the backup (restore baseline)', runs, clean('restored'), () => timed(['cp', '-r', join('bk', manifest.dataDir), 'restored'], {cwd: work})))
-results.push(measure('esc node restore (verifies every hash first)', runs, clean('restored'), () => timed([...esc, 'node', 'restore', 'bk', '--db', 'restored'], {cwd: work})))
+results.push(
+  ...measureInterleaved(
+    [
+      {name: 'cp -r of the backup (restore baseline)', prepare: clean('restored'), run: () => timed(['cp', '-r', join('bk', manifest.dataDir), 'restored'], {cwd: work})},
+      {name: 'esc node restore (verifies every hash first)', prepare: clean('restored'), run: () => timed([...esc, 'node', 'restore', 'bk', '--db', 'restored'], {cwd: work})},
+    ],
+    runs,
+  ),
+)
 
 const byName = Object.fromEntries(results.map((r) => [r.name, r]))
 const ratio = (a, b) => Number((byName[a].seconds / byName[b].seconds).toFixed(2))

@@ -30,6 +30,26 @@ export function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/**
+ * Runs each spec's `prepare` (untimed) then `run` (timed), interleaved (run 1 of every spec, then run 2…)
+ * so that load from other processes on the machine hits every contender alike; returns medians.
+ */
+export function measureInterleaved(specs, runs) {
+  const samples = specs.map(() => [])
+  for (let i = 0; i < runs; i++) {
+    specs.forEach((spec, k) => {
+      spec.prepare?.()
+      samples[k].push(spec.run())
+      process.stderr.write(`  ${spec.name} #${i + 1}: ${samples[k].at(-1).seconds.toFixed(2)} s, ${(samples[k].at(-1).maxRssKb / 1024).toFixed(0)} MiB\n`)
+    })
+  }
+  return specs.map((spec, k) => summarize(spec.name, samples[k]))
+}
+
+function summarize(name, samples) {
+  return {name, seconds: median(samples.map((s) => s.seconds)), maxRssKb: Math.max(...samples.map((s) => s.maxRssKb)), samples: samples.map((s) => Number(s.seconds.toFixed(3)))}
+}
+
 /** Runs `prepare` (untimed) then `run` (timed) `runs` times; returns medians and every sample. */
 export function measure(name, runs, prepare, run) {
   const samples = []
@@ -61,6 +81,16 @@ export function machine(dir) {
 
 export function duBytes(path) {
   return Number(sh(`du -sb ${JSON.stringify(path)} | cut -f1`))
+}
+
+/**
+ * A private copy of the built CLI (dist, bin, manifest; node_modules linked), so a rebuild of the
+ * shared dist/ by someone else during the run cannot pull files from under the bench.
+ */
+export function snapshotCli(repo, into) {
+  rmSync(into, {recursive: true, force: true})
+  sh(`mkdir -p ${into}/bin && cp -r ${repo}/dist ${into}/dist && cp ${repo}/bin/run.js ${into}/bin/ && cp ${repo}/package.json ${repo}/oclif.manifest.json ${into}/ && ln -s ${repo}/node_modules ${into}/node_modules`)
+  return join(into, 'bin', 'run.js')
 }
 
 export function ensureBuilt(repo) {

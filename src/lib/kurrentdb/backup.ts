@@ -1,5 +1,5 @@
 import {hostname} from 'node:os'
-import {copyFile, mkdir, rm, stat} from 'node:fs/promises'
+import {mkdir, rm, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {EscError} from '../errors.js'
@@ -7,10 +7,11 @@ import {type BackupContext, ProgressTracker, indexPreviousBackup} from './backup
 import {hardLinkTree, listTree, lockBackupDir, newBackupId, openBackupDir, promoteStaging, removeLeftovers, stagingDirName} from './backup-dir.js'
 import {backupIndex} from './backup-index.js'
 import {backupLog} from './backup-log.js'
+import {copyFileAtomic} from './copy.js'
 import {AbortError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
-import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, readManifest, toolVersion, writeManifest} from './manifest.js'
+import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, fsyncDir, readManifest, toolVersion, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import type {BackupOptions} from './types.js'
 
@@ -85,6 +86,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     }
     for (const w of ctx.warnings) log(`warning: ${w}`)
     const files = await reconcile(ctx)
+    for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
     const dataDir = await promoteStaging(backupDir, id)
     const finished = new Date()
     const copied = files.filter((f) => f.origin === 'copied')
@@ -149,8 +151,7 @@ async function reconcile(ctx: BackupContext): Promise<ManifestFile[]> {
 async function copyDuckDb(ctx: BackupContext, names: string[]): Promise<void> {
   for (const name of names) {
     const dst = join(ctx.staging, name)
-    await rm(dst, {force: true})
-    await copyFile(join(ctx.db, name), dst)
+    await copyFileAtomic(join(ctx.db, name), dst)
     const size = (await stat(dst)).size
     ctx.files.set(name, {path: name, kind: 'duckdb', size, md5: (await md5OfFile(dst)).toString('hex'), verified: true, origin: 'copied'})
   }

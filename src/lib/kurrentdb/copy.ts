@@ -1,8 +1,8 @@
+import {createHash} from 'node:crypto'
 import {copyFile, link, open, readFile, rename, rm, unlink} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {throwIfAborted} from './format-error.js'
-import {md5OfFile} from './md5.js'
 
 const PREFIX_BUFFER = 4 * 1024 * 1024
 
@@ -14,18 +14,29 @@ export function partialName(path: string): string {
 /**
  * Copies with fs.copyFile (copy_file_range in the kernel, reflink where the filesystem has it) to
  * a temp name, then renames. Writing in place would write through a hard link into the previous
- * backup; the rename replaces the directory entry instead.
+ * backup; the rename replaces the directory entry instead. The copy is fsynced before the rename
+ * (unless `sync` is false): the manifest written afterwards must never name data still in flight.
  */
-export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>): Promise<void> {
+export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>, sync = true): Promise<void> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   try {
     await copyFile(src, tmp)
+    if (sync) await fsyncFile(tmp)
     if (then) await then(tmp)
     await rename(tmp, dst)
   } catch (error) {
     await rm(tmp, {force: true})
     throw error
+  }
+}
+
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
   }
 }
 
@@ -35,11 +46,11 @@ export async function copyFileAtomic(src: string, dst: string, then?: (tmp: stri
  * there) and the rest is pre-allocated space.
  */
 export async function copyPrefixAtomic(src: string, dst: string, length: number, finalSize: number, signal?: AbortSignal): Promise<{md5: Buffer; copied: number}> {
-  // The hash is taken from the written copy (on a worker thread for big prefixes), not the source.
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   const input = await open(src, 'r')
   const output = await open(tmp, 'w')
+  const hash = createHash('md5')
   let pos = 0
   try {
     const buf = Buffer.allocUnsafe(Math.min(PREFIX_BUFFER, Math.max(length, 1)))
@@ -47,6 +58,8 @@ export async function copyPrefixAtomic(src: string, dst: string, length: number,
       throwIfAborted(signal, 'backup')
       const {bytesRead} = await input.read(buf, 0, Math.min(buf.length, length - pos), pos)
       if (bytesRead === 0) break
+      // Hash the very bytes handed to write(), while other copies run in the kernel.
+      hash.update(buf.subarray(0, bytesRead))
       await output.write(buf, 0, bytesRead, pos)
       pos += bytesRead
     }
@@ -61,9 +74,8 @@ export async function copyPrefixAtomic(src: string, dst: string, length: number,
     await input.close()
   }
   await output.close()
-  const md5 = await md5OfFile(tmp, length, signal)
   await rename(tmp, dst)
-  return {md5, copied: pos}
+  return {md5: hash.digest(), copied: pos}
 }
 
 /** Hard-links `src` to `dst` (replacing dst); falls back to a copy across filesystems. */
