@@ -60,7 +60,9 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     await writeFile(layout.adminCredentials, `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`, {mode: 0o600})
   }
   await writeServerInfo(layout, {pid: process.pid, url, startedAt: cloud.ctx.startedAt.toISOString(), dir: layout.root})
+  // A settings.toml or token store the server cannot write must not take the server down.
   const profile = await writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env})
+    .catch((error: Error) => error)
   log(`listening on ${url} (pid ${process.pid})`)
 
   const stopped = new Promise<void>((resolve) => {
@@ -85,7 +87,9 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
   const lines = [
     `Local cloud running at ${url} (pid ${process.pid})`,
     `State directory: ${layout.root}`,
-    `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
+    profile instanceof Error
+      ? `WARNING: could not write the "local" profile or its token: ${profile.message}`
+      : `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
   ]
   if (!isLoopback(options.host)) {
     lines.push(`WARNING: listening on ${options.host}, which is not loopback: anyone who can reach this port can try the API.`)
@@ -107,7 +111,7 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
   lines.push(
     '',
     'Next:',
-    '  esc local demo-data                                   # a cluster with live data',
+    `  esc local demo-data --dir ${layout.root}    # a cluster with live data`,
     '  esc mesdb clusters list --profile local',
     '  esc mesdb backups create --profile local --source-cluster-id <cluster id> --description "on demand backup"',
     '  esc mesdb backups list --profile local',
