@@ -1,7 +1,8 @@
 import {strict as assert} from 'node:assert'
 import {existsSync} from 'node:fs'
-import {open, readdir, stat} from 'node:fs/promises'
+import {mkdir, open, readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
+import {execFileSync} from 'node:child_process'
 
 import {loadEngine} from '../../src/local/engine-adapter.js'
 import {verifyDirectory} from '../../src/lib/kurrentdb/index.js'
@@ -85,4 +86,30 @@ describe('local cloud with the real engine', () => {
     assert.equal((await call('GET', `${t.mesdb}/backups/${good.id}`)).json().backup.status, 'available')
   })
 
+
+  it('a full disk ends the backup defunct with ENOSPC and leaves the other backups intact', async function () {
+    // A 700 KiB tmpfs under backups/: the small backup fits, the 1 MiB one does not.
+    const backups = join(t.cloud.ctx.layout.root, 'backups')
+    await mkdir(backups, {recursive: true})
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=700k', 'tmpfs', backups], {stdio: 'ignore'})
+    } catch {
+      this.skip() // needs root (mount); the fake-engine test covers the bookkeeping of ENOSPC
+    }
+    try {
+      const small = await call('POST', `${t.mesdb}/clusters`, clusterBody)
+      await t.cloud.ctx.runner.idle()
+      const fits = await backup(small.json().id)
+      assert.equal(fits.status, 'available', fits.details)
+      const big = await call('POST', '/local/v1/demo-data', {chunks: 5, chunkSize: 256 * 1024, writer: false})
+      const full = await backup(big.json().id)
+      assert.equal(full.status, 'defunct')
+      assert.match(full.details, /ENOSPC|no space/i)
+      assert.equal(existsSync(t.cloud.ctx.layout.backupDir(full.id)), false, 'partial directory removed')
+      assert.ok((await verifyDirectory(t.cloud.ctx.layout.backupDir(fits.id))).ok)
+    } finally {
+      execFileSync('umount', [backups])
+    }
+  })
 })
+
