@@ -1,5 +1,4 @@
 import {mkdir} from 'node:fs/promises'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 /**
  * What the operations runner needs from the KurrentDB engine (src/lib/kurrentdb). Tests inject a
@@ -36,10 +35,19 @@ export interface Engine {
   startWriter(db: string, options?: {intervalMs?: number}): Promise<LiveWriter>
 }
 
-/** Test hook: an artificial pause inside each backup copy, so a test can kill the server mid-copy. */
-function testDelayMs(): number {
-  const value = Number(process.env.ESC_LOCAL_TEST_BACKUP_DELAY_MS ?? 0)
-  return Number.isFinite(value) && value > 0 ? value : 0
+/**
+ * Test hook (ESC_LOCAL_TEST_COPY_THROTTLE_MS): the copy stalls this long after each file, so a
+ * small cluster takes seconds to back up and a test can kill or stop the server mid-copy, with
+ * part of the files on disk. The stall blocks the thread on purpose (the engine's progress
+ * callback is synchronous); never set it outside tests.
+ */
+function copyThrottle(): ((p: {file?: string}) => void) | undefined {
+  const ms = Number(process.env.ESC_LOCAL_TEST_COPY_THROTTLE_MS ?? 0)
+  if (!Number.isFinite(ms) || ms <= 0) return undefined
+  const cell = new Int32Array(new SharedArrayBuffer(4))
+  return (progress) => {
+    if (progress.file) Atomics.wait(cell, 0, 0, ms)
+  }
 }
 
 /** The real engine, imported on first use (the server starts without loading it). */
@@ -63,8 +71,6 @@ export async function loadEngine(): Promise<Engine> {
   return {
     async backup(request) {
       await mkdir(request.backupDir, {recursive: true})
-      const delay = testDelayMs()
-      if (delay) await sleep(delay, undefined, {signal: request.signal})
       const manifest = await engine.backupNode({
         db: request.db,
         index: request.index,
@@ -72,6 +78,7 @@ export async function loadEngine(): Promise<Engine> {
         linkFrom: request.linkFrom,
         nodeGuard: request.nodeUrl ? {url: request.nodeUrl} : undefined,
         signal: request.signal,
+        onProgress: copyThrottle(),
       })
       return {sizeBytes: engine.backupSizeBytes(manifest)}
     },

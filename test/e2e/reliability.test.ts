@@ -1,14 +1,24 @@
 import {strict as assert} from 'node:assert'
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud, until} from './support.js'
 
 /**
  * kill -9 during backups, racing backups, and the crash-safety rules after a restart. The copy is
- * held open by ESC_LOCAL_TEST_BACKUP_DELAY_MS (a pause inside each copy) so the kill lands mid-copy
- * on any machine.
+ * slowed by ESC_LOCAL_TEST_COPY_THROTTLE_MS (a stall after each copied file), so a small cluster
+ * takes seconds and the kill lands mid-copy, with part of the files on disk, on any machine.
  */
+const THROTTLE = {ESC_LOCAL_TEST_COPY_THROTTLE_MS: '250'}
+
+/** Files under a directory (recursively); [] when it does not exist. */
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, {recursive: true, encoding: 'utf8'})
+  } catch {
+    return []
+  }
+}
 describe('e2e: crash safety and the per-cluster lock', function () {
   this.timeout(90_000)
   let box: Sandbox
@@ -40,7 +50,7 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     await until('the first backup', async () => ((await api('GET', `${mesdb}/backups/${keptId}`)).body.backup.status === 'available' ? true : undefined))
     await stopCloud(cloud)
 
-    cloud = await startCloud(box, {ESC_LOCAL_TEST_BACKUP_DELAY_MS: '600000'})
+    cloud = await startCloud(box, THROTTLE)
     const job = await api('POST', `${orchestrate}/jobs`, {type: 'ScheduledBackup', description: 'hourly', schedule: '0 * * * *', data: {clusterId: x, description: 'scheduled', maxBackupCount: 2}})
     const run = await api('POST', `${orchestrate}/jobs/${job.body.id}/run`)
     const historyId = run.body.historyId
@@ -56,7 +66,12 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     const history = (await api('GET', `${orchestrate}/history?jobId=${job.body.id}`)).body.items
     assert.equal(history[0].status, 'running')
     const scheduledId = history[0].linkedResource
-    assert.ok(existsSync(join(box.stateDir, 'backups', scheduledId)))
+    // Mid-copy: some chunk files copied, no manifest yet.
+    const partial = await until('a partial copy', async () => {
+      const files = filesUnder(join(box.stateDir, 'backups', scheduledId))
+      return files.some((f) => /chunk-\d{6}\.\d{6}$/.test(f)) ? files : undefined
+    })
+    assert.ok(!partial.includes('esc-backup.json'), `not finished yet: ${partial.join(', ')}`)
     assert.ok(existsSync(join(box.stateDir, 'backups', raceId)))
 
     cloud.child.kill('SIGKILL')
@@ -88,7 +103,7 @@ describe('e2e: crash safety and the per-cluster lock', function () {
   it('stop waits for a running copy and marks it defunct', async () => {
     cloud ??= await startCloud(box)
     await stopCloud(cloud)
-    cloud = await startCloud(box, {ESC_LOCAL_TEST_BACKUP_DELAY_MS: '600000'})
+    cloud = await startCloud(box, THROTTLE)
     const {projectId} = await localIds(box)
     const clusters = JSON.parse((await box.esc(['mesdb', 'clusters', 'list', '--fmt', 'api'])).stdout).clusters
     const created = await box.esc(['mesdb', 'backups', 'create', '--description', 'interrupted', '--source-cluster-id', clusters[0].id, '--project-id', projectId])
