@@ -46,13 +46,11 @@ describe('e2e: esc against the local cloud', function () {
     const created = await box.esc(['mesdb', 'backups', 'create', '--description', 'on demand backup', '--source-cluster-id', clusterId, '--project-id', ids.projectId])
     assert.equal(created.code, 0, created.stderr)
     const backupId = /^BackupId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
-    let got
-    for (let i = 0; i < 100; i++) {
-      got = await box.esc(['mesdb', 'backups', 'get', '--project-id', ids.projectId, '--id', backupId, '--json'])
-      if (!got.stdout.includes('"creating"')) break
-    }
-    assert.equal(got!.code, 0, got!.stderr)
-    const backup = JSON.parse(got!.stdout)
+    const waited = await box.esc(['mesdb', 'backups', 'wait', '--id', backupId, '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(waited.code, 0, waited.stderr)
+    const got = await box.esc(['mesdb', 'backups', 'get', '--project-id', ids.projectId, '--id', backupId, '--json'])
+    assert.equal(got.code, 0, got.stderr)
+    const backup = JSON.parse(got.stdout)
     assert.equal(backup.status, 'available')
     assert.equal(backup.sourceClusterId, clusterId)
     assert.equal(backup.sourceClusterDescription, 'Demo cluster')
@@ -70,9 +68,11 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('seed: restore with clusters create --source-backup-id, then verify the restored data', async () => {
-    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId])
+    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId,
+      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(created.code, 0, created.stderr)
     const backupId = /BackupId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
-    await until('the backup', async () => (JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available' ? true : undefined))
+    assert.match(created.stdout, /status: "available"|available/)
     const restore = await box.esc(['mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', backupId,
       '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
       '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', ids.projectId,
@@ -86,10 +86,18 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(cluster.addresses.grpc, `esdb://${restoredId}.mesdb.eventstore.cloud:2113`)
     const verify = await box.esc(['node', 'verify', join(box.stateDir, 'clusters', restoredId, 'db')])
     assert.equal(verify.code, 0, verify.stdout + verify.stderr)
+    const viaRestore = await box.esc(['mesdb', 'backups', 'restore', '-i', backupId, '--description', 'restore 2', '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(viaRestore.code, 0, viaRestore.stderr)
+    const secondId = /ClusterId\("([0-9a-v]{20})"\)/.exec(viaRestore.stdout)![1]
+    const waited = await box.esc(['mesdb', 'clusters', 'wait', '--id', secondId, '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(waited.code, 0, waited.stderr)
     const list = await box.esc(['mesdb', 'clusters', 'list', '--json'])
-    assert.equal(JSON.parse(list.stdout).length, 2)
-    const del = await box.esc(['mesdb', 'clusters', 'delete', '--id', restoredId])
-    assert.equal(del.code, 0, del.stderr)
+    assert.equal(JSON.parse(list.stdout).length, 3)
+    for (const id of [restoredId, secondId]) {
+      const del = await box.esc(['mesdb', 'clusters', 'delete', '--id', id])
+      assert.equal(del.code, 0, del.stderr)
+    }
+    assert.equal(JSON.parse((await box.esc(['mesdb', 'clusters', 'list', '--json'])).stdout).length, 1)
   })
 
   it('seed: an hourly scheduled-backup job, runs with pruning, history, delete', async () => {
@@ -99,6 +107,9 @@ describe('e2e: esc against the local cloud', function () {
     const jobId = /^JobId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
     const list = await box.esc(['orchestrate', 'jobs', 'list'])
     assert.match(list.stdout, new RegExp(`^Job \\{ id: JobId\\("${jobId}"\\).*schedule: "0 \\*/1 \\* \\* \\*", status: "active"`))
+    const got = await box.esc(['orchestrate', 'jobs', 'get', '--id', jobId, '--json'])
+    assert.equal(got.code, 0, got.stderr)
+    assert.deepEqual(JSON.parse(got.stdout).data, {description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2, clusterId})
     const runs: string[] = []
     for (let i = 0; i < 3; i++) {
       const run = await box.esc(['orchestrate', 'jobs', 'run', '--id', jobId, '--wait', '--poll-interval', '1s', '--timeout', '30s'])
@@ -138,6 +149,22 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal((await box.esc(['mesdb', 'clusters', 'delete', '--id', id])).code, 0)
     const {existsSync} = await import('node:fs')
     assert.ok(existsSync(join(db, 'chunk-000000.000000')), 'deleting an attached cluster keeps its data')
+  })
+
+  it('creates an empty cluster and waits for it', async () => {
+    const created = await box.esc(['mesdb', 'clusters', 'create', '--description', 'empty', '--instance-type', 'F1', '--disk-size-in-gb', '10',
+      '--disk-type', 'gp3', '--network-id', 'net', '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node',
+      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    assert.equal(created.code, 0, created.stderr)
+    const id = /ClusterId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
+    const verify = await box.esc(['node', 'verify', join(box.stateDir, 'clusters', id, 'db')])
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr)
+    const bad = await box.esc(['mesdb', 'clusters', 'create', '--description', 'x', '--instance-type', 'F1', '--disk-size-in-gb', '10',
+      '--disk-type', 'gp3', '--network-id', 'net', '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node',
+      '--source-backup-id', 'c1ev3l5o0aeu6ojco7b0'])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /404/)
+    assert.equal((await box.esc(['mesdb', 'clusters', 'delete', '--id', id])).code, 0)
   })
 
   it('answers bad ids with 400 and unknown ones with 404 through the CLI', async () => {
