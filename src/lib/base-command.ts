@@ -89,8 +89,6 @@ export abstract class BaseCommand extends Command {
 
   /** An API client authenticated with the configured credentials. Resolves the printer too, so API errors print in the chosen format. */
   protected async apiClient(flags: CommandFlags): Promise<ApiClient> {
-    // Start loading got now: it is the largest module of a client run, and config/auth I/O overlaps it.
-    import('got').catch(() => {})
     const ctx = await this.context(flags)
     await this.output(flags)
     const [{ApiClient}, {createTokenProvider}] = await Promise.all([

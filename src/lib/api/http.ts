@@ -44,7 +44,7 @@ export class HttpTransport {
   }
 
   async send(method: HttpMethod, path: string, body?: unknown): Promise<HttpExchange> {
-    const {default: got} = await import('got')
+    const {sendPlainRequest} = await import('../http/request.js')
     const url = this.baseUrl + path
     const requestBody = body === undefined ? undefined : JSON.stringify(body)
     const maxRetries = this.opts.maxRetries ?? MAX_RETRIES
@@ -68,16 +68,14 @@ export class HttpTransport {
       let responseText: string
       let retryAfter: string | undefined
       try {
-        const res = await got(url, {
+        const res = await sendPlainRequest(url, {
           method,
           headers,
           body: requestBody,
-          throwHttpErrors: false,
-          followRedirect: false,
-          retry: {limit: 0},
-          timeout: {connect: this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, request: this.requestTimeoutMs},
+          connectTimeoutMs: this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+          requestTimeoutMs: this.requestTimeoutMs,
         })
-        status = res.statusCode
+        status = res.status
         responseText = res.body
         const ra = res.headers['retry-after']
         retryAfter = Array.isArray(ra) ? ra[0] : ra

@@ -26,17 +26,18 @@ function endpoint(identityUrl: string, path: string): string {
 }
 
 async function post(url: string, payload: {form?: Record<string, string>; json?: Record<string, string>}, debug: (l: string) => void): Promise<IdentityResponse> {
-  const {default: got} = await import('got')
+  const {sendPlainRequest} = await import('../http/request.js')
   debug(`POST ${url}${payload.form?.grant_type ? ` (grant_type=${payload.form.grant_type})` : ''}`)
   let response
   try {
-    response = await got.post(url, {
-      ...payload,
-      throwHttpErrors: false,
-      responseType: 'text',
-      retry: {limit: 0},
-      timeout: {request: 60_000},
-      headers: {accept: 'application/json'},
+    response = await sendPlainRequest(url, {
+      method: 'POST',
+      headers: payload.form
+        ? {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json'}
+        : {'content-type': 'application/json', accept: 'application/json'},
+      body: payload.form ? new URLSearchParams(payload.form).toString() : JSON.stringify(payload.json ?? {}),
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
     })
   } catch (error) {
     const code = (error as {code?: string}).code
@@ -45,7 +46,7 @@ async function post(url: string, payload: {form?: Record<string, string>; json?:
       cause: error,
     })
   }
-  debug(`identity responded ${response.statusCode}`)
+  debug(`identity responded ${response.status}`)
   let body: Record<string, unknown> | undefined
   try {
     const parsed: unknown = JSON.parse(response.body)
@@ -53,7 +54,7 @@ async function post(url: string, payload: {form?: Record<string, string>; json?:
   } catch {
     body = undefined
   }
-  return {status: response.statusCode, body, text: response.body}
+  return {status: response.status, body, text: response.body}
 }
 
 function refused(grant: string, response: IdentityResponse, hint?: string): EscError {
