@@ -42,6 +42,7 @@ results.push(
   ...measureInterleaved(
     [
       {name: 'cp -r (full copy)', prepare: clean('cp'), run: () => timed(['cp', '-r', 'data', 'cp'], {cwd: work})},
+      {name: 'cp -r + sync (full copy, flushed like esc)', prepare: clean('cp'), run: () => timed(['bash', '-c', 'cp -r data cp && sync'], {cwd: work})},
       {name: 'rsync, the 4 documented commands (full)', prepare: () => (clean('rs')(), mkdirSync(at('rs'))), run: () => timed(rsync('rs'), {cwd: work})},
       {name: 'esc node backup (full, MD5-verified)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})},
       {name: 'esc node backup --no-verify (full)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work})},
@@ -94,6 +95,8 @@ const summary = {
     verifiedVsCp: ratio('esc node backup (full, MD5-verified)', 'cp -r (full copy)'),
     verifiedVsRsync: ratio('esc node backup (full, MD5-verified)', 'rsync, the 4 documented commands (full)'),
     noVerifyVsCp: ratio('esc node backup --no-verify (full)', 'cp -r (full copy)'),
+    verifiedVsCpSync: ratio('esc node backup (full, MD5-verified)', 'cp -r + sync (full copy, flushed like esc)'),
+    noVerifyVsCpSync: ratio('esc node backup --no-verify (full)', 'cp -r + sync (full copy, flushed like esc)'),
     differentialVsRsync: ratio('esc node backup (differential after one new chunk)', 'rsync, the 4 documented commands (after one new chunk)'),
     restoreVsCp: ratio('esc node restore (verifies every hash first)', 'cp -r of the backup (restore baseline)'),
   },

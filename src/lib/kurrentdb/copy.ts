@@ -22,8 +22,8 @@ export async function copyFileAtomic(src: string, dst: string, then?: (tmp: stri
   await rm(tmp, {force: true})
   try {
     await copyFile(src, tmp)
-    if (sync) await fsyncFile(tmp)
-    if (then) await then(tmp)
+    // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
+    await Promise.all([sync ? fsyncFile(tmp) : undefined, then ? then(tmp) : undefined])
     await rename(tmp, dst)
   } catch (error) {
     await rm(tmp, {force: true})

@@ -98,6 +98,7 @@ let pool: Md5Pool | undefined
 
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
 export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
-  pool ??= new Md5Pool(Math.max(1, Math.min(availableParallelism(), 4)))
+  // At least 2 threads even on one core: hashing one file while the next one's read waits on I/O.
+  pool ??= new Md5Pool(Math.max(2, Math.min(availableParallelism(), 4)))
   return pool.hash(path, end)
 }

@@ -7,6 +7,7 @@ import {FormatError, throwIfAborted} from './format-error.js'
 import {parseIndexMap} from './indexmap.js'
 import {STREAM_EXISTENCE_CHK, defaultIndexDir, discoverLayout, readChunkHeader} from './layout.js'
 import {type BackupManifest, MANIFEST_NAME, tryReadManifest} from './manifest.js'
+import {runPool} from './copy.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {walkRecords} from './record-walk.js'
@@ -41,7 +42,13 @@ export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Pr
     report.ok = false
     return report
   }
-  await checkData(dataDir, index, report, opts)
+  try {
+    await checkData(dataDir, index, report, opts)
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error
+    const e = error as NodeJS.ErrnoException & {file?: string; reason?: string}
+    report.problems.push({file: e.file ?? e.path ?? dataDir, reason: e.reason ?? (e.code === 'ENOENT' ? 'missing' : e.message)})
+  }
   report.ok = report.problems.length === 0
   return report
 }
@@ -142,6 +149,7 @@ async function checkChunks(dataDir: string, chunks: {name: string; start: number
   let expected = 0
   const total = chunks.reduce((s, c) => s + c.size, 0)
   let done = 0
+  const hashes: {name: string; path: string; size: number}[] = []
   for (const c of chunks) {
     throwIfAborted(opts.signal, 'verify')
     const h = headers.get(c.name)
@@ -164,10 +172,9 @@ async function checkChunks(dataDir: string, chunks: {name: string; start: number
         report.problems.push({file: c.name, reason: `below the last chunk but ${problem}`})
         continue
       }
-      const check = await checkTrailerMd5(path, opts.signal)
-      report.checked.bytesHashed += size
-      report.checked.completedChunks++
-      if (!check.ok) report.problems.push({file: c.name, reason: `MD5 mismatch (footer ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`})
+      // Hashed below, several files at once (MD5 runs on worker threads).
+      hashes.push({name: c.name, path, size})
+      continue
     } else if (footer.isCompleted) {
       report.warnings.push({file: c.name, reason: 'the last chunk is completed (writer.chk at its start: the server moves the writer to its end)'})
     } else {
@@ -181,6 +188,20 @@ async function checkChunks(dataDir: string, chunks: {name: string; start: number
     done += c.size
     opts.onProgress?.({bytesDone: done, bytesTotal: total, file: c.name})
   }
+  await runPool(
+    hashes,
+    4,
+    async ({name, path, size}) => {
+      const check = await checkTrailerMd5(path, opts.signal)
+      report.checked.bytesHashed += size
+      report.checked.completedChunks++
+      if (!check.ok) report.problems.push({file: name, reason: `MD5 mismatch (footer ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`})
+      done += size
+      opts.onProgress?.({bytesDone: done, bytesTotal: total, file: name})
+    },
+    opts.signal,
+  )
+  report.problems.sort((a, b) => a.file.localeCompare(b.file))
   if (expected < last || (expected === last && writer !== last * chunkSize)) {
     report.problems.push({file: `chunk ${expected}`, reason: `missing: the log ends at writer.chk ${writer} (chunk ${last})`})
   }
