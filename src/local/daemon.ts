@@ -91,9 +91,6 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
       ? `WARNING: could not write the "local" profile or its token: ${profile.message}`
       : `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
   ]
-  if (!isLoopback(options.host)) {
-    lines.push(`WARNING: listening on ${options.host}, which is not loopback: anyone who can reach this port can try the API.`)
-  }
   if (report.defunctBackups.length > 0 || report.defunctClusters.length > 0) {
     lines.push(`Crash recovery: ${report.defunctBackups.length} backup(s) and ${report.defunctClusters.length} restore(s) left in progress were marked defunct`)
   }

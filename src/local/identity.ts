@@ -3,7 +3,7 @@ import {createHash, createHmac, randomBytes, scryptSync, timingSafeEqual} from '
 import type {Store} from './store/index.js'
 
 export const TOKEN_SCOPE = 'cloud:access offline_access'
-export const ADMIN_USER = 'admin'
+export const ADMIN_USER = 'admin@esc.local'
 export const ADMIN_CLIENT_ID = 'local-admin'
 
 export interface TokenResponse {

@@ -36,6 +36,18 @@ describe('e2e: local cloud security', function () {
     assert.equal(list.stdout, '\n')
   })
 
+  it('esc access tokens create logs in with the printed password (password grant)', async () => {
+    const password = /password: +(\S+)/.exec(cloud.banner)![1]
+    assert.match(cloud.banner, /user: +admin@esc\.local/)
+    const created = await box.esc(['access', 'tokens', 'create', '--email', 'admin@esc.local', '--unsafe-password', password, '--profile', 'local'])
+    assert.equal(created.code, 0, created.stderr)
+    assert.match(created.stdout, /^lrt_[\w-]+\n$/)
+    const wrong = await box.esc(['access', 'tokens', 'create', '--email', 'admin@esc.local', '--unsafe-password', 'nope', '--profile', 'local'])
+    assert.notEqual(wrong.code, 0)
+    const list = await box.esc(['mesdb', 'backups', 'list', '--profile', 'local'])
+    assert.equal(list.code, 0, list.stderr)
+  })
+
   it('refuses a non-loopback address without an explicit --host', async () => {
     const refused = await box.esc(['local', 'start', '--dir', `${box.root}/other`, '--port', '0'], {ESC_LOCAL_HOST: '0.0.0.0'})
     assert.equal(refused.code, 2)

@@ -26,7 +26,7 @@ describe('local identity', () => {
     const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString())
     assert.equal(claims.exp, clock / 1000 + 60)
 
-    const password = await token(`grant_type=password&username=admin&password=${encodeURIComponent(creds.password)}&scope=x`)
+    const password = await token(`grant_type=password&username=admin%40esc.local&password=${encodeURIComponent(creds.password)}&scope=x`)
     assert.equal(password.statusCode, 200)
     assert.match(password.json().refresh_token, /^lrt_/)
 
@@ -38,7 +38,7 @@ describe('local identity', () => {
   })
 
   it('rejects wrong credentials and unknown grants', async () => {
-    assert.equal((await token('grant_type=password&username=admin&password=nope')).statusCode, 403)
+    assert.equal((await token('grant_type=password&username=admin%40esc.local&password=nope')).statusCode, 403)
     assert.equal((await token('grant_type=refresh_token&refresh_token=lrt_nope')).statusCode, 403)
     assert.equal((await token('grant_type=client_credentials&client_id=local-admin&client_secret=nope')).statusCode, 401)
     const unknown = await token('grant_type=implicit')

@@ -77,7 +77,7 @@ describe('local server plumbing', () => {
     const tokenFile = join(dir, 'config', 'tokens', localAudience('o'.repeat(20)))
     assert.equal((await stat(tokenFile)).mode & 0o777, 0o600)
     const token = JSON.parse(await readFile(tokenFile, 'utf8'))
-    assert.equal(identity.verifyAccessToken(token.access_token), 'admin')
+    assert.equal(identity.verifyAccessToken(token.access_token), 'admin@esc.local')
     assert.equal(identity.grant({grant_type: 'refresh_token', refresh_token: token.refresh_token}).token_type, 'Bearer')
     // A second write keeps the existing default.
     const again = await writeLocalProfile({url: 'http://127.0.0.1:9', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})

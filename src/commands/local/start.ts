@@ -42,6 +42,7 @@ export default class LocalStart extends BaseCommand {
       process.send?.({error: message})
       throw new EscError(message, {suggestions: error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []})
     }
+    if (!isLoopback(host)) process.stderr.write(`Warning: listening on ${host}, which is not loopback: anyone who can reach port ${new URL(started.url).port} can try the API.\n`)
     if (process.send) {
       process.send({banner: started.banner})
       process.disconnect?.()
