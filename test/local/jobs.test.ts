@@ -118,6 +118,25 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
       assert.equal((await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items.length, 2)
     })
 
+    it('re-arms active jobs on restart; runs missed while stopped are not made up', async () => {
+      const jobId = (await call('POST', `${t.orchestrate}/jobs`, jobBody())).json().id
+      const dir = t.dir
+      await t.cloud.close(1000)
+      await clock.tickAsync(3 * 60 * 60_000) // 09:30 → 12:30 with the server down
+      const {openTestCloud: reopen} = await import('./helpers.js')
+      const restarted = await reopen({dir, schedule: true, accessTokenTtlSeconds: 7 * 86_400})
+      t = {...restarted, close: async () => {
+        await restarted.close()
+        const {rm} = await import('node:fs/promises')
+        await rm(dir, {recursive: true, force: true})
+      }}
+      assert.equal(t.cloud.ctx.scheduler.armedCount, 1)
+      await clock.tickAsync(30 * 60_000)
+      await t.cloud.ctx.runner.idle()
+      const items = (await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items
+      assert.deepEqual(items.map((i: {startTime: string}) => i.startTime), ['2026-11-21T13:00:00.000Z'])
+    })
+
     it('a scheduled run racing a manual backup: exactly one of them gets the cluster', async () => {
       const jobId = (await call('POST', `${t.orchestrate}/jobs`, jobBody())).json().id
       t.engine.hold = true
