@@ -124,6 +124,9 @@ describe('local API: backups and clusters', () => {
     const smaller = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, diskSizeGb: 5, sourceBackupId: backupId})
     assert.equal(smaller.statusCode, 400)
     assert.ok(smaller.json().fields.diskSizeGb)
+    const elsewhere = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, provider: 'gcp', sourceBackupId: backupId})
+    assert.equal(elsewhere.statusCode, 400)
+    assert.match(elsewhere.json().fields.provider, /the backup's is aws/)
   })
 
   it('restores across projects only with sourceBackupProjectId', async () => {

@@ -5,7 +5,7 @@ import {newId} from '../ids.js'
 import {labelTemplateProblem} from '../lib-adapter.js'
 import type {ClusterSpec} from '../models.js'
 import {toBackup} from '../store/backups.js'
-import {clusterSpec, toCluster} from '../store/clusters.js'
+import {clusterSpec, DEFAULT_PROVIDER, DEFAULT_REGION, toCluster} from '../store/clusters.js'
 import {ApiProblem, notFound} from './problems.js'
 import {backupParams, clusterParams, createBackupBody, createClusterBody, projectParams} from './schemas.js'
 
@@ -66,11 +66,15 @@ export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext
       if (spec.diskSizeGb < sourceSpec.diskSizeGb) {
         throw new ApiProblem(400, 'invalid body: diskSizeGb', {diskSizeGb: `must be at least the source cluster's ${sourceSpec.diskSizeGb} GB`})
       }
-      if (spec.provider !== undefined && spec.provider !== (sourceSpec.provider ?? spec.provider)) {
-        throw new ApiProblem(400, 'invalid body: provider', {provider: `a backup cannot be restored to another provider (${sourceSpec.provider})`})
+      // Like the cloud: a restore stays with the backup's provider and region.
+      const from = {provider: sourceSpec.provider ?? DEFAULT_PROVIDER, region: sourceSpec.region ?? DEFAULT_REGION}
+      for (const key of ['provider', 'region'] as const) {
+        if (spec[key] !== undefined && spec[key] !== from[key]) {
+          throw new ApiProblem(400, `invalid body: ${key}`, {[key]: `a backup cannot be restored to another ${key} (the backup's is ${from[key]})`})
+        }
       }
-      spec.provider ??= sourceSpec.provider
-      spec.region ??= sourceSpec.region
+      spec.provider = from.provider
+      spec.region = from.region
     }
     const id = newId(ctx.now().getTime())
     const row = {
