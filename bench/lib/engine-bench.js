@@ -1,7 +1,7 @@
 // Helpers for bench/backup.js: timed runs through /usr/bin/time (wall time and peak RSS), medians,
 // machine description. Plain ESM JavaScript: the bench runs the built CLI, without tsx.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs'
 import {cpus, freemem, loadavg, totalmem} from 'node:os'
 import {join} from 'node:path'
 
@@ -93,10 +93,17 @@ export function snapshotCli(repo, into) {
   return join(into, 'bin', 'run.js')
 }
 
+/** Builds (npm run build) when any engine or node-command source is newer than its compiled file. */
 export function ensureBuilt(repo) {
-  const built = join(repo, 'dist', 'commands', 'node', 'backup.js')
-  const source = join(repo, 'src', 'lib', 'kurrentdb', 'backup.ts')
-  if (existsSync(built) && statSync(built).mtimeMs >= statSync(source).mtimeMs && existsSync(join(repo, 'oclif.manifest.json'))) return
+  const stale = ['lib/kurrentdb', 'commands/node'].some((sub) =>
+    readdirSync(join(repo, 'src', sub))
+      .filter((n) => n.endsWith('.ts'))
+      .some((n) => {
+        const built = join(repo, 'dist', sub, n.replace(/\.ts$/, '.js'))
+        return !existsSync(built) || statSync(built).mtimeMs < statSync(join(repo, 'src', sub, n)).mtimeMs
+      }),
+  )
+  if (!stale && existsSync(join(repo, 'oclif.manifest.json'))) return
   process.stderr.write('building (npm run build)…\n')
   execFileSync('npm', ['run', 'build'], {cwd: repo, stdio: 'inherit'})
 }
