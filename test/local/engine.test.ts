@@ -87,6 +87,23 @@ describe('local cloud with the real engine', () => {
   })
 
 
+  // Pending an engine fix: backupNode skips a chunk it cannot read (dangling symlink, directory)
+  // and writes a backup with a gap that verifyDirectory then rejects ("gap: chunks 1..1 are missing").
+  it.skip('an unreadable source chunk ends the backup defunct with the reason (engine skips it today)', async () => {
+    const clusterId = await demo()
+    await t.cloud.ctx.runner.stopWriter(clusterId)
+    // As root chmod does not stop reads: a dangling symlink in place of a completed chunk does.
+    const {rename, symlink} = await import('node:fs/promises')
+    const chunk = join(t.cloud.ctx.layout.clusterDb(clusterId), 'chunk-000001.000000')
+    await rename(chunk, `${chunk}.moved`)
+    await symlink(join(t.cloud.ctx.layout.root, 'nowhere'), chunk)
+    const bad = await backup(clusterId)
+    assert.equal(bad.status, 'defunct')
+    assert.match(bad.details, /ENOENT|chunk-000001/)
+    assert.equal(existsSync(t.cloud.ctx.layout.backupDir(bad.id)), false)
+    assert.equal(t.cloud.ctx.store.locks.all().length, 0)
+  })
+
   it('a full disk ends the backup defunct with ENOSPC and leaves the other backups intact', async function () {
     // A 700 KiB tmpfs under backups/: the small backup fits, the 1 MiB one does not.
     const backups = join(t.cloud.ctx.layout.root, 'backups')
