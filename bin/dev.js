@@ -3,4 +3,6 @@
 // tsx itself and maps dist/commands to src/commands through tsconfig.json.
 import {execute} from '@oclif/core'
 
-await execute({development: true, dir: import.meta.url})
+import {hoistGlobalFlags} from './global-flags.js'
+
+await execute({args: hoistGlobalFlags(process.argv.slice(2)), development: true, dir: import.meta.url})

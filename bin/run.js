@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import {hoistGlobalFlags} from './global-flags.js'
+
 // `esc --version` answers before oclif loads (oclif's boot alone is about 2x `node -e 0`), and in
 // the official esc's format: `esc <version>`.
 const args = process.argv.slice(2)
@@ -8,5 +10,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`esc ${version}\n`)
 } else {
   const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  await execute({args: hoistGlobalFlags(args), dir: import.meta.url})
 }
