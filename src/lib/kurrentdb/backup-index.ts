@@ -33,7 +33,8 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
   let map: IndexMap | undefined
   let attempts = 0
   // Step 1: no files in the index directory → step 7 (stale index files in the backup go too).
-  if (listing.anyFiles && listing.hasIndexMap) {
+  // PTables without an indexmap: it is between delete and rename, so step 2 waits for it.
+  if (listing.anyFiles && (listing.hasIndexMap || listing.ptables.length > 0)) {
     for (;;) {
       throwIfAborted(ctx.signal, 'backup')
       if (++attempts > MAX_INDEXMAP_ATTEMPTS) throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`)

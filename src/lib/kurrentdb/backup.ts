@@ -68,7 +68,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       progress: new ProgressTracker(opts.onProgress),
       warnings: [],
       concurrency: opts.concurrency ?? 3,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     }
     const t0 = Date.now()
     const indexResult = await backupIndex(ctx)
@@ -130,6 +130,9 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   } finally {
     try {
       await guard?.release()
+    } catch (error) {
+      // The backup itself is complete (or already failed): say loudly what is left to do.
+      log(`warning: could not resume auto-scavenge on ${opts.nodeGuard?.url}: ${(error as Error).message}; resume it with POST /auto-scavenge/resume`)
     } finally {
       await release()
     }

@@ -50,6 +50,8 @@ export interface BackupOptions {
   log?: (line: string) => void
   /** Parallel file copies (default 3). */
   concurrency?: number
+  /** Injected for tests: how to wait while the indexmap is between delete and rename (20 ms steps). */
+  sleep?: (ms: number) => Promise<void>
 }
 
 export interface RestoreOptions {

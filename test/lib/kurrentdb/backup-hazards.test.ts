@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {chmod, copyFile, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
+import {chmod, copyFile, mkdtemp, readFile, readdir, rename, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -64,6 +64,25 @@ describe('kurrentdb backup hazards (format reference §5.3)', () => {
     assert.equal(entry.size, full.length)
     assert.equal(entry.md5, full.subarray(-16).toString('hex'))
     assert.equal((await verifyDirectory(bk)).ok, true)
+  })
+
+  it('waits while the indexmap is between delete and rename (documented step 2: repeat until it exists)', async () => {
+    await generateDataDir(db, {chunks: 3, chunkSize: CHUNK, withIndex: true})
+    const index = join(db, 'index')
+    await rename(join(index, 'indexmap'), join(index, 'indexmap.x.indexmap.tmp'))
+    const waits: number[] = []
+    const manifest = await backupNode({
+      db,
+      backupDir: bk,
+      sleep: async (ms) => {
+        waits.push(ms)
+        if (waits.length === 3) await rename(join(index, 'indexmap.x.indexmap.tmp'), join(index, 'indexmap'))
+      },
+    })
+    assert.deepEqual(waits, [20, 20, 20])
+    assert.equal(manifest.index?.tables, 2)
+    assert.equal(manifest.files.filter((f) => f.kind === 'ptable').length, 2)
+    assert.ok(!manifest.files.some((f) => f.path.endsWith('.tmp')))
   })
 
   it('2b. refuses a referenced PTable whose MD5 fails, keeping the previous backup', async () => {

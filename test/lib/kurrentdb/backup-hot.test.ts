@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {backupNode, generateDataDir, readManifest, restoreBackup, verifyDirectory, WriterSimulator} from '../../../src/lib/kurrentdb/index.js'
 import {verifyPTable} from '../../../src/lib/kurrentdb/ptable.js'
-import {readCheckpointFile, walkLog} from './support/independent-reader.js'
+import {addPTableSync, readCheckpointFile, walkLog} from './support/independent-reader.js'
 
 describe('kurrentdb hot backup against a live writer', function () {
   this.timeout(60_000)
@@ -19,27 +19,49 @@ describe('kurrentdb hot backup against a live writer', function () {
     const db = join(dir, 'db')
     const bk = join(dir, 'bk')
     await generateDataDir(db, {chunks: 3, chunkSize: 16384, withIndex: true})
-    const sim = new WriterSimulator({db, eventsPerAppend: 2, eventBytes: 1000, ptableEvery: 4, intervalMs: 3, fsync: false})
-    await sim.start()
-    const seen: {chunks: number; ptables: number}[] = []
+    // The writer appends as the backup makes progress (two appends per progress event), so it
+    // crosses chunk boundaries and adds PTables while files are being listed and copied, whatever
+    // the machine's speed.
+    const sim = new WriterSimulator({db, eventsPerAppend: 2, eventBytes: 1000, ptableEvery: 4, fsync: false})
+    let writing: Promise<void> = Promise.resolve()
+    let indexTouched = false
+    const append = (times: number) => {
+      for (let i = 0; i < times; i++) writing = writing.then(() => sim.appendOnce())
+    }
+    // Two appends per chunk copied; once per run, while the index is being copied, the "server"
+    // adds a PTable and replaces the indexmap (synchronously, so it lands before the re-check):
+    // the index step must notice and start over.
+    const onProgress = (p: {file?: string}) => {
+      if (p.file?.startsWith('chunk-')) append(2)
+      else if (p.file?.startsWith('index/') && !indexTouched) {
+        indexTouched = true
+        addPTableSync(join(db, 'index'))
+      }
+    }
+    const seen: {chunks: number; ptables: number; indexAttempts: number}[] = []
     const lines: string[] = []
     try {
       for (let run = 0; run < 3; run++) {
         const before = {...sim.stats}
-        const manifest = await backupNode({db, backupDir: bk, log: (l) => lines.push(l)})
-        seen.push({chunks: sim.stats.chunksCompleted - before.chunksCompleted, ptables: sim.stats.ptablesAdded - before.ptablesAdded})
+        indexTouched = false
+        const manifest = await backupNode({db, backupDir: bk, log: (l) => lines.push(l), onProgress})
+        await writing
+        seen.push({chunks: sim.stats.chunksCompleted - before.chunksCompleted, ptables: sim.stats.ptablesAdded - before.ptablesAdded, indexAttempts: manifest.index!.attempts})
         assert.equal(manifest.kind, run === 0 ? 'full' : 'differential')
         const report = await verifyDirectory(bk)
         assert.deepEqual(report.problems, [], `run ${run}`)
         // Only the current data directory remains.
         assert.deepEqual((await readdir(bk)).filter((n) => n.startsWith('data-') || n.startsWith('.staging')), [manifest.dataDir])
+        for (let i = 0; i < 5; i++) await sim.appendOnce()
       }
     } finally {
+      await writing
       await sim.stop()
     }
     const crossed = seen.reduce((s, x) => s + x.chunks, 0)
     assert.ok(crossed >= 3, `the writer completed ${crossed} chunks during the backups`)
     assert.ok(seen.reduce((s, x) => s + x.ptables, 0) >= 2, 'PTables were added during the backups')
+    assert.ok(seen.some((x) => x.indexAttempts >= 2), `the indexmap changed under the index step: ${JSON.stringify(seen)}`)
 
     const manifest = await readManifest(bk)
     assert.ok(manifest.checkpoints.chaser <= manifest.checkpoints.writer)

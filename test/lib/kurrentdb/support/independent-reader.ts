@@ -4,7 +4,7 @@
  * every completed chunk's MD5 itself.
  */
 import {createHash} from 'node:crypto'
-import {readFileSync, readdirSync} from 'node:fs'
+import {readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 export interface WalkResult {
@@ -87,4 +87,37 @@ export function walkLog(dir: string, upTo: number): WalkResult {
   }
   result.endPosition = pos
   return result
+}
+
+/**
+ * What the server does when it adds a PTable, done synchronously from a test hook: the table under
+ * its final name, then a new indexmap via temp file, delete, rename. The new table indexes nothing
+ * new (same checkpoints), which the index accepts.
+ */
+export function addPTableSync(index: string): string {
+  const text = readFileSync(join(index, 'indexmap'), 'utf8')
+  const lines = text.split('\n').slice(1).filter((l) => l !== '')
+  const level0 = lines.slice(3).filter((l) => l.startsWith('0,')).length
+  const name = `${Date.now().toString(16).padStart(8, '0').slice(-8)}-0000-4000-8000-${String(level0).padStart(12, '0')}`
+  const table = Buffer.alloc(128 + 24 + 24 + 128 + 16)
+  table[0] = 1
+  table[1] = 4
+  table.writeBigInt64LE(0n, 128)
+  table.writeBigUInt64LE(1n, 136)
+  table.writeBigInt64LE(0n, 144)
+  table.writeBigInt64LE(0n, 152)
+  table.writeBigUInt64LE(1n, 160)
+  table.writeBigInt64LE(0n, 168)
+  table[176] = 1
+  table[177] = 4
+  table.writeUInt32LE(1, 178)
+  createHash('md5').update(table.subarray(0, table.length - 16)).digest().copy(table, table.length - 16)
+  writeFileSync(join(index, name), table)
+  const body = '\n' + [...lines, `0,${level0},${name}`].join('\n') + '\n'
+  const md5 = createHash('md5').update(body).digest('hex').toUpperCase()
+  const tmp = join(index, `indexmap.${name}.indexmap.tmp`)
+  writeFileSync(tmp, md5 + body)
+  unlinkSync(join(index, 'indexmap'))
+  renameSync(tmp, join(index, 'indexmap'))
+  return name
 }
