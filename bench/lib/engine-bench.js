@@ -89,7 +89,7 @@ export function duBytes(path) {
  */
 export function snapshotCli(repo, into) {
   rmSync(into, {recursive: true, force: true})
-  sh(`mkdir -p ${into}/bin && cp -r ${repo}/dist ${into}/dist && cp ${repo}/bin/run.js ${into}/bin/ && cp ${repo}/package.json ${repo}/oclif.manifest.json ${into}/ && ln -s ${repo}/node_modules ${into}/node_modules`)
+  sh(`mkdir -p ${into} && cp -r ${repo}/dist ${into}/dist && cp -r ${repo}/bin ${into}/bin && cp ${repo}/package.json ${repo}/oclif.manifest.json ${into}/ && ln -s ${repo}/node_modules ${into}/node_modules`)
   return join(into, 'bin', 'run.js')
 }
 
