@@ -51,6 +51,7 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   const chunkSize = (await readChunkHeader(join(ctx.db, layout.chunks[0].name))).chunkSize
   const lastChunk = Math.floor(writer / chunkSize)
   const planned = layout.chunks.filter((c) => c.start <= lastChunk)
+  await assertNoGaps(ctx, layout.unreadable.filter((u) => (parseChunkName(u.name)?.start ?? 0) <= lastChunk), planned, lastChunk, writer, chunkSize)
   const dropped = layout.chunks.filter((c) => c.start > lastChunk).map((c) => c.name)
   for (const name of dropped) ctx.log(`${name}: starts after writer.chk (${writer}); left out so the restore's truncation succeeds`)
   ctx.progress.addTotal(planned.reduce((sum, c) => sum + (c.start === lastChunk ? Math.min(c.size, CHUNK_HEADER_SIZE + writer - c.start * chunkSize) : c.size), 0))
@@ -141,4 +142,27 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
   })
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
+}
+
+/**
+ * The chunks to copy must cover the log without holes: an unreadable chunk (dangling symlink,
+ * directory) or a missing one fails the backup instead of producing one the node cannot start
+ * from. Chunks missing only at the start are allowed, with a warning (an archive-enabled node
+ * keeps its oldest chunks in the archive).
+ */
+async function assertNoGaps(ctx: BackupContext, unreadable: {name: string; reason: string}[], planned: ChunkFile[], lastChunk: number, writer: number, chunkSize: number): Promise<void> {
+  if (unreadable.length > 0) {
+    const u = unreadable[0]
+    throw new EscError(`${join(ctx.db, u.name)} cannot be read (${u.reason}); the backup would have a hole in the log`)
+  }
+  if (planned.length === 0) return
+  let expected = planned[0].start
+  if (expected > 0) ctx.warnings.push(`chunks 0..${expected - 1} are not on this node (an archive-enabled node keeps them in the archive)`)
+  for (const c of planned) {
+    if (c.start !== expected) throw new EscError(`${ctx.db}: chunk ${expected} is missing (the log jumps to ${c.name}); the backup would have a hole in the log`)
+    expected = c.version === 0 ? c.start + 1 : (await readChunkHeader(join(ctx.db, c.name))).endNumber + 1
+  }
+  if (expected < lastChunk || (expected === lastChunk && writer !== lastChunk * chunkSize)) {
+    throw new EscError(`${ctx.db}: chunk ${expected} is missing although writer.chk (${writer}) is in chunk ${lastChunk}`)
+  }
 }

@@ -22,6 +22,8 @@ export interface DbLayout {
   checkpoints: string[]
   /** `kurrent.ddb*`: secondary indexes (DuckDB), mutated in place, unsafe to hot-copy. */
   duckdb: string[]
+  /** Chunk names that cannot be read as files (dangling symlink, directory, no permission). */
+  unreadable: {name: string; reason: string}[]
   /** Temp files and leftovers a backup skips. */
   ignored: string[]
   other: string[]
@@ -50,18 +52,25 @@ export async function discoverLayout(db: string, index?: string): Promise<DbLayo
   const dbDir = resolve(db)
   const entries = await readdir(dbDir, {withFileTypes: true})
   const all: ChunkFile[] = []
-  const layout: DbLayout = {db: dbDir, index: resolve(index ?? defaultIndexDir(dbDir)), chunks: [], oldVersions: [], checkpoints: [], duckdb: [], ignored: [], other: []}
+  const layout: DbLayout = {db: dbDir, index: resolve(index ?? defaultIndexDir(dbDir)), chunks: [], oldVersions: [], checkpoints: [], duckdb: [], unreadable: [], ignored: [], other: []}
   for (const e of entries) {
+    const parsed = parseChunkName(e.name)
+    if (parsed) {
+      // Follow symlinks: a chunk that is not a readable file must fail the backup, not leave a gap.
+      const st = await stat(join(dbDir, e.name)).catch((error: NodeJS.ErrnoException) => error)
+      if (st instanceof Error) {
+        // Deleted between readdir and stat: switched out by the server, not ours to copy.
+        if (st.code === 'ENOENT' && !e.isSymbolicLink()) continue
+        layout.unreadable.push({name: e.name, reason: st.code === 'ENOENT' ? 'dangling symbolic link' : st.message})
+      } else if (!st.isFile()) layout.unreadable.push({name: e.name, reason: 'not a regular file'})
+      else all.push({name: e.name, ...parsed, size: st.size})
+      continue
+    }
     if (!e.isFile()) {
       if (isIgnoredName(e.name)) layout.ignored.push(e.name)
       continue
     }
-    const parsed = parseChunkName(e.name)
-    if (parsed) {
-      const st = await stat(join(dbDir, e.name)).catch(() => undefined)
-      // A chunk deleted between readdir and stat was switched out: not ours to copy.
-      if (st) all.push({name: e.name, ...parsed, size: st.size})
-    } else if ((DB_CHECKPOINTS as readonly string[]).includes(e.name)) layout.checkpoints.push(e.name)
+    if ((DB_CHECKPOINTS as readonly string[]).includes(e.name)) layout.checkpoints.push(e.name)
     else if (isDuckDbName(e.name)) layout.duckdb.push(e.name)
     else if (isIgnoredName(e.name)) layout.ignored.push(e.name)
     else layout.other.push(e.name)

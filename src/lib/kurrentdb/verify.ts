@@ -120,6 +120,7 @@ async function checkData(dataDir: string, index: string, report: VerifyReport, o
   }
   const layout = await discoverLayout(dataDir, index)
   for (const name of layout.other.filter((n) => n.startsWith('chunk-'))) report.problems.push({file: name, reason: 'not a valid chunk file name (chunk-NNNNNN.VVVVVV)'})
+  for (const u of layout.unreadable) report.problems.push({file: u.name, reason: `cannot be read: ${u.reason}`})
   for (const c of layout.oldVersions) report.warnings.push({file: c.name, reason: 'older version of a chunk (the server deletes it at startup)'})
   if (layout.duckdb.length > 0) report.warnings.push({file: layout.duckdb[0], reason: 'secondary indexes (DuckDB): only a cold copy or volume snapshot is consistent'})
   if (layout.chunks.length === 0) {

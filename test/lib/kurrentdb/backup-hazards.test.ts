@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {chmod, copyFile, mkdtemp, readFile, readdir, rename, rm, writeFile} from 'node:fs/promises'
+import {chmod, copyFile, mkdtemp, readFile, readdir, rename, rm, symlink, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -126,6 +126,21 @@ describe('kurrentdb backup hazards (format reference §5.3)', () => {
     await writeFile(join(db, 'chaser.chk'), '')
     await assert.rejects(backupNode({db, backupDir: bk}), /chaser\.chk: checkpoint must be exactly 8 bytes, found 0/)
     assert.equal((await readManifest(bk)).id, good.id, 'the previous backup is still the current one')
+  })
+
+  it('fails on an unreadable or missing chunk instead of writing a backup with a hole, keeping the previous one', async () => {
+    await generateDataDir(db, {chunks: 4, chunkSize: CHUNK})
+    const good = await backupNode({db, backupDir: bk})
+    const chunk = join(db, 'chunk-000001.000000')
+    await rename(chunk, `${chunk}.moved`)
+    await symlink(join(dir, 'nowhere'), chunk)
+    await assert.rejects(backupNode({db, backupDir: bk}), /chunk-000001\.000000 cannot be read \(dangling symbolic link\); the backup would have a hole in the log/)
+    const report = await verifyDirectory(db)
+    assert.deepEqual(report.problems.find((p) => p.file === 'chunk-000001.000000'), {file: 'chunk-000001.000000', reason: 'cannot be read: dangling symbolic link'})
+    await unlink(chunk)
+    await assert.rejects(backupNode({db, backupDir: bk, full: true}), /chunk 1 is missing \(the log jumps to chunk-000002\.000000\); the backup would have a hole in the log/)
+    assert.equal((await readManifest(bk)).id, good.id)
+    assert.equal((await verifyDirectory(bk)).ok, true)
   })
 
   it('5. verify warns when writer − chaser exceeds the default MaxTruncation', async () => {
