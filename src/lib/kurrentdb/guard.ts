@@ -68,6 +68,11 @@ export class NodeGuard {
 
   private async stopScavenge(): Promise<void> {
     const res = await this.request('GET', '/admin/scavenge/current')
+    if (res.status === 404) {
+      throw new EscError(`${this.base} has no GET /admin/scavenge/current (a server older than 22.10?): esc cannot tell whether a scavenge runs`, {
+        suggestions: ['Make sure no scavenge runs, then back up without --node-url.'],
+      })
+    }
     if (res.status !== 200) throw this.fail('GET /admin/scavenge/current', res)
     const id = (parseJson(res.body) as {scavengeId?: string} | undefined)?.scavengeId
     if (!id) return
