@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {link, mkdir, open, readFile, readdir, rename, rm, unlink} from 'node:fs/promises'
+import {copyFile, link, mkdir, open, readFile, readdir, rename, rm, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError, UsageError} from '../errors.js'
@@ -108,7 +108,11 @@ export async function hardLinkTree(src: string, dst: string): Promise<number> {
   for (const e of await readdir(src, {withFileTypes: true})) {
     if (e.isDirectory()) count += await hardLinkTree(join(src, e.name), join(dst, e.name))
     else if (e.isFile()) {
-      await link(join(src, e.name), join(dst, e.name))
+      await link(join(src, e.name), join(dst, e.name)).catch(async (error: NodeJS.ErrnoException) => {
+        // A filesystem without hard links (some network mounts): copy instead, slower but correct.
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK'].includes(error.code ?? '')) throw error
+        await copyFile(join(src, e.name), join(dst, e.name))
+      })
       count++
     }
   }
