@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {readFile, rm} from 'node:fs/promises'
 
 import Database from 'better-sqlite3'
@@ -39,8 +40,13 @@ export class ServerLock {
     }
   }
 
-  /** Whether a live server holds the lock (checked by taking and dropping it). */
+  /**
+   * Whether a live server holds the lock (checked by taking and dropping it). A server creates
+   * server.lock before it takes the lock, so without the file nobody holds it: checking then must
+   * not create the file (or fail on a state directory that does not exist).
+   */
   static isHeld(layout: StateLayout): boolean {
+    if (!existsSync(layout.serverLock)) return false
     const lock = ServerLock.tryAcquire(layout)
     lock?.release()
     return lock === undefined

@@ -34,6 +34,15 @@ describe('local server plumbing', () => {
     await assert.rejects(stat(layout.serverInfo), /ENOENT/, 'stale server.json removed')
   })
 
+  it('answers "not running" for a state directory that does not exist or was never started, creating nothing', async () => {
+    const missing = join(dir, 'never-created')
+    assert.equal(ServerLock.isHeld(new StateLayout(missing)), false)
+    assert.equal(await runningServer(missing), undefined)
+    await assert.rejects(stat(missing), /ENOENT/)
+    assert.equal(await runningServer(dir), undefined)
+    assert.deepEqual(readdirSync(dir), [], 'checking must not create server.lock')
+  })
+
   it('treats a dead or zombie pid as not alive', async () => {
     assert.equal(await processAlive(process.pid), true)
     const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
