@@ -11,16 +11,21 @@ export const CLUSTER_FAILED_STATUSES = new Set([
   'defunct', 'deleted', 'deleting', 'deleting instances', 'instances deleted', 'deleting disks',
 ])
 
+/** Why a backup or cluster failed, when the API says (the local cloud's `details` extension). */
+const detailsOf = (value: Backup | Cluster) => (typeof value.details === 'string' && value.details.trim() ? value.details.trim() : undefined)
+
 export const backupStatus = {
   statusOf: (b: Backup) => String(b.status),
   isDone: (b: Backup) => b.status === 'available',
   isFailed: (b: Backup) => BACKUP_FAILED_STATUSES.has(String(b.status)),
+  details: (b: Backup) => detailsOf(b),
 }
 
 export const clusterStatus = {
   statusOf: (c: Cluster) => String(c.status),
   isDone: (c: Cluster) => c.status === 'available',
   isFailed: (c: Cluster) => CLUSTER_FAILED_STATUSES.has(String(c.status)),
+  details: (c: Cluster) => detailsOf(c),
 }
 
 export interface OperationWait<R, T> {

@@ -50,6 +50,17 @@ describe('wait: awaitOperation', () => {
     assert.deepEqual(printed, ['defunct'])
   })
 
+  it("shows why a backup or cluster failed when the API says (the local cloud's details)", async () => {
+    const {wait} = op(['defunct'], {fetch: async () => ({data: {backup: {id: 'b1', status: 'defunct', details: '--db /x is not a directory'}}})})
+    await assert.rejects(awaitOperation(wait), (error: unknown) =>
+      error instanceof EscError && error.exit === ExitCode.FailedState &&
+      error.message === "The backup b1 ended with status 'defunct': --db /x is not a directory")
+    const c = (details: unknown) => ({status: 'defunct', details}) as unknown as Parameters<typeof clusterStatus.details>[0]
+    assert.equal(clusterStatus.details(c('restore failed: backup is corrupt')), 'restore failed: backup is corrupt')
+    assert.equal(clusterStatus.details(c(undefined)), undefined)
+    assert.equal(backupStatus.details({status: 'defunct', details: 42} as unknown as Backup), undefined)
+  })
+
   it('prints nothing and throws exit 4 on timeout', async () => {
     const {wait, printed} = op(['creating'])
     await assert.rejects(awaitOperation(wait), (error: unknown) => error instanceof EscError && error.exit === ExitCode.Timeout)
