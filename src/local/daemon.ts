@@ -18,6 +18,12 @@ export class AlreadyRunningError extends Error {}
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host)
 
+/** A taken port names the port and the fix; other listen errors pass as they are. */
+function listenError(error: unknown, options: ServeOptions): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error
+  return new Error(`port ${options.port} on ${options.host} is already in use; stop what uses it or pick another with --port (0 picks a free one)`)
+}
+
 /**
  * Runs the local cloud in this process until SIGINT/SIGTERM. Returns once listening, with the
  * text to show the user; `stopped` resolves after a graceful shutdown.
@@ -48,9 +54,10 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
   try {
     url = await cloud.listen(options.host, options.port)
   } catch (error) {
+    if (cloud.bootstrap) cloud.ctx.identity.forgetBootstrap(cloud.bootstrap)
     await cloud.close(0)
     lock.release()
-    throw error
+    throw listenError(error, options)
   }
   const report = cloud.recovery
   if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {

@@ -91,6 +91,15 @@ export class Identity {
     return credentials
   }
 
+  /**
+   * Undoes bootstrap() when the first start fails before its credentials were shown (e.g. the port
+   * is taken): only hashes are kept, so they could never be shown again. The next start creates
+   * and shows new ones.
+   */
+  forgetBootstrap(credentials: BootstrapCredentials): void {
+    this.store.identity.remove(credentials.username, credentials.clientId, sha256(credentials.refreshToken))
+  }
+
   newRefreshToken(subject: string): string {
     const token = `lrt_${randomBytes(32).toString('base64url')}`
     this.store.identity.addRefreshToken(sha256(token), subject, new Date(this.now()).toISOString())

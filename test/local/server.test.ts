@@ -4,7 +4,11 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {readFile, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {createServer} from 'node:net'
+
 import {validationFields} from '../../src/local/api/app.js'
+import {LocalCloud} from '../../src/local/cloud.js'
+import {serve} from '../../src/local/daemon.js'
 import {resolveStateDir, runningServer} from '../../src/local/control.js'
 import {Identity} from '../../src/local/identity.js'
 import {StateLayout} from '../../src/local/layout.js'
@@ -41,6 +45,28 @@ describe('local server plumbing', () => {
     await assert.rejects(stat(missing), /ENOENT/)
     assert.equal(await runningServer(dir), undefined)
     assert.deepEqual(readdirSync(dir), [], 'checking must not create server.lock')
+  })
+
+  it('a first start whose port is taken names the port, and the next start still creates and shows credentials', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as {port: number}).port
+    const umask = process.umask()
+    try {
+      await assert.rejects(serve({dir, host: '127.0.0.1', port, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'}}),
+        new RegExp(`^Error: port ${port} on 127\\.0\\.0\\.1 is already in use; stop what uses it or pick another with --port \\(0 picks a free one\\)$`))
+    } finally {
+      process.umask(umask)
+      blocker.close()
+    }
+    assert.equal(ServerLock.isHeld(new StateLayout(dir)), false, 'lock released')
+    const cloud = await LocalCloud.open({dir, schedule: false})
+    try {
+      assert.ok(cloud.bootstrap, 'the credentials of the failed start were never shown: the next start must create new ones')
+      assert.equal(cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password}).token_type, 'Bearer')
+    } finally {
+      await cloud.close(0)
+    }
   })
 
   it('treats a dead or zombie pid as not alive', async () => {

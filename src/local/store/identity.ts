@@ -28,6 +28,15 @@ export class IdentityRepo {
     return (this.db.prepare('SELECT subject FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as {subject: string} | undefined)?.subject
   }
 
+  /** Removes a user, a client and a refresh token at once (undoing a first start that failed). */
+  remove(username: string, clientId: string, refreshTokenHash: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM users WHERE username = ?').run(username)
+      this.db.prepare('DELETE FROM clients WHERE client_id = ?').run(clientId)
+      this.db.prepare('DELETE FROM refresh_tokens WHERE token_hash = ?').run(refreshTokenHash)
+    })()
+  }
+
   hasUsers(): boolean {
     return this.db.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined
   }
