@@ -71,24 +71,25 @@ export async function adminRequest<T>(dir: string, method: string, path: string,
 
 /**
  * `esc local start --detach`: runs the same command without --detach in a new session, logs to
- * server.log, and returns the banner the child sends over IPC once it listens.
+ * server.log, and returns the banner (and any warning, e.g. a non-loopback address) the child
+ * sends over IPC once it listens, for the caller to show: the child's own stderr is server.log.
  */
-export async function startDetached(dir: string, argv: string[], timeoutMs = 30_000): Promise<string> {
+export async function startDetached(dir: string, argv: string[], timeoutMs = 30_000): Promise<{banner: string; warning?: string}> {
   const layout = new StateLayout(dir)
   await mkdir(layout.root, {recursive: true, mode: 0o700})
   const logFd = openSync(layout.logFile, 'a', 0o600)
   const args = [...process.execArgv, process.argv[1], 'local', 'start', ...argv.filter((a) => a !== '--detach' && a !== '-d')]
   const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', logFd, logFd, 'ipc'], env: {...process.env, ESC_LOCAL_DETACHED: '1'}})
-  return new Promise<string>((resolvePromise, reject) => {
+  return new Promise<{banner: string; warning?: string}>((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))
     }, timeoutMs)
-    child.once('message', (message: {banner?: string; error?: string}) => {
+    child.once('message', (message: {banner?: string; warning?: string; error?: string}) => {
       clearTimeout(timer)
       child.disconnect()
       child.unref()
       if (message.error) reject(new Error(message.error))
-      else resolvePromise(message.banner ?? '')
+      else resolvePromise({banner: message.banner ?? '', ...(message.warning ? {warning: message.warning} : {})})
     })
     child.once('exit', (code) => {
       clearTimeout(timer)

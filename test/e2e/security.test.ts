@@ -54,6 +54,19 @@ describe('e2e: local cloud security', function () {
     assert.match(refused.stderr, /needs an explicit --host 0\.0\.0\.0/)
   })
 
+  it('warns the user, not only server.log, when --detach binds a non-loopback --host', async () => {
+    const other = `${box.root}/exposed`
+    const started = await box.esc(['local', 'start', '--dir', other, '--port', '0', '--host', '0.0.0.0', '--detach'], {ESC_CONFIG_DIR: `${box.root}/exposed-config`})
+    try {
+      assert.equal(started.code, 0, started.stderr)
+      assert.match(started.stderr, /^Warning: listening on 0\.0\.0\.0, which is not loopback: anyone who can reach port \d+ can try the API\.\n$/)
+      assert.match(started.stdout, /Local cloud running at http:\/\/0\.0\.0\.0:\d+/)
+    } finally {
+      const stopped = await box.esc(['local', 'stop', '--dir', other])
+      assert.equal(stopped.code, 0, stopped.stderr)
+    }
+  })
+
   it('rejects path traversal in ids before anything touches the filesystem', async () => {
     const {orgId, projectId} = await localIds(box)
     const token = await adminToken(box, cloud.url)

@@ -29,9 +29,11 @@ export default class LocalStart extends BaseCommand {
     }
     if (flags.detach) {
       const argv = this.argv.some((a) => a === '--dir' || a.startsWith('--dir=')) ? this.argv : [...this.argv, '--dir', dir]
-      process.stdout.write(await startDetached(dir, argv).catch((error: Error) => {
+      const {banner, warning} = await startDetached(dir, argv).catch((error: Error) => {
         throw new EscError(error.message)
-      }))
+      })
+      if (warning) process.stderr.write(`${warning}\n`)
+      process.stdout.write(banner)
       return
     }
     let started: Awaited<ReturnType<typeof serve>>
@@ -42,9 +44,13 @@ export default class LocalStart extends BaseCommand {
       process.send?.({error: message})
       throw new EscError(message, {suggestions: error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []})
     }
-    if (!isLoopback(host)) process.stderr.write(`Warning: listening on ${host}, which is not loopback: anyone who can reach port ${new URL(started.url).port} can try the API.\n`)
+    const warning = isLoopback(host)
+      ? undefined
+      : `Warning: listening on ${host}, which is not loopback: anyone who can reach port ${new URL(started.url).port} can try the API.`
+    if (warning) process.stderr.write(`${warning}\n`)
     if (process.send) {
-      process.send({banner: started.banner})
+      // Detached: this stderr is server.log, so the parent shows the warning to the user.
+      process.send({banner: started.banner, ...(warning ? {warning} : {})})
       process.disconnect?.()
     } else {
       process.stdout.write(started.banner)
