@@ -79,9 +79,12 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
     debug('using the client credentials in ESC_CLIENT_ID/ESC_CLIENT_SECRET')
     return cachingProvider(() => clientCredentialsGrant(ctx, clientId, clientSecret, identity), now)
   }
-  if ((clientId === undefined) !== (clientSecret === undefined)) {
-    debug(`ignoring ${clientId === undefined ? 'ESC_CLIENT_SECRET' : 'ESC_CLIENT_ID'}: both ESC_CLIENT_ID and ESC_CLIENT_SECRET are needed`)
-  }
+  // Half a service account (typically a CI secret that did not reach the job) is not a credential;
+  // if nothing else is found either, the error names the missing half.
+  const halfServiceAccount = (clientId === undefined) === (clientSecret === undefined)
+    ? undefined
+    : clientId === undefined ? 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset' : 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset'
+  if (halfServiceAccount) debug(`ignoring the service account: ${halfServiceAccount}`)
 
   const refreshToken = nonEmpty(opts.refreshToken) ?? nonEmpty(env.ESC_REFRESH_TOKEN)
   if (refreshToken !== undefined) {
@@ -118,6 +121,12 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
       return passwordLogin(ctx, {prompter, store, debug})
     }
     return cachingProvider(login, now)
+  }
+  if (halfServiceAccount) {
+    throw new EscError(`${halfServiceAccount}: a service account needs both`, {
+      exit: ExitCode.Auth,
+      suggestions: ['Set both ESC_CLIENT_ID and ESC_CLIENT_SECRET (check that the CI secret reaches this step), or unset them to use another credential'],
+    })
   }
   throw new EscError(NO_CREDENTIALS_MESSAGE, {exit: ExitCode.Auth})
 }

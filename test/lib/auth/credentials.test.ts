@@ -135,6 +135,14 @@ describe('auth/credentials (TokenProvider)', () => {
     })
   })
 
+  it('half a service account and nothing else: exit 3 naming the missing variable', async () => {
+    await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: ''})), (e: EscError) =>
+      e.exit === 3 && e.message === 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset: a service account needs both')
+    await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_SECRET: 'sec'})), (e: EscError) =>
+      e.exit === 3 && e.message === 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset: a service account needs both')
+    assert.deepEqual(bodies, [], 'no grant sent')
+  })
+
   it('--noninteractive forbids the prompt even on a terminal', async () => {
     await assert.rejects(selectTokenProvider(await ctx(), {noninteractive: true}, {...deps(), stdinIsTTY: true}), (e: EscError) => e.exit === 3)
   })
