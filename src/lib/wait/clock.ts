@@ -20,20 +20,32 @@ export class AbortError extends Error {
   }
 }
 
+/** setTimeout turns longer delays into 1 ms (e.g. `--timeout 1000h` would end at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new AbortError())
       return
     }
+    let timer: ReturnType<typeof globalThis.setTimeout>
     const onAbort = () => {
       globalThis.clearTimeout(timer)
       reject(new AbortError())
     }
-    const timer = globalThis.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, Math.max(0, ms))
+    // Longer sleeps are chained timers of at most MAX_TIMER_MS each.
+    const arm = (left: number) => {
+      timer = globalThis.setTimeout(() => {
+        if (left > MAX_TIMER_MS) {
+          arm(left - MAX_TIMER_MS)
+          return
+        }
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, Math.min(MAX_TIMER_MS, Math.max(0, left)))
+    }
+    arm(ms)
     signal?.addEventListener('abort', onAbort, {once: true})
   })
 }

@@ -22,6 +22,24 @@ describe('wait: sleep', () => {
     assert.equal(systemClock.now(), 5000)
   })
 
+  it('sleeps longer than setTimeout allows (2^31-1 ms, about 24.8 days) instead of waking at once', async () => {
+    const longMs = 1000 * 3600 * 1000 // --timeout 1000h
+    let done = false
+    const slept = sleep(longMs).then(() => (done = true))
+    await clock.tickAsync(1000)
+    assert.equal(done, false, 'woke after 1 s')
+    await clock.tickAsync(longMs - 1001)
+    assert.equal(done, false)
+    await clock.tickAsync(1)
+    await slept
+    assert.equal(done, true)
+    const controller = new AbortController()
+    const aborted = sleep(longMs, controller.signal)
+    await clock.tickAsync(2 ** 31 + 5)
+    controller.abort()
+    await assert.rejects(aborted, (error) => isAbortError(error))
+  })
+
   it('rejects with an AbortError when aborted, before or during the sleep', async () => {
     await assert.rejects(sleep(1000, AbortSignal.abort()), (error) => isAbortError(error))
     const controller = new AbortController()
