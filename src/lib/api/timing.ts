@@ -47,6 +47,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, date - now)
 }
 
+/** The longest delay setTimeout takes (2^31-1 ms, a little over 596 h). */
+const MAX_REQUEST_TIMEOUT_MS = 2 ** 31 - 1
+
 /**
  * Reads ESC_HTTP_TIMEOUT: plain seconds (`30`), or a duration with unit (`500ms`, `30s`, `2m`).
  */
@@ -54,11 +57,11 @@ export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
   const raw = env.ESC_HTTP_TIMEOUT
   if (raw === undefined || raw.trim() === '') return REQUEST_TIMEOUT_MS
   const ms = parseDurationMs(raw)
-  if (ms === undefined || ms <= 0) {
-    throw new UsageError(`ESC_HTTP_TIMEOUT="${raw}" is not a duration`, {
-      suggestions: ['Use seconds (60) or a duration with a unit: 500ms, 30s, 2m'],
-    })
-  }
+  const suggestions = ['Use seconds (60) or a duration with a unit: 500ms, 30s, 2m']
+  if (ms === undefined) throw new UsageError(`ESC_HTTP_TIMEOUT="${raw}" is not a duration`, {suggestions})
+  if (ms <= 0) throw new UsageError(`ESC_HTTP_TIMEOUT="${raw}" must be at least 1ms`, {suggestions})
+  // Node's timers turn longer delays into 1 ms: every request would time out at once.
+  if (ms > MAX_REQUEST_TIMEOUT_MS) throw new UsageError(`ESC_HTTP_TIMEOUT="${raw}" is too long: at most 596h`, {suggestions})
   return ms
 }
 

@@ -106,6 +106,10 @@ describe('timing', () => {
   it('rejects a bad ESC_HTTP_TIMEOUT as a usage error', () => {
     assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: 'soon'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="soon" is not a duration')
     assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0'}), (e: EscError) => e.exit === 2)
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0.0001'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="0.0001" must be at least 1ms')
+    // Longer than setTimeout allows: every request would time out at once.
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '1000h'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="1000h" is too long: at most 596h')
+    assert.equal(requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '596h'}), 596 * 3_600_000)
   })
 
   it('parses Retry-After seconds and dates, ignoring garbage', () => {
