@@ -26,8 +26,8 @@ export default class NodeBackup extends BaseCommand {
     'link-from': Flags.string({description: 'Another complete backup directory: matching completed chunks are hard-linked from it instead of copied'}),
     concurrency: Flags.integer({description: 'Files copied in parallel', default: 3, min: 1, max: 16}),
     'node-url': Flags.string({description: "The node's HTTP URL: stop scavenges and check the node before copying [env: ESC_NODE_URL]", env: 'ESC_NODE_URL'}),
-    username: Flags.string({description: 'User for --node-url ($admins or $ops) [env: ESC_NODE_USERNAME]', env: 'ESC_NODE_USERNAME'}),
-    password: Flags.string({description: 'Password for --node-url [env: ESC_NODE_PASSWORD]', env: 'ESC_NODE_PASSWORD'}),
+    username: Flags.string({description: 'User for --node-url ($admins or $ops)', env: 'ESC_NODE_USERNAME'}),
+    password: Flags.string({description: 'Password for --node-url', env: 'ESC_NODE_PASSWORD'}),
     'ca-file': Flags.string({description: "PEM file of the CA that signed the node's certificate"}),
     insecure: Flags.boolean({description: "Don't verify the node's TLS certificate"}),
     'allow-lagging': Flags.boolean({description: 'Back up even when the node lags the leader or is in an older epoch'}),
@@ -38,8 +38,9 @@ export default class NodeBackup extends BaseCommand {
     const {args, flags} = await this.parse(NodeBackup)
     const {backupNode, backupSizeBytes} = await import('../../lib/kurrentdb/index.js')
     const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
-    const guardFlags = ['username', 'ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
-    if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--username, --ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url')
+    // (--username/--password may come from the environment, so only these are refused without a URL.)
+    const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
+    if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
     const ca = flags['ca-file'] ? await readFile(flags['ca-file']).catch(() => {
       throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
     }) : undefined
