@@ -25,7 +25,7 @@ export default class NodeBackup extends BaseCommand {
     offline: Flags.boolean({description: 'The node is stopped: also copy secondary-index (DuckDB) files instead of refusing'}),
     'link-from': Flags.string({description: 'Another complete backup directory: matching completed chunks are hard-linked from it instead of copied'}),
     concurrency: Flags.integer({description: 'Files copied in parallel', default: 3, min: 1, max: 16}),
-    'node-url': Flags.string({description: "The node's HTTP URL: stop scavenges and check the node before copying [env: ESC_NODE_URL]", env: 'ESC_NODE_URL'}),
+    'node-url': Flags.string({description: "The node's HTTP URL: stop scavenges and check the node before copying", env: 'ESC_NODE_URL'}),
     username: Flags.string({description: 'User for --node-url ($admins or $ops)', env: 'ESC_NODE_USERNAME'}),
     password: Flags.string({description: 'Password for --node-url', env: 'ESC_NODE_PASSWORD'}),
     'ca-file': Flags.string({description: "PEM file of the CA that signed the node's certificate"}),
