@@ -2,6 +2,7 @@ import type {Backup, Cluster} from '../api/models.js'
 import {withInterrupt} from './interrupt.js'
 import {waitOutcomeError} from './outcome.js'
 import {createProgress, ProgressStream} from './progress.js'
+import {isTransientError} from './transient.js'
 import {waitForStatus, WaitResult} from './wait-for-status.js'
 
 /** A backup is usable once `available`; these statuses mean it never will be. */
@@ -74,6 +75,11 @@ export async function awaitOperation<R, T>(op: OperationWait<R, T>): Promise<R> 
         onPollError: (error, n) => progress.warn(`status check failed (${n} in a row, retrying): ${errorText(error)}`),
       }),
     )
+  } catch (error) {
+    // Status checks kept failing (network down, 5xx): the wait gave up, not the operation. Say how
+    // to pick it up again; without this a script's `-q` never learns the id.
+    if (isTransientError(error)) progress.warn(`giving up on status checks; it goes on in the cloud. Re-attach with: ${op.reattach}`)
+    throw error
   } finally {
     progress.stop()
   }

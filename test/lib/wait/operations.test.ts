@@ -61,6 +61,22 @@ describe('wait: awaitOperation', () => {
     assert.equal(backupStatus.details({status: 'defunct', details: 42} as unknown as Backup), undefined)
   })
 
+  it('when status checks fail for good, the error says how to re-attach (the operation goes on)', async () => {
+    const {wait, printed, chunks} = op(['creating'], {timeoutMs: 3_600_000, fetch: async () => {
+      throw new EscError('could not connect to http://127.0.0.1:1: connection refused')
+    }})
+    await assert.rejects(awaitOperation(wait), (error: unknown) =>
+      error instanceof EscError && error.exit === ExitCode.Failure && error.message === 'could not connect to http://127.0.0.1:1: connection refused')
+    assert.deepEqual(printed, [])
+    assert.equal(chunks.at(-1), 'backup b1: giving up on status checks; it goes on in the cloud. Re-attach with: esc mesdb backups wait -i b1\n')
+    // A non-transient error (the backup is gone, the token is refused) has nothing to re-attach to.
+    const gone = op(['creating'], {fetch: async () => {
+      throw Object.assign(new EscError('Not Found'), {status: 404})
+    }})
+    await assert.rejects(awaitOperation(gone.wait), (error: unknown) => error instanceof EscError && error.message === 'Not Found')
+    assert.ok(gone.chunks.every((c) => !c.includes('re-attach')), gone.chunks.join(''))
+  })
+
   it('prints nothing and throws exit 4 on timeout', async () => {
     const {wait, printed} = op(['creating'])
     await assert.rejects(awaitOperation(wait), (error: unknown) => error instanceof EscError && error.exit === ExitCode.Timeout)
