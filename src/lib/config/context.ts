@@ -8,6 +8,9 @@ export const DEFAULT_AUDIENCE = 'https://api.eventstore.cloud'
 /** esc's public OAuth client id (base/src/identity/config.rs). */
 export const DEFAULT_CLIENT_ID = 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt'
 
+/** The profile used when settings.toml names no default-profile (if it exists). */
+export const IMPLICIT_DEFAULT_PROFILE = 'default'
+
 /** Everything a command needs to know about where to talk and as whom, resolved once per run. */
 export interface EscContext {
   /** The profile the values came from (selected or default), if any. */
@@ -60,8 +63,10 @@ export async function resolveContext(flags: ContextFlags, env: NodeJS.ProcessEnv
   const selected = firstSet(flags.profile, env.ESC_PROFILE)
   let profile: Profile | undefined
   if (selected === undefined) {
-    const name = defaultProfileName(settings)
-    const table = name === undefined ? undefined : findProfileTable(settings, name)
+    // Without a default-profile, a profile named "default" is the default: the fix our missing
+    // org/project message suggests (`esc profiles set -p default -n org-id -v <id>`) then works.
+    const name = defaultProfileName(settings) ?? IMPLICIT_DEFAULT_PROFILE
+    const table = findProfileTable(settings, name)
     profile = table ? toProfile(table) : undefined
   } else {
     const table = findProfileTable(settings, selected)

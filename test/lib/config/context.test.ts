@@ -82,6 +82,22 @@ describe('config/context resolveContext', () => {
     }
   })
 
+  it('without a default-profile, a profile named "default" is used (what the missing org/project hint creates)', async () => {
+    const fresh = tempHome()
+    try {
+      await upsertProfile('default', {orgId: 'o1', projectId: 'p1'}, {dir: fresh.configDir})
+      const ctx = await resolveContext({}, fresh.env)
+      assert.equal(ctx.profileName, 'default')
+      assert.equal(ctx.orgId, 'o1')
+      assert.equal(ctx.projectId, 'p1')
+    } finally {
+      fresh.cleanup()
+    }
+    // An explicit default-profile still wins over a profile named "default".
+    await upsertProfile('default', {orgId: 'not-this-one'}, {dir: t.configDir})
+    assert.equal((await resolveContext({}, t.env)).profileName, 'prod')
+  })
+
   it('token-config overrides identity settings; ESC_IDENTITY_URL beats it', async () => {
     await upsertProfile('local', {identityUrl: 'http://127.0.0.1:2180/idp', audience: 'http://127.0.0.1:2180', clientId: 'local-client'}, {dir: t.configDir})
     const ctx = await resolveContext({profile: 'local'}, t.env)
