@@ -42,12 +42,27 @@ export async function stopServer(dir: string, timeoutMs = 30_000): Promise<Serve
   throw new Error(`the local cloud (pid ${info.pid}) did not stop within ${timeoutMs / 1000} s; kill it with: kill -9 ${info.pid}`)
 }
 
+/** The admin client of `esc local …` commands; a missing or damaged file is named, not a bare JSON error. */
+async function readAdminCredentials(layout: StateLayout): Promise<{clientId: string; clientSecret: string}> {
+  let creds: {clientId?: unknown; clientSecret?: unknown} | undefined
+  try {
+    creds = JSON.parse(await readFile(layout.adminCredentials, 'utf8'))
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message
+    throw new Error(`cannot read the local cloud's admin credentials ${layout.adminCredentials}: ${why}; restore that file (it was written at the first start), or use a new --dir`)
+  }
+  if (typeof creds?.clientId !== 'string' || typeof creds.clientSecret !== 'string') {
+    throw new Error(`cannot read the local cloud's admin credentials ${layout.adminCredentials}: clientId or clientSecret missing; restore that file (it was written at the first start), or use a new --dir`)
+  }
+  return {clientId: creds.clientId, clientSecret: creds.clientSecret}
+}
+
 /** A request to the server as its admin client (client_credentials grant). */
 export async function adminRequest<T>(dir: string, method: string, path: string, body?: unknown): Promise<T> {
   const info = await runningServer(dir)
   if (!info) throw new NotRunningError(`no local cloud is running on ${dir}; start it with: esc local start --dir ${dir}`)
   const layout = new StateLayout(dir)
-  const creds = JSON.parse(await readFile(layout.adminCredentials, 'utf8')) as {clientId: string; clientSecret: string}
+  const creds = await readAdminCredentials(layout)
   const tokenRes = await fetch(`${info.url}/oauth/token`, {
     method: 'POST',
     headers: {'content-type': 'application/x-www-form-urlencoded'},

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync} from 'node:fs'
-import {readFile, rm, stat} from 'node:fs/promises'
+import {readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {createServer} from 'node:net'
@@ -9,7 +9,7 @@ import {createServer} from 'node:net'
 import {validationFields} from '../../src/local/api/app.js'
 import {LocalCloud} from '../../src/local/cloud.js'
 import {serve} from '../../src/local/daemon.js'
-import {resolveStateDir, runningServer} from '../../src/local/control.js'
+import {adminRequest, resolveStateDir, runningServer} from '../../src/local/control.js'
 import {Identity} from '../../src/local/identity.js'
 import {StateLayout} from '../../src/local/layout.js'
 import {localAudience, writeLocalProfile} from '../../src/local/local-profile.js'
@@ -66,6 +66,22 @@ describe('local server plumbing', () => {
       assert.equal(cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password}).token_type, 'Bearer')
     } finally {
       await cloud.close(0)
+    }
+  })
+
+  it('names the admin credentials file when it is missing or damaged (esc local status, demo-data, attach)', async () => {
+    const layout = new StateLayout(dir)
+    const lock = ServerLock.tryAcquire(layout)!
+    try {
+      await writeServerInfo(layout, {pid: process.pid, url: 'http://127.0.0.1:1', startedAt: 'x', dir})
+      const expected = (why: string) => new RegExp(`^Error: cannot read the local cloud's admin credentials ${layout.adminCredentials.replaceAll('.', '\\.')}: ${why}; restore that file \\(it was written at the first start\\), or use a new --dir$`)
+      await assert.rejects(adminRequest(dir, 'GET', '/local/v1/status'), expected('it does not exist'))
+      await writeFile(layout.adminCredentials, '{', {mode: 0o600})
+      await assert.rejects(adminRequest(dir, 'GET', '/local/v1/status'), expected('.*JSON.*'))
+      await writeFile(layout.adminCredentials, '{"clientId": "local-admin"}', {mode: 0o600})
+      await assert.rejects(adminRequest(dir, 'GET', '/local/v1/status'), expected('clientId or clientSecret missing'))
+    } finally {
+      lock.release()
     }
   })
 
