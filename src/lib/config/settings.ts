@@ -52,7 +52,10 @@ export async function loadSettings(dir: string = configDir()): Promise<Settings>
     if (problem) throw new Error(problem)
     return {path, doc}
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]
+    // smol-toml's message continues with a code excerpt; keep one line, with where the problem is (as esc's does).
+    const {line, column} = error as {line?: unknown; column?: unknown}
+    const where = typeof line === 'number' && typeof column === 'number' ? ` at line ${line} column ${column}` : ''
+    const message = `${(error as Error).message.split('\n')[0]}${where}`
     // esc's wording (eprintln! of a message that already ends in \n, hence the blank line).
     process.stderr.write(`Error when parsing ${path}, fallback to default settings. Error: ${message}\n\n`)
     return {path, doc: {}, parseError: message}

@@ -88,6 +88,13 @@ describe('config/settings', () => {
     assert.equal(readFileSync(settingsFile(), 'utf8'), readFileSync(join(FIXTURES, 'broken.toml'), 'utf8'))
   })
 
+  it('says where in the file the parse failed (line and column, as esc does)', async () => {
+    writeFileSync(settingsFile(), 'default-profile = "local"\n[[profile]\nname = "x"\n')
+    const {result, stderr} = await captureStderr(() => loadSettings(t.configDir))
+    assert.equal(result.parseError, 'Invalid TOML document: expected end of table array declaration at line 2 column 11')
+    assert.equal(stderr, `Error when parsing ${settingsFile()}, fallback to default settings. Error: Invalid TOML document: expected end of table array declaration at line 2 column 11\n\n`)
+  })
+
   it('treats esc-incompatible shapes (profile without a name) as a parse failure', async () => {
     writeFileSync(settingsFile(), '[[profile]]\norg-id = "x"\n')
     const {result, stderr} = await captureStderr(() => loadSettings(t.configDir))
