@@ -99,11 +99,11 @@ export async function startDetached(dir: string, argv: string[], timeoutMs = 30_
     const timer = setTimeout(() => {
       reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))
     }, timeoutMs)
-    child.once('message', (message: {banner?: string; warning?: string; error?: string}) => {
+    child.once('message', (message: {banner?: string; warning?: string; error?: string; suggestions?: string[]}) => {
       clearTimeout(timer)
       child.disconnect()
       child.unref()
-      if (message.error) reject(new Error(message.error))
+      if (message.error) reject(Object.assign(new Error(message.error), {suggestions: message.suggestions ?? []}))
       else resolvePromise({banner: message.banner ?? '', ...(message.warning ? {warning: message.warning} : {})})
     })
     child.once('exit', (code) => {

@@ -182,4 +182,12 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(second.code, 1)
     assert.match(second.stderr, new RegExp(`already running on .* \\(pid ${cloud.pid}, ${cloud.url.replaceAll('.', '\\.')}\\)`))
   })
+
+  it('refuses a second detached server on the same directory the same way, with the stop command', async () => {
+    const second = await box.esc(['local', 'start', '--dir', box.stateDir, '--port', '0', '--detach'])
+    assert.equal(second.code, 1)
+    assert.equal(second.stdout, '')
+    assert.equal(second.stderr,
+      `Error: a local cloud is already running on ${box.stateDir} (pid ${cloud.pid}, ${cloud.url})\n  Stop it with \`esc local stop --dir ${box.stateDir}\`\n`)
+  })
 })

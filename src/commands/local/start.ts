@@ -29,8 +29,8 @@ export default class LocalStart extends BaseCommand {
     }
     if (flags.detach) {
       const argv = this.argv.some((a) => a === '--dir' || a.startsWith('--dir=')) ? this.argv : [...this.argv, '--dir', dir]
-      const {banner, warning} = await startDetached(dir, argv).catch((error: Error) => {
-        throw new EscError(error.message)
+      const {banner, warning} = await startDetached(dir, argv).catch((error: Error & {suggestions?: string[]}) => {
+        throw new EscError(error.message, {suggestions: error.suggestions ?? []})
       })
       if (warning) process.stderr.write(`${warning}\n`)
       process.stdout.write(banner)
@@ -41,8 +41,9 @@ export default class LocalStart extends BaseCommand {
       started = await serve({dir, host, port: flags.port})
     } catch (error) {
       const message = error instanceof AlreadyRunningError ? error.message : `cannot start the local cloud: ${(error as Error).message}`
-      process.send?.({error: message})
-      throw new EscError(message, {suggestions: error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []})
+      const suggestions = error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []
+      process.send?.({error: message, suggestions})
+      throw new EscError(message, {suggestions})
     }
     const warning = isLoopback(host)
       ? undefined
