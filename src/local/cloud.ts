@@ -24,6 +24,15 @@ export interface LocalCloudOptions {
   schedule?: boolean
 }
 
+/** The state database, or an error that names it (SQLite's own says only "file is not a database"). */
+function openStore(file: string): Store {
+  try {
+    return new Store(file)
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}; restore it from a copy, or start with a new --dir`, {cause: error})
+  }
+}
+
 /** The local cloud assembled: state, identity, runner, scheduler and the HTTP app. */
 export class LocalCloud {
   private constructor(
@@ -43,7 +52,7 @@ export class LocalCloud {
     await mkdir(`${layout.root}/clusters`, {recursive: true, mode: 0o700})
     const now = options.now ?? (() => new Date())
     const log = options.log ?? (() => {})
-    const store = new Store(layout.database)
+    const store = openStore(layout.database)
     await chmod(layout.database, 0o600)
     try {
       const recovery = await recover(store, layout, now)

@@ -85,6 +85,12 @@ describe('local server plumbing', () => {
     }
   })
 
+  it('a damaged state.db is named in the start error', async () => {
+    await writeFile(join(dir, 'state.db'), 'not a database, just text that is long enough for SQLite to read a header from it', {mode: 0o600})
+    await assert.rejects(LocalCloud.open({dir, schedule: false}),
+      new RegExp(`^Error: ${join(dir, 'state.db').replaceAll('.', '\\.')}: file is not a database; restore it from a copy, or start with a new --dir$`))
+  })
+
   it('treats a dead or zombie pid as not alive', async () => {
     assert.equal(await processAlive(process.pid), true)
     const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
