@@ -1,3 +1,4 @@
+import {UsageError} from '../errors.js'
 import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
 import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
@@ -14,6 +15,15 @@ export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './ht
 const seg = encodeURIComponent
 const mesdb = (o: string, p: string) => `/mesdb/v1/organizations/${seg(o)}/projects/${seg(p)}`
 const orchestrate = (o: string, p: string) => `/orchestrate/v1/organizations/${seg(o)}/projects/${seg(p)}`
+
+/**
+ * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would
+ * address the collection instead (`DELETE …/backups/`), so it is refused before anything is sent.
+ */
+function idSeg(id: string, what: string): string {
+  if (id.trim() === '') throw new UsageError(`The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`)
+  return encodeURIComponent(id)
+}
 
 /**
  * The Kurrent Cloud API, one method per endpoint (reference §2.2). Commands call these and never
@@ -38,11 +48,11 @@ export class ApiClient {
   listBackups(o: string, p: string): Promise<ApiResponse<ListBackupsResponse>> {
     return this.call('GET', `${mesdb(o, p)}/backups`, d.decodeBackupList)
   }
-  getBackup(o: string, p: string, backupId: string): Promise<ApiResponse<GetBackupResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/backups/${seg(backupId)}`, d.decodeBackupOne)
+  async getBackup(o: string, p: string, backupId: string): Promise<ApiResponse<GetBackupResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/backups/${idSeg(backupId, 'backup')}`, d.decodeBackupOne)
   }
-  deleteBackup(o: string, p: string, backupId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${mesdb(o, p)}/backups/${seg(backupId)}`, ignoreBody)
+  async deleteBackup(o: string, p: string, backupId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${mesdb(o, p)}/backups/${idSeg(backupId, 'backup')}`, ignoreBody)
   }
 
   // ---- mesdb clusters ----
@@ -52,11 +62,11 @@ export class ApiClient {
   listClusters(o: string, p: string): Promise<ApiResponse<ListClustersResponse>> {
     return this.call('GET', `${mesdb(o, p)}/clusters`, d.decodeClusterList)
   }
-  getCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<GetClusterResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/clusters/${seg(clusterId)}`, d.decodeClusterOne)
+  async getCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<GetClusterResponse>> {
+    return this.call('GET', `${mesdb(o, p)}/clusters/${idSeg(clusterId, 'cluster')}`, d.decodeClusterOne)
   }
-  deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${mesdb(o, p)}/clusters/${seg(clusterId)}`, ignoreBody)
+  async deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${mesdb(o, p)}/clusters/${idSeg(clusterId, 'cluster')}`, ignoreBody)
   }
 
   // ---- orchestrate jobs & history ----
@@ -66,18 +76,18 @@ export class ApiClient {
   listJobs(o: string, p: string): Promise<ApiResponse<ListJobsResponse>> {
     return this.call('GET', `${orchestrate(o, p)}/jobs`, d.decodeJobList)
   }
-  getJob(o: string, p: string, jobId: string): Promise<ApiResponse<GetJobResponse>> {
-    return this.call('GET', `${orchestrate(o, p)}/jobs/${seg(jobId)}`, d.decodeJobOne)
+  async getJob(o: string, p: string, jobId: string): Promise<ApiResponse<GetJobResponse>> {
+    return this.call('GET', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}`, d.decodeJobOne)
   }
-  deleteJob(o: string, p: string, jobId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${orchestrate(o, p)}/jobs/${seg(jobId)}`, ignoreBody)
+  async deleteJob(o: string, p: string, jobId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}`, ignoreBody)
   }
   /** POST without a body; never retried blindly (it would run the job twice). */
-  runJob(o: string, p: string, jobId: string): Promise<ApiResponse<RunJobResponse>> {
-    return this.call('POST', `${orchestrate(o, p)}/jobs/${seg(jobId)}/run`, decodeOptionalObject(d.decodeRunJob))
+  async runJob(o: string, p: string, jobId: string): Promise<ApiResponse<RunJobResponse>> {
+    return this.call('POST', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}/run`, decodeOptionalObject(d.decodeRunJob))
   }
-  listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
-    const query = jobId === undefined ? '' : `?jobId=${seg(jobId)}`
+  async listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
+    const query = jobId === undefined ? '' : `?jobId=${idSeg(jobId, 'job')}`
     return this.call('GET', `${orchestrate(o, p)}/history${query}`, d.decodeHistoryList)
   }
 

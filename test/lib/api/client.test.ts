@@ -42,6 +42,21 @@ describe('ApiClient', () => {
     assert.ok(scope.isDone())
   })
 
+  it('refuses an empty id before sending anything (it would address the collection: DELETE …/backups/)', async () => {
+    const {api} = client()
+    const empty = (what: string) => (error: unknown) =>
+      error instanceof EscError && error.exit === 2 && error.message === `The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`
+    await assert.rejects(api.deleteBackup('o1', 'p1', ''), empty('backup'))
+    await assert.rejects(api.getBackup('o1', 'p1', ' '), empty('backup'))
+    await assert.rejects(api.deleteCluster('o1', 'p1', ''), empty('cluster'))
+    await assert.rejects(api.getCluster('o1', 'p1', ''), empty('cluster'))
+    await assert.rejects(api.deleteJob('o1', 'p1', ''), empty('job'))
+    await assert.rejects(api.getJob('o1', 'p1', ''), empty('job'))
+    await assert.rejects(api.runJob('o1', 'p1', ''), empty('job'))
+    await assert.rejects(api.listHistory('o1', 'p1', ''), empty('job'))
+    // nock.disableNetConnect() is on: any request would have failed differently.
+  })
+
   it('has one method per endpoint with the reference paths', async () => {
     const b = backup(), c = cluster(), j = job(), h = historyItem()
     nock(BASE)
