@@ -87,9 +87,7 @@ describe('local cloud with the real engine', () => {
   })
 
 
-  // Pending an engine fix: backupNode skips a chunk it cannot read (dangling symlink, directory)
-  // and writes a backup with a gap that verifyDirectory then rejects ("gap: chunks 1..1 are missing").
-  it.skip('an unreadable source chunk ends the backup defunct with the reason (engine skips it today)', async () => {
+  it('an unreadable source chunk ends the backup defunct with the reason', async () => {
     const clusterId = await demo()
     await t.cloud.ctx.runner.stopWriter(clusterId)
     // As root chmod does not stop reads: a dangling symlink in place of a completed chunk does.
