@@ -63,9 +63,20 @@ describe('wait: withInterrupt', () => {
     assert.equal(proc.listenerCount('SIGINT'), 0)
   })
 
-  it('removes its handler when the body throws', async () => {
+  it('aborts the signal on SIGTERM too (how CI systems cancel a job)', async () => {
+    const proc = new EventEmitter()
+    const aborted = await withInterrupt(async (signal) => {
+      proc.emit('SIGTERM')
+      return signal.aborted
+    }, proc)
+    assert.equal(aborted, true)
+    assert.equal(proc.listenerCount('SIGTERM'), 0)
+  })
+
+  it('removes its handlers when the body throws', async () => {
     const proc = new EventEmitter()
     await assert.rejects(withInterrupt(async () => { throw new Error('boom') }, proc), /boom/)
     assert.equal(proc.listenerCount('SIGINT'), 0)
+    assert.equal(proc.listenerCount('SIGTERM'), 0)
   })
 })
