@@ -1,11 +1,15 @@
 import type {EscContext} from '../config/context.js'
 import {EscError, ExitCode} from '../errors.js'
-import {clientCredentialsGrant, type IdentityOptions, refreshGrant} from './identity.js'
-import {passwordLogin} from './login.js'
-import {type Prompter, terminalPrompter} from './prompt.js'
+import type {IdentityOptions} from './identity.js'
+import type {Prompter} from './prompt.js'
 import {isExpired, type StoredToken} from './token.js'
 import type {TokenProvider, TokenProviderOptions} from './token-provider.js'
-import {openTokenStore, type TokenStore} from './token-store.js'
+import type {TokenStore} from './token-store.js'
+
+// The identity, login, prompt and token-store modules (keychain, D-Bus probe, child_process) are
+// imported only by the flows that use them: with ESC_TOKEN a run needs none of them, and start-up
+// time is budgeted (docs/BENCHMARKS.md).
+const identityModule = () => import('./identity.js')
 
 export interface CredentialDeps {
   env?: NodeJS.ProcessEnv
@@ -77,7 +81,7 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   const clientSecret = nonEmpty(env.ESC_CLIENT_SECRET)
   if (clientId !== undefined && clientSecret !== undefined) {
     debug('using the client credentials in ESC_CLIENT_ID/ESC_CLIENT_SECRET')
-    return cachingProvider(() => clientCredentialsGrant(ctx, clientId, clientSecret, identity), now)
+    return cachingProvider(async () => (await identityModule()).clientCredentialsGrant(ctx, clientId, clientSecret, identity), now)
   }
   // Half a service account (typically a CI secret that did not reach the job) is not a credential;
   // if nothing else is found either, the error names the missing half.
@@ -89,10 +93,10 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   const refreshToken = nonEmpty(opts.refreshToken) ?? nonEmpty(env.ESC_REFRESH_TOKEN)
   if (refreshToken !== undefined) {
     debug(`using the refresh token from ${nonEmpty(opts.refreshToken) ? '--refresh-token' : 'ESC_REFRESH_TOKEN'} (not stored)`)
-    return cachingProvider(() => refreshGrant(ctx, refreshToken, identity), now)
+    return cachingProvider(async () => (await identityModule()).refreshGrant(ctx, refreshToken, identity), now)
   }
 
-  const store = deps.store ?? openTokenStore(ctx.configDir, ctx.audience, {env, debug})
+  const store = deps.store ?? (await import('./token-store.js')).openTokenStore(ctx.configDir, ctx.audience, {env, debug})
   const loaded = await store.load()
   if (loaded) {
     const refreshStored = async (): Promise<StoredToken> => {
@@ -103,7 +107,7 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
           suggestions: ['Run `esc access tokens create` to log in again'],
         })
       }
-      const fresh = await refreshGrant(ctx, old, identity)
+      const fresh = await (await identityModule()).refreshGrant(ctx, old, identity)
       // esc keeps the old refresh token when the identity provider does not rotate it.
       const merged: StoredToken = {...fresh, refresh_token: fresh.refresh_token ?? old}
       await store.save(merged)
@@ -115,9 +119,10 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
 
   const interactive = !opts.noninteractive && (deps.stdinIsTTY ?? process.stdin.isTTY === true)
   if (interactive) {
-    const prompter = deps.prompter ?? terminalPrompter()
+    const prompter = deps.prompter ?? (await import('./prompt.js')).terminalPrompter()
     const login = async () => {
       process.stderr.write('No stored token: log in to Kurrent Cloud (the token is kept for the next runs).\n')
+      const {passwordLogin} = await import('./login.js')
       return passwordLogin(ctx, {prompter, store, debug})
     }
     return cachingProvider(login, now)
