@@ -2,13 +2,11 @@ import {Flags} from '@oclif/core'
 
 import type {Cluster} from '../../../lib/api/models.js'
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {clusterIdKind, clusterKind} from '../../../lib/output/kinds.js'
 import {parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
 import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
 import {planRestore} from '../../../lib/restore/restore-plan.js'
-import {timingArgs, waitFlags, waitTiming} from '../../../lib/wait/flags.js'
-import {awaitOperation, clusterStatus} from '../../../lib/wait/operations.js'
-import {reattachCommand} from '../../../lib/wait/outcome.js'
+import {createCluster} from '../../../lib/wait/cluster.js'
+import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
 import {httpStatusOf} from '../../../lib/wait/transient.js'
 
 export default class BackupsRestore extends BaseCommand {
@@ -83,21 +81,7 @@ the backup) and --network-id (a network of the target project).`
       printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body: plan.request, notes}, printer.format)
       return
     }
-    const created = await api.createCluster(orgId, projectId, plan.request)
-    if (!flags.wait) {
-      await printer.created(clusterIdKind, created)
-      return
-    }
-    const id = created.data.id
-    await awaitOperation({
-      label: `cluster ${id}`,
-      reattach: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(timing)),
-      ...timing,
-      fetch: () => api.getCluster(orgId, projectId, id),
-      select: (res) => res.data.cluster,
-      ...clusterStatus,
-      print: (res) => printer.item(clusterKind, res.data.cluster, res),
-    })
+    await createCluster(api, printer, orgId, projectId, plan.request, {wait: flags.wait, timing})
   }
 }
 

@@ -1,13 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {clusterIdKind, clusterKind} from '../../../lib/output/kinds.js'
 import {clusterRequest, parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
 import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
 import {checkRestoreDiskSize} from '../../../lib/restore/restore-plan.js'
-import {timingArgs, waitFlags, waitTiming} from '../../../lib/wait/flags.js'
-import {awaitOperation, clusterStatus} from '../../../lib/wait/operations.js'
-import {reattachCommand} from '../../../lib/wait/outcome.js'
+import {createCluster} from '../../../lib/wait/cluster.js'
+import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
 
 export default class ClustersCreate extends BaseCommand {
   static override description = `Create a cluster
@@ -99,20 +97,6 @@ backup belongs to another project); the disk must be at least as large as the ba
         return
       }
     }
-    const created = await api.createCluster(orgId, projectId, body)
-    if (!flags.wait) {
-      await printer.created(clusterIdKind, created)
-      return
-    }
-    const id = created.data.id
-    await awaitOperation({
-      label: `cluster ${id}`,
-      reattach: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(timing)),
-      ...timing,
-      fetch: () => api.getCluster(orgId, projectId, id),
-      select: (res) => res.data.cluster,
-      ...clusterStatus,
-      print: (res) => printer.item(clusterKind, res.data.cluster, res),
-    })
+    await createCluster(api, printer, orgId, projectId, body, {wait: flags.wait, timing})
   }
 }

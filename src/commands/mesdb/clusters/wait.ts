@@ -1,8 +1,6 @@
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {clusterKind} from '../../../lib/output/kinds.js'
-import {timingArgs, waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
-import {clusterStatus, awaitOperation} from '../../../lib/wait/operations.js'
-import {reattachCommand} from '../../../lib/wait/outcome.js'
+import {awaitCluster} from '../../../lib/wait/cluster.js'
+import {waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
 
 export default class ClustersWait extends BaseCommand {
   static override description = `Wait until a cluster is available (e.g. after a create or a restore)
@@ -25,14 +23,6 @@ Progress goes to stderr, the cluster to stdout in the selected format. Exit code
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
-    await awaitOperation({
-      label: `cluster ${flags.id}`,
-      reattach: reattachCommand('mesdb clusters wait', flags.id, orgId, projectId, timingArgs(timing)),
-      ...timing,
-      fetch: () => api.getCluster(orgId, projectId, flags.id),
-      select: (res) => res.data.cluster,
-      ...clusterStatus,
-      print: (res) => printer.item(clusterKind, res.data.cluster, res),
-    })
+    await awaitCluster(api, printer, orgId, projectId, flags.id, timing)
   }
 }
