@@ -44,7 +44,8 @@ describe('wait: progress', () => {
 
   it('draws a spinner with status and elapsed time on a terminal, and clears it on stop', () => {
     const out = sink(true)
-    const progress = createProgress({label: 'backup b1', stream: out})
+    // interactive is given, not taken from the environment: CI runs these tests with CI=true.
+    const progress = createProgress({label: 'backup b1', stream: out, interactive: true})
     progress.update('creating')
     const clearLine = '\r\u001B[2K'
     assert.ok(out.chunks[0].startsWith(clearLine))
@@ -61,7 +62,7 @@ describe('wait: progress', () => {
 
   it('prints no newline-terminated status lines on a terminal', () => {
     const out = sink(true)
-    const progress = createProgress({label: 'backup b1', stream: out})
+    const progress = createProgress({label: 'backup b1', stream: out, interactive: true})
     progress.update('creating')
     progress.update('available')
     progress.stop()
