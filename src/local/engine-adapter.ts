@@ -1,4 +1,6 @@
-import {mkdir} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
+
+import type {NodeAccess} from './store/clusters.js'
 
 /**
  * What the operations runner needs from the KurrentDB engine (src/lib/kurrentdb). Tests inject a
@@ -10,8 +12,8 @@ export interface EngineBackupRequest {
   backupDir: string
   /** The cluster's previous backup: unchanged completed chunks are hard-linked from it. */
   linkFrom?: string
-  /** A self-hosted node's HTTP URL: the engine's node guard checks it during the copy. */
-  nodeUrl?: string
+  /** A self-hosted node's HTTP API (URL, credentials, TLS): the engine's node guard checks it during the copy. */
+  nodeGuard?: {url: string} & NodeAccess
   signal: AbortSignal
 }
 
@@ -63,6 +65,13 @@ export function lazyEngine(): Engine {
   }
 }
 
+async function guardOptions({caFile, ...rest}: {url: string} & NodeAccess) {
+  const ca = caFile ? await readFile(caFile).catch((error: Error) => {
+    throw new Error(`cannot read the node's CA file ${caFile}: ${error.message}`)
+  }) : undefined
+  return {...rest, ca}
+}
+
 /** A new cluster's data directory: one ongoing chunk holding only the first epoch record, like a new node's. */
 const EMPTY_CHUNK_SIZE = 1024 * 1024
 
@@ -76,7 +85,7 @@ export async function loadEngine(): Promise<Engine> {
         index: request.index,
         backupDir: request.backupDir,
         linkFrom: request.linkFrom,
-        nodeGuard: request.nodeUrl ? {url: request.nodeUrl} : undefined,
+        nodeGuard: request.nodeGuard ? await guardOptions(request.nodeGuard) : undefined,
         signal: request.signal,
         onProgress: copyThrottle(),
       })

@@ -6,7 +6,7 @@ import {newId} from './ids.js'
 import type {StateLayout} from './layout.js'
 import {renderBackupLabel} from './lib-adapter.js'
 import type {BackupRow} from './store/backups.js'
-import {type ClusterRow, clusterSpec, DEFAULT_PROVIDER} from './store/clusters.js'
+import {type ClusterRow, clusterSpec, DEFAULT_PROVIDER, nodeGuardOf} from './store/clusters.js'
 import type {Store} from './store/index.js'
 
 export interface RunnerOptions {
@@ -84,7 +84,7 @@ export class OperationsRunner {
     try {
       const {sizeBytes} = await this.options.engine.backup({
         db: cluster.db_dir, index: cluster.index_dir ?? undefined, backupDir: row.dir,
-        linkFrom: previous?.dir, nodeUrl: cluster.node_url ?? undefined, signal,
+        linkFrom: previous?.dir, nodeGuard: nodeGuardOf(cluster), signal,
       })
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
       this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`)

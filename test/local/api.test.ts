@@ -195,12 +195,30 @@ describe('local API: backups and clusters', () => {
     await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: id})
     await t.cloud.ctx.runner.idle()
     assert.equal(t.engine.backups[0].db, db)
-    assert.equal(t.engine.backups[0].nodeUrl, 'http://127.0.0.1:2113')
+    assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'http://127.0.0.1:2113'})
     const missing = await call('POST', '/local/v1/clusters/attach', {db: db + '-nope'})
     assert.equal(missing.statusCode, 400)
     assert.ok(missing.json().fields.db)
     await call('DELETE', `${t.mesdb}/clusters/${id}`)
     assert.ok(existsSync(db), 'deleting an attached cluster keeps its data')
+  })
+
+  it("passes an attached node's credentials and TLS settings to the engine guard; they need the node URL", async () => {
+    const db = t.cloud.ctx.layout.root + '/node-data'
+    const {mkdir} = await import('node:fs/promises')
+    await mkdir(db)
+    const res = await call('POST', '/local/v1/clusters/attach', {
+      db, nodeUrl: 'https://127.0.0.1:2113', nodeUsername: 'admin', nodePassword: 'changeit', nodeCaFile: '/etc/ca.crt', nodeInsecure: true,
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: res.json().id})
+    await t.cloud.ctx.runner.idle()
+    assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'https://127.0.0.1:2113', username: 'admin', password: 'changeit', caFile: '/etc/ca.crt', insecure: true})
+    const cluster = (await call('GET', `${t.mesdb}/clusters/${res.json().id}`)).body
+    assert.doesNotMatch(cluster, /changeit/, 'the password is never served')
+    const noUrl = await call('POST', '/local/v1/clusters/attach', {db, nodeUsername: 'admin', nodePassword: 'changeit'})
+    assert.equal(noUrl.statusCode, 400)
+    assert.ok(noUrl.json().fields.nodeUrl)
   })
 })
 

@@ -57,6 +57,37 @@ describe('local cloud with the real engine', () => {
     assert.equal(report.checkpoints['truncate.chk'], report.checkpoints['chaser.chk'])
   })
 
+  it("backs up an attached node through the node guard with the node's credentials", async () => {
+    const {createServer} = await import('node:http')
+    const seen: string[] = []
+    const node = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`)
+      if (req.url === '/gossip') {
+        res.writeHead(200, {'content-type': 'application/json'})
+        res.end(JSON.stringify({members: [{state: 'Leader', isAlive: true, epochNumber: 1, epochId: 'e', writerCheckpoint: 0, chaserCheckpoint: 0}]}))
+      } else if (req.url === '/admin/scavenge/current') {
+        res.writeHead(200, {'content-type': 'application/json'})
+        res.end('{}')
+      } else {
+        res.writeHead(404)
+        res.end()
+      }
+    })
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve))
+    try {
+      const db = join(t.cloud.ctx.layout.root, 'node1')
+      await (await loadEngine()).generate(db, {chunks: 2, chunkSize: 256 * 1024})
+      const {port} = node.address() as {port: number}
+      const attached = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: `http://127.0.0.1:${port}`, nodeUsername: 'ops', nodePassword: 's3cret'})
+      assert.equal(attached.statusCode, 201, attached.body)
+      assert.equal((await backup(attached.json().id)).status, 'available')
+      const basic = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`
+      assert.deepEqual(seen, [`GET /admin/scavenge/current ${basic}`, `POST /auto-scavenge/pause ${basic}`, `GET /gossip ${basic}`])
+    } finally {
+      node.close()
+    }
+  })
+
   it('provisions an empty cluster that can be backed up', async () => {
     const res = await call('POST', `${t.mesdb}/clusters`, clusterBody)
     await t.cloud.ctx.runner.idle()

@@ -6,6 +6,7 @@ import type {FastifyInstance} from 'fastify'
 import type {LocalCloudContext} from '../context.js'
 import {newId} from '../ids.js'
 import type {ClusterSpec} from '../models.js'
+import type {NodeAccess} from '../store/clusters.js'
 import {ApiProblem} from './problems.js'
 import {attachClusterBody, demoDataBody} from './schemas.js'
 
@@ -15,6 +16,26 @@ export function localClusterSpec(description: string): ClusterSpec {
     description, diskSizeGb: 10, diskType: 'local', instanceType: 'local', networkId: 'local',
     projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node',
   }
+}
+
+interface AttachBody {
+  db: string
+  index?: string
+  nodeUrl?: string
+  nodeUsername?: string
+  nodePassword?: string
+  nodeCaFile?: string
+  nodeInsecure?: boolean
+  description?: string
+}
+
+function nodeAccess(body: AttachBody): NodeAccess | null {
+  const access: NodeAccess = {}
+  if (body.nodeUsername !== undefined) access.username = body.nodeUsername
+  if (body.nodePassword !== undefined) access.password = body.nodePassword
+  if (body.nodeCaFile !== undefined) access.caFile = resolve(body.nodeCaFile)
+  if (body.nodeInsecure) access.insecure = true
+  return Object.keys(access).length > 0 ? access : null
 }
 
 /**
@@ -45,15 +66,19 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.post('/local/v1/clusters/attach', {schema: {body: attachClusterBody}}, async (request, reply) => {
-    const body = request.body as {db: string; index?: string; nodeUrl?: string; description?: string}
+    const body = request.body as AttachBody
     const db = resolve(body.db)
     const isDir = await stat(db).then((s) => s.isDirectory(), () => false)
     if (!isDir) throw new ApiProblem(400, 'invalid body: db', {db: `${db} is not a directory the local cloud can read`})
+    const access = nodeAccess(body)
+    if (access && !body.nodeUrl) {
+      throw new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'the node credentials and TLS settings need the node URL'})
+    }
     const {organizationId, projectId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     ctx.store.clusters.insert({
       id, organization_id: organizationId, project_id: projectId, status: 'available', created: ctx.now().toISOString(),
-      kind: 'attached', db_dir: db, index_dir: body.index ? resolve(body.index) : null, node_url: body.nodeUrl ?? null,
+      kind: 'attached', db_dir: db, index_dir: body.index ? resolve(body.index) : null, node_url: body.nodeUrl ?? null, node_access: access,
       spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
     })
     return reply.code(201).send({id})

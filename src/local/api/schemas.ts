@@ -83,6 +83,10 @@ export const attachClusterBody = {
     db: {type: 'string', minLength: 1, maxLength: 4096},
     index: {type: 'string', minLength: 1, maxLength: 4096},
     nodeUrl: {type: 'string', pattern: '^https?://', maxLength: 2048},
+    nodeUsername: {type: 'string', maxLength: 1024},
+    nodePassword: {type: 'string', maxLength: 1024},
+    nodeCaFile: {type: 'string', minLength: 1, maxLength: 4096},
+    nodeInsecure: {type: 'boolean'},
     description: text,
   },
 } as const

@@ -13,13 +13,24 @@ export interface ClusterRow {
   db_dir: string
   index_dir: string | null
   node_url: string | null
+  /** JSON of NodeAccess: how backups reach the attached node's HTTP API besides its URL. */
+  node_access: string | null
   spec: string
   backup_seq: number
   deleted: number
 }
 
 export type NewCluster = Pick<ClusterRow, 'id' | 'organization_id' | 'project_id' | 'status' | 'created' | 'kind' | 'db_dir'>
-  & {index_dir?: string | null; node_url?: string | null; spec: ClusterSpec}
+  & {index_dir?: string | null; node_url?: string | null; node_access?: NodeAccess | null; spec: ClusterSpec}
+
+/** Credentials and TLS settings of an attached node's HTTP API, for the engine's node guard. */
+export interface NodeAccess {
+  username?: string
+  password?: string
+  /** Path of a PEM file of the CA that signed the node's certificate (read at each backup). */
+  caFile?: string
+  insecure?: boolean
+}
 
 export const DEFAULT_PROVIDER = 'aws'
 export const DEFAULT_REGION = 'local'
@@ -28,9 +39,12 @@ export class ClusterRepo {
   constructor(private readonly db: Database.Database) {}
 
   insert(cluster: NewCluster): void {
-    this.db.prepare(`INSERT INTO clusters(id, organization_id, project_id, status, created, kind, db_dir, index_dir, node_url, spec)
-      VALUES (@id, @organization_id, @project_id, @status, @created, @kind, @db_dir, @index_dir, @node_url, @spec)`)
-      .run({...cluster, index_dir: cluster.index_dir ?? null, node_url: cluster.node_url ?? null, spec: JSON.stringify(cluster.spec)})
+    this.db.prepare(`INSERT INTO clusters(id, organization_id, project_id, status, created, kind, db_dir, index_dir, node_url, node_access, spec)
+      VALUES (@id, @organization_id, @project_id, @status, @created, @kind, @db_dir, @index_dir, @node_url, @node_access, @spec)`)
+      .run({
+        ...cluster, index_dir: cluster.index_dir ?? null, node_url: cluster.node_url ?? null,
+        node_access: cluster.node_access ? JSON.stringify(cluster.node_access) : null, spec: JSON.stringify(cluster.spec),
+      })
   }
 
   get(id: string): ClusterRow | undefined {
@@ -65,6 +79,12 @@ export class ClusterRepo {
   withStatus(status: string): ClusterRow[] {
     return this.db.prepare('SELECT * FROM clusters WHERE status = ?').all(status) as ClusterRow[]
   }
+}
+
+/** The node guard settings of an attached cluster's backups; undefined without a node URL. */
+export function nodeGuardOf(row: Pick<ClusterRow, 'node_url' | 'node_access'>): ({url: string} & NodeAccess) | undefined {
+  if (!row.node_url) return undefined
+  return {url: row.node_url, ...(row.node_access ? JSON.parse(row.node_access) as NodeAccess : {})}
 }
 
 export function clusterSpec(row: Pick<ClusterRow, 'spec'>): ClusterSpec {

@@ -44,6 +44,8 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
     CREATE INDEX backups_by_job ON backups(job_id, created);
     CREATE INDEX history_by_project ON history(project_id, start_time);
   `),
+  // 3: how backups of an attached node reach its HTTP API (credentials, TLS), as JSON.
+  (db) => db.exec('ALTER TABLE clusters ADD COLUMN node_access TEXT'),
 ]
 
 export const SCHEMA_VERSION = migrations.length

@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {EscError} from '../../../lib/errors.js'
+import {EscError, UsageError} from '../../../lib/errors.js'
 
 export default class LocalClustersAttach extends BaseCommand {
   static override description = "Register a self-hosted KurrentDB node's data directory as a cluster of the local cloud"
   static override examples = [
     '<%= config.bin %> local clusters attach --db /var/lib/kurrentdb --node-url http://127.0.0.1:2113 --description "prod node 1"',
+    '<%= config.bin %> local clusters attach --db /data/db --index /data/index --node-url https://node1:2113 --username admin --password changeit --ca-file /etc/kurrentdb/ca.crt',
   ]
 
   static override flags = {
@@ -14,6 +15,10 @@ export default class LocalClustersAttach extends BaseCommand {
     db: Flags.string({description: "The node's database directory (chunks and checkpoints)", required: true}),
     index: Flags.string({description: "The node's index directory, when not <db>/index"}),
     'node-url': Flags.string({description: "The node's HTTP URL: backups then check the node (node guard) while they copy"}),
+    username: Flags.string({description: 'User for --node-url ($admins or $ops)', env: 'ESC_NODE_USERNAME'}),
+    password: Flags.string({description: 'Password for --node-url (kept in the state database, mode 0600)', env: 'ESC_NODE_PASSWORD'}),
+    'ca-file': Flags.string({description: "PEM file of the CA that signed the node's certificate (read at each backup)"}),
+    insecure: Flags.boolean({description: "Don't verify the node's TLS certificate"}),
     description: Flags.string({description: 'A human-readable description of the cluster'}),
   }
 
@@ -22,9 +27,17 @@ export default class LocalClustersAttach extends BaseCommand {
     const {adminRequest, resolveStateDir} = await import('../../../local/control.js')
     const {resolve} = await import('node:path')
     const dir = resolveStateDir(flags.dir)
-    const body: Record<string, string> = {db: resolve(flags.db)}
+    // (--username/--password may come from the environment, so only these are refused without a URL.)
+    if (!flags['node-url'] && (flags['ca-file'] || flags.insecure)) throw new UsageError('--ca-file and --insecure need --node-url')
+    const body: Record<string, boolean | string> = {db: resolve(flags.db)}
     if (flags.index) body.index = resolve(flags.index)
-    if (flags['node-url']) body.nodeUrl = flags['node-url']
+    if (flags['node-url']) {
+      body.nodeUrl = flags['node-url']
+      if (flags.username !== undefined) body.nodeUsername = flags.username
+      if (flags.password !== undefined) body.nodePassword = flags.password
+      if (flags['ca-file']) body.nodeCaFile = resolve(flags['ca-file'])
+      if (flags.insecure) body.nodeInsecure = true
+    }
     if (flags.description) body.description = flags.description
     const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body).catch((error: Error) => {
       throw new EscError(`attach: ${error.message}`)
