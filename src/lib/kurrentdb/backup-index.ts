@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {EscError} from '../errors.js'
 import type {BackupContext} from './backup-context.js'
-import {copyFileAtomic, copySmallFileAtomic, removeIfExists, writeFileAtomic} from './copy.js'
+import {copyFileAtomic, removeIfExists, writeFileAtomic} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type IndexMap, parseIndexMap} from './indexmap.js'
 import {INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, listIndexFiles} from './layout.js'
@@ -148,7 +148,8 @@ async function copyOptional(ctx: BackupContext, relInIndex: string, kind: Manife
   }
   await mkdir(join(dst, '..'), {recursive: true})
   if (isCheckpoint) {
-    const bytes = await copySmallFileAtomic(src, dst)
+    // Checked before anything is written, and written once (temp, fsync, rename).
+    const bytes = await readFile(src)
     if (bytes.length !== 8) throw new EscError(`${src} is ${bytes.length} bytes; a checkpoint must be exactly 8`)
     await writeIndexFile(ctx, relInIndex, bytes, kind, Number(bytes.readBigInt64LE(0)))
     return

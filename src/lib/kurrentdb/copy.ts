@@ -1,6 +1,5 @@
 import {createHash} from 'node:crypto'
-import {copyFile, link, open, readFile, rename, rm, unlink} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {copyFile, link, open, rename, rm, unlink} from 'node:fs/promises'
 
 import {throwIfAborted} from './format-error.js'
 
@@ -94,13 +93,6 @@ export async function linkOrCopy(src: string, dst: string): Promise<'linked' | '
   return 'linked'
 }
 
-/** Reads a small file and writes it to `dst` via temp + fsync + rename; returns the bytes. */
-export async function copySmallFileAtomic(src: string, dst: string): Promise<Buffer> {
-  const bytes = await readFile(src)
-  await writeFileAtomic(dst, bytes)
-  return bytes
-}
-
 export async function writeFileAtomic(dst: string, bytes: Buffer): Promise<void> {
   const tmp = partialName(dst)
   const fh = await open(tmp, 'w')
@@ -140,8 +132,4 @@ export async function runPool<T>(items: T[], concurrency: number, worker: (item:
   })
   await Promise.all(lanes)
   if (failed !== undefined) throw failed
-}
-
-export function dirOf(path: string): string {
-  return dirname(path)
 }

@@ -128,6 +128,20 @@ describe('kurrentdb backup hazards (format reference §5.3)', () => {
     assert.equal((await readManifest(bk)).id, good.id, 'the previous backup is still the current one')
   })
 
+  it("4b. refuses the index's stream-existence checkpoint when it is not 8 bytes, keeping the previous backup", async () => {
+    await generateDataDir(db, {chunks: 2, chunkSize: CHUNK, withIndex: true})
+    const sec = join(db, 'index', 'stream-existence', 'streamExistenceFilter.chk')
+    const {mkdir} = await import('node:fs/promises')
+    await mkdir(join(sec, '..'), {recursive: true})
+    await writeFile(sec, Buffer.alloc(8))
+    const good = await backupNode({db, backupDir: bk})
+    assert.equal(good.files.find((f) => f.path === 'index/stream-existence/streamExistenceFilter.chk')?.size, 8)
+    await writeFile(sec, Buffer.alloc(3))
+    await assert.rejects(backupNode({db, backupDir: bk}), /streamExistenceFilter\.chk is 3 bytes; a checkpoint must be exactly 8/)
+    assert.equal((await readManifest(bk)).id, good.id, 'the previous backup is still the current one')
+    assert.ok((await verifyDirectory(bk)).ok)
+  })
+
   it('fails on an unreadable or missing chunk instead of writing a backup with a hole, keeping the previous one', async () => {
     await generateDataDir(db, {chunks: 4, chunkSize: CHUNK})
     const good = await backupNode({db, backupDir: bk})
