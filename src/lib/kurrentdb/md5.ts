@@ -65,6 +65,6 @@ export async function checkTrailerMd5(path: string, signal?: AbortSignal): Promi
   const {size, tail} = await readTail(path, HASH_SIZE)
   if (size < HASH_SIZE) return {ok: false, size, stored: tail, computed: Buffer.alloc(0)}
   throwIfAborted(signal, 'hashing')
-  const computed = size - HASH_SIZE > PARALLEL_THRESHOLD ? await md5OfFileParallel(path, size - HASH_SIZE) : await md5OfFile(path, size - HASH_SIZE, signal)
+  const computed = await md5OfFile(path, size - HASH_SIZE, signal)
   return {ok: computed.equals(tail), size, stored: tail, computed}
 }
