@@ -3,6 +3,7 @@ import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
 import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
+import {backupsPath, clustersPath, historyPath, jobsPath} from './paths.js'
 import type {
   CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
   CreateJobResponse, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
@@ -12,9 +13,6 @@ import type {
 export type {ApiResponse, HttpExchange} from './exchange.js'
 export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
 
-const seg = encodeURIComponent
-const mesdb = (o: string, p: string) => `/mesdb/v1/organizations/${seg(o)}/projects/${seg(p)}`
-const orchestrate = (o: string, p: string) => `/orchestrate/v1/organizations/${seg(o)}/projects/${seg(p)}`
 
 /**
  * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would
@@ -43,52 +41,52 @@ export class ApiClient {
 
   // ---- mesdb backups ----
   createBackup(o: string, p: string, body: CreateBackupRequest): Promise<ApiResponse<CreateBackupResponse>> {
-    return this.call('POST', `${mesdb(o, p)}/backups`, d.decodeCreated, body)
+    return this.call('POST', `${backupsPath(o, p)}`, d.decodeCreated, body)
   }
   listBackups(o: string, p: string): Promise<ApiResponse<ListBackupsResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/backups`, d.decodeBackupList)
+    return this.call('GET', `${backupsPath(o, p)}`, d.decodeBackupList)
   }
   async getBackup(o: string, p: string, backupId: string): Promise<ApiResponse<GetBackupResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/backups/${idSeg(backupId, 'backup')}`, d.decodeBackupOne)
+    return this.call('GET', `${backupsPath(o, p)}/${idSeg(backupId, 'backup')}`, d.decodeBackupOne)
   }
   async deleteBackup(o: string, p: string, backupId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${mesdb(o, p)}/backups/${idSeg(backupId, 'backup')}`, ignoreBody)
+    return this.call('DELETE', `${backupsPath(o, p)}/${idSeg(backupId, 'backup')}`, ignoreBody)
   }
 
   // ---- mesdb clusters ----
   createCluster(o: string, p: string, body: CreateClusterRequest): Promise<ApiResponse<CreateClusterResponse>> {
-    return this.call('POST', `${mesdb(o, p)}/clusters`, d.decodeCreated, body)
+    return this.call('POST', `${clustersPath(o, p)}`, d.decodeCreated, body)
   }
   listClusters(o: string, p: string): Promise<ApiResponse<ListClustersResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/clusters`, d.decodeClusterList)
+    return this.call('GET', `${clustersPath(o, p)}`, d.decodeClusterList)
   }
   async getCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<GetClusterResponse>> {
-    return this.call('GET', `${mesdb(o, p)}/clusters/${idSeg(clusterId, 'cluster')}`, d.decodeClusterOne)
+    return this.call('GET', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, d.decodeClusterOne)
   }
   async deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${mesdb(o, p)}/clusters/${idSeg(clusterId, 'cluster')}`, ignoreBody)
+    return this.call('DELETE', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, ignoreBody)
   }
 
   // ---- orchestrate jobs & history ----
   createJob(o: string, p: string, body: CreateJobRequest): Promise<ApiResponse<CreateJobResponse>> {
-    return this.call('POST', `${orchestrate(o, p)}/jobs`, d.decodeCreated, body)
+    return this.call('POST', `${jobsPath(o, p)}`, d.decodeCreated, body)
   }
   listJobs(o: string, p: string): Promise<ApiResponse<ListJobsResponse>> {
-    return this.call('GET', `${orchestrate(o, p)}/jobs`, d.decodeJobList)
+    return this.call('GET', `${jobsPath(o, p)}`, d.decodeJobList)
   }
   async getJob(o: string, p: string, jobId: string): Promise<ApiResponse<GetJobResponse>> {
-    return this.call('GET', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}`, d.decodeJobOne)
+    return this.call('GET', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}`, d.decodeJobOne)
   }
   async deleteJob(o: string, p: string, jobId: string): Promise<ApiResponse<void>> {
-    return this.call('DELETE', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}`, ignoreBody)
+    return this.call('DELETE', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}`, ignoreBody)
   }
   /** POST without a body; never retried blindly (it would run the job twice). */
   async runJob(o: string, p: string, jobId: string): Promise<ApiResponse<RunJobResponse>> {
-    return this.call('POST', `${orchestrate(o, p)}/jobs/${idSeg(jobId, 'job')}/run`, decodeOptionalObject(d.decodeRunJob))
+    return this.call('POST', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}/run`, decodeOptionalObject(d.decodeRunJob))
   }
   async listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
     const query = jobId === undefined ? '' : `?jobId=${idSeg(jobId, 'job')}`
-    return this.call('GET', `${orchestrate(o, p)}/history${query}`, d.decodeHistoryList)
+    return this.call('GET', `${historyPath(o, p)}${query}`, d.decodeHistoryList)
   }
 
   private async call<T>(

@@ -5,17 +5,12 @@
  */
 export interface DryRun {
   method: 'POST' | 'PUT' | 'DELETE'
+  /** From src/lib/api/paths.ts, the same path the client would send to. */
   path: string
   body?: unknown
   /** Label/value lines shown after the body (text) or as extra keys (JSON). */
   notes?: Array<[label: string, value: string | string[]]>
 }
-
-const seg = encodeURIComponent
-export const mesdbPath = (orgId: string, projectId: string, rest: string) =>
-  `/mesdb/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}/${rest}`
-export const orchestratePath = (orgId: string, projectId: string, rest: string) =>
-  `/orchestrate/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}/${rest}`
 
 function noteKey(label: string): string {
   const words = label.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)

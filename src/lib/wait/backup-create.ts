@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import type {ApiClient} from '../api/client.js'
+import {backupsPath} from '../api/paths.js'
 import {formatDuration} from '../duration.js'
 import {renderBackupLabel} from '../labels/backup-label.js'
 import {backupIdKind, backupKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
-import {mesdbPath, printDryRun} from '../restore/dry-run.js'
+import {printDryRun} from '../restore/dry-run.js'
 import {waitDefaults} from './clock.js'
 import {timingArgs, waitFlags, waitTiming} from './flags.js'
 import {withInterrupt} from './interrupt.js'
@@ -59,7 +60,7 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const body = {description: label, sourceClusterId}
   if (flags['dry-run']) {
     const notes: Array<[string, string]> = templated ? [['Label', label]] : []
-    printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'backups'), body, notes}, printer.format)
+    printDryRun({method: 'POST', path: backupsPath(orgId, projectId), body, notes}, printer.format)
     return
   }
   const api = await req.api()

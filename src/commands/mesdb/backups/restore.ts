@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import type {Cluster} from '../../../lib/api/models.js'
+import {clustersPath} from '../../../lib/api/paths.js'
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
-import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
+import {printDryRun} from '../../../lib/restore/dry-run.js'
 import {planRestore} from '../../../lib/restore/restore-plan.js'
 import {createCluster} from '../../../lib/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
@@ -78,7 +79,7 @@ the backup) and --network-id (a network of the target project).`
     })
     if (flags['dry-run']) {
       const notes: Array<[string, string[]]> = plan.defaults.length > 0 ? [['Defaults', plan.defaults]] : []
-      printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body: plan.request, notes}, printer.format)
+      printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body: plan.request, notes}, printer.format)
       return
     }
     await createCluster(api, printer, orgId, projectId, plan.request, {wait: flags.wait, timing})

@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 
+import {clustersPath} from '../../../lib/api/paths.js'
 import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {clusterRequest, parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
-import {mesdbPath, printDryRun} from '../../../lib/restore/dry-run.js'
+import {printDryRun} from '../../../lib/restore/dry-run.js'
 import {checkRestoreDiskSize} from '../../../lib/restore/restore-plan.js'
 import {createCluster} from '../../../lib/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
@@ -84,7 +85,7 @@ backup belongs to another project); the disk must be at least as large as the ba
     const printer = await this.output(flags)
     const sourceBackupId = flags['source-backup-id']
     if (flags['dry-run'] && !sourceBackupId) {
-      printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body}, printer.format)
+      printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)
       return
     }
     const api = await this.apiClient(flags)
@@ -93,7 +94,7 @@ backup belongs to another project); the disk must be at least as large as the ba
       const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
       checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
       if (flags['dry-run']) {
-        printDryRun({method: 'POST', path: mesdbPath(orgId, projectId, 'clusters'), body}, printer.format)
+        printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)
         return
       }
     }

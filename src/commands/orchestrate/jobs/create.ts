@@ -1,11 +1,12 @@
 import {Flags, Interfaces} from '@oclif/core'
 
 import type {CreateJobRequest} from '../../../lib/api/models.js'
+import {jobsPath} from '../../../lib/api/paths.js'
 import {BaseCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {UsageError} from '../../../lib/errors.js'
 import {validateLabelTemplate} from '../../../lib/labels/parse.js'
 import {jobIdKind} from '../../../lib/output/kinds.js'
-import {orchestratePath, printDryRun} from '../../../lib/restore/dry-run.js'
+import {printDryRun} from '../../../lib/restore/dry-run.js'
 import {FlagShape, splitJobArgv} from '../../../lib/schedule/job-argv.js'
 import {formatRunTime, nextRuns} from '../../../lib/schedule/next-runs.js'
 import {validateSchedule} from '../../../lib/schedule/validate.js'
@@ -90,7 +91,7 @@ runs must be at least 60 minutes apart (times are UTC).`
     if (flags['dry-run']) {
       const runs = nextRuns(body.schedule, 5, new Date(waitDefaults.clock.now()))
       const notes: Array<[string, string[]]> = [['Next 5 runs', runs.map((r) => formatRunTime(r))]]
-      printDryRun({method: 'POST', path: orchestratePath(orgId, projectId, 'jobs'), body, notes}, printer.format)
+      printDryRun({method: 'POST', path: jobsPath(orgId, projectId), body, notes}, printer.format)
       return
     }
     const api = await this.apiClient(flags)
