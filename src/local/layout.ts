@@ -34,6 +34,16 @@ export class StateLayout {
     return join(this.root, 'clusters', id, 'db')
   }
 
+  /**
+   * Where a cluster's data is: a managed cluster's under this state directory, derived from its id
+   * (so a state directory that was moved or restored elsewhere keeps working); an attached node's
+   * where it was attached.
+   */
+  clusterData(cluster: {id: string; kind: string; db_dir: string}): string {
+    return cluster.kind === 'attached' ? cluster.db_dir : this.clusterDb(cluster.id)
+  }
+
+  /** A backup's directory, derived from its id for the same reason (the stored path is a record only). */
   backupDir(id: string): string {
     return join(this.root, 'backups', id)
   }

@@ -76,6 +76,8 @@ export class OperationsRunner {
   }
 
   private async copy(row: BackupRow, cluster: ClusterRow, signal: AbortSignal, onDone: BackupStart['onDone']): Promise<void> {
+    const {layout} = this.options
+    const backupDir = layout.backupDir(row.id)
     const previous = this.store.backups.latestAvailable(cluster.id)
     // The previous backup is read (hard-linked from) during the copy: it must not be deleted meanwhile.
     if (previous) this.beginRead(previous.id)
@@ -83,8 +85,8 @@ export class OperationsRunner {
     const started = Date.now()
     try {
       const {sizeBytes} = await this.options.engine.backup({
-        db: cluster.db_dir, index: cluster.index_dir ?? undefined, backupDir: row.dir,
-        linkFrom: previous?.dir, nodeGuard: nodeGuardOf(cluster), signal,
+        db: layout.clusterData(cluster), index: cluster.index_dir ?? undefined, backupDir,
+        linkFrom: previous && layout.backupDir(previous.id), nodeGuard: nodeGuardOf(cluster), signal,
       })
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
       this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`)
@@ -92,7 +94,7 @@ export class OperationsRunner {
       failure = error instanceof Error ? error : new Error(String(error))
       const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
       failure.message = details
-      await rm(row.dir, {recursive: true, force: true}).catch(() => {})
+      await rm(backupDir, {recursive: true, force: true}).catch(() => {})
       this.store.backups.markDefunct(row.id, details)
       this.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
     } finally {
@@ -107,17 +109,18 @@ export class OperationsRunner {
     const acquired = this.store.locks.tryAcquire({cluster_id: cluster.id, kind: source ? 'restore' : 'provision', resource_id: cluster.id, started: this.now().toISOString()})
     if (!acquired) throw clusterLocked()
     if (source) this.beginRead(source.id)
+    const {layout} = this.options
     this.track(cluster.id, async (signal) => {
       try {
         if (source) {
-          await this.options.engine.restore({backupDir: source.dir, db: cluster.db_dir, signal})
+          await this.options.engine.restore({backupDir: layout.backupDir(source.id), db: layout.clusterData(cluster), signal})
         } else {
-          await this.options.engine.provision(cluster.db_dir)
+          await this.options.engine.provision(layout.clusterData(cluster))
         }
         this.store.clusters.setStatus(cluster.id, 'available')
       } catch (error) {
         const details = signal.aborted ? 'interrupted: the local cloud was shut down during the restore' : reason(error)
-        await rm(this.options.layout.clusterDir(cluster.id), {recursive: true, force: true}).catch(() => {})
+        await rm(layout.clusterDir(cluster.id), {recursive: true, force: true}).catch(() => {})
         this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
         this.log(`cluster ${cluster.id} defunct: ${details}`)
       } finally {
@@ -132,7 +135,7 @@ export class OperationsRunner {
     if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being read by a restore or a backup linking from it; retry when that has finished`)
     this.store.backups.delete(row.id)
     // Other backups hard-link the same chunks: removing this directory leaves their links whole.
-    await rm(row.dir, {recursive: true, force: true})
+    await rm(this.options.layout.backupDir(row.id), {recursive: true, force: true})
   }
 
   async deleteCluster(cluster: ClusterRow): Promise<void> {

@@ -30,7 +30,7 @@ export async function recover(store: Store, layout: StateLayout, now: () => Date
 
   for (const backup of store.backups.withStatus('creating')) {
     store.backups.markDefunct(backup.id, CRASHED)
-    await remove(backup.dir)
+    await remove(layout.backupDir(backup.id))
     report.defunctBackups.push(backup.id)
   }
   for (const cluster of store.clusters.withStatus('provisioning')) {

@@ -89,4 +89,35 @@ describe('local cloud crash recovery', () => {
       await restarted.close()
     }
   })
+
+  it('keeps working after the state directory was moved: backup and cluster paths follow it', async () => {
+    const before = join(dir, 'before')
+    const t = await openTestCloud({dir: before})
+    const clusterId = await createCluster(t)
+    const first = (await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'b', sourceClusterId: clusterId}})).json().id
+    await t.cloud.ctx.runner.idle()
+    await t.close()
+    const {rename} = await import('node:fs/promises')
+    const after = join(dir, 'after')
+    await rename(before, after)
+    const moved = await openTestCloud({dir: after})
+    try {
+      const {layout} = moved.cloud.ctx
+      const call = (method: 'POST' | 'DELETE', url: string, payload?: object) => moved.cloud.app.inject({method, url, headers: moved.auth, payload})
+      assert.equal((await call('POST', `${moved.mesdb}/backups`, {description: 'c', sourceClusterId: clusterId})).statusCode, 202)
+      await moved.cloud.ctx.runner.idle()
+      const {clusterBody} = await import('./helpers.js')
+      const restored = (await call('POST', `${moved.mesdb}/clusters`, {...clusterBody, sourceBackupId: first})).json().id
+      await moved.cloud.ctx.runner.idle()
+      const [backup] = moved.engine.backups
+      assert.equal(backup.db, layout.clusterDb(clusterId))
+      assert.equal(backup.linkFrom, layout.backupDir(first))
+      assert.equal(moved.engine.restores[0].backupDir, layout.backupDir(first))
+      assert.equal(moved.engine.restores[0].db, layout.clusterDb(restored))
+      assert.equal((await call('DELETE', `${moved.mesdb}/backups/${first}`)).statusCode, 204)
+      assert.equal(existsSync(layout.backupDir(first)), false, 'the moved backup directory is removed')
+    } finally {
+      await moved.close()
+    }
+  })
 })

@@ -16,6 +16,7 @@ export interface BackupRow {
   created: string
   completed: string | null
   job_id: string | null
+  /** Where the backup was written, for the record: read paths from StateLayout.backupDir (the state directory may move). */
   dir: string
   cluster_spec: string
 }

@@ -10,6 +10,7 @@ export interface ClusterRow {
   details: string | null
   created: string
   kind: 'managed' | 'attached'
+  /** An attached node's data directory; for a managed cluster a record only: read it with StateLayout.clusterData. */
   db_dir: string
   index_dir: string | null
   node_url: string | null
