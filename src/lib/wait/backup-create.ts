@@ -4,14 +4,13 @@ import type {ApiClient} from '../api/client.js'
 import {backupsPath} from '../api/paths.js'
 import {formatDuration} from '../duration.js'
 import {renderBackupLabel} from '../labels/backup-label.js'
-import {backupIdKind, backupKind} from '../output/kinds.js'
+import {backupIdKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
 import {printDryRun} from '../restore/dry-run.js'
 import {waitDefaults} from './clock.js'
-import {timingArgs, waitFlags, waitTiming} from './flags.js'
+import {awaitBackup} from './backup.js'
+import {waitFlags, waitTiming} from './flags.js'
 import {withInterrupt} from './interrupt.js'
-import {awaitOperation, backupStatus} from './operations.js'
-import {reattachCommand} from './outcome.js'
 import {retryOnLock} from './retry-on-lock.js'
 import {httpStatusOf} from './transient.js'
 
@@ -83,18 +82,7 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
     await printer.created(backupIdKind, created)
     return
   }
-  const id = created.data.id
   // One --timeout covers the whole command, lock retries included.
-  const timeoutMs = Math.max(1, timing.timeoutMs - (waitDefaults.clock.now() - started))
-  await awaitOperation({
-    label: `backup ${id}`,
-    reattach: reattachCommand('mesdb backups wait', id, orgId, projectId, timingArgs(timing)),
-    timeoutMs,
-    requestedTimeoutMs: timing.timeoutMs,
-    pollIntervalMs: timing.pollIntervalMs,
-    fetch: () => api.getBackup(orgId, projectId, id),
-    select: (res) => res.data.backup,
-    ...backupStatus,
-    print: (res) => printer.item(backupKind, res.data.backup, res),
-  })
+  const timeLeftMs = Math.max(1, timing.timeoutMs - (waitDefaults.clock.now() - started))
+  await awaitBackup(api, printer, orgId, projectId, created.data.id, timing, timeLeftMs)
 }

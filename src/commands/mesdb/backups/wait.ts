@@ -1,8 +1,6 @@
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {backupKind} from '../../../lib/output/kinds.js'
-import {timingArgs, waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
-import {awaitOperation, backupStatus} from '../../../lib/wait/operations.js'
-import {reattachCommand} from '../../../lib/wait/outcome.js'
+import {awaitBackup} from '../../../lib/wait/backup.js'
+import {waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
 
 export default class BackupsWait extends BaseCommand {
   static override description = `Wait until a backup is available
@@ -25,14 +23,6 @@ Progress goes to stderr, the backup to stdout in the selected format. Exit codes
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
-    await awaitOperation({
-      label: `backup ${flags.id}`,
-      reattach: reattachCommand('mesdb backups wait', flags.id, orgId, projectId, timingArgs(timing)),
-      ...timing,
-      fetch: () => api.getBackup(orgId, projectId, flags.id),
-      select: (res) => res.data.backup,
-      ...backupStatus,
-      print: (res) => printer.item(backupKind, res.data.backup, res),
-    })
+    await awaitBackup(api, printer, orgId, projectId, flags.id, timing)
   }
 }
