@@ -53,6 +53,7 @@ export abstract class BaseCommand extends Command {
   protected debugEnabled = false
   private cachedContext?: EscContext
   private printer?: Printer
+  private client?: Promise<ApiClient>
 
   public override async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug') || process.env.ESC_DEBUG === '1'
@@ -87,8 +88,17 @@ export abstract class BaseCommand extends Command {
     return this.printer
   }
 
-  /** An API client authenticated with the configured credentials. Resolves the printer too, so API errors print in the chosen format. */
-  protected async apiClient(flags: CommandFlags): Promise<ApiClient> {
+  /**
+   * The API client for this run, authenticated with the configured credentials (created once: a
+   * command may ask for it lazily, e.g. only when it really sends). Resolves the printer too, so
+   * API errors print in the chosen format.
+   */
+  protected apiClient(flags: CommandFlags): Promise<ApiClient> {
+    this.client ??= this.createApiClient(flags)
+    return this.client
+  }
+
+  private async createApiClient(flags: CommandFlags): Promise<ApiClient> {
     const ctx = await this.context(flags)
     await this.output(flags)
     const [{ApiClient}, {createTokenProvider}] = await Promise.all([

@@ -24,10 +24,10 @@ export default class BackupsCreate extends BaseCommand {
   public async run(): Promise<void> {
     const {flags} = await this.parse(BackupsCreate)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
-    const api = await this.apiClient(flags)
-    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/wait/backup-create.ts.
+    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/wait/backup-create.ts. It
+    // asks for the client only when a label token or the POST needs it: a plain --dry-run needs no credentials.
     await createBackup({
-      api: async () => api,
+      api: () => this.apiClient(flags),
       printer: await this.output(flags),
       orgId,
       projectId,

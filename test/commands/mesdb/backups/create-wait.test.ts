@@ -78,6 +78,13 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     })
   })
 
+  it('--dry-run needs no credentials, like the other dry runs (nothing is sent)', async () => {
+    const r = await runCli(create('on demand backup', '--dry-run', '--noninteractive'), {env: {...env(), ESC_TOKEN: undefined}})
+    assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "on demand backup",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n`)
+  })
+
   it('--wait polls the new backup until available and prints it', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
     nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
