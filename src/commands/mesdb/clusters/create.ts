@@ -84,20 +84,16 @@ backup belongs to another project); the disk must be at least as large as the ba
     })
     const printer = await this.output(flags)
     const sourceBackupId = flags['source-backup-id']
-    if (flags['dry-run'] && !sourceBackupId) {
+    if (sourceBackupId) {
+      // Refuse a disk smaller than the backup here (a dry run too) rather than after a round trip to provisioning.
+      const api = await this.apiClient(flags)
+      const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
+      checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
+    }
+    if (flags['dry-run']) {
       printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)
       return
     }
-    const api = await this.apiClient(flags)
-    if (sourceBackupId) {
-      // Refuse a disk smaller than the backup here rather than after a round trip to provisioning.
-      const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
-      checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
-      if (flags['dry-run']) {
-        printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)
-        return
-      }
-    }
-    await createCluster(api, printer, orgId, projectId, body, {wait: flags.wait, timing})
+    await createCluster(await this.apiClient(flags), printer, orgId, projectId, body, {wait: flags.wait, timing})
   }
 }
