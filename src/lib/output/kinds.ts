@@ -201,6 +201,16 @@ function jobDataDebug(j: Job): string {
   ])})`
 }
 
+const historyColumns: Array<Column<HistoryItem>> = [
+  {header: 'Job', cell: (h) => h.jobId},
+  {header: 'Status', cell: (h) => text(h.status)},
+  {header: 'Started', cell: (h, f) => f.date(h.startTime)},
+  {header: 'Ended', cell: (h, f) => f.date(h.endTime)},
+  {header: 'Duration', cell: (h, f) => f.duration(h.startTime, h.endTime)},
+  {header: 'Details', cell: (h) => h.details},
+  {header: 'Linked resource', cell: (h) => h.linkedResource},
+]
+
 export const historyItemKind: ResourceKind<HistoryItem> = {
   noun: 'history item',
   plural: 'history items',
@@ -216,23 +226,7 @@ export const historyItemKind: ResourceKind<HistoryItem> = {
     ['start_time', rfc3339Utc(h.startTime)],
     ['end_time', debugOption(h.endTime, rfc3339Utc)],
   ]),
-  columns: [
-    {header: 'Job', cell: (h) => h.jobId},
-    {header: 'Status', cell: (h) => text(h.status)},
-    {header: 'Started', cell: (h, f) => f.date(h.startTime)},
-    {header: 'Ended', cell: (h, f) => f.date(h.endTime)},
-    {header: 'Duration', cell: (h, f) => f.duration(h.startTime, h.endTime)},
-    {header: 'Details', cell: (h) => h.details},
-    {header: 'Linked resource', cell: (h) => h.linkedResource},
-  ],
-  fields: [
-    {header: 'ID', cell: (h) => h.id},
-    {header: 'Job', cell: (h) => h.jobId},
-    {header: 'Status', cell: (h) => text(h.status)},
-    {header: 'Started', cell: (h, f) => f.date(h.startTime)},
-    {header: 'Ended', cell: (h, f) => f.date(h.endTime)},
-    {header: 'Duration', cell: (h, f) => f.duration(h.startTime, h.endTime)},
-    {header: 'Details', cell: (h) => h.details},
-    {header: 'Linked resource', cell: (h) => h.linkedResource},
-  ],
+  columns: historyColumns,
+  // One item: the columns of the table, after the item's own id.
+  fields: [{header: 'ID', cell: (h) => h.id}, ...historyColumns],
 }
