@@ -6,7 +6,8 @@ import {join, resolve} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {StateLayout} from './layout.js'
-import {processAlive, readServerInfo, removeServerInfo, ServerLock, type ServerInfo} from './server-lock.js'
+import {isProcessAlive} from '../lib/kurrentdb/process.js'
+import {readServerInfo, removeServerInfo, ServerLock, type ServerInfo} from './server-lock.js'
 
 /** `--dir`, else ESC_LOCAL_DIR, else `<ESC_CONFIG_DIR or ~/.esc>/local`. */
 export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -36,7 +37,7 @@ export async function stopServer(dir: string, timeoutMs = 30_000): Promise<Serve
   const layout = new StateLayout(dir)
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (!ServerLock.isHeld(layout) || !(await processAlive(info.pid))) return info
+    if (!ServerLock.isHeld(layout) || !isProcessAlive(info.pid)) return info
     await sleep(100)
   }
   throw new Error(`the local cloud (pid ${info.pid}) did not stop within ${timeoutMs / 1000} s; kill it with: kill -9 ${info.pid}`)

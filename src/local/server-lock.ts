@@ -72,19 +72,3 @@ export async function readServerInfo(layout: StateLayout): Promise<ServerInfo | 
 export async function removeServerInfo(layout: StateLayout): Promise<void> {
   await rm(layout.serverInfo, {force: true})
 }
-
-/** Alive, and not a zombie (PID 1 here does not reap: kill(pid, 0) succeeds on zombies). */
-export async function processAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return process.platform !== 'linux'
-  }
-}

@@ -13,7 +13,8 @@ import {adminRequest, resolveStateDir, runningServer} from '../../src/local/cont
 import {Identity} from '../../src/local/identity.js'
 import {StateLayout} from '../../src/local/layout.js'
 import {localAudience, writeLocalProfile} from '../../src/local/local-profile.js'
-import {processAlive, ServerLock, writeServerInfo} from '../../src/local/server-lock.js'
+import {isProcessAlive} from '../../src/lib/kurrentdb/process.js'
+import {ServerLock, writeServerInfo} from '../../src/local/server-lock.js'
 import {Store} from '../../src/local/store/index.js'
 import {tempDir} from './helpers.js'
 
@@ -92,10 +93,10 @@ describe('local server plumbing', () => {
   })
 
   it('treats a dead or zombie pid as not alive', async () => {
-    assert.equal(await processAlive(process.pid), true)
+    assert.equal(isProcessAlive(process.pid), true)
     const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
     await new Promise((resolve) => child.once('exit', resolve))
-    assert.equal(await processAlive(child.pid!), false)
+    assert.equal(isProcessAlive(child.pid!), false)
     // `sleep 0` exits under a parent (`exec sleep 5`) that never reaps it: a zombie kill(pid, 0) still sees.
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {stdio: ['ignore', 'pipe', 'ignore']})
     const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))))
@@ -108,7 +109,7 @@ describe('local server plumbing', () => {
       }
       assert.equal(state, 'Z')
       assert.doesNotThrow(() => process.kill(zombie, 0))
-      assert.equal(await processAlive(zombie), false)
+      assert.equal(isProcessAlive(zombie), false)
     } finally {
       parent.kill('SIGKILL')
     }

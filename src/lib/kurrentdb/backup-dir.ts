@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {copyFile, link, mkdir, open, readFile, readdir, rename, rm, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError, UsageError} from '../errors.js'
 import {type BackupManifest, MANIFEST_NAME, fsyncDir, tryReadManifest} from './manifest.js'
+import {isProcessAlive} from './process.js'
 
 /**
  * One backup directory holds one backup:
@@ -48,21 +48,6 @@ export async function openBackupDir(dir: string): Promise<BackupManifest | undef
     throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
   }
   return manifest
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    // A process killed with -9 may linger as a zombie (PID 1 does not reap): treat state Z as dead.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return true
-  }
 }
 
 /** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */
