@@ -4,7 +4,7 @@ import type {ApiClient} from './api/client.js'
 import {ApiDecodeError, ApiError} from './api/errors.js'
 import type {EscContext} from './config/context.js'
 import {EscError, ExitCode, UsageError} from './errors.js'
-import {resolveFormat} from './output/format.js'
+import {OUTPUT_FORMATS, resolveFormat} from './output/format.js'
 import {Printer} from './output/printer.js'
 
 /**
@@ -16,7 +16,7 @@ export const globalFlags = {
   json: Flags.boolean({description: 'Renders the classic ESC output as JSON (some differences from API)', helpGroup: 'GLOBAL'}),
   fmt: Flags.string({
     description: 'Selects the output format',
-    options: ['cli', 'cli-json', 'api', 'api-verbose', 'table'],
+    options: [...OUTPUT_FORMATS],
     helpGroup: 'GLOBAL',
   }),
   'refresh-token': Flags.string({

@@ -1,13 +1,11 @@
 import {UsageError} from '../errors.js'
+import {ESC_OUTPUT_FORMATS} from '../output/format.js'
 import {configDir} from './paths.js'
 import {findProfileTable, isTable, loadSettings, saveSettings, type Settings, type TomlTable} from './settings.js'
 
 /** The properties `esc profiles set|get|delete -n` accepts. */
 export const PROFILE_PROPERTIES = ['org-id', 'project-id', 'api-base-url', 'fmt'] as const
 export type ProfileProperty = (typeof PROFILE_PROPERTIES)[number]
-
-/** The output formats esc accepts in `fmt` (and `--fmt`). */
-export const OUTPUT_FORMATS = ['cli', 'cli-json', 'api', 'api-verbose'] as const
 
 /**
  * esc's parse_url: http or https with a host. Returns the normalized form esc stores (WHATWG and
@@ -27,8 +25,8 @@ export function normalizeApiBaseUrl(value: string): string {
 }
 
 export function validateFmt(value: string): string {
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`Unsupported output format "${value}". Supported values: ${OUTPUT_FORMATS.join(', ')}`)
+  if (!(ESC_OUTPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`Unsupported output format "${value}". Supported values: ${ESC_OUTPUT_FORMATS.join(', ')}`)
   }
   return value
 }

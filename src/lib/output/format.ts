@@ -1,6 +1,9 @@
 import {UsageError} from '../errors.js'
 
-export const OUTPUT_FORMATS = ['cli', 'cli-json', 'api', 'api-verbose', 'table'] as const
+/** esc's own formats: the only ones a profile's `fmt` takes, since the official esc reads the same settings.toml. */
+export const ESC_OUTPUT_FORMATS = ['cli', 'cli-json', 'api', 'api-verbose'] as const
+/** What `--fmt` takes: esc's formats plus ours. */
+export const OUTPUT_FORMATS = [...ESC_OUTPUT_FORMATS, 'table'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 export function isOutputFormat(value: string): value is OutputFormat {
