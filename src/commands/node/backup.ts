@@ -38,6 +38,7 @@ export default class NodeBackup extends BaseCommand {
     const {args, flags} = await this.parse(NodeBackup)
     const {backupNode, backupSizeBytes} = await import('../../lib/kurrentdb/index.js')
     const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const {withInterrupt} = await import('../../lib/wait/interrupt.js')
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
     if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
@@ -46,12 +47,8 @@ export default class NodeBackup extends BaseCommand {
     }) : undefined
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
     try {
-      const manifest = await backupNode({
+      const manifest = await withInterrupt((signal) => backupNode({
         db: flags.db,
         index: flags.index,
         backupDir: args['backup-dir'],
@@ -63,7 +60,7 @@ export default class NodeBackup extends BaseCommand {
         nodeGuard: flags['node-url']
           ? {url: flags['node-url'], username: flags.username, password: flags.password, ca, insecure: flags.insecure, allowLagging: flags['allow-lagging'], restartScavenge: flags['restart-scavenge']}
           : undefined,
-        signal: controller.signal,
+        signal,
         onProgress: (p) => progress.update(p),
         log: (line) => {
           if (line.startsWith('warning:') || interactive || this.debugEnabled) {
@@ -71,7 +68,7 @@ export default class NodeBackup extends BaseCommand {
             process.stderr.write(`${line}\n`)
           }
         },
-      })
+      }))
       progress.end()
       if (flags.json) {
         const {files: _files, ...summary} = manifest
@@ -95,9 +92,6 @@ export default class NodeBackup extends BaseCommand {
         throw new EscError('backup interrupted; the previous backup in that directory is unchanged', {exit: ExitCode.Interrupted})
       }
       throw error
-    } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
     }
   }
 }

@@ -22,18 +22,16 @@ export default class NodeRestore extends BaseCommand {
     const {args, flags} = await this.parse(NodeRestore)
     const {restoreBackup} = await import('../../lib/kurrentdb/index.js')
     const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const {withInterrupt} = await import('../../lib/wait/interrupt.js')
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
     try {
-      const result = await restoreBackup({
+      const result = await withInterrupt((signal) => restoreBackup({
         backupDir: args['backup-dir'],
         db: flags.db,
         index: flags.index,
         force: flags.force,
-        signal: controller.signal,
+        signal,
         onProgress: (p) => progress.update(p),
         log: (line) => {
           if (interactive || this.debugEnabled) {
@@ -41,7 +39,7 @@ export default class NodeRestore extends BaseCommand {
             process.stderr.write(`${line}\n`)
           }
         },
-      })
+      }))
       progress.end()
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
@@ -58,8 +56,6 @@ export default class NodeRestore extends BaseCommand {
       progress.end()
       if ((error as Error).name === 'AbortError') throw new EscError('restore interrupted; the target is incomplete: restore again before starting the node', {exit: ExitCode.Interrupted})
       throw error
-    } finally {
-      process.off('SIGINT', onSignal)
     }
   }
 }

@@ -94,6 +94,27 @@ describe('esc node commands', function () {
     assert.equal((await readFile(join(moved, 'writer.chk'))).length, 8, 'old directory kept, not deleted')
   })
 
+  it('restore stops at a safe point on SIGTERM (exit 130, nothing copied), like on Ctrl-C', async () => {
+    await generate()
+    assert.equal((await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db')], {env})).exitCode, 0)
+    // SIGTERM as soon as the command listens for it: the restore is verifying the backup then.
+    const deliver = (event: string | symbol) => {
+      if (event === 'SIGTERM') setImmediate(() => process.emit('SIGTERM'))
+    }
+    process.on('newListener', deliver)
+    let r
+    try {
+      r = await runCli(['node', 'restore', join(dir, 'bk'), '--db', join(dir, 'restored')], {env})
+    } finally {
+      process.off('newListener', deliver)
+    }
+    assert.equal(r.exitCode, 130, r.stderr)
+    assert.match(r.stderr, /restore interrupted/)
+    assert.equal(process.listenerCount('SIGTERM'), 0, 'the handler is removed afterwards')
+    const {existsSync} = await import('node:fs')
+    assert.equal(existsSync(join(dir, 'restored')), false, 'nothing was copied')
+  })
+
   it('restore of a directory that is not a backup exits 5 and touches nothing', async () => {
     await writeFile(join(dir, 'junk'), 'x')
     const r = await runCli(['node', 'restore', dir, '--db', join(dir, 'never')], {env})
