@@ -3,7 +3,8 @@ import {Flags} from '@oclif/core'
 import type {Cluster} from '../../../lib/api/models.js'
 import {clustersPath} from '../../../lib/api/paths.js'
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
+import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
+import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/restore/dry-run.js'
 import {planRestore} from '../../../lib/restore/restore-plan.js'
 import {createCluster} from '../../../lib/wait/cluster.js'
@@ -35,13 +36,9 @@ the backup) and --network-id (a network of the target project).`
     'instance-type': Flags.string({description: 'Type of instance, e.g. F1 for a micro or C4 for a large instance'}),
     'disk-size-in-gb': Flags.integer({description: 'Total disk capacity in Gigabytes (GB), at least the backup size', min: 1}),
     'disk-type': Flags.string({description: 'The type of disk, e.g. gp3 on AWS'}),
-    'disk-iops': Flags.integer({description: 'Optional IOPS number for disk (only AWS)'}),
-    'disk-throughput': Flags.integer({description: 'Throughput in Mb/s for disk (only AWS)'}),
     'server-version': Flags.string({description: 'EventStoreDB server version'}),
     'projection-level': Flags.string({description: 'The projection level: off, system or user', options: [...PROJECTION_LEVELS]}),
-    'acl-id': Flags.string({description: 'The ID of an ACL if one is being used'}),
-    'public-access': Flags.string({description: 'If the cluster is accessible from the internet', options: ['true', 'false']}),
-    protected: Flags.string({description: 'The protected flag prevents from accidental deletion', options: ['true', 'false']}),
+    ...optionalClusterFlags,
     'dry-run': Flags.boolean({description: 'Print the request instead of sending it'}),
     ...waitFlags('the new cluster is available'),
     quiet: quietFlag,
@@ -68,13 +65,9 @@ the backup) and --network-id (a network of the target project).`
         instanceType: flags['instance-type'],
         diskSizeGb: flags['disk-size-in-gb'],
         diskType: flags['disk-type'],
-        diskIops: flags['disk-iops'],
-        diskThroughput: flags['disk-throughput'],
         serverVersion: flags['server-version'],
         projectionLevel: flags['projection-level'],
-        aclId: flags['acl-id'],
-        publicAccess: parseBoolFlag(flags['public-access']),
-        protected: parseBoolFlag(flags.protected),
+        ...optionalClusterFields(flags),
       },
     })
     if (flags['dry-run']) {

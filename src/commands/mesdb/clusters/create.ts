@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {clustersPath} from '../../../lib/api/paths.js'
 import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {clusterRequest, parseBoolFlag, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
+import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
+import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/restore/dry-run.js'
 import {checkRestoreDiskSize} from '../../../lib/restore/restore-plan.js'
 import {createCluster} from '../../../lib/wait/cluster.js'
@@ -44,14 +45,7 @@ backup belongs to another project); the disk must be at least as large as the ba
     'source-project-id': Flags.string({
       description: 'Optional id of the project the backup belongs to; required for cross-project backup restores',
     }),
-    'acl-id': Flags.string({description: 'The ID of an ACL if one is being used'}),
-    'disk-iops': Flags.integer({description: 'Optional IOPS number for disk (only AWS)'}),
-    'disk-throughput': Flags.integer({description: 'Throughput in Mb/s for disk (only AWS)'}),
-    'public-access': Flags.string({description: 'If the cluster is accessible from the internet', options: ['true', 'false']}),
-    protected: Flags.string({
-      description: 'The protected flag prevents from accidental deletion',
-      options: ['true', 'false'],
-    }),
+    ...optionalClusterFlags,
     provider: Flags.string({description: 'The cloud provider (aws, gcp, azure)'}),
     region: Flags.string({description: 'The cloud region'}),
     'dry-run': Flags.boolean({description: 'Print the request instead of sending it'}),
@@ -64,12 +58,9 @@ backup belongs to another project); the disk must be at least as large as the ba
     const timing = waitTiming(flags)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const body = clusterRequest({
-      aclId: flags['acl-id'],
       description: flags.description,
       diskSizeGb: flags['disk-size-in-gb'],
       diskType: flags['disk-type'],
-      diskIops: flags['disk-iops'],
-      diskThroughput: flags['disk-throughput'],
       instanceType: flags['instance-type'],
       networkId: flags['network-id'],
       projectionLevel: flags['projection-level'],
@@ -78,8 +69,7 @@ backup belongs to another project); the disk must be at least as large as the ba
       serverVersion: flags['server-version'],
       sourceBackupId: flags['source-backup-id'],
       topology: flags.topology,
-      protected: parseBoolFlag(flags.protected),
-      publicAccess: parseBoolFlag(flags['public-access']),
+      ...optionalClusterFields(flags),
       sourceBackupProjectId: flags['source-project-id'],
     })
     const printer = await this.output(flags)
