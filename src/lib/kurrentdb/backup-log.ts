@@ -101,11 +101,11 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
   const source = await readTail(src, HASH_SIZE)
   const sourceMd5 = source.tail.toString('hex')
   // Already in the backup (or the *.old of the previous run) with the same size and footer MD5: keep it.
+  const known = ctx.previous?.byPath.get(c.name)
   for (const candidate of [c.name, plan.old === c.name ? `${c.name}.old` : undefined]) {
-    if (!candidate) continue
-    const known = ctx.previous?.byPath.get(c.name)
+    if (!candidate || !known?.completed) continue
     const have = await readTail(join(ctx.staging, candidate), HASH_SIZE).catch(() => undefined)
-    if (!have || !known?.completed) continue
+    if (!have) continue
     if (have.size === source.size && have.tail.equals(source.tail) && known.md5 === sourceMd5) {
       if (candidate !== c.name) await rename(join(ctx.staging, candidate), dst)
       ctx.files.set(c.name, {...known, origin: 'kept'})
