@@ -15,24 +15,19 @@ export function renderBackupLabel(template: string, input: LabelInput): string {
   return renderLabel(template, input)
 }
 
-/** undefined when valid, else the reason. */
-export function labelTemplateProblem(template: string): string | undefined {
+/** undefined when `check` passes, else the reason it gives. */
+function problemOf(check: () => void): string | undefined {
   try {
-    validateLabelTemplate(template)
+    check()
     return undefined
   } catch (error) {
     return (error as Error).message
   }
 }
 
-export function scheduleProblem(expression: string): string | undefined {
-  try {
-    validateSchedule(expression)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
-}
+export const labelTemplateProblem = (template: string) => problemOf(() => validateLabelTemplate(template))
+
+export const scheduleProblem = (expression: string) => problemOf(() => validateSchedule(expression))
 
 /** The first run strictly after `from` (UTC cron, croner). */
 export function nextRun(expression: string, from: Date): Date | undefined {
