@@ -112,8 +112,13 @@ export abstract class BaseCommand extends Command {
       baseUrl: ctx.apiUrl,
       tokens,
       userAgent: `esc/${this.config.version} node/${process.version}`,
-      debug: this.debugEnabled ? (line) => void process.stderr.write(`[debug] ${line}\n`) : undefined,
+      debug: this.debugLog(),
     })
+  }
+
+  /** With --debug, a writer of `[debug] <prefix><line>` lines on stderr; otherwise undefined. */
+  protected debugLog(prefix = ''): ((line: string) => void) | undefined {
+    return this.debugEnabled ? (line) => void process.stderr.write(`[debug] ${prefix}${line}\n`) : undefined
   }
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {

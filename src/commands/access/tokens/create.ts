@@ -22,14 +22,13 @@ export default class AccessTokensCreate extends BaseCommand {
       process.stdout.write('--noninteractive mode set, cannot prompt for password\n')
       this.exit(ExitCode.EscLegacy)
     }
-    const [{resolveContext}, {openTokenStore}, {passwordLogin}, {terminalPrompter}] = await Promise.all([
-      import('../../../lib/config/context.js'),
+    const [{openTokenStore}, {passwordLogin}, {terminalPrompter}] = await Promise.all([
       import('../../../lib/auth/token-store.js'),
       import('../../../lib/auth/login.js'),
       import('../../../lib/auth/prompt.js'),
     ])
-    const ctx = await resolveContext({profile: flags.profile, 'api-url': flags['api-url']})
-    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[debug] auth: ${line}\n`) : undefined
+    const ctx = await this.context(flags)
+    const debug = this.debugLog('auth: ')
     const token = await passwordLogin(ctx, {
       email: flags.email,
       password: flags['unsafe-password'],

@@ -7,12 +7,9 @@ export default class AccessTokensDisplay extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AccessTokensDisplay)
-    const [{resolveContext}, {openTokenStore}] = await Promise.all([
-      import('../../../lib/config/context.js'),
-      import('../../../lib/auth/token-store.js'),
-    ])
-    const ctx = await resolveContext({profile: flags.profile, 'api-url': flags['api-url']})
-    const debug = this.debugEnabled ? (line: string) => void process.stderr.write(`[debug] auth: ${line}\n`) : undefined
+    const {openTokenStore} = await import('../../../lib/auth/token-store.js')
+    const ctx = await this.context(flags)
+    const debug = this.debugLog('auth: ')
     const loaded = await openTokenStore(ctx.configDir, ctx.audience, {debug}).load()
     const refresh = loaded?.token.refresh_token
     if (!refresh) {
