@@ -3,7 +3,7 @@ import {copyFile, link, mkdir, open, readFile, readdir, rename, rm, unlink} from
 import {join} from 'node:path'
 
 import {EscError, UsageError} from '../errors.js'
-import {type BackupManifest, MANIFEST_NAME, fsyncDir, tryReadManifest} from './manifest.js'
+import {MANIFEST_NAME, fsyncDir} from './manifest.js'
 import {isProcessAlive} from './process.js'
 
 /**
@@ -39,15 +39,13 @@ function isOwnEntry(name: string): boolean {
   return name === MANIFEST_NAME || name === LOCK || name.startsWith(STAGING_PREFIX) || name.startsWith(DATA_PREFIX) || name.startsWith(`${MANIFEST_NAME}.`)
 }
 
-/** Refuses a directory that holds something other than an esc backup; returns the current manifest if any. */
-export async function openBackupDir(dir: string): Promise<BackupManifest | undefined> {
+/** Creates the directory if missing; refuses one that holds something other than an esc backup. */
+export async function openBackupDir(dir: string): Promise<void> {
   await mkdir(dir, {recursive: true})
-  const manifest = await tryReadManifest(dir)
   const foreign = (await readdir(dir)).filter((n) => !isOwnEntry(n))
   if (foreign.length > 0) {
     throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
   }
-  return manifest
 }
 
 /** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */

@@ -11,7 +11,7 @@ import {copyFileAtomic} from './copy.js'
 import {AbortError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
-import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, fsyncDir, readManifest, toolVersion, writeManifest} from './manifest.js'
+import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, fsyncDir, readManifest, toolVersion, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import type {BackupOptions} from './types.js'
 
@@ -40,12 +40,16 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   if (index.startsWith(backupDir + '/') || backupDir === db || backupDir.startsWith(db + '/')) {
     throw new EscError(`the backup directory ${backupDir} must be outside the node's data directory ${db}`)
   }
-  const current = await openBackupDir(backupDir)
+  await openBackupDir(backupDir)
   const release = await lockBackupDir(backupDir)
   const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log) : undefined
   const id = newBackupId(started)
   const staging = join(backupDir, stagingDirName(id))
   try {
+    // Read under the lock: a run that finished just before took it has replaced the manifest and
+    // removed the data directory the old one named (read earlier, the old one would make this run
+    // remove the new data directory as a leftover).
+    const current = await tryReadManifest(backupDir)
     const removed = await removeLeftovers(backupDir, current?.dataDir)
     if (removed.length > 0) log(`removed leftovers of an interrupted run: ${removed.join(', ')}`)
     const nodeInfo = guard ? await guard.prepare() : undefined
