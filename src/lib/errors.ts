@@ -46,7 +46,3 @@ export class UsageError extends EscError {
     this.name = 'UsageError'
   }
 }
-
-export function isEscError(error: unknown): error is EscError {
-  return error instanceof EscError
-}
