@@ -1,4 +1,4 @@
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 
 import type {NodeAccess} from './store/clusters.js'
 
@@ -79,7 +79,6 @@ export async function loadEngine(): Promise<Engine> {
   const engine = await import('../lib/kurrentdb/index.js')
   return {
     async backup(request) {
-      await mkdir(request.backupDir, {recursive: true})
       const manifest = await engine.backupNode({
         db: request.db,
         index: request.index,
