@@ -7,6 +7,7 @@ import {type BackupContext, ProgressTracker, indexPreviousBackup} from './backup
 import {hardLinkTree, listTree, lockBackupDir, newBackupId, openBackupDir, promoteStaging, removeLeftovers, stagingDirName} from './backup-dir.js'
 import {backupIndex} from './backup-index.js'
 import {backupLog} from './backup-log.js'
+import {MAX_TRUNCATION} from './checkpoint.js'
 import {copyFileAtomic} from './copy.js'
 import {AbortError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
@@ -14,8 +15,6 @@ import {defaultIndexDir, discoverLayout} from './layout.js'
 import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, fsyncDir, readManifest, toolVersion, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import type {BackupOptions} from './types.js'
-
-export const MAX_TRUNCATION_DEFAULT = 256 * 1024 * 1024
 
 /**
  * Backs up a node's data directory into `backupDir`: a full backup when the directory is empty or
@@ -82,7 +81,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
     const {writer, chaser} = logResult.checkpoints
-    if (writer - chaser > MAX_TRUNCATION_DEFAULT) {
+    if (writer - chaser > MAX_TRUNCATION) {
       ctx.warnings.push(`writer.chk − chaser.chk = ${writer - chaser} bytes exceeds the default MaxTruncation (256 MiB): the first start after a restore needs MaxTruncation=-1`)
     }
     if (indexResult.map && indexResult.map.commitCheckpoint >= chaser) {

@@ -6,6 +6,9 @@ import {FormatError} from './format-error.js'
 export const CHECKPOINT_SIZE = 8
 export const DB_CHECKPOINTS = ['chaser.chk', 'epoch.chk', 'writer.chk', 'proposal.chk', 'truncate.chk', 'tag.chk'] as const
 
+/** The server's default MaxTruncation: a first start that must cut more than this off the log refuses to. */
+export const MAX_TRUNCATION = 256 * 1024 * 1024
+
 export function encodeCheckpoint(value: number | bigint): Buffer {
   const buf = Buffer.alloc(CHECKPOINT_SIZE)
   buf.writeBigInt64LE(BigInt(value))

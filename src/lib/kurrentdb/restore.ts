@@ -3,12 +3,13 @@ import {dirname, join, resolve} from 'node:path'
 
 import {EscError, ExitCode, UsageError} from '../errors.js'
 import {ProgressTracker} from './backup-context.js'
+import {MAX_TRUNCATION} from './checkpoint.js'
 import {runPool, writeFileAtomic} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
 import {fsyncDir, readManifest} from './manifest.js'
 import type {RestoreOptions, RestoreResult} from './types.js'
-import {MAX_TRUNCATION, verifyDirectory} from './verify.js'
+import {verifyDirectory} from './verify.js'
 
 /**
  * Restores a backup onto a stopped node's directories: verifies the backup first (manifest and

@@ -2,7 +2,7 @@ import {readFile, readdir, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {CHUNK_FOOTER_SIZE, CHUNK_HEADER_SIZE, type ChunkHeader, decodeChunkFooter, footerProblem} from './chunk-format.js'
-import {decodeCheckpoint} from './checkpoint.js'
+import {MAX_TRUNCATION, decodeCheckpoint} from './checkpoint.js'
 import {FormatError, throwIfAborted} from './format-error.js'
 import {parseIndexMap} from './indexmap.js'
 import {STREAM_EXISTENCE_CHK, defaultIndexDir, discoverLayout, readChunkHeader} from './layout.js'
@@ -12,8 +12,6 @@ import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {walkRecords} from './record-walk.js'
 import type {VerifyOptions, VerifyReport} from './types.js'
-
-export const MAX_TRUNCATION = 256 * 1024 * 1024
 
 /**
  * Checks a backup (its manifest, then its data) or a stopped node's data directory against the
