@@ -1,4 +1,3 @@
-import {parseDuration} from '../duration.js'
 import {UsageError} from '../errors.js'
 
 /** Retry and timeout policy of the API client (docs/cli.md "Timeouts and retries"). */
@@ -66,15 +65,15 @@ export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
   return ms
 }
 
-/** ESC_HTTP_TIMEOUT's syntax: plain seconds (`30`, `1.5`), or a duration as `--timeout` takes it (`500ms`, `30s`, `2m`). */
+// Not lib/duration.ts's parser: that would be one more module on every API command's start-up
+// (budgeted), and ESC_HTTP_TIMEOUT also takes plain seconds.
 export function parseDurationMs(text: string): number | undefined {
-  const compact = text.replace(/\s+/g, '')
-  if (/^\d+(?:\.\d+)?$/.test(compact)) return Math.round(Number(compact) * 1000)
-  try {
-    return parseDuration(compact)
-  } catch {
-    return undefined
-  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text)
+  if (!m) return undefined
+  const n = Number(m[1])
+  const unit = (m[2] ?? 's').toLowerCase()
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000
+  return Math.round(n * factor)
 }
 
 export function formatMs(ms: number): string {
