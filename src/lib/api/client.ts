@@ -3,7 +3,6 @@ import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
 import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
-import {backupsPath, clustersPath, historyPath, jobsPath} from './paths.js'
 import type {
   CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
   CreateJobResponse, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
@@ -13,6 +12,23 @@ import type {
 export type {ApiResponse, HttpExchange} from './exchange.js'
 export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
 
+/**
+ * The API's resource paths (reference §2.2), exported so that `--dry-run` shows exactly the path a
+ * real run sends to. They live here rather than in a module of their own: every API command loads
+ * this one anyway, and start-up is budgeted.
+ */
+const seg = encodeURIComponent
+const mesdb = (orgId: string, projectId: string) => `/mesdb/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}`
+const orchestrate = (orgId: string, projectId: string) => `/orchestrate/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}`
+
+/** `…/backups`: create (POST) and list (GET); append `/<encoded id>` for one backup. */
+export const backupsPath = (orgId: string, projectId: string) => `${mesdb(orgId, projectId)}/backups`
+/** `…/clusters`: create (POST, a restore with a source backup) and list (GET). */
+export const clustersPath = (orgId: string, projectId: string) => `${mesdb(orgId, projectId)}/clusters`
+/** `…/jobs`: create (POST) and list (GET). */
+export const jobsPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/jobs`
+/** `…/history`: the job history (GET, optionally `?jobId=`). */
+export const historyPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/history`
 
 /**
  * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would

@@ -5,7 +5,7 @@
  */
 export interface DryRun {
   method: 'POST' | 'PUT' | 'DELETE'
-  /** From src/lib/api/paths.ts, the same path the client would send to. */
+  /** From the client module (`clustersPath`…): the path a real run would send to. */
   path: string
   body?: unknown
   /** Label/value lines shown after the body (text) or as extra keys (JSON). */

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {ApiClient} from '../api/client.js'
-import {backupsPath} from '../api/paths.js'
+import {type ApiClient, backupsPath} from '../api/client.js'
 import {formatDuration} from '../duration.js'
 import {renderBackupLabel} from '../labels/backup-label.js'
 import {backupIdKind} from '../output/kinds.js'

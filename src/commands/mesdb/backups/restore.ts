@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {Cluster} from '../../../lib/api/models.js'
-import {clustersPath} from '../../../lib/api/paths.js'
+import {clustersPath} from '../../../lib/api/client.js'
 import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
 import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'

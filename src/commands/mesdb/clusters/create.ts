@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {clustersPath} from '../../../lib/api/paths.js'
+import {clustersPath} from '../../../lib/api/client.js'
 import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
 import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'

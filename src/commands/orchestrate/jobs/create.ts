@@ -1,7 +1,7 @@
 import {Flags, Interfaces} from '@oclif/core'
 
 import type {CreateJobRequest} from '../../../lib/api/models.js'
-import {jobsPath} from '../../../lib/api/paths.js'
+import {jobsPath} from '../../../lib/api/client.js'
 import {BaseCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
 import {UsageError} from '../../../lib/errors.js'
 import {validateLabelTemplate} from '../../../lib/labels/parse.js'
