@@ -103,7 +103,7 @@ export abstract class BaseCommand extends Command {
     await this.output(flags)
     const [{ApiClient}, {createTokenProvider}] = await Promise.all([
       import('./api/client.js'),
-      import('./auth/token-provider.js'),
+      import('./auth/credentials.js'),
     ])
     const tokens = await createTokenProvider(ctx, {
       refreshToken: flags['refresh-token'], noninteractive: flags.noninteractive, debug: this.debugEnabled,

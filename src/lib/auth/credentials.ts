@@ -56,6 +56,16 @@ function cachingProvider(fetch: () => Promise<StoredToken>, now: () => number, i
   }
 }
 
+/**
+ * Chooses the credential source (ESC_TOKEN → ESC_CLIENT_ID/SECRET → --refresh-token/ESC_REFRESH_TOKEN
+ * → stored token → interactive prompt) and returns a provider for it. Throws EscError exit 3 when
+ * none applies. The Authorization header is `Bearer <access token>`. BaseCommand imports this
+ * module lazily, so a command that sends nothing loads none of it.
+ */
+export async function createTokenProvider(ctx: EscContext, opts: TokenProviderOptions = {}): Promise<TokenProvider> {
+  return selectTokenProvider(ctx, opts)
+}
+
 /** Picks the first credential source that applies, in the documented order (docs/auth-and-config.md). */
 export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOptions, deps: CredentialDeps = {}): Promise<TokenProvider> {
   const env = deps.env ?? process.env

@@ -1,7 +1,6 @@
 import {readFile} from 'node:fs/promises'
 
 import {EscError} from '../errors.js'
-import {writeFileAtomic} from './atomic-write.js'
 import {configDir, settingsPath} from './paths.js'
 
 /** A TOML table as smol-toml returns it. Unknown keys stay in here untouched so a write preserves them. */
@@ -91,7 +90,8 @@ export async function saveSettings(settings: Settings): Promise<void> {
       suggestions: [`Fix the file by hand, or move it away and run the command again`],
     })
   }
-  const {stringify} = await import('smol-toml')
+  // Imported here, not at the top: most commands only read settings, and start-up is budgeted.
+  const [{stringify}, {writeFileAtomic}] = await Promise.all([import('smol-toml'), import('./atomic-write.js')])
   const doc: TomlTable = {...settings.doc}
   // esc's Settings has `profile: Vec<Profile>` without a serde default: the key must exist for esc to load the file.
   if (!Array.isArray(doc.profile)) doc.profile = []

@@ -4,9 +4,8 @@ import {join} from 'node:path'
 
 import nock from 'nock'
 
-import {NO_CREDENTIALS_MESSAGE, selectTokenProvider} from '../../../src/lib/auth/credentials.js'
+import {createTokenProvider, NO_CREDENTIALS_MESSAGE, selectTokenProvider} from '../../../src/lib/auth/credentials.js'
 import type {Prompter} from '../../../src/lib/auth/prompt.js'
-import {createTokenProvider} from '../../../src/lib/auth/token-provider.js'
 import {resolveContext} from '../../../src/lib/config/context.js'
 import {EscError} from '../../../src/lib/errors.js'
 import {captureStderr, type TempHome, tempHome} from '../config/temp-home.js'
