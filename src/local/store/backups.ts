@@ -30,10 +30,6 @@ export class BackupRepo {
 
   constructor(private readonly db: Database.Database) {}
 
-  get version(): number {
-    return this.changes
-  }
-
   /**
    * The `{"backups":[…]}` body of a project, serialized once per change: listing 1,000 backups
    * costs a row scan and a large JSON.stringify, and lists are read far more often than written.
