@@ -105,8 +105,8 @@ export function historyItem(overrides: Partial<HistoryItem> = {}): HistoryItem {
   }
 }
 
-export const problem = (status: number, title: string, detail?: string) => ({
-  type: 'https://kurrent.io/problems/x', title, status, ...(detail ? {detail} : {}), instance: '/x',
+export const problem = (status: number, title: string, detail?: string, fields?: Record<string, string>) => ({
+  type: 'https://kurrent.io/problems/x', title, status, ...(detail ? {detail} : {}), instance: '/x', ...(fields ? {fields} : {}),
 })
 
 /**
