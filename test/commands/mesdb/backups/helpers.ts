@@ -1,7 +1,7 @@
 import {ORG, useCommandEnv} from '../clusters/helpers.js'
 
-
 export {API, ORG, problem} from '../clusters/helpers.js'
+
 /** The seed doc's project (the cluster tests use the restore example's). */
 export const PROJECT = 'btfjev2rh41scaatc1k0'
 export const BACKUPS = `/mesdb/v1/organizations/${ORG}/projects/${PROJECT}/backups`
