@@ -1,3 +1,4 @@
+import {CONNECT_TIMEOUT_MS, requestTimeoutFromEnv} from '../api/timing.js'
 import type {EscContext} from '../config/context.js'
 import {EscError, ExitCode} from '../errors.js'
 import {type StoredToken, toStoredToken} from './token.js'
@@ -36,8 +37,9 @@ async function post(url: string, payload: {form?: Record<string, string>; json?:
         ? {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json'}
         : {'content-type': 'application/json', accept: 'application/json'},
       body: payload.form ? new URLSearchParams(payload.form).toString() : JSON.stringify(payload.json ?? {}),
-      connectTimeoutMs: 10_000,
-      requestTimeoutMs: 60_000,
+      // The API client's timeouts (ESC_HTTP_TIMEOUT included), not a second set of numbers.
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: requestTimeoutFromEnv(),
     })
   } catch (error) {
     const code = (error as {code?: string}).code

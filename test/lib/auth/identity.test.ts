@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 
 import nock from 'nock'
 
@@ -97,6 +99,28 @@ describe('auth/identity grants', () => {
   it('MFA without a way to prompt is an auth error', async () => {
     expectTokenCall([403, {error: 'mfa_required', mfa_token: 'mfa-tok'}])
     await assert.rejects(passwordGrant(config, 'me@example.com', 'pw', {}), (e: EscError) => e.exit === 3 && /one-time password/.test(e.message))
+  })
+
+  it('a stalled identity provider times out after ESC_HTTP_TIMEOUT, like the API', async () => {
+    nock.enableNetConnect('127.0.0.1')
+    const server: Server = createServer(() => {}) // never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const saved = process.env.ESC_HTTP_TIMEOUT
+    process.env.ESC_HTTP_TIMEOUT = '150ms'
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      await assert.rejects(refreshGrant({...config, identityUrl: url}, 'r', {}), (e: EscError) => {
+        assert.equal(e.exit, 1)
+        assert.equal(e.message, `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT`)
+        return true
+      })
+    } finally {
+      if (saved === undefined) delete process.env.ESC_HTTP_TIMEOUT
+      else process.env.ESC_HTTP_TIMEOUT = saved
+      server.closeAllConnections()
+      server.close()
+      nock.disableNetConnect()
+    }
   })
 
   it('an unreachable identity provider is a runtime error naming the URL', async () => {
