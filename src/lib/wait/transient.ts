@@ -1,6 +1,6 @@
 import {EscError, ExitCode} from '../errors.js'
 
-/** HTTP status of an error from the API client, whatever shape it has (got's HTTPError, EscError with a status, …). */
+/** HTTP status of an error: ApiError's `status`, or the `statusCode`/`response` of got-style errors; looks through `cause`. */
 export function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const e = error as {status?: unknown; statusCode?: unknown; response?: {statusCode?: unknown; status?: unknown}; cause?: unknown}
