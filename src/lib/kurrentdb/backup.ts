@@ -41,7 +41,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   }
   await openBackupDir(backupDir)
   const release = await lockBackupDir(backupDir)
-  const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log) : undefined
+  const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log, opts.signal) : undefined
   const id = newBackupId(started)
   const staging = join(backupDir, stagingDirName(id))
   try {

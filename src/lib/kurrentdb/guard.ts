@@ -1,6 +1,7 @@
 import got, {type Method} from 'got'
 
 import {EscError, ExitCode} from '../errors.js'
+import {throwIfAborted} from './format-error.js'
 import type {NodeGuardOptions} from './types.js'
 
 const HEALTHY_STATES = new Set(['Leader', 'Follower', 'ReadOnlyReplica'])
@@ -31,9 +32,14 @@ export class NodeGuard {
   private abortedScavengeId?: string
   private readonly base: string
 
+  /**
+   * `signal` (Ctrl-C, SIGTERM, the local cloud's shutdown) ends prepare()'s waits and requests at
+   * once; release() never uses it, so auto-scavenge is still resumed after an abort.
+   */
   constructor(
     private readonly options: NodeGuardOptions,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly signal?: AbortSignal,
   ) {
     this.base = options.url.replace(/\/+$/, '')
   }
@@ -67,7 +73,7 @@ export class NodeGuard {
   }
 
   private async stopScavenge(): Promise<void> {
-    const res = await this.request('GET', '/admin/scavenge/current')
+    const res = await this.request('GET', '/admin/scavenge/current', undefined, this.signal)
     if (res.status === 404) {
       throw new EscError(`${this.base} has no GET /admin/scavenge/current (a server older than 22.10?): esc cannot tell whether a scavenge runs`, {
         suggestions: ['Make sure no scavenge runs, then back up without --node-url.'],
@@ -77,7 +83,7 @@ export class NodeGuard {
     const id = (parseJson(res.body) as {scavengeId?: string} | undefined)?.scavengeId
     if (!id) return
     this.log(`stopping scavenge ${id}`)
-    const del = await this.request('DELETE', `/admin/scavenge/${encodeURIComponent(id)}`, this.options.requestTimeoutMs ?? 600_000)
+    const del = await this.request('DELETE', `/admin/scavenge/${encodeURIComponent(id)}`, this.options.requestTimeoutMs ?? 600_000, this.signal)
     if (del.status === 404) return // finished on its own meanwhile
     if (del.status !== 200) throw this.fail(`DELETE /admin/scavenge/${id}`, del)
     this.abortedScavengeId = id
@@ -85,7 +91,7 @@ export class NodeGuard {
   }
 
   private async pauseAutoScavenge(): Promise<void> {
-    const res = await this.request('POST', '/auto-scavenge/pause')
+    const res = await this.request('POST', '/auto-scavenge/pause', undefined, this.signal)
     if (res.status === 404 || res.status === 503) {
       this.log('auto-scavenge is not enabled on this node')
       return
@@ -97,7 +103,8 @@ export class NodeGuard {
     const deadline = this.options.pauseTimeoutMs ?? 600_000
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
     for (let waited = 0; ; waited += interval) {
-      const status = await this.request('GET', '/auto-scavenge/status')
+      throwIfAborted(this.signal, 'backup')
+      const status = await this.request('GET', '/auto-scavenge/status', undefined, this.signal)
       if (status.status !== 200) throw this.fail('GET /auto-scavenge/status', status)
       const state = (parseJson(status.body) as {state?: string} | undefined)?.state
       if (state === 'Paused') return
@@ -109,7 +116,7 @@ export class NodeGuard {
   }
 
   private async checkGossip(): Promise<Record<string, unknown>> {
-    const res = await this.request('GET', '/gossip')
+    const res = await this.request('GET', '/gossip', undefined, this.signal)
     if (res.status !== 200) throw this.fail('GET /gossip', res)
     const gossip = parseJson(res.body) as {members?: GossipMember[]; serverIp?: string; serverPort?: number} | undefined
     const members = gossip?.members ?? []
@@ -139,7 +146,8 @@ export class NodeGuard {
     return {...self, leaderWriterCheckpoint: leader?.writerCheckpoint}
   }
 
-  private async request(method: Method, path: string, timeout = this.options.requestTimeoutMs ?? 30_000): Promise<{status: number; body: string}> {
+  private async request(method: Method, path: string, timeout = this.options.requestTimeoutMs ?? 30_000, signal?: AbortSignal): Promise<{status: number; body: string}> {
+    throwIfAborted(signal, 'backup')
     const headers: Record<string, string> = {accept: 'application/json'}
     if (this.options.username !== undefined) {
       headers.authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`
@@ -152,10 +160,12 @@ export class NodeGuard {
         retry: {limit: 0},
         timeout: {request: timeout},
         https: {certificateAuthority: this.options.ca, rejectUnauthorized: !this.options.insecure},
+        ...(signal ? {signal} : {}),
         ...(method === 'POST' ? {body: ''} : {}),
       })
       return {status: res.statusCode, body: res.body}
     } catch (error) {
+      throwIfAborted(signal, 'backup')
       throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {cause: error})
     }
   }

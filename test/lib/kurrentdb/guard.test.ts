@@ -65,6 +65,25 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
   })
 
+  it('stops waiting for auto-scavenge to pause on abort (Ctrl-C, SIGTERM, shutdown) and still resumes it', async () => {
+    const pausing = {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null}
+    const scope = nock(NODE)
+      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause').reply(202, {})
+      .get('/auto-scavenge/status').times(2).reply(200, pausing)
+      .post('/auto-scavenge/resume').reply(200, {})
+    const controller = new AbortController()
+    const sleep = async (ms: number) => {
+      sleeps.push(ms)
+      if (sleeps.length === 2) controller.abort()
+    }
+    const guard = new NodeGuard({...options, sleep}, (l) => lines.push(l), controller.signal)
+    await assert.rejects(guard.prepare(), {name: 'AbortError'})
+    assert.deepEqual(sleeps, [250, 250], 'no poll after the abort')
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
+    assert.deepEqual(lines, ['auto-scavenge resumed'])
+  })
+
   it('carries on without auto-scavenge (404 or 503) and then does not resume it', async () => {
     for (const status of [404, 503]) {
       const scope = nock(NODE)
