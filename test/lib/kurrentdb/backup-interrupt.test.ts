@@ -98,4 +98,35 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
     assert.equal(report.ok, false)
     await assert.rejects(restoreBackup({backupDir: bk, db: join(dir, 'x')}), /is not a complete esc backup: esc-backup\.json is missing/)
   })
+
+  it('a run that finishes while another waits for the lock: the waiting run reads the new manifest, the backup stays whole', async () => {
+    await backupNode({db, backupDir: bk})
+    await grow()
+    // Run a whole backup ("another run") just as this one takes the lock: the moment a run that
+    // read the manifest before taking the lock would hold a stale one.
+    const fs = (await import('node:fs')).promises
+    const {syncBuiltinESMExports} = await import('node:module')
+    const realOpen = fs.open
+    let other: Promise<unknown> | undefined
+    fs.open = (async (...args: Parameters<typeof realOpen>) => {
+      if (!other && String(args[0]).endsWith('/.lock')) {
+        other = backupNode({db, backupDir: bk})
+        await other
+      }
+      return realOpen(...args)
+    }) as typeof realOpen
+    syncBuiltinESMExports()
+    let manifest
+    try {
+      manifest = await backupNode({db, backupDir: bk})
+    } finally {
+      fs.open = realOpen
+      syncBuiltinESMExports()
+    }
+    assert.ok(other, 'the other run happened in between')
+    assert.equal(manifest.kind, 'differential')
+    assert.equal((await readManifest(bk)).id, manifest.id)
+    const report = await verifyDirectory(bk)
+    assert.ok(report.ok, JSON.stringify(report.problems))
+  })
 })
