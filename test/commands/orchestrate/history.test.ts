@@ -15,10 +15,10 @@ describe('esc orchestrate history list', () => {
   const {env} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
-  it('lists the project history in the API order as esc Debug lines', async () => {
+  it('lists the project history newest first as esc Debug lines', async () => {
     const scope = nock(API).get(HISTORY).reply(200, {items: [older, newer]})
     const r = await runCli(['orchestrate', 'history', 'list'], {env: e()})
-    assert.equal(r.stdout, `${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n${debugLine(newer, 'None')}\n\n`)
+    assert.equal(r.stdout, `${debugLine(newer, 'None')}\n${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n\n`)
     assert.equal(r.exitCode, 0)
     assert.ok(scope.isDone())
   })

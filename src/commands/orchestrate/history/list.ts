@@ -6,7 +6,7 @@ import {historyItemKind} from '../../../lib/output/kinds.js'
 export default class HistoryList extends BaseCommand {
   static override description = `Show job history
 
-The table format lists the newest runs first; cli and --json keep the API's order, as esc does.`
+Newest runs first, in every format (as backups list); cli and --json keep esc's shapes, the api formats print the raw body.`
   static override examples = ['<%= config.bin %> orchestrate history list --job-id c1jobjobjob0aeu6ojco', '<%= config.bin %> orchestrate history list --fmt table']
 
   static override flags = {
@@ -22,7 +22,7 @@ The table format lists the newest runs first; cli and --json keep the API's orde
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
     const res = await api.listHistory(orgId, projectId, flags['job-id'])
-    const items = printer.format === 'table' ? [...res.data.items].sort(newestFirst) : res.data.items
+    const items = [...res.data.items].sort(newestFirst)
     await printer.list(historyItemKind, items, res)
   }
 }
