@@ -10,7 +10,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const runJs = path.join(root, 'bin', 'run.js')
@@ -129,7 +129,15 @@ try {
   console.log('')
   console.log(`target ≤ ${TARGET_RATIO}× node -e 0: ${worst <= TARGET_RATIO ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}×)`)
 
-  const modules = await loadedModules([runJs, 'mesdb', 'backups', 'list'], env, home)
+  const files = await loadedModules([runJs, 'mesdb', 'backups', 'list'], env, home)
+  // The build bundles commands (scripts/bundle-commands.js): a loaded bundle or chunk names the
+  // modules it contains in esbuild's `// dist/…` comments, so those count as loaded too.
+  const bundled = files
+    .filter((u) => u.startsWith(pathToFileURL(path.join(root, 'dist')).href))
+    .flatMap((u) => readFileSync(fileURLToPath(u), 'utf8').match(/^\/\/ dist\/\S+\.js$/gm) ?? [])
+    .map((comment) => pathToFileURL(path.join(root, comment.slice(3))).href)
+  const modules = [...new Set([...files, ...bundled])]
+  console.log(`files loaded by \`esc mesdb backups list\`: ${files.length}`)
   const forbidden = modules.filter((u) => /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify)\//.test(u))
   console.log(`modules resolved by \`esc mesdb backups list\`: ${modules.length}; server/database/engine modules: ${forbidden.length === 0 ? 'none' : forbidden.join(', ')}`)
   if (forbidden.length > 0) process.exitCode = 1

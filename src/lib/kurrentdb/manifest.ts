@@ -62,12 +62,19 @@ export interface BackupManifest {
   files: ManifestFile[]
 }
 
+/**
+ * esc's version, from the nearest package.json named `esc` above this module: searched rather than
+ * at a fixed depth, because the build bundles this module into a chunk that sits elsewhere in dist/.
+ */
 export function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version?: string}
-    return pkg.version ?? 'unknown'
-  } catch {
-    return 'unknown'
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as {name?: string; version?: string}
+      if (pkg.name === 'esc') return pkg.version ?? 'unknown'
+    } catch {
+      // no package.json here: keep looking upwards
+    }
+    if (dir.pathname === '/') return 'unknown'
   }
 }
 
