@@ -16,6 +16,29 @@ export class FormatError extends EscError {
   }
 }
 
+/**
+ * A backup that would not restore (its manifest or its data fails verification). Nothing was
+ * changed; whoever holds a record of this backup should mark it unusable.
+ */
+export class UnsoundBackupError extends EscError {
+  constructor(message: string, readonly problems: {file: string; reason: string}[] = [], suggestions: string[] = []) {
+    super(message, {exit: ExitCode.FailedState, suggestions})
+    this.name = 'UnsoundBackupError'
+  }
+}
+
+/**
+ * The disk filled while writing: `code` stays 'ENOSPC' so callers (the local cloud's 507) can tell
+ * it from other failures, and the message names the directory being written.
+ */
+export class DiskFullError extends EscError {
+  readonly code = 'ENOSPC'
+  constructor(message: string, cause?: unknown) {
+    super(message, {exit: ExitCode.Failure, cause})
+    this.name = 'DiskFullError'
+  }
+}
+
 /** What `signal.throwIfAborted()` would throw, with a message naming the operation. */
 export class AbortError extends Error {
   readonly code = 'ABORT_ERR'

@@ -8,7 +8,7 @@ export {verifyDirectory} from './verify.js'
 export {generateDataDir} from './generate.js'
 export {WriterSimulator, type WriterSimulatorOptions} from './writer-simulator.js'
 export {readManifest, tryReadManifest, backupSizeBytes, MANIFEST_NAME, type BackupManifest, type ManifestFile} from './manifest.js'
-export {AbortError, FormatError} from './format-error.js'
+export {AbortError, DiskFullError, FormatError, UnsoundBackupError} from './format-error.js'
 export type {
   BackupOptions,
   GenerateOptions,
