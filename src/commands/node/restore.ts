@@ -54,7 +54,7 @@ export default class NodeRestore extends BaseCommand {
       process.stdout.write(lines.join('\n') + '\n')
     } catch (error) {
       progress.end()
-      if ((error as Error).name === 'AbortError') throw new EscError('restore interrupted; the target is incomplete: restore again before starting the node', {exit: ExitCode.Interrupted})
+      if ((error as Error).name === 'AbortError') throw new EscError((error as Error).message, {exit: ExitCode.Interrupted})
       throw error
     }
   }

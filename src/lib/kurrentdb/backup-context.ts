@@ -12,6 +12,8 @@ export interface PreviousBackup {
 export interface BackupContext {
   db: string
   index: string
+  /** The node's db and index: never removed, whatever a path read from disk says. */
+  protect: readonly string[]
   /** Absolute path of the staging directory (the new backup's data directory). */
   staging: string
   verify: boolean

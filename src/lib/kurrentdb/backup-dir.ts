@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto'
-import {copyFile, link, mkdir, open, readFile, readdir, rename, rm, unlink} from 'node:fs/promises'
+import {copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError, UsageError} from '../errors.js'
-import {MANIFEST_NAME, fsyncDir} from './manifest.js'
+import {removeInside} from './contained-path.js'
+import {MANIFEST_NAME, fsyncDir, isDataDirName} from './manifest.js'
 import {isProcessAlive} from './process.js'
 
 /**
@@ -35,17 +36,38 @@ export function stagingDirName(id: string): string {
   return `${STAGING_PREFIX}${id}`
 }
 
-function isOwnEntry(name: string): boolean {
-  return name === MANIFEST_NAME || name === LOCK || name.startsWith(STAGING_PREFIX) || name.startsWith(DATA_PREFIX) || name.startsWith(`${MANIFEST_NAME}.`)
+const STAGING_NAME = /^\.staging-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/
+const MANIFEST_TEMP_NAME = /^esc-backup\.json\.[0-9]+\.tmp$/
+
+/** A staging directory or manifest temp file of a run: exactly the names the engine makes. */
+function isRunLeftover(name: string): boolean {
+  return STAGING_NAME.test(name) || MANIFEST_TEMP_NAME.test(name)
 }
 
-/** Creates the directory if missing; refuses one that holds something other than an esc backup. */
-export async function openBackupDir(dir: string): Promise<void> {
-  await mkdir(dir, {recursive: true})
+/**
+ * Exactly the names the engine makes. Anything else (`data-live`, `data-x.before-restore-…`) is
+ * not ours: the directory is refused rather than cleaned.
+ */
+function isOwnEntry(name: string): boolean {
+  return name === MANIFEST_NAME || name === LOCK || isDataDirName(name) || isRunLeftover(name)
+}
+
+/**
+ * Creates the directory if missing (returns whether it did); refuses one that holds anything other
+ * than an esc backup.
+ */
+export async function openBackupDir(dir: string): Promise<boolean> {
+  const created = (await mkdir(dir, {recursive: true})) !== undefined
   const foreign = (await readdir(dir)).filter((n) => !isOwnEntry(n))
   if (foreign.length > 0) {
     throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
   }
+  return created
+}
+
+/** Undoes openBackupDir's mkdir after a failed first run (the lock released): only an empty directory goes. */
+export async function removeIfCreatedEmpty(dir: string, created: boolean): Promise<void> {
+  if (created) await rmdir(dir).catch(() => undefined)
 }
 
 /** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */
@@ -71,15 +93,15 @@ export async function lockBackupDir(dir: string): Promise<() => Promise<void>> {
   throw new EscError(`could not lock ${dir}`)
 }
 
-/** Removes staging directories and data directories the manifest does not name (leftovers of interrupted runs). */
-export async function removeLeftovers(dir: string, keepDataDir: string | undefined): Promise<string[]> {
+/**
+ * Removes staging directories, manifest temps and data directories the manifest does not name
+ * (leftovers of interrupted runs), never anything holding `protect` (the node's db and index).
+ */
+export async function removeLeftovers(dir: string, keepDataDir: string | undefined, protect: readonly string[]): Promise<string[]> {
   const removed: string[] = []
   for (const name of await readdir(dir)) {
-    const stale = name.startsWith(STAGING_PREFIX) || (name.startsWith(DATA_PREFIX) && name !== keepDataDir) || (name.startsWith(`${MANIFEST_NAME}.`) && name.endsWith('.tmp'))
-    if (stale) {
-      await rm(join(dir, name), {recursive: true, force: true})
-      removed.push(name)
-    }
+    const stale = isRunLeftover(name) || (isDataDirName(name) && name !== keepDataDir)
+    if (stale && (await removeInside(join(dir, name), dir, protect))) removed.push(name)
   }
   return removed
 }

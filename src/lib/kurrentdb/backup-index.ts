@@ -1,16 +1,19 @@
 import {createHash} from 'node:crypto'
-import {mkdir, readFile, readdir, rm, stat} from 'node:fs/promises'
+import {lstat, mkdir, readFile, readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError} from '../errors.js'
 import type {BackupContext} from './backup-context.js'
-import {copyFileAtomic, removeIfExists, writeFileAtomic} from './copy.js'
+import {removeInside} from './contained-path.js'
+import {copyFileAtomic, writeFileAtomic} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type IndexMap, parseIndexMap} from './indexmap.js'
 import {INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, listIndexFiles} from './layout.js'
 import type {ManifestFile, ManifestFileKind} from './manifest.js'
 import {md5OfFile, readTail} from './md5.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
+import {NotRegularFileError, readRegularFile} from './regular-file.js'
+import {INDEXMAP_READ_LIMIT} from './source-check.js'
 
 const MAX_INDEXMAP_ATTEMPTS = 50
 const INDEXMAP_WAIT_MS = 20
@@ -51,7 +54,7 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
       // Step 4 (hardened): copy referenced PTables (+ bloom filters) not already in the backup intact.
       const ok = await copyReferenced(ctx, referenced, listed)
       // Step 5: compare the node's indexmap with the backup's copy; changed or gone → step 2.
-      const now = await readFile(join(ctx.index, INDEXMAP)).catch(() => undefined)
+      const now = await readRegularFile(join(ctx.index, INDEXMAP), INDEXMAP_READ_LIMIT).catch(() => undefined)
       const inBackup = await readFile(join(dst, INDEXMAP))
       if (!ok || !now || !now.equals(inBackup)) continue
       break
@@ -62,7 +65,7 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
   for (const name of await readdir(dst).catch(() => [] as string[])) {
     const isIndexFile = isPTableName(name) || isBloomFilterName(name) || name === INDEXMAP
     if ((isIndexFile && !keep.has(name) && !(name === INDEXMAP && map)) || name.endsWith('.esc-partial')) {
-      await rm(join(dst, name), {force: true})
+      await removeInside(join(dst, name), dst, ctx.protect)
       ctx.files.delete(`index/${name}`)
     }
   }
@@ -76,7 +79,7 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
 async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
   for (let waited = 0; ; waited++) {
     try {
-      return await readFile(join(ctx.index, INDEXMAP))
+      return await readRegularFile(join(ctx.index, INDEXMAP), INDEXMAP_READ_LIMIT)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || waited >= INDEXMAP_WAIT_LIMIT) throw error
       throwIfAborted(ctx.signal, 'backup')
@@ -124,6 +127,7 @@ async function copyIfChanged(ctx: BackupContext, src: string, rel: string, kind:
   const dst = join(ctx.staging, rel)
   const [s, d] = await Promise.all([stat(src).catch(() => undefined), stat(dst).catch(() => undefined)])
   if (!s) return
+  if (!s.isFile()) throw new NotRegularFileError(src, s)
   const known = ctx.files.get(rel)
   if (d && known && d.size === s.size && kind === 'bloomfilter') return // written once, never rewritten
   ctx.progress.addTotal(s.size)
@@ -141,15 +145,15 @@ async function copyOptional(ctx: BackupContext, relInIndex: string, kind: Manife
   const src = join(ctx.index, relInIndex)
   const rel = `index/${relInIndex.split('\\').join('/')}`
   const dst = join(ctx.staging, rel)
-  const exists = await stat(src).catch(() => undefined)
+  const exists = await lstat(src).catch(() => undefined)
   if (!exists) {
-    if (await removeIfExists(dst)) ctx.files.delete(rel)
+    if (await removeInside(dst, ctx.staging, ctx.protect)) ctx.files.delete(rel)
     return
   }
   await mkdir(join(dst, '..'), {recursive: true})
   if (isCheckpoint) {
     // Checked before anything is written, and written once (temp, fsync, rename).
-    const bytes = await readFile(src)
+    const bytes = await readRegularFile(src, 64)
     if (bytes.length !== 8) throw new EscError(`${src} is ${bytes.length} bytes; a checkpoint must be exactly 8`)
     await writeIndexFile(ctx, relInIndex, bytes, kind, Number(bytes.readBigInt64LE(0)))
     return

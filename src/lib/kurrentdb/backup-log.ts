@@ -1,18 +1,16 @@
 import {createHash} from 'node:crypto'
-import {readFile, readdir, rename, rm} from 'node:fs/promises'
+import {readdir, rename} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError} from '../errors.js'
 import type {BackupContext} from './backup-context.js'
 import {CHUNK_FOOTER_SIZE, CHUNK_HEADER_SIZE, HASH_SIZE, decodeChunkFooter, parseChunkName, preallocatedChunkFileSize} from './chunk-format.js'
-import {decodeCheckpoint} from './checkpoint.js'
+import {removeInside} from './contained-path.js'
 import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, runPool, writeFileAtomic} from './copy.js'
 import {throwIfAborted} from './format-error.js'
-import {type ChunkFile, discoverLayout, readChunkHeader} from './layout.js'
+import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
-
-/** Copied in this order (chaser and epoch before writer: the writer only grows, so they stay ≤ it). */
-export const LOG_CHECKPOINT_ORDER = ['chaser.chk', 'epoch.chk', 'writer.chk', 'proposal.chk'] as const
+import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 
 export interface LogBackupResult {
   checkpoints: {writer: number; chaser: number; epoch: number; proposal: number; tag?: number}
@@ -31,28 +29,27 @@ export interface LogBackupResult {
 export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<LogBackupResult> {
   // Step 1: rename the last chunk in the backup to *.old so the formerly ongoing chunk is copied afresh.
   const old = await renameLastChunkToOld(ctx)
-  // Steps 2–5: checkpoints, in order; plus tag.chk (main after v26.1) which the *.chk glob would catch.
+  // Steps 2–5: checkpoints, in order (chaser and epoch before writer); plus tag.chk (main after
+  // v26.1), which the *.chk glob would catch. Each is checked before it is written.
   const values: Record<string, number> = {}
-  for (const name of [...LOG_CHECKPOINT_ORDER, 'tag.chk']) {
+  const reads: CheckpointRead[] = []
+  for (const name of LOG_CHECKPOINT_ORDER) {
     throwIfAborted(ctx.signal, 'backup')
-    const bytes = await readFile(join(ctx.db, name)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' && name !== 'writer.chk' && name !== 'chaser.chk') return undefined
-      throw new EscError(`cannot read ${join(ctx.db, name)}: ${error.message}`)
-    })
-    if (!bytes) continue
-    values[name] = decodeCheckpoint(bytes, join(ctx.db, name))
-    await writeFileAtomic(join(ctx.staging, name), bytes)
-    ctx.files.set(name, {path: name, kind: 'checkpoint', size: 8, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', value: values[name]})
+    const read = await readNodeCheckpoint(ctx.db, name)
+    if (!read) continue
+    values[name] = read.value
+    reads.push(read)
   }
   const writer = values['writer.chk']
-  // Step 6: list chunk files.
-  const layout = await discoverLayout(ctx.db, ctx.index)
-  if (layout.chunks.length === 0) throw new EscError(`${ctx.db} holds no chunk files; is --db the node's data directory?`)
-  const chunkSize = (await readChunkHeader(join(ctx.db, layout.chunks[0].name))).chunkSize
-  const lastChunk = Math.floor(writer / chunkSize)
-  const planned = layout.chunks.filter((c) => c.start <= lastChunk)
-  await assertNoGaps(ctx, layout.unreadable.filter((u) => (parseChunkName(u.name)?.start ?? 0) <= lastChunk), planned, lastChunk, writer, chunkSize)
-  const dropped = layout.chunks.filter((c) => c.start > lastChunk).map((c) => c.name)
+  assertCheckpoints(ctx.db, {writer, chaser: values['chaser.chk'], epoch: values['epoch.chk'], proposal: values['proposal.chk']})
+  for (const {name, bytes, value} of reads) {
+    await writeFileAtomic(join(ctx.staging, name), bytes)
+    ctx.files.set(name, {path: name, kind: 'checkpoint', size: 8, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', value})
+  }
+  // Step 6: list chunk files; the range up to writer.chk must be whole (the node may have moved on
+  // since the run's first check: this is the listing the copy uses).
+  const {chunkSize, lastChunk, planned, excess} = await planLog(await discoverLayout(ctx.db, ctx.index), writer)
+  const dropped = excess.map((c) => c.name)
   for (const name of dropped) ctx.log(`${name}: starts after writer.chk (${writer}); left out so the restore's truncation succeeds`)
   ctx.progress.addTotal(planned.reduce((sum, c) => sum + (c.start === lastChunk ? Math.min(c.size, CHUNK_HEADER_SIZE + writer - c.start * chunkSize) : c.size), 0))
   // Step 7: copy what is not already in the backup (intact), in parallel.
@@ -62,7 +59,7 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   const keep = new Set(planned.map((c) => c.name))
   for (const name of await readdir(ctx.staging)) {
     if ((name.startsWith('chunk-') && !keep.has(name)) || name.endsWith('.esc-partial')) {
-      await rm(join(ctx.staging, name), {force: true})
+      await removeInside(join(ctx.staging, name), ctx.staging, ctx.protect)
       ctx.files.delete(name)
     }
   }
@@ -142,27 +139,4 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
   })
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
-}
-
-/**
- * The chunks to copy must cover the log without holes: an unreadable chunk (dangling symlink,
- * directory) or a missing one fails the backup instead of producing one the node cannot start
- * from. Chunks missing only at the start are allowed, with a warning (an archive-enabled node
- * keeps its oldest chunks in the archive).
- */
-async function assertNoGaps(ctx: BackupContext, unreadable: {name: string; reason: string}[], planned: ChunkFile[], lastChunk: number, writer: number, chunkSize: number): Promise<void> {
-  if (unreadable.length > 0) {
-    const u = unreadable[0]
-    throw new EscError(`${join(ctx.db, u.name)} cannot be read (${u.reason}); the backup would have a hole in the log`)
-  }
-  if (planned.length === 0) return
-  let expected = planned[0].start
-  if (expected > 0) ctx.warnings.push(`chunks 0..${expected - 1} are not on this node (an archive-enabled node keeps them in the archive)`)
-  for (const c of planned) {
-    if (c.start !== expected) throw new EscError(`${ctx.db}: chunk ${expected} is missing (the log jumps to ${c.name}); the backup would have a hole in the log`)
-    expected = c.version === 0 ? c.start + 1 : (await readChunkHeader(join(ctx.db, c.name))).endNumber + 1
-  }
-  if (expected < lastChunk || (expected === lastChunk && writer !== lastChunk * chunkSize)) {
-    throw new EscError(`${ctx.db}: chunk ${expected} is missing although writer.chk (${writer}) is in chunk ${lastChunk}`)
-  }
 }

@@ -1,26 +1,33 @@
-import {hostname} from 'node:os'
-import {mkdir, rm, stat} from 'node:fs/promises'
+import {mkdir, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import {EscError} from '../errors.js'
+import {EscError, UsageError} from '../errors.js'
+import {redactUrlCredentials} from '../url-credentials.js'
 import {type BackupContext, ProgressTracker, indexPreviousBackup} from './backup-context.js'
-import {hardLinkTree, listTree, lockBackupDir, newBackupId, openBackupDir, promoteStaging, removeLeftovers, stagingDirName} from './backup-dir.js'
+import {hardLinkTree, listTree, lockBackupDir, newBackupId, openBackupDir, promoteStaging, removeIfCreatedEmpty, removeLeftovers, stagingDirName, dataDirName} from './backup-dir.js'
 import {backupIndex} from './backup-index.js'
 import {backupLog} from './backup-log.js'
+import {buildManifest} from './backup-manifest.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
+import {isInside, realPathOf, removeInside} from './contained-path.js'
 import {copyFileAtomic} from './copy.js'
-import {AbortError, throwIfAborted} from './format-error.js'
+import {AbortError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
-import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, fsyncDir, readManifest, toolVersion, tryReadManifest, writeManifest} from './manifest.js'
+import {type BackupManifest, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
+import {checkSource} from './source-check.js'
 import type {BackupOptions} from './types.js'
+import {verifyBackupData} from './verify.js'
 
 /**
  * Backs up a node's data directory into `backupDir`: a full backup when the directory is empty or
- * `full` is set, otherwise differential against the backup already there (same code path). The new
- * backup is staged and the manifest written last; on error or abort the previous backup stays as it
- * was and the promise rejects (an AbortError on abort).
+ * `full` is set, otherwise differential against the backup already there (same code path).
+ *
+ * A backup never makes things worse: the source is checked before anything is staged, the staged
+ * backup is verified before it replaces the previous one, the manifest is written last, and every
+ * removal is proven to be inside the backup directory and clear of the node's data. On error or
+ * abort the previous backup stays as it was and the promise rejects (an AbortError on abort).
  */
 export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const started = new Date()
@@ -29,29 +36,30 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const backupDir = resolve(opts.backupDir)
   const log = opts.log ?? (() => undefined)
   const offline = opts.offline ?? false
-  await assertDirectory(db, '--db')
+  await assertDirectory(db)
+  await checkRunPaths(db, index, backupDir)
   const layout = await discoverLayout(db, index)
   if (layout.duckdb.length > 0 && !offline) {
     throw new EscError(`${db} has secondary-index files (${layout.duckdb.join(', ')}); a hot file copy of them is not safe`, {
       suggestions: ['Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.'],
     })
   }
-  if (index.startsWith(backupDir + '/') || backupDir === db || backupDir.startsWith(db + '/')) {
-    throw new EscError(`the backup directory ${backupDir} must be outside the node's data directory ${db}`)
-  }
-  await openBackupDir(backupDir)
+  const created = await openBackupDir(backupDir)
   const release = await lockBackupDir(backupDir)
+  const protect = [db, index]
   const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log, opts.signal) : undefined
   const id = newBackupId(started)
   const staging = join(backupDir, stagingDirName(id))
   try {
     // Read under the lock: a run that finished just before took it has replaced the manifest and
     // removed the data directory the old one named (read earlier, the old one would make this run
-    // remove the new data directory as a leftover).
+    // remove the new data directory as a leftover). A damaged manifest throws: nothing is removed.
     const current = await tryReadManifest(backupDir)
-    const removed = await removeLeftovers(backupDir, current?.dataDir)
+    const removed = await removeLeftovers(backupDir, current?.dataDir, protect)
     if (removed.length > 0) log(`removed leftovers of an interrupted run: ${removed.join(', ')}`)
     const nodeInfo = guard ? await guard.prepare() : undefined
+    // Everything the run reads is checked before the staging directory exists.
+    await checkSource(db, index, opts.index !== undefined)
     throwIfAborted(opts.signal, 'backup')
     const differential = Boolean(current) && !opts.full
     if (differential) await hardLinkTree(join(backupDir, current!.dataDir), staging)
@@ -60,6 +68,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const ctx: BackupContext = {
       db,
       index,
+      protect,
       staging,
       verify: opts.verify ?? true,
       offline,
@@ -90,44 +99,17 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     for (const w of ctx.warnings) log(`warning: ${w}`)
     const files = await reconcile(ctx)
     for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
-    const dataDir = await promoteStaging(backupDir, id)
-    const finished = new Date()
-    const copied = files.filter((f) => f.origin === 'copied')
-    const linked = files.filter((f) => f.origin === 'linked')
-    const manifest: BackupManifest = {
-      format: MANIFEST_FORMAT,
-      formatVersion: MANIFEST_FORMAT_VERSION,
-      complete: true,
-      id,
-      kind: differential ? 'differential' : 'full',
-      dataDir,
-      tool: {name: 'esc', version: toolVersion()},
-      source: {db, index, hostname: hostname(), offline, duckdb: layout.duckdb.length > 0, ...(nodeInfo ? {nodeUrl: opts.nodeGuard!.url, node: nodeInfo} : {})},
-      chunkSize: logResult.chunkSize,
-      checkpoints: logResult.checkpoints,
-      lastChunk: logResult.lastChunk,
-      index: indexResult.map
-        ? {prepareCheckpoint: indexResult.map.prepareCheckpoint, commitCheckpoint: indexResult.map.commitCheckpoint, tables: indexResult.map.tables.length, attempts: indexResult.attempts}
-        : null,
-      verification: ctx.verify ? 'md5' : 'skipped',
-      warnings: ctx.warnings,
-      timings: {startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(), indexMs: t1 - t0, logMs: t2 - t1},
-      stats: {
-        files: files.length,
-        bytes: files.reduce((s, f) => s + f.size, 0),
-        filesCopied: copied.length,
-        bytesCopied: copied.reduce((s, f) => s + (f.hashedBytes ?? f.size), 0),
-        filesKept: files.filter((f) => f.origin === 'kept').length,
-        filesLinked: linked.length,
-        bytesLinked: linked.reduce((s, f) => s + f.size, 0),
-      },
-      files,
-    }
+    const manifest = buildManifest({
+      id, dataDir: dataDirName(id), differential, ctx, files, index: indexResult, log: logResult, duckdb: layout.duckdb.length > 0,
+      nodeUrl: opts.nodeGuard?.url, node: nodeInfo, started, finished: new Date(), timings: {indexMs: t1 - t0, logMs: t2 - t1},
+    })
+    await assertRestorable(staging, manifest, opts.signal)
+    await promoteStaging(backupDir, id)
     await writeManifest(backupDir, manifest)
-    if (current && current.dataDir !== dataDir) await rm(join(backupDir, current.dataDir), {recursive: true, force: true})
+    if (current && current.dataDir !== manifest.dataDir) await removeInside(join(backupDir, current.dataDir), backupDir, protect)
     return manifest
   } catch (error) {
-    await rm(staging, {recursive: true, force: true}).catch(() => undefined)
+    await removeInside(staging, backupDir, protect).catch(() => undefined)
     if (opts.signal?.aborted && !(error instanceof AbortError)) throw new AbortError('backup aborted; the previous backup is unchanged')
     throw error
   } finally {
@@ -135,11 +117,35 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       await guard?.release()
     } catch (error) {
       // The backup itself is complete (or already failed): say loudly what is left to do.
-      log(`warning: could not resume auto-scavenge on ${opts.nodeGuard?.url}: ${(error as Error).message}; resume it with POST /auto-scavenge/resume`)
+      const url = redactUrlCredentials(opts.nodeGuard?.url ?? '')
+      log(`warning: could not resume auto-scavenge on ${url}: ${redactUrlCredentials((error as Error).message)}; resume it with POST /auto-scavenge/resume`)
     } finally {
       await release()
+      await removeIfCreatedEmpty(backupDir, created)
     }
   }
+}
+
+/** The backup directory shares nothing with the node's data: neither lies inside the other (links resolved). */
+async function checkRunPaths(db: string, index: string, backupDir: string): Promise<void> {
+  const [dbReal, indexReal, backupReal] = await Promise.all([realPathOf(db), realPathOf(index), realPathOf(backupDir)])
+  for (const [what, path, real] of [['data directory', db, dbReal], ['index directory', index, indexReal]] as const) {
+    if (real === backupReal) throw new UsageError(`the ${what} ${path} is the backup directory; back up into a directory of its own`)
+    if (isInside(real, backupReal)) throw new UsageError(`the ${what} ${path} is inside the backup directory ${backupDir}; back up into a directory outside the node's data`)
+    if (isInside(backupReal, real)) throw new UsageError(`the backup directory ${backupDir} is inside the ${what} ${path}; back up into a directory outside the node's data`)
+  }
+}
+
+/**
+ * The staged backup must pass the checks a restore makes (structure, checkpoints, continuity,
+ * headers, record framing, the manifest's sizes and checkpoint hashes) before it replaces the
+ * previous one. Contents were hashed while copied (unless verification was skipped), so not again.
+ */
+async function assertRestorable(staging: string, manifest: BackupManifest, signal?: AbortSignal): Promise<void> {
+  const report = await verifyBackupData(staging, manifest, {hash: false, signal})
+  if (report.ok) return
+  const first = report.problems[0]
+  throw new UnsoundBackupError(`the new backup would not restore: ${first.file}: ${first.reason}; the previous backup is unchanged`, report.problems)
 }
 
 /** Every file in staging must have a manifest entry and every entry a file. */
@@ -168,7 +174,7 @@ async function readLinkFrom(dir: string) {
   return indexPreviousBackup(manifest, join(resolve(dir), manifest.dataDir))
 }
 
-async function assertDirectory(path: string, flag: string): Promise<void> {
+async function assertDirectory(path: string): Promise<void> {
   const st = await stat(path).catch(() => undefined)
-  if (!st?.isDirectory()) throw new EscError(`${flag} ${path} is not a directory`, {suggestions: ['Point --db at the node\'s data directory (the one holding chunk-*.* and *.chk).']})
+  if (!st?.isDirectory()) throw new UsageError(`the data directory ${path} is not a directory`, {suggestions: ["Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."]})
 }

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
-import {copyFile, link, open, rename, rm, unlink} from 'node:fs/promises'
+import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 
 import {throwIfAborted} from './format-error.js'
+import {assertRegularFile, openRegular} from './regular-file.js'
 
 const PREFIX_BUFFER = 4 * 1024 * 1024
 
@@ -19,6 +20,7 @@ export function partialName(path: string): string {
 export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>, sync = true): Promise<void> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
+  await assertRegularFile(src)
   try {
     await copyFile(src, tmp)
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
@@ -47,7 +49,7 @@ export async function fsyncFile(path: string): Promise<void> {
 export async function copyPrefixAtomic(src: string, dst: string, length: number, finalSize: number, signal?: AbortSignal): Promise<{md5: Buffer; copied: number}> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
-  const input = await open(src, 'r')
+  const input = await openRegular(src)
   const output = await open(tmp, 'w')
   const hash = createHash('md5')
   let pos = 0
@@ -81,6 +83,7 @@ export async function copyPrefixAtomic(src: string, dst: string, length: number,
 export async function linkOrCopy(src: string, dst: string): Promise<'linked' | 'copied'> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
+  await assertRegularFile(src)
   try {
     await link(src, tmp)
   } catch (error) {
@@ -103,16 +106,6 @@ export async function writeFileAtomic(dst: string, bytes: Buffer): Promise<void>
     await fh.close()
   }
   await rename(tmp, dst)
-}
-
-export async function removeIfExists(path: string): Promise<boolean> {
-  try {
-    await unlink(path)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw error
-  }
 }
 
 /** Runs `worker` over `items` with at most `concurrency` in flight; stops starting new ones on abort or error. */

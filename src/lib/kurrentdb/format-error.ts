@@ -8,8 +8,9 @@ export class FormatError extends EscError {
   readonly file: string
   readonly reason: string
 
-  constructor(file: string, reason: string) {
-    super(`${file}: ${reason}`, {exit: ExitCode.FailedState})
+  /** `message` replaces the default `<file>: <reason>` where a sentence reads better. */
+  constructor(file: string, reason: string, message = `${file}: ${reason}`) {
+    super(message, {exit: ExitCode.FailedState})
     this.name = 'FormatError'
     this.file = file
     this.reason = reason

@@ -1,9 +1,10 @@
-import {open, readdir, stat} from 'node:fs/promises'
+import {readdir, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {CHUNK_HEADER_SIZE, type ChunkHeader, decodeChunkHeader, parseChunkName} from './chunk-format.js'
 import {DB_CHECKPOINTS} from './checkpoint.js'
 import {isBloomFilterName, isPTableName} from './ptable.js'
+import {openRegular} from './regular-file.js'
 
 export interface ChunkFile {
   name: string
@@ -88,7 +89,7 @@ export async function discoverLayout(db: string, index?: string): Promise<DbLayo
 }
 
 export async function readChunkHeader(path: string): Promise<ChunkHeader> {
-  const fh = await open(path, 'r')
+  const fh = await openRegular(path)
   try {
     const buf = Buffer.alloc(CHUNK_HEADER_SIZE)
     const {bytesRead} = await fh.read(buf, 0, CHUNK_HEADER_SIZE, 0)

@@ -1,8 +1,11 @@
 import {readFileSync} from 'node:fs'
-import {open, readFile, rename} from 'node:fs/promises'
+import {open, rename} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {EscError, ExitCode} from '../errors.js'
+import {isPlainRelativePath} from './contained-path.js'
+import {UnsoundBackupError} from './format-error.js'
+import {readRegularFile} from './regular-file.js'
 
 export const MANIFEST_NAME = 'esc-backup.json'
 export const MANIFEST_FORMAT = 'esc-kurrentdb-backup'
@@ -93,31 +96,74 @@ export class NotABackupError extends EscError {
   }
 }
 
-/** Reads and checks the manifest; throws NotABackupError when it is missing, partial or from another tool. */
+/** Largest manifest read: about 200 bytes per file, so millions of files; anything bigger is damage. */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+const DATA_DIR_NAME = /^data-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/
+const FILE_KINDS: readonly string[] = ['chunk', 'checkpoint', 'indexmap', 'ptable', 'bloomfilter', 'stream-existence', 'scavenge-db', 'duckdb']
+
+/** Whether `name` is a data directory name the engine makes (`data-<time>-<random>`), and nothing else. */
+export function isDataDirName(name: unknown): name is string {
+  return typeof name === 'string' && DATA_DIR_NAME.test(name)
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
+
+/**
+ * Why a parsed manifest cannot be trusted, or undefined. Every path in it is used to read, write
+ * and remove files, so each must be a plain name inside the backup (never `..`, absolute or odd).
+ */
+export function manifestProblem(m: Partial<BackupManifest>): string | undefined {
+  if (m.format !== MANIFEST_FORMAT) return `its format is ${JSON.stringify(m.format)}, not ${MANIFEST_FORMAT}`
+  if ((m.formatVersion ?? 0) > MANIFEST_FORMAT_VERSION) return `its format version ${m.formatVersion} is newer than this esc understands`
+  if (m.complete !== true || !Array.isArray(m.files)) return 'it is incomplete'
+  if (!isDataDirName(m.dataDir)) return `dataDir ${JSON.stringify(m.dataDir)} is not the name of a data directory (data-<time>-<id>)`
+  if (!isCount(m.chunkSize) || m.chunkSize === 0) return `chunkSize ${JSON.stringify(m.chunkSize)} is not a positive integer`
+  const seen = new Set<string>()
+  for (const [i, f] of m.files.entries()) {
+    if (!f || typeof f !== 'object') return `files[${i}] is not an object`
+    if (!isPlainRelativePath(f.path)) return `files[${i}].path ${JSON.stringify(f.path)} is not a plain relative path inside the backup`
+    if (seen.has(f.path)) return `files[${i}].path ${f.path} is listed twice`
+    seen.add(f.path)
+    if (!FILE_KINDS.includes(f.kind)) return `files[${i}].kind ${JSON.stringify(f.kind)} is unknown`
+    if (!isCount(f.size)) return `files[${i}].size ${JSON.stringify(f.size)} is not a byte count`
+    if (f.hashedBytes !== undefined && (!isCount(f.hashedBytes) || f.hashedBytes > f.size)) return `files[${i}].hashedBytes is not a byte count within its size`
+    if (typeof f.md5 !== 'string' || !/^[0-9a-f]{32}$/.test(f.md5)) return `files[${i}].md5 is not an MD5`
+  }
+  return undefined
+}
+
+/**
+ * Reads and checks the manifest. Missing: NotABackupError (the directory holds no backup). Present
+ * but unreadable, from another tool or with an unsafe path: UnsoundBackupError, so that no caller
+ * mistakes a damaged backup for an empty directory and removes what is there.
+ */
 export async function readManifest(dir: string): Promise<BackupManifest> {
+  const path = join(dir, MANIFEST_NAME)
   let text: string
   try {
-    text = await readFile(join(dir, MANIFEST_NAME), 'utf8')
+    text = (await readRegularFile(path, MAX_MANIFEST_BYTES)).toString('utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotABackupError(dir, `${MANIFEST_NAME} is missing`)
-    throw error
+    throw unsoundManifest(path, (error as Error).message)
   }
   let parsed: Partial<BackupManifest>
   try {
     parsed = JSON.parse(text) as Partial<BackupManifest>
   } catch {
-    throw new NotABackupError(dir, `${MANIFEST_NAME} is not valid JSON`)
+    throw unsoundManifest(path, 'it is not valid JSON')
   }
-  if (parsed.format !== MANIFEST_FORMAT) throw new NotABackupError(dir, `${MANIFEST_NAME} has format ${String(parsed.format)}`)
-  if (parsed.complete !== true || !Array.isArray(parsed.files) || typeof parsed.dataDir !== 'string') {
-    throw new NotABackupError(dir, `${MANIFEST_NAME} is incomplete`)
-  }
-  if ((parsed.formatVersion ?? 0) > MANIFEST_FORMAT_VERSION) {
-    throw new NotABackupError(dir, `manifest format ${parsed.formatVersion} is newer than this esc understands`)
-  }
+  const problem = parsed && typeof parsed === 'object' ? manifestProblem(parsed) : 'it is not a JSON object'
+  if (problem) throw unsoundManifest(path, problem)
   return parsed as BackupManifest
 }
 
+function unsoundManifest(path: string, why: string): UnsoundBackupError {
+  return new UnsoundBackupError(`${path} is not a sound backup manifest: ${why}; nothing was changed`, [{file: MANIFEST_NAME, reason: why}], [
+    'Keep this directory as it is for inspection, and back up into a new directory.',
+  ])
+}
+
+/** The manifest, or undefined when the directory holds none; a damaged manifest still throws. */
 export async function tryReadManifest(dir: string): Promise<BackupManifest | undefined> {
   try {
     return await readManifest(dir)

@@ -1,9 +1,9 @@
 import {createHash} from 'node:crypto'
-import {open, stat} from 'node:fs/promises'
 
 import {HASH_SIZE} from './chunk-format.js'
 import {throwIfAborted} from './format-error.js'
 import {md5OfFileParallel} from './md5-pool.js'
+import {assertRegularFile, openRegular} from './regular-file.js'
 
 /** Files above this size are hashed on a worker thread. */
 const PARALLEL_THRESHOLD = 8 * 1024 * 1024
@@ -12,12 +12,12 @@ const READ_BUFFER = 1024 * 1024
 
 /** Streams MD5 over `[0, end)` of a file with one fixed buffer: memory stays flat whatever the size. */
 export async function md5OfFile(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
-  const length = end ?? (await stat(path)).size
+  const length = end ?? (await assertRegularFile(path)).size
   if (length > PARALLEL_THRESHOLD) {
     throwIfAborted(signal, 'hashing')
     return md5OfFileParallel(path, length)
   }
-  const fh = await open(path, 'r')
+  const fh = await openRegular(path)
   try {
     const size = length
     const hash = createHash('md5')
@@ -37,7 +37,7 @@ export async function md5OfFile(path: string, end?: number, signal?: AbortSignal
 }
 
 export async function readTail(path: string, length: number): Promise<{size: number; tail: Buffer}> {
-  const fh = await open(path, 'r')
+  const fh = await openRegular(path)
   try {
     const {size} = await fh.stat()
     const n = Math.min(length, size)

@@ -1,8 +1,8 @@
-import {open} from 'node:fs/promises'
 import {basename} from 'node:path'
 
 import {MAX_RECORD_SIZE, RECORD_FRAME_OVERHEAD, readFramedRecord} from './records.js'
 import {FormatError} from './format-error.js'
+import {openRegular} from './regular-file.js'
 
 const WINDOW = MAX_RECORD_SIZE + RECORD_FRAME_OVERHEAD + 4 * 1024 * 1024
 
@@ -12,7 +12,7 @@ const WINDOW = MAX_RECORD_SIZE + RECORD_FRAME_OVERHEAD + 4 * 1024 * 1024
  */
 export async function walkRecords(path: string, from: number, to: number, logPositionAt: (offset: number) => number, onRecord?: (type: number, logPosition: number) => void): Promise<number> {
   const file = basename(path)
-  const fh = await open(path, 'r')
+  const fh = await openRegular(path)
   const buf = Buffer.allocUnsafe(Math.min(WINDOW, Math.max(to - from, 1)))
   let count = 0
   try {

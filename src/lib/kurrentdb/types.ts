@@ -89,6 +89,16 @@ export interface VerifyProblem {
   reason: string
 }
 
+/** The checkpoint values a verification read, by name without `.chk`. */
+export interface CheckpointValues {
+  writer?: number
+  chaser?: number
+  epoch?: number
+  proposal?: number
+  truncate?: number
+  tag?: number
+}
+
 export interface VerifyReport {
   ok: boolean
   kind: 'backup' | 'data-directory'
@@ -96,13 +106,20 @@ export interface VerifyReport {
   problems: VerifyProblem[]
   warnings: VerifyProblem[]
   checked: {chunks: number; completedChunks: number; ptables: number; checkpoints: number; bytesHashed: number}
-  checkpoints: Record<string, number>
+  checkpoints: CheckpointValues
   chunkSize?: number
 }
 
 export interface VerifyOptions {
   /** Index directory of a data directory (default `<dir>/index`). Ignored for backups. */
   index?: string
+  /**
+   * Hash file contents (default true). False checks structure only (sizes, names, headers,
+   * footers, checkpoints, continuity, record framing of the ongoing chunk, the index's layout):
+   * the check a new backup passes before it replaces the previous one, whose contents were hashed
+   * while they were copied.
+   */
+  hash?: boolean
   signal?: AbortSignal
   onProgress?: (p: ProgressEvent) => void
 }
