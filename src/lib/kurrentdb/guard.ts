@@ -1,6 +1,7 @@
 import got, {type Method} from 'got'
 
-import {EscError, ExitCode} from '../errors.js'
+import {EscError, ExitCode, UsageError} from '../errors.js'
+import {redactUrlCredentials} from '../url-credentials.js'
 import {throwIfAborted} from './format-error.js'
 import type {NodeGuardOptions} from './types.js'
 
@@ -30,7 +31,10 @@ interface GossipMember {
 export class NodeGuard {
   private pausedAutoScavenge = false
   private abortedScavengeId?: string
+  /** The node's URL without credentials: what requests go to and what messages show. */
   private readonly base: string
+  private readonly username?: string
+  private readonly password?: string
 
   /**
    * `signal` (Ctrl-C, SIGTERM, the local cloud's shutdown) ends prepare()'s waits and requests at
@@ -41,7 +45,18 @@ export class NodeGuard {
     private readonly log: (line: string) => void = () => undefined,
     private readonly signal?: AbortSignal,
   ) {
-    this.base = options.url.replace(/\/+$/, '')
+    let url: URL
+    try {
+      url = new URL(options.url)
+    } catch {
+      throw new UsageError(`the node URL ${redactUrlCredentials(options.url)} is not a valid URL`)
+    }
+    // Credentials written into the URL (http://admin:secret@host) become Basic auth and go no further.
+    this.username = options.username ?? (url.username ? decodeURIComponent(url.username) : undefined)
+    this.password = options.password ?? (url.password ? decodeURIComponent(url.password) : undefined)
+    url.username = ''
+    url.password = ''
+    this.base = url.toString().replace(/\/+$/, '')
   }
 
   /** Returns the node's gossip entry (recorded in the manifest). Resumes auto-scavenge itself if a later step fails. */
@@ -149,8 +164,8 @@ export class NodeGuard {
   private async request(method: Method, path: string, timeout = this.options.requestTimeoutMs ?? 30_000, signal?: AbortSignal): Promise<{status: number; body: string}> {
     throwIfAborted(signal, 'backup')
     const headers: Record<string, string> = {accept: 'application/json'}
-    if (this.options.username !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`
+    if (this.username !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${this.username}:${this.password ?? ''}`).toString('base64')}`
     }
     try {
       const res = await got(`${this.base}${path}`, {

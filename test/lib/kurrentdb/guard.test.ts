@@ -49,6 +49,25 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
     assert.deepEqual(lines, ['stopping scavenge sc-1', 'scavenge sc-1 stopped', 'auto-scavenge resumed', 'scavenge restarted (sc-2)'])
   })
 
+  it('takes credentials written into the node URL as Basic auth and never shows them (errors, logs, manifest)', async () => {
+    const scope = nock(NODE, {reqheaders: AUTH})
+      .get('/admin/scavenge/current').reply(200, {scavengeId: ''})
+      .post('/auto-scavenge/pause').reply(404)
+      .get('/gossip').reply(500, 'boom')
+    const guard = new NodeGuard({url: 'http://admin:changeit@127.0.0.1:2113/', pollIntervalMs: 250}, (l) => lines.push(l))
+    await assert.rejects(guard.prepare(), (error: Error) => {
+      assert.equal(error.message, 'GET /gossip on http://127.0.0.1:2113 answered 500: boom')
+      return true
+    })
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
+    assert.ok(!lines.join('\n').includes('changeit'))
+    assert.throws(() => new NodeGuard({url: 'http://admin:changeit@bad host:x'}), (error: EscError) => {
+      assert.equal(error.message, 'the node URL http://***@bad host:x is not a valid URL')
+      assert.equal(error.exit, 2)
+      return true
+    })
+  })
+
   it('polls auto-scavenge status after a 202 until Paused, with the injected interval', async () => {
     const scope = nock(NODE)
       .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
