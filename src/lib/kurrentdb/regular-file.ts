@@ -56,9 +56,18 @@ export async function assertRegularFile(path: string): Promise<Stats> {
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
   const fh = await openRegular(path)
   try {
-    const buf = Buffer.alloc(maxBytes + 1)
+    // Sized from fstat (a 256 MiB limit must not mean a 256 MiB buffer per read); grown, within
+    // the limit, if the file grows while it is read.
+    const limit = maxBytes + 1
+    let buf = Buffer.allocUnsafe(Math.min(limit, (await fh.stat()).size + 1))
     let filled = 0
-    while (filled < buf.length) {
+    for (;;) {
+      if (filled === buf.length) {
+        if (buf.length === limit) break
+        const grown = Buffer.allocUnsafe(Math.min(limit, buf.length * 2))
+        buf.copy(grown, 0, 0, filled)
+        buf = grown
+      }
       const {bytesRead} = await fh.read(buf, filled, buf.length - filled, filled)
       if (bytesRead === 0) break
       filled += bytesRead
