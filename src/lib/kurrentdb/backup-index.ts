@@ -6,7 +6,7 @@ import {EscError} from '../errors.js'
 import type {BackupContext} from './backup-context.js'
 import {removeInside} from './contained-path.js'
 import {copyFileAtomic, writeFileAtomic} from './copy.js'
-import {throwIfAborted} from './format-error.js'
+import {FormatError, throwIfAborted} from './format-error.js'
 import {type IndexMap, parseIndexMap} from './indexmap.js'
 import {INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, listIndexFiles} from './layout.js'
 import type {ManifestFile, ManifestFileKind} from './manifest.js'
@@ -81,7 +81,10 @@ async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
     try {
       return await readRegularFile(join(ctx.index, INDEXMAP), INDEXMAP_READ_LIMIT)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || waited >= INDEXMAP_WAIT_LIMIT) throw error
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      if (waited >= INDEXMAP_WAIT_LIMIT) {
+        throw new FormatError(join(ctx.index, INDEXMAP), 'missing', `${join(ctx.index, INDEXMAP)} is missing while the index directory holds PTables (waited ${(INDEXMAP_WAIT_LIMIT * INDEXMAP_WAIT_MS) / 1000} s for the node to write it); check the node's index, or back up with --index pointing at the right directory`)
+      }
       throwIfAborted(ctx.signal, 'backup')
       await ctx.sleep(INDEXMAP_WAIT_MS)
     }

@@ -16,7 +16,7 @@ import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
 import {type BackupManifest, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
-import {checkSource} from './source-check.js'
+import {checkIndexDirectory, checkSource} from './source-check.js'
 import type {BackupOptions} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -38,6 +38,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const offline = opts.offline ?? false
   await assertDirectory(db)
   await checkRunPaths(db, index, backupDir)
+  await checkIndexDirectory(index, opts.index !== undefined)
   const layout = await discoverLayout(db, index)
   if (layout.duckdb.length > 0 && !offline) {
     throw new EscError(`${db} has secondary-index files (${layout.duckdb.join(', ')}); a hot file copy of them is not safe`, {

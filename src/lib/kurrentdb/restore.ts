@@ -1,10 +1,10 @@
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
-import {EscError} from '../errors.js'
+import {EscError, UsageError} from '../errors.js'
 import {ProgressTracker} from './backup-context.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
-import {isInside} from './contained-path.js'
+import {isInside, realPathOf} from './contained-path.js'
 import {runPool, writeFileAtomic} from './copy.js'
 import {AbortError, DiskFullError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
@@ -29,7 +29,11 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const index = resolve(opts.index ?? defaultIndexDir(db))
   const log = opts.log ?? (() => undefined)
   const manifest = await readManifest(backupDir)
-  const indexSeparate = !isInside(index, db)
+  const [dbReal, indexReal] = [await realPathOf(db), await realPathOf(index)]
+  if (dbReal === indexReal || isInside(dbReal, indexReal)) {
+    throw new UsageError(`the restore target ${db} is, or is inside, the index directory ${index}; give --index a directory of its own (default: ${defaultIndexDir(db)})`)
+  }
+  const indexSeparate = !isInside(indexReal, dbReal)
   const targets = indexSeparate ? [db, index] : [db]
   for (const target of targets) await checkRestoreTarget(target, backupDir)
   log(`verifying ${backupDir}`)

@@ -1,4 +1,4 @@
-import {stat} from 'node:fs/promises'
+import {lstat, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {UsageError} from '../errors.js'
@@ -110,9 +110,11 @@ export async function planLog(layout: DbLayout, writer: number): Promise<LogPlan
 
 /** The index directory's files a backup reads: regular files, and an indexmap that parses. */
 async function checkIndexSource(index: string): Promise<void> {
-  const bytes = await readRegularFile(join(index, INDEXMAP), INDEXMAP_READ_LIMIT).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined // none yet, or between delete and rename: the copy waits for it
-    throw error
+  const bytes = await readRegularFile(join(index, INDEXMAP), INDEXMAP_READ_LIMIT).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+    // A link to nothing is damage; only a missing name can be a rename in progress (the copy waits for it).
+    if (await lstat(join(index, INDEXMAP)).then(() => true, () => false)) throw new FormatError(join(index, INDEXMAP), 'a symbolic link to a file that does not exist')
+    return undefined // none yet, or between delete and rename
   })
   const tables = bytes ? parseIndexMap(bytes, join(index, INDEXMAP)).tables.map((t) => t.file) : []
   for (const name of [...tables, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, SCAVENGING_DB]) {
@@ -127,8 +129,7 @@ async function checkIndexSource(index: string): Promise<void> {
  * with the file and the reason. `indexGiven`: the index directory was named, so it must exist.
  */
 export async function checkSource(db: string, index: string, indexGiven: boolean): Promise<void> {
-  const st = await stat(index).catch(() => undefined)
-  if (indexGiven && !st?.isDirectory()) throw new UsageError(`index directory ${index} does not exist`)
+  const indexExists = await checkIndexDirectory(index, indexGiven)
   const values: Record<string, number> = {}
   for (const name of LOG_CHECKPOINT_ORDER) {
     const read = await readNodeCheckpoint(db, name)
@@ -137,5 +138,16 @@ export async function checkSource(db: string, index: string, indexGiven: boolean
   const cp = {writer: values['writer.chk'], chaser: values['chaser.chk'], epoch: values['epoch.chk'], proposal: values['proposal.chk']}
   assertCheckpoints(db, cp)
   await planLog(await discoverLayout(db, index), cp.writer)
-  if (st?.isDirectory()) await checkIndexSource(index)
+  if (indexExists) await checkIndexSource(index)
+}
+
+/**
+ * The index directory is a directory, or absent where the node has none yet; a named one must
+ * exist (a mistyped --index would otherwise give a backup without an index). Returns whether it exists.
+ */
+export async function checkIndexDirectory(index: string, indexGiven: boolean): Promise<boolean> {
+  const st = await stat(index).catch(() => undefined)
+  if (st && !st.isDirectory()) throw new FormatError(index, 'not a directory', `the index directory ${index} is not a directory`)
+  if (indexGiven && !st) throw new UsageError(`index directory ${index} does not exist`)
+  return st !== undefined
 }

@@ -210,6 +210,32 @@ describe('engine safety: a backup never makes things worse', () => {
     assert.deepEqual(report.problems, [{file: join(dir, 'nope'), reason: 'index directory does not exist'}])
   })
 
+  describe('found by the property suite', () => {
+    it('an index that is a file, a dangling indexmap link, an indexmap that never appears: one-line refusals', async () => {
+      const good = await goodBackup()
+      const index = join(db, 'index')
+      await rename(index, join(dir, 'index-away'))
+      await writeFile(index, 'not a directory')
+      await assert.rejects(backupNode({db, backupDir: bk}), /^FormatError: the index directory .*db\/index is not a directory$/m)
+      await rm(index)
+      await rename(join(dir, 'index-away'), index)
+      await rename(join(index, 'indexmap'), join(dir, 'indexmap'))
+      await symlink(join(dir, 'nowhere'), join(index, 'indexmap'))
+      await assert.rejects(backupNode({db, backupDir: bk}), /indexmap: a symbolic link to a file that does not exist/)
+      await unlink(join(index, 'indexmap'))
+      await assert.rejects(backupNode({db, backupDir: bk, sleep: async () => undefined}), /indexmap is missing while the index directory holds PTables \(waited 30 s/)
+      await assertStillCurrent(good.id)
+    })
+
+    it('restore refuses a data directory inside (or equal to) the index directory it is given', async () => {
+      await goodBackup()
+      const target = join(dir, 'node')
+      await assert.rejects(restoreBackup({backupDir: bk, db: join(target, 'db'), index: target}), /is, or is inside, the index directory/)
+      await assert.rejects(restoreBackup({backupDir: bk, db: target, index: target}), /is, or is inside, the index directory/)
+      assert.equal(existsSync(target), false)
+    })
+  })
+
   describe('12. a restore that fails part-way removes what it wrote', () => {
     it('an interrupted restore leaves no partial target, and puts a moved-aside target back', async () => {
       await goodBackup()
