@@ -1,10 +1,9 @@
-import {createHash} from 'node:crypto'
-import {lstat, readFile, readdir, readlink, writeFile} from 'node:fs/promises'
+import {lstat, readdir, readlink, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 /**
- * What a directory tree holds, by relative path: each entry's type, mode and (files) size and
- * content hash, (links) target. Two equal snapshots mean nothing was created, changed or removed.
+ * What a directory tree holds, by relative path: each entry's type, mode and (files) size, inode
+ * and modification time, (links) target. Two equal snapshots mean nothing was created, changed or removed.
  * FIFOs and devices are recorded by type only (reading them would block or never end).
  */
 export async function snapshotTree(root: string, skip: (rel: string) => boolean = () => false): Promise<Record<string, string>> {
@@ -14,13 +13,15 @@ export async function snapshotTree(root: string, skip: (rel: string) => boolean 
       const path = join(dir, name)
       const rel = relative(root, path)
       if (skip(rel)) continue
-      const st = await lstat(path)
-      const mode = (st.mode & 0o7777).toString(8)
+      const st = await lstat(path, {bigint: true})
+      const mode = (st.mode & 0o7777n).toString(8)
       if (st.isDirectory()) {
         out[rel] = `dir ${mode}`
         await walk(path)
       } else if (st.isFile()) {
-        out[rel] = `file ${mode} ${st.size} ${createHash('md5').update(await readFile(path)).digest('hex')}`
+        // Inode and modification time catch every write or replacement without reading the bytes
+        // (not the change time: hard-linking a file into a staging directory changes it, and nothing else).
+        out[rel] = `file ${mode} ${st.size} ${st.ino} ${st.mtimeNs}`
       } else if (st.isSymbolicLink()) {
         out[rel] = `link ${await readlink(path)}`
       } else {
