@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process'
 
 import {loadEngine} from '../../src/local/engine-adapter.js'
 import {verifyDirectory} from '../../src/lib/kurrentdb/index.js'
-import {clusterBody, openTestCloud, type TestCloud} from './helpers.js'
+import {clusterBody, openTestCloud, tempDir, type TestCloud} from './helpers.js'
 
 /** The runner with the real KurrentDB engine on small generated data (256 KiB chunks). */
 describe('local cloud with the real engine', () => {
@@ -75,7 +75,7 @@ describe('local cloud with the real engine', () => {
     })
     await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve))
     try {
-      const db = join(t.cloud.ctx.layout.root, 'node1')
+      const db = join(await tempDir('esc-node-'), 'node1')
       await (await loadEngine()).generate(db, {chunks: 2, chunkSize: 256 * 1024})
       const {port} = node.address() as {port: number}
       const attached = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: `http://127.0.0.1:${port}`, nodeUsername: 'ops', nodePassword: 's3cret'})
