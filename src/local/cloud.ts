@@ -55,7 +55,7 @@ export class LocalCloud {
     const store = openStore(layout.database)
     await chmod(layout.database, 0o600)
     try {
-      const recovery = await recover(store, layout, now)
+      const recovery = await recover(store, layout, now, log)
       const defaults = store.ensureDefaults(now())
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
       const bootstrap = identity.bootstrap()
@@ -88,7 +88,7 @@ export class LocalCloud {
     await this.app.close()
     await this.ctx.runner.shutdown(graceMs)
     // Whatever did not reach a safe point in time is marked defunct now, as after a crash.
-    if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now)
+    if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now, this.ctx.log)
     this.ctx.store.close()
   }
 }

@@ -1,8 +1,7 @@
-import {stat} from 'node:fs/promises'
-import {resolve} from 'node:path'
-
 import type {FastifyInstance} from 'fastify'
 
+import {checkAttach} from '../attach-rules.js'
+import {restrictModes} from '../owned-dirs.js'
 import type {LocalCloudContext} from '../context.js'
 import {newId} from '../ids.js'
 import type {ClusterSpec} from '../models.js'
@@ -29,11 +28,11 @@ interface AttachBody {
   description?: string
 }
 
-function nodeAccess(body: AttachBody): NodeAccess | null {
+function nodeAccess(body: AttachBody, caFile: string | undefined): NodeAccess | null {
   const access: NodeAccess = {}
   if (body.nodeUsername !== undefined) access.username = body.nodeUsername
   if (body.nodePassword !== undefined) access.password = body.nodePassword
-  if (body.nodeCaFile !== undefined) access.caFile = resolve(body.nodeCaFile)
+  if (caFile !== undefined) access.caFile = caFile
   if (body.nodeInsecure) access.insecure = true
   return Object.keys(access).length > 0 ? access : null
 }
@@ -67,18 +66,17 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
 
   app.post('/local/v1/clusters/attach', {schema: {body: attachClusterBody}}, async (request, reply) => {
     const body = request.body as AttachBody
-    const db = resolve(body.db)
-    const isDir = await stat(db).then((s) => s.isDirectory(), () => false)
-    if (!isDir) throw new ApiProblem(400, 'invalid body: db', {db: `${db} is not a directory the local cloud can read`})
-    const access = nodeAccess(body)
-    if (access && !body.nodeUrl) {
+    if ((body.nodeUsername !== undefined || body.nodePassword !== undefined || body.nodeCaFile !== undefined || body.nodeInsecure) && !body.nodeUrl) {
       throw new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'the node credentials and TLS settings need the node URL'})
     }
+    const paths = await checkAttach(body, ctx.layout.root, ctx.store.clusters.attached())
+    const db = paths.db
+    const access = nodeAccess(body, paths.nodeCaFile)
     const {organizationId, projectId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     ctx.store.clusters.insert({
       id, organization_id: organizationId, project_id: projectId, status: 'available', created: ctx.now().toISOString(),
-      kind: 'attached', db_dir: db, index_dir: body.index ? resolve(body.index) : null, node_url: body.nodeUrl ?? null, node_access: access,
+      kind: 'attached', db_dir: db, index_dir: paths.index ?? null, node_url: body.nodeUrl ?? null, node_access: access,
       spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
     })
     return reply.code(201).send({id})
@@ -95,6 +93,7 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
     })
     try {
       await ctx.engine.generate(db, {chunks: body.chunks ?? 4, chunkSize: body.chunkSize ?? 1024 * 1024})
+      await restrictModes(ctx.layout.clusterDir(id))
       if (body.writer !== false) ctx.runner.addWriter(id, await ctx.engine.startWriter(db))
       ctx.store.clusters.setStatus(id, 'available')
     } catch (error) {

@@ -77,6 +77,17 @@ export class ClusterRepo {
     return row.backup_seq
   }
 
+  /** Every attached node's data and index directories (deleted ones too): never to be removed. */
+  attachedDirectories(): string[] {
+    const rows = this.db.prepare("SELECT db_dir, index_dir FROM clusters WHERE kind = 'attached'").all() as {db_dir: string; index_dir: string | null}[]
+    return rows.flatMap((r) => (r.index_dir ? [r.db_dir, r.index_dir] : [r.db_dir]))
+  }
+
+  /** Live attached clusters (for the "already attached" rule). */
+  attached(): ClusterRow[] {
+    return this.db.prepare("SELECT * FROM clusters WHERE kind = 'attached' AND deleted = 0").all() as ClusterRow[]
+  }
+
   withStatus(status: string): ClusterRow[] {
     return this.db.prepare('SELECT * FROM clusters WHERE status = ?').all(status) as ClusterRow[]
   }
