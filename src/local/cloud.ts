@@ -58,7 +58,7 @@ export class LocalCloud {
       const recovery = await recover(store, layout, now, log)
       const defaults = store.ensureDefaults(now())
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
-      const bootstrap = identity.bootstrap()
+      const bootstrap = await identity.bootstrap()
       const engine = options.engine ?? lazyEngine()
       const runner = new OperationsRunner({store, engine, layout, now, log})
       const jobs = new JobRunner(store, runner, now, log)

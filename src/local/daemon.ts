@@ -1,6 +1,7 @@
 import {appendFileSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 
+import {redactUrlCredentials} from '../lib/url-credentials.js'
 import {LocalCloud} from './cloud.js'
 import {StateLayout} from './layout.js'
 import {writeLocalProfile} from './local-profile.js'
@@ -41,7 +42,14 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     const info = await readServerInfo(layout)
     throw new AlreadyRunningError(`a local cloud is already running on ${layout.root}${info ? ` (pid ${info.pid}, ${info.url})` : ''}`)
   }
-  const log = (message: string) => appendFileSync(layout.logFile, `${new Date().toISOString()} ${message}\n`, {mode: 0o600})
+  // URL credentials never reach server.log; a log write that fails (a full disk) never takes a request down.
+  const log = (message: string) => {
+    try {
+      appendFileSync(layout.logFile, `${new Date().toISOString()} ${redactUrlCredentials(message)}\n`, {mode: 0o600})
+    } catch {
+      // Nothing better to do: the disk is full or the log is gone.
+    }
+  }
   let cloud: LocalCloud
   try {
     const ttl = Number(env.ESC_LOCAL_TOKEN_TTL ?? 3600)

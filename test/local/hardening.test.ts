@@ -61,7 +61,7 @@ describe('local cloud hardening', () => {
       await assert.rejects(Promise.resolve(pending), /wrong username or password/)
       assert.ok(turned, 'the event loop turned while the password was hashed')
       // Concurrent wrong passwords (known and unknown users) while an authenticated GET is served.
-      const attempts = Array.from({length: 9}, (_, i) => token(i % 2 ? wrong : {...wrong, username: 'nobody@x'}))
+      const attempts = Array.from({length: 10}, (_, i) => token(i % 2 ? wrong : {...wrong, username: 'nobody@x'}))
       const get = call('GET', `${t.mesdb}/backups`)
       const results = await Promise.all(attempts)
       assert.equal((await get).statusCode, 200)

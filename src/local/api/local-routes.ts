@@ -3,6 +3,7 @@ import type {FastifyInstance} from 'fastify'
 import {checkAttach} from '../attach-rules.js'
 import {restrictModes} from '../owned-dirs.js'
 import type {LocalCloudContext} from '../context.js'
+import {FailureLimiter, OAuthError, tokenFields} from '../identity.js'
 import {newId} from '../ids.js'
 import type {ClusterSpec} from '../models.js'
 import type {NodeAccess} from '../store/clusters.js'
@@ -42,16 +43,29 @@ function nodeAccess(body: AttachBody, caFile: string | undefined): NodeAccess | 
  * serves it) and `/local/v1/…` for the `esc local` commands.
  */
 export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext): void {
+  const limiter = new FailureLimiter()
   app.post('/oauth/token', async (request, reply) => {
-    const fields = (request.body ?? {}) as Record<string, string | undefined>
-    // client_secret_basic: client id and secret in the Authorization header.
+    const wait = limiter.retryAfterSeconds(request.ip)
+    if (wait > 0) throw new OAuthError(429, 'slow_down', `too many failed attempts from ${request.ip}; retry in ${wait} s`, wait)
+    const fields = tokenFields(request.body)
+    // client_secret_basic: client id and secret in the Authorization header (each percent-encoded).
     const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')
     if (basic && fields.client_secret === undefined) {
-      const [clientId, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':')
-      fields.client_id ??= decodeURIComponent(clientId ?? '')
-      fields.client_secret = decodeURIComponent(secret ?? '')
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8')
+      const colon = decoded.indexOf(':')
+      try {
+        fields.client_id ??= decodeURIComponent(colon === -1 ? decoded : decoded.slice(0, colon))
+        fields.client_secret = decodeURIComponent(colon === -1 ? '' : decoded.slice(colon + 1))
+      } catch {
+        throw new OAuthError(400, 'invalid_request', 'the Basic authorization header is not percent-encoded client_id:client_secret')
+      }
     }
-    return reply.header('cache-control', 'no-store').send(ctx.identity.grant(fields))
+    try {
+      return reply.header('cache-control', 'no-store').send(await ctx.identity.grant(fields))
+    } catch (error) {
+      if (error instanceof OAuthError && (error.status === 401 || error.status === 403)) limiter.fail(request.ip)
+      throw error
+    }
   })
 
   app.get('/local/v1/status', async () => {
