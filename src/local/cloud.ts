@@ -3,6 +3,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {FastifyInstance} from 'fastify'
 
+import {redactUrlCredentials} from '../lib/url-credentials.js'
 import {buildApp} from './api/app.js'
 import type {LocalCloudContext} from './context.js'
 import {type Engine, lazyEngine} from './engine-adapter.js'
@@ -51,7 +52,9 @@ export class LocalCloud {
     await mkdir(`${layout.root}/backups`, {recursive: true, mode: 0o700})
     await mkdir(`${layout.root}/clusters`, {recursive: true, mode: 0o700})
     const now = options.now ?? (() => new Date())
-    const log = options.log ?? (() => {})
+    // Whatever is logged, URL credentials are not.
+    const sink = options.log ?? (() => {})
+    const log = (message: string) => sink(redactUrlCredentials(message))
     const store = openStore(layout.database)
     await chmod(layout.database, 0o600)
     try {

@@ -25,6 +25,9 @@ export interface BackupStart {
   onDone?: (backup: BackupRow, error?: Error) => void | Promise<void>
 }
 
+/** The engine's verdicts on a backup (matched by name: the engine is loaded lazily). */
+const isUnsoundBackup = (error: unknown) => error instanceof Error && (error.name === 'UnsoundBackupError' || error.name === 'NotABackupError')
+
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error'
 
 /**
@@ -122,6 +125,11 @@ export class OperationsRunner {
         this.store.clusters.setStatus(cluster.id, 'available')
       } catch (error) {
         const details = signal.aborted ? 'interrupted: the local cloud was shut down during the restore' : reason(error)
+        // A backup the engine found unsound would fail every restore: it is not offered again.
+        if (source && !signal.aborted && isUnsoundBackup(error)) {
+          this.store.backups.markDefunct(source.id, `found unsound by the restore into cluster ${cluster.id}: ${details}`)
+          this.log(`backup ${source.id} defunct: found unsound by a restore: ${details}`)
+        }
         if (cluster.kind === 'managed') await this.removeOwned('cluster', cluster.id)
         this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
         this.log(`cluster ${cluster.id} defunct: ${details}`)

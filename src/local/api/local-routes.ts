@@ -1,5 +1,6 @@
 import type {FastifyInstance} from 'fastify'
 
+import {hasUrlCredentials} from '../../lib/url-credentials.js'
 import {checkAttach} from '../attach-rules.js'
 import {restrictModes} from '../owned-dirs.js'
 import type {LocalCloudContext} from '../context.js'
@@ -36,6 +37,28 @@ function nodeAccess(body: AttachBody, caFile: string | undefined): NodeAccess | 
   if (caFile !== undefined) access.caFile = caFile
   if (body.nodeInsecure) access.insecure = true
   return Object.keys(access).length > 0 ? access : null
+}
+
+/**
+ * The node URL without `user:password@`: those become the node credentials (unless given apart),
+ * so the stored URL, the logs and every answer are free of them.
+ */
+function splitNodeUrl(body: AttachBody): string {
+  const invalid = () => new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'is not a valid http(s) URL'})
+  let url: URL
+  try {
+    url = new URL(body.nodeUrl!)
+  } catch {
+    throw invalid()
+  }
+  if (!hasUrlCredentials(body.nodeUrl!)) return body.nodeUrl!
+  try {
+    if (url.username !== '') body.nodeUsername ??= decodeURIComponent(url.username)
+    if (url.password !== '') body.nodePassword ??= decodeURIComponent(url.password)
+  } catch {
+    throw invalid()
+  }
+  return body.nodeUrl!.replace(/^(https?:\/\/)[^/?#]*@/i, '$1')
 }
 
 /**
@@ -83,6 +106,7 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
     if ((body.nodeUsername !== undefined || body.nodePassword !== undefined || body.nodeCaFile !== undefined || body.nodeInsecure) && !body.nodeUrl) {
       throw new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'the node credentials and TLS settings need the node URL'})
     }
+    const nodeUrl = body.nodeUrl === undefined ? undefined : splitNodeUrl(body)
     const paths = await checkAttach(body, ctx.layout.root, ctx.store.clusters.attached())
     const db = paths.db
     const access = nodeAccess(body, paths.nodeCaFile)
@@ -90,7 +114,7 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
     const id = newId(ctx.now().getTime())
     ctx.store.clusters.insert({
       id, organization_id: organizationId, project_id: projectId, status: 'available', created: ctx.now().toISOString(),
-      kind: 'attached', db_dir: db, index_dir: paths.index ?? null, node_url: body.nodeUrl ?? null, node_access: access,
+      kind: 'attached', db_dir: db, index_dir: paths.index ?? null, node_url: nodeUrl ?? null, node_access: access,
       spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
     })
     return reply.code(201).send({id})

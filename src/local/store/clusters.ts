@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import {redactUrlCredentials} from '../../lib/url-credentials.js'
+
 import type {Cluster, ClusterSpec} from '../models.js'
 
 export interface ClusterRow {
@@ -64,7 +66,7 @@ export class ClusterRepo {
   }
 
   setStatus(id: string, status: string, details: string | null = null): void {
-    this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details, id)
+    this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details === null ? null : redactUrlCredentials(details), id)
   }
 
   markDeleted(id: string): void {
