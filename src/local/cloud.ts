@@ -88,8 +88,14 @@ export class LocalCloud {
   /** Graceful stop: no new requests, running copies stopped at a safe point, state closed. */
   async close(graceMs = 10_000): Promise<void> {
     this.ctx.scheduler.stop()
-    await this.app.close()
-    await this.ctx.runner.shutdown(graceMs)
+    // Stop listening at once; requests still in flight get the same grace as running copies.
+    const closing = this.app.close()
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    })
+    await Promise.all([this.ctx.runner.shutdown(graceMs), Promise.race([closing, grace])])
+    clearTimeout(timer)
     // Whatever did not reach a safe point in time is marked defunct now, as after a crash.
     if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now, this.ctx.log)
     this.ctx.store.close()
