@@ -3,6 +3,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {FastifyInstance} from 'fastify'
 
+import {redactUrlCredentials} from '../lib/url-credentials.js'
 import {buildApp} from './api/app.js'
 import type {LocalCloudContext} from './context.js'
 import {type Engine, lazyEngine} from './engine-adapter.js'
@@ -51,14 +52,16 @@ export class LocalCloud {
     await mkdir(`${layout.root}/backups`, {recursive: true, mode: 0o700})
     await mkdir(`${layout.root}/clusters`, {recursive: true, mode: 0o700})
     const now = options.now ?? (() => new Date())
-    const log = options.log ?? (() => {})
+    // Whatever is logged, URL credentials are not.
+    const sink = options.log ?? (() => {})
+    const log = (message: string) => sink(redactUrlCredentials(message))
     const store = openStore(layout.database)
     await chmod(layout.database, 0o600)
     try {
-      const recovery = await recover(store, layout, now)
+      const recovery = await recover(store, layout, now, log)
       const defaults = store.ensureDefaults(now())
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
-      const bootstrap = identity.bootstrap()
+      const bootstrap = await identity.bootstrap()
       const engine = options.engine ?? lazyEngine()
       const runner = new OperationsRunner({store, engine, layout, now, log})
       const jobs = new JobRunner(store, runner, now, log)
@@ -85,10 +88,16 @@ export class LocalCloud {
   /** Graceful stop: no new requests, running copies stopped at a safe point, state closed. */
   async close(graceMs = 10_000): Promise<void> {
     this.ctx.scheduler.stop()
-    await this.app.close()
-    await this.ctx.runner.shutdown(graceMs)
+    // Stop listening at once; requests still in flight get the same grace as running copies.
+    const closing = this.app.close()
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    })
+    await Promise.all([this.ctx.runner.shutdown(graceMs), Promise.race([closing, grace])])
+    clearTimeout(timer)
     // Whatever did not reach a safe point in time is marked defunct now, as after a crash.
-    if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now)
+    if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now, this.ctx.log)
     this.ctx.store.close()
   }
 }

@@ -29,7 +29,11 @@ export async function runningServer(dir: string): Promise<ServerInfo | undefined
   return info
 }
 
-/** SIGTERM, then waits until the lock is free (the server reached a safe point and exited). */
+/**
+ * SIGTERM, then waits until the server's process has exited (not only released its lock: a process
+ * with a hung copy may linger). A zombie counts as exited (isProcessAlive reads /proc state Z: PID 1
+ * here does not reap). Throws, saying what is true, when it is still running after `timeoutMs`.
+ */
 export async function stopServer(dir: string, timeoutMs = 30_000): Promise<ServerInfo> {
   const info = await runningServer(dir)
   if (!info) throw new NotRunningError(`no local cloud is running on ${dir}`)
@@ -37,10 +41,11 @@ export async function stopServer(dir: string, timeoutMs = 30_000): Promise<Serve
   const layout = new StateLayout(dir)
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (!ServerLock.isHeld(layout) || !isProcessAlive(info.pid)) return info
+    if (!isProcessAlive(info.pid)) return info
     await sleep(100)
   }
-  throw new Error(`the local cloud (pid ${info.pid}) did not stop within ${timeoutMs / 1000} s; kill it with: kill -9 ${info.pid}`)
+  const state = ServerLock.isHeld(layout) ? 'is still running' : 'released its state directory but is still running'
+  throw new Error(`the local cloud (pid ${info.pid}) did not exit within ${timeoutMs / 1000} s: it ${state}; kill it with: kill -9 ${info.pid}`)
 }
 
 /** The admin client of `esc local …` commands; a missing or damaged file is named, not a bare JSON error. */

@@ -1,7 +1,9 @@
 import {appendFileSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 
+import {redactUrlCredentials} from '../lib/url-credentials.js'
 import {LocalCloud} from './cloud.js'
+import type {Engine} from './engine-adapter.js'
 import {StateLayout} from './layout.js'
 import {writeLocalProfile} from './local-profile.js'
 import {ServerLock, readServerInfo, removeServerInfo, writeServerInfo} from './server-lock.js'
@@ -11,6 +13,14 @@ export interface ServeOptions {
   host: string
   port: number
   env?: NodeJS.ProcessEnv
+  /** Tests: a fake engine. */
+  engine?: Engine
+  /** How long running copies and requests get to reach a safe point (default 10 s). */
+  shutdownGraceMs?: number
+  /** After this long the process exits whatever still runs (default 20 s); the next start recovers. */
+  shutdownCapMs?: number
+  /** How the process ends once stopped (tests observe it instead). */
+  exit?: (code: number) => void
 }
 
 export class AlreadyRunningError extends Error {}
@@ -28,7 +38,7 @@ function listenError(error: unknown, options: ServeOptions): unknown {
  * Runs the local cloud in this process until SIGINT/SIGTERM. Returns once listening, with the
  * text to show the user; `stopped` resolves after a graceful shutdown.
  */
-export async function serve(options: ServeOptions): Promise<{banner: string; url: string; stopped: Promise<void>}> {
+export async function serve(options: ServeOptions): Promise<{banner: string; url: string; stopped: Promise<void>; stop: (reason: string) => void}> {
   const env = options.env ?? process.env
   const layout = new StateLayout(options.dir)
   // Everything the server creates (state, logs, cluster data, backups) is for this user only.
@@ -41,11 +51,18 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     const info = await readServerInfo(layout)
     throw new AlreadyRunningError(`a local cloud is already running on ${layout.root}${info ? ` (pid ${info.pid}, ${info.url})` : ''}`)
   }
-  const log = (message: string) => appendFileSync(layout.logFile, `${new Date().toISOString()} ${message}\n`, {mode: 0o600})
+  // URL credentials never reach server.log; a log write that fails (a full disk) never takes a request down.
+  const log = (message: string) => {
+    try {
+      appendFileSync(layout.logFile, `${new Date().toISOString()} ${redactUrlCredentials(message)}\n`, {mode: 0o600})
+    } catch {
+      // Nothing better to do: the disk is full or the log is gone.
+    }
+  }
   let cloud: LocalCloud
   try {
     const ttl = Number(env.ESC_LOCAL_TOKEN_TTL ?? 3600)
-    cloud = await LocalCloud.open({dir: layout.root, log, accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600})
+    cloud = await LocalCloud.open({dir: layout.root, log, engine: options.engine, accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600})
   } catch (error) {
     lock.release()
     throw error
@@ -72,23 +89,50 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     .catch((error: Error) => error)
   log(`listening on ${url} (pid ${process.pid})`)
 
+  const exit = options.exit ?? ((code: number) => process.exit(code))
+  const graceMs = options.shutdownGraceMs ?? 10_000
+  const capMs = options.shutdownCapMs ?? 20_000
+  let stop!: (reason: string) => void
   const stopped = new Promise<void>((resolve) => {
     let stopping = false
-    const stop = async (signal: string) => {
+    const onSigint = () => stop('SIGINT')
+    const onSigterm = () => stop('SIGTERM')
+    stop = (reason: string) => {
       if (stopping) {
         // Second signal: leave at once; the next start's crash recovery tidies up.
-        process.exit(130)
+        exit(130)
+        return
       }
       stopping = true
-      log(`${signal}: stopping`)
-      await cloud.close(10_000).catch((error) => log(`shutdown error: ${(error as Error).message}`))
-      await removeServerInfo(layout)
-      lock.release()
-      log('stopped')
-      resolve()
+      // Whatever hangs (a copy deaf to its abort, a writer that never stops), the process ends:
+      // `esc local stop` waits for the process, and must not wait for ever.
+      const cap = setTimeout(() => {
+        log(`${reason}: shutdown did not finish within ${capMs / 1000} s; exiting (the next start recovers what was left in progress)`)
+        try {
+          cloud.ctx.store.locks.clear()
+        } catch {
+          // The store may already be closed.
+        }
+        lock.release()
+        exit(1)
+      }, capMs)
+      cap.unref()
+      void (async () => {
+        log(`${reason}: stopping`)
+        await cloud.close(graceMs).catch((error) => log(`shutdown error: ${(error as Error).message}`))
+        await removeServerInfo(layout).catch(() => {})
+        lock.release()
+        clearTimeout(cap)
+        process.off('SIGINT', onSigint)
+        process.off('SIGTERM', onSigterm)
+        log('stopped')
+        resolve()
+        // A hung operation (a blocked read on the thread pool) would keep the process alive: end it.
+        exit(0)
+      })()
     }
-    process.once('SIGINT', () => void stop('SIGINT'))
-    process.once('SIGTERM', () => void stop('SIGTERM'))
+    process.once('SIGINT', onSigint)
+    process.once('SIGTERM', onSigterm)
   })
 
   const lines = [
@@ -122,5 +166,5 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     `  esc local status --dir ${layout.root}`,
     `  esc local stop --dir ${layout.root}`,
   )
-  return {banner: `${lines.join('\n')}\n`, url, stopped}
+  return {banner: `${lines.join('\n')}\n`, url, stopped, stop}
 }

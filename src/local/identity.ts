@@ -1,4 +1,4 @@
-import {createHash, createHmac, randomBytes, scryptSync, timingSafeEqual} from 'node:crypto'
+import {createHash, createHmac, randomBytes, scrypt, timingSafeEqual} from 'node:crypto'
 
 import type {Store} from './store/index.js'
 
@@ -24,9 +24,23 @@ export interface BootstrapCredentials {
 }
 
 export class OAuthError extends Error {
-  constructor(readonly status: number, readonly code: string, description: string) {
+  constructor(readonly status: number, readonly code: string, description: string, readonly retryAfterSeconds?: number) {
     super(description)
   }
+}
+
+/** The fields of a token request: an object whose every value is a string, or 400 invalid_request. */
+export function tokenFields(body: unknown): Record<string, string> {
+  if (body === undefined) return {}
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OAuthError(400, 'invalid_request', 'the token request must be form fields or a JSON object')
+  }
+  const fields: Record<string, string> = {}
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value !== 'string') throw new OAuthError(400, 'invalid_request', `${key} must be a string`)
+    fields[key] = value
+  }
+  return fields
 }
 
 export interface IdentityOptions {
@@ -39,17 +53,58 @@ export interface IdentityOptions {
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url')
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
-function hashSecret(secret: string): string {
-  const salt = randomBytes(16)
-  return `scrypt$${salt.toString('hex')}$${scryptSync(secret, salt, 32).toString('hex')}`
+/** scrypt on libuv's thread pool: hashing never blocks the event loop (other requests go on). */
+function scryptAsync(secret: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, 32, (error, key) => (error ? reject(error) : resolve(key)))
+  })
 }
 
-function checkSecret(secret: string, stored: string | undefined): boolean {
-  if (!stored) return false
-  const [scheme, saltHex, hashHex] = stored.split('$')
-  if (scheme !== 'scrypt' || !saltHex || !hashHex) return false
-  const actual = scryptSync(secret, Buffer.from(saltHex, 'hex'), 32)
-  return timingSafeEqual(actual, Buffer.from(hashHex, 'hex'))
+async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16)
+  return `scrypt$${salt.toString('hex')}$${(await scryptAsync(secret, salt)).toString('hex')}`
+}
+
+/** Compared against when the user or client is unknown, so that answer takes as long as a wrong secret. */
+const DUMMY_HASH = `scrypt$${'00'.repeat(16)}$${'00'.repeat(32)}`
+
+async function checkSecret(secret: string, stored: string | undefined): Promise<boolean> {
+  const [scheme, saltHex, hashHex] = (stored ?? DUMMY_HASH).split('$')
+  const known = stored !== undefined && scheme === 'scrypt' && Boolean(saltHex) && Boolean(hashHex)
+  const [salt, expected] = known ? [saltHex, hashHex] : DUMMY_HASH.split('$').slice(1)
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'hex'))
+  const wanted = Buffer.from(expected, 'hex')
+  return known && wanted.length === actual.length && timingSafeEqual(actual, wanted)
+}
+
+/**
+ * Failed token requests per client address: after `max` failures within `windowMs` the address
+ * gets 429 (with Retry-After) until the oldest failure leaves the window. Successes do not count.
+ */
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>()
+
+  constructor(private readonly max = 10, private readonly windowMs = 60_000, private readonly now: () => number = Date.now) {}
+
+  private recent(address: string): number[] {
+    const since = this.now() - this.windowMs
+    const times = (this.failures.get(address) ?? []).filter((time) => time > since)
+    if (times.length > 0) this.failures.set(address, times)
+    else this.failures.delete(address)
+    return times
+  }
+
+  /** Seconds until `address` may try again; 0 when it may now. */
+  retryAfterSeconds(address: string): number {
+    const times = this.recent(address)
+    if (times.length < this.max) return 0
+    return Math.max(1, Math.ceil((times[0] + this.windowMs - this.now()) / 1000))
+  }
+
+  fail(address: string): void {
+    if (this.failures.size > 10_000) this.failures.clear()
+    this.failures.set(address, [...this.recent(address), this.now()])
+  }
 }
 
 /**
@@ -76,7 +131,7 @@ export class Identity {
   }
 
   /** Creates the admin user and client on first start; undefined when they already exist. */
-  bootstrap(): BootstrapCredentials | undefined {
+  async bootstrap(): Promise<BootstrapCredentials | undefined> {
     if (this.store.identity.hasUsers()) return undefined
     const created = new Date(this.now()).toISOString()
     const credentials: BootstrapCredentials = {
@@ -86,8 +141,9 @@ export class Identity {
       clientSecret: randomBytes(24).toString('base64url'),
       refreshToken: this.newRefreshToken(ADMIN_USER),
     }
-    this.store.identity.addUser(credentials.username, hashSecret(credentials.password), created)
-    this.store.identity.addClient(credentials.clientId, hashSecret(credentials.clientSecret), created)
+    const [passwordHash, secretHash] = await Promise.all([hashSecret(credentials.password), hashSecret(credentials.clientSecret)])
+    this.store.identity.addUser(credentials.username, passwordHash, created)
+    this.store.identity.addClient(credentials.clientId, secretHash, created)
     return credentials
   }
 
@@ -131,7 +187,7 @@ export class Identity {
   }
 
   /** `POST /oauth/token` (form fields, already parsed). */
-  grant(fields: Record<string, string | undefined>): TokenResponse {
+  async grant(fields: Record<string, string | undefined>): Promise<TokenResponse> {
     const access = (subject: string, refreshToken?: string): TokenResponse => ({
       access_token: this.issueAccessToken(subject),
       ...(refreshToken === undefined ? {} : {refresh_token: refreshToken}),
@@ -148,14 +204,14 @@ export class Identity {
       }
       case 'client_credentials': {
         const clientId = fields.client_id ?? ''
-        if (!checkSecret(fields.client_secret ?? '', this.store.identity.clientSecretHash(clientId))) {
+        if (!await checkSecret(fields.client_secret ?? '', this.store.identity.clientSecretHash(clientId))) {
           throw new OAuthError(401, 'invalid_client', 'wrong client id or client secret')
         }
         return access(`client:${clientId}`)
       }
       case 'password': {
         const username = fields.username ?? ''
-        if (!checkSecret(fields.password ?? '', this.store.identity.passwordHash(username))) {
+        if (!await checkSecret(fields.password ?? '', this.store.identity.passwordHash(username))) {
           throw new OAuthError(403, 'invalid_grant', 'wrong username or password')
         }
         return access(username, this.newRefreshToken(username))

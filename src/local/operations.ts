@@ -1,13 +1,13 @@
-import {rm} from 'node:fs/promises'
-
 import {ApiProblem, clusterLocked} from './api/problems.js'
 import type {Engine, LiveWriter} from './engine-adapter.js'
 import {newId} from './ids.js'
 import type {StateLayout} from './layout.js'
 import {renderBackupLabel} from './lib-adapter.js'
+import {restrictModes, safeRemoveOwned} from './owned-dirs.js'
 import type {BackupRow} from './store/backups.js'
 import {type ClusterRow, clusterSpec, DEFAULT_PROVIDER, nodeGuardOf} from './store/clusters.js'
 import type {Store} from './store/index.js'
+import type {OwnedKind} from './store/removals.js'
 
 export interface RunnerOptions {
   store: Store
@@ -24,6 +24,9 @@ export interface BackupStart {
   /** Called with the outcome when the copy ends (scheduled runs record history and prune). */
   onDone?: (backup: BackupRow, error?: Error) => void | Promise<void>
 }
+
+/** The engine's verdicts on a backup (matched by name: the engine is loaded lazily). */
+const isUnsoundBackup = (error: unknown) => error instanceof Error && (error.name === 'UnsoundBackupError' || error.name === 'NotABackupError')
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error'
 
@@ -88,13 +91,14 @@ export class OperationsRunner {
         db: layout.clusterData(cluster), index: cluster.index_dir ?? undefined, backupDir,
         linkFrom: previous && layout.backupDir(previous.id), nodeGuard: nodeGuardOf(cluster), signal,
       })
+      await restrictModes(backupDir)
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
       this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`)
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error))
       const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
       failure.message = details
-      await rm(backupDir, {recursive: true, force: true}).catch(() => {})
+      await this.removeOwned('backup', row.id)
       this.store.backups.markDefunct(row.id, details)
       this.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
     } finally {
@@ -117,10 +121,16 @@ export class OperationsRunner {
         } else {
           await this.options.engine.provision(layout.clusterData(cluster))
         }
+        if (cluster.kind === 'managed') await restrictModes(layout.clusterDir(cluster.id))
         this.store.clusters.setStatus(cluster.id, 'available')
       } catch (error) {
         const details = signal.aborted ? 'interrupted: the local cloud was shut down during the restore' : reason(error)
-        await rm(layout.clusterDir(cluster.id), {recursive: true, force: true}).catch(() => {})
+        // A backup the engine found unsound would fail every restore: it is not offered again.
+        if (source && !signal.aborted && isUnsoundBackup(error)) {
+          this.store.backups.markDefunct(source.id, `found unsound by the restore into cluster ${cluster.id}: ${details}`)
+          this.log(`backup ${source.id} defunct: found unsound by a restore: ${details}`)
+        }
+        if (cluster.kind === 'managed') await this.removeOwned('cluster', cluster.id)
         this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
         this.log(`cluster ${cluster.id} defunct: ${details}`)
       } finally {
@@ -133,9 +143,23 @@ export class OperationsRunner {
   async deleteBackup(row: BackupRow): Promise<void> {
     if (row.status === 'creating') throw new ApiProblem(409, `backup ${row.id} is still being created`)
     if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being read by a restore or a backup linking from it; retry when that has finished`)
-    this.store.backups.delete(row.id)
+    // The removal is recorded with the row's delete: a crash in between leaves it to recovery.
+    this.store.db.transaction(() => {
+      this.store.removals.record('backup', row.id, this.now())
+      this.store.backups.delete(row.id)
+    })()
     // Other backups hard-link the same chunks: removing this directory leaves their links whole.
-    await rm(this.options.layout.backupDir(row.id), {recursive: true, force: true})
+    await this.removeOwned('backup', row.id)
+    this.store.removals.done('backup', row.id)
+  }
+
+  /** Removes a backup's or managed cluster's directory through safeRemoveOwned; a refusal is logged, never thrown. */
+  async removeOwned(kind: OwnedKind, id: string): Promise<void> {
+    try {
+      await safeRemoveOwned(this.store, this.options.layout, kind, id)
+    } catch (error) {
+      this.log(`kept the directory of ${kind} ${id}: ${reason(error)}`)
+    }
   }
 
   async deleteCluster(cluster: ClusterRow): Promise<void> {
@@ -145,9 +169,15 @@ export class OperationsRunner {
     }
     try {
       await this.stopWriter(cluster.id)
-      this.store.clusters.markDeleted(cluster.id)
       // An attached cluster's data belongs to its node: only forget it.
-      if (cluster.kind === 'managed') await rm(this.options.layout.clusterDir(cluster.id), {recursive: true, force: true})
+      this.store.db.transaction(() => {
+        if (cluster.kind === 'managed') this.store.removals.record('cluster', cluster.id, this.now())
+        this.store.clusters.markDeleted(cluster.id)
+      })()
+      if (cluster.kind === 'managed') {
+        await this.removeOwned('cluster', cluster.id)
+        this.store.removals.done('cluster', cluster.id)
+      }
     } finally {
       this.store.locks.release(cluster.id, token)
     }

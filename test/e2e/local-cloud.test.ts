@@ -145,7 +145,7 @@ describe('e2e: esc against the local cloud', function () {
     await until('the backup', async () => (JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available' ? true : undefined))
     const missing = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', join(box.root, 'nope')])
     assert.equal(missing.code, 1)
-    assert.match(missing.stderr, /is not a directory/)
+    assert.match(missing.stderr, /is not a KurrentDB data directory/)
     const insecure = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', db, '--insecure'])
     assert.equal(insecure.code, 2)
     assert.match(insecure.stderr, /--ca-file and --insecure need --node-url/)

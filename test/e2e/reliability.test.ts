@@ -2,6 +2,7 @@ import {strict as assert} from 'node:assert'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {isProcessAlive} from '../../src/lib/kurrentdb/process.js'
 import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud, until} from './support.js'
 
 /**
@@ -111,6 +112,8 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     const stop = await box.esc(['local', 'stop', '--dir', box.stateDir])
     assert.equal(stop.code, 0, stop.stderr)
     assert.match(stop.stdout, /Stopped the local cloud/)
+    // "Stopped" means the process is gone (finding 7), not only that it let go of its lock.
+    assert.equal(isProcessAlive(cloud.pid), false)
     await cloud.exited
     cloud = await startCloud(box)
     const got = JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', id, '--fmt', 'api'])).stdout).backup
@@ -132,7 +135,7 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     assert.equal(typeof body.pid, 'number')
     const stopped = await box.esc(['local', 'stop', '--dir', dir])
     assert.equal(stopped.code, 0, stopped.stderr)
-    assert.match(stopped.stdout, new RegExp(`Stopped the local cloud at ${url.replaceAll('.', '\\.')} \\(pid ${body.pid}\\)`))
+    assert.match(stopped.stdout, new RegExp(`Stopped the local cloud at ${url.replaceAll('.', '\\.')} \\(pid ${body.pid} has exited\\)`))
     const after = await box.esc(['local', 'status', '--dir', dir])
     assert.equal(after.code, 1)
     assert.match(after.stderr, /no local cloud is running/)

@@ -78,4 +78,27 @@ describe('e2e: local cloud security', function () {
     assert.equal(res.status, 400)
     assert.ok(((await res.json()) as any).fields.organizationId)
   })
+
+  it('attach refuses the state directory and resolves a relative --db against the caller, not the server', async () => {
+    const {mkdir, writeFile} = await import('node:fs/promises')
+    const {join} = await import('node:path')
+    const inside = join(box.stateDir, 'backups', 'my-node')
+    await mkdir(inside, {recursive: true})
+    await writeFile(join(inside, 'writer.chk'), Buffer.alloc(8))
+    await writeFile(join(inside, 'chaser.chk'), Buffer.alloc(8))
+    const refused = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', inside])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /state directory/)
+    const {repoRoot} = await import('./support.js')
+    const relative = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', 'test'])
+    assert.equal(relative.code, 1)
+    assert.ok(relative.stderr.includes(`${join(repoRoot, 'test')} is not a KurrentDB data directory`), relative.stderr)
+  })
+
+  it('answers 400 invalid_request to a token request with a non-string field, over HTTP', async () => {
+    const res = await fetch(`${cloud.url}/oauth/token`, {method: 'POST', headers: {'content-type': 'application/json'},
+      body: JSON.stringify({grant_type: 'password', username: 'admin@esc.local', password: 12345})})
+    assert.equal(res.status, 400)
+    assert.equal(((await res.json()) as any).error, 'invalid_request')
+  })
 })

@@ -1,7 +1,9 @@
 import {strict as assert} from 'node:assert'
 import {existsSync} from 'node:fs'
 
-import {clusterBody, createCluster, openTestCloud, type TestCloud} from './helpers.js'
+import {join} from 'node:path'
+
+import {clusterBody, createCluster, fakeDataDir, openTestCloud, tempDir, type TestCloud} from './helpers.js'
 
 describe('local API: backups and clusters', () => {
   let t: TestCloud
@@ -185,9 +187,7 @@ describe('local API: backups and clusters', () => {
   })
 
   it('attaches a self-hosted data directory; its backups pass the node URL to the engine guard', async () => {
-    const db = t.cloud.ctx.layout.root + '/node-data'
-    const {mkdir} = await import('node:fs/promises')
-    await mkdir(db)
+    const db = await fakeDataDir(join(await tempDir('esc-node-'), 'node-data'))
     const res = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: 'http://127.0.0.1:2113', description: 'node 1'})
     assert.equal(res.statusCode, 201, res.body)
     const id = res.json().id
@@ -204,16 +204,17 @@ describe('local API: backups and clusters', () => {
   })
 
   it("passes an attached node's credentials and TLS settings to the engine guard; they need the node URL", async () => {
-    const db = t.cloud.ctx.layout.root + '/node-data'
-    const {mkdir} = await import('node:fs/promises')
-    await mkdir(db)
+    const db = await fakeDataDir(join(await tempDir('esc-node-'), 'node-data'))
+    const caFile = join(db, '..', 'ca.crt')
+    const {writeFile} = await import('node:fs/promises')
+    await writeFile(caFile, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')
     const res = await call('POST', '/local/v1/clusters/attach', {
-      db, nodeUrl: 'https://127.0.0.1:2113', nodeUsername: 'admin', nodePassword: 'changeit', nodeCaFile: '/etc/ca.crt', nodeInsecure: true,
+      db, nodeUrl: 'https://127.0.0.1:2113', nodeUsername: 'admin', nodePassword: 'changeit', nodeCaFile: caFile, nodeInsecure: true,
     })
     assert.equal(res.statusCode, 201, res.body)
     await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: res.json().id})
     await t.cloud.ctx.runner.idle()
-    assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'https://127.0.0.1:2113', username: 'admin', password: 'changeit', caFile: '/etc/ca.crt', insecure: true})
+    assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'https://127.0.0.1:2113', username: 'admin', password: 'changeit', caFile, insecure: true})
     const cluster = (await call('GET', `${t.mesdb}/clusters/${res.json().id}`)).body
     assert.doesNotMatch(cluster, /changeit/, 'the password is never served')
     const noUrl = await call('POST', '/local/v1/clusters/attach', {db, nodeUsername: 'admin', nodePassword: 'changeit'})

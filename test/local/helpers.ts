@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -35,8 +35,13 @@ export class FakeEngine implements Engine {
 
   async backup(request: EngineBackupRequest): Promise<{sizeBytes: number}> {
     this.backups.push(request)
-    await mkdir(request.backupDir, {recursive: true})
+    // Modes as a copy from a node would bring them (0644/0755): the runner must restrict them.
+    await mkdir(join(request.backupDir, 'sub'), {recursive: true, mode: 0o755})
+    await chmod(request.backupDir, 0o755)
     await writeFile(join(request.backupDir, 'chunk-000000.000000'), 'data')
+    await writeFile(join(request.backupDir, 'sub', 'f'), 'data')
+    await chmod(join(request.backupDir, 'chunk-000000.000000'), 0o644)
+    await chmod(join(request.backupDir, 'sub', 'f'), 0o644)
     await this.gate(request.signal)
     if (this.failWith) throw new Error(this.failWith)
     return {sizeBytes: 3 * 1024 ** 3 + 1}
@@ -135,4 +140,12 @@ export async function createCluster(t: TestCloud, body: Record<string, unknown> 
   if (res.statusCode !== 202) throw new Error(`cluster create answered ${res.statusCode}: ${res.body}`)
   await t.cloud.ctx.runner.idle()
   return res.json().id
+}
+
+/** A minimal KurrentDB data directory: the two checkpoints attach looks for. */
+export async function fakeDataDir(db: string): Promise<string> {
+  await mkdir(db, {recursive: true})
+  await writeFile(join(db, 'writer.chk'), Buffer.alloc(8))
+  await writeFile(join(db, 'chaser.chk'), Buffer.alloc(8))
+  return db
 }

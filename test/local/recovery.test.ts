@@ -36,7 +36,8 @@ describe('local cloud crash recovery', () => {
       assert.equal(store.backups.get(inFlight)!.status, 'defunct')
       assert.match(store.backups.get(inFlight)!.details!, /interrupted/)
       assert.equal(existsSync(restarted.cloud.ctx.layout.backupDir(inFlight)), false)
-      assert.equal(existsSync(stray), false)
+      assert.ok(existsSync(join(stray, 'chunk-000000.000000')), 'a directory the store never recorded is kept')
+      assert.ok(restarted.cloud.recovery.keptDirectories.includes(stray))
       assert.equal(store.backups.get(good)!.status, 'available')
       assert.ok(existsSync(restarted.cloud.ctx.layout.backupDir(good)))
       assert.equal(store.history.get(historyId)!.status, 'failed')
@@ -118,6 +119,63 @@ describe('local cloud crash recovery', () => {
       assert.equal(existsSync(layout.backupDir(first)), false, 'the moved backup directory is removed')
     } finally {
       await moved.close()
+    }
+  })
+
+  // Finding 1: recovery removed every entry of backups/ that was not a backup id (and attach accepted a path there).
+  it('removes only directories the store recorded, never unknown entries of backups/ or an attached data directory', async () => {
+    const logs: string[] = []
+    const t = await openTestCloud({dir, log: (m) => logs.push(m)})
+    const store = t.cloud.ctx.store
+    const {organizationId, projectId} = t.cloud.defaults
+    // A node's data attached (by an older esc) inside backups/, and a user's files there.
+    const nodeId = 'c1ev3l5o0aeu6ojco7b1'
+    const nodeData = join(dir, 'backups', nodeId, 'db')
+    await mkdir(nodeData, {recursive: true})
+    await writeFile(join(nodeData, 'writer.chk'), Buffer.alloc(8))
+    store.clusters.insert({id: 'c1ev3l5o0aeu6ojco7b2', organization_id: organizationId, project_id: projectId, status: 'available',
+      created: new Date().toISOString(), kind: 'attached', db_dir: nodeData, spec: {description: 'n', diskSizeGb: 1, diskType: 'x',
+        instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    // A backup row left creating whose id names that directory: recovery must still refuse to remove it.
+    store.backups.insert({id: nodeId, organization_id: organizationId, project_id: projectId, cluster_id: 'c1ev3l5o0aeu6ojco7b2',
+      cluster_description: 'n', description: 'x', created: new Date().toISOString(), job_id: null, dir: join(dir, 'backups', nodeId),
+      cluster_spec: {description: 'n', diskSizeGb: 1, diskType: 'x', instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    const notAnId = join(dir, 'backups', 'my-notes')
+    await mkdir(notAnId)
+    await writeFile(join(notAnId, 'keep.txt'), 'precious')
+    // A delete that crashed after its row went: the store recorded the removal first.
+    const deleted = 'c1ev3l5o0aeu6ojco7b3'
+    await mkdir(join(dir, 'backups', deleted))
+    store.removals.record('backup', deleted)
+    // A creating backup whose directory is a link to somewhere else: only the link goes.
+    const outside = await tempDir()
+    await writeFile(join(outside, 'x'), 'x')
+    const linked = 'c1ev3l5o0aeu6ojco7b4'
+    store.backups.insert({id: linked, organization_id: organizationId, project_id: projectId, cluster_id: 'c1ev3l5o0aeu6ojco7b2',
+      cluster_description: 'n', description: 'x', created: new Date().toISOString(), job_id: null, dir: join(dir, 'backups', linked),
+      cluster_spec: {description: 'n', diskSizeGb: 1, diskType: 'x', instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    const {symlink} = await import('node:fs/promises')
+    await symlink(outside, join(dir, 'backups', linked))
+    t.cloud.ctx.store.close()
+
+    const restarted = await openTestCloud({dir, log: (m) => logs.push(m)})
+    try {
+      assert.ok(existsSync(join(nodeData, 'writer.chk')), "an attached cluster's data is never removed")
+      assert.ok(existsSync(join(notAnId, 'keep.txt')), 'an entry the store never recorded is kept')
+      assert.equal(existsSync(join(dir, 'backups', deleted)), false, 'a recorded removal is finished')
+      assert.equal(restarted.cloud.ctx.store.removals.all().length, 0)
+      assert.equal(existsSync(join(dir, 'backups', linked)), false, 'the link is removed')
+      assert.ok(existsSync(join(outside, 'x')), 'what the link pointed to is not')
+      assert.equal(restarted.cloud.ctx.store.backups.get(nodeId)!.status, 'defunct')
+      const {recovery} = restarted.cloud
+      assert.ok(recovery.keptDirectories.includes(notAnId))
+      assert.ok(recovery.keptDirectories.includes(join(dir, 'backups', nodeId)))
+      assert.ok(recovery.removedDirectories.includes(join(dir, 'backups', deleted)))
+      assert.ok(logs.some((l) => l.includes('kept') && l.includes(notAnId)), logs.join('\n'))
+      assert.ok(logs.some((l) => l.includes('removed') && l.includes(deleted)), logs.join('\n'))
+    } finally {
+      await restarted.close()
+      await rm(outside, {recursive: true, force: true})
     }
   })
 })

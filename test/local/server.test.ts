@@ -64,7 +64,7 @@ describe('local server plumbing', () => {
     const cloud = await LocalCloud.open({dir, schedule: false})
     try {
       assert.ok(cloud.bootstrap, 'the credentials of the failed start were never shown: the next start must create new ones')
-      assert.equal(cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password}).token_type, 'Bearer')
+      assert.equal((await cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password})).token_type, 'Bearer')
     } finally {
       await cloud.close(0)
     }
@@ -136,7 +136,7 @@ describe('local server plumbing', () => {
     assert.equal((await stat(tokenFile)).mode & 0o777, 0o600)
     const token = JSON.parse(await readFile(tokenFile, 'utf8'))
     assert.equal(identity.verifyAccessToken(token.access_token), 'admin@esc.local')
-    assert.equal(identity.grant({grant_type: 'refresh_token', refresh_token: token.refresh_token}).token_type, 'Bearer')
+    assert.equal((await identity.grant({grant_type: 'refresh_token', refresh_token: token.refresh_token})).token_type, 'Bearer')
     // A second write keeps the existing default.
     const again = await writeLocalProfile({url: 'http://127.0.0.1:9', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})
     assert.equal(again.madeDefault, false)

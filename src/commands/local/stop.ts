@@ -4,7 +4,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {EscError} from '../../lib/errors.js'
 
 export default class LocalStop extends BaseCommand {
-  static override description = 'Stop the local cloud running on a state directory (waits for running copies to reach a safe point)'
+  static override description = 'Stop the local cloud running on a state directory (waits for running copies to reach a safe point and for the process to exit)'
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
   }
@@ -15,7 +15,7 @@ export default class LocalStop extends BaseCommand {
     const dir = resolveStateDir(flags.dir)
     try {
       const info = await stopServer(dir)
-      process.stdout.write(`Stopped the local cloud at ${info.url} (pid ${info.pid})\n`)
+      process.stdout.write(`Stopped the local cloud at ${info.url} (pid ${info.pid} has exited)\n`)
     } catch (error) {
       throw new EscError((error as Error).message)
     }

@@ -5,7 +5,7 @@ import {OAuthError} from '../identity.js'
 import {registerLocalRoutes} from './local-routes.js'
 import {registerMesdbRoutes} from './mesdb-routes.js'
 import {registerOrchestrateRoutes} from './orchestrate-routes.js'
-import {ApiProblem, sendProblem} from './problems.js'
+import {ApiProblem, isDiskFull, problem, sendProblem} from './problems.js'
 
 const PUBLIC_PATHS = new Set(['/oauth/token'])
 
@@ -69,7 +69,14 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
     }
     if (error instanceof ApiProblem) return sendProblem(request, reply, error.status, error.message, error.fields)
     if (error instanceof OAuthError) {
-      return reply.code(error.status).send({error: error.code, error_description: error.message})
+      // Problem details that also carry OAuth's error/error_description (what token clients read).
+      if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds))
+      return reply.code(error.status).type('application/problem+json')
+        .send({...problem(error.status, request.url, error.message), error: error.code, error_description: error.message})
+    }
+    if (isDiskFull(error)) {
+      ctx.log(`disk full on ${request.method} ${request.url.split('?')[0]}: ${error.message}`)
+      return sendProblem(request, reply, 507, "the disk of the local cloud's state directory is full; free space, then retry")
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, error.statusCode, error.message)

@@ -4,8 +4,8 @@ import type {ProblemDetails} from '../models.js'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error',
-  503: 'Service Unavailable',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 }
 
 /** An error the API answers as RFC 7807 problem details (the shape esc decodes, §4). */
@@ -17,6 +17,17 @@ export class ApiProblem extends Error {
 
 export const notFound = (what: string, id: string) => new ApiProblem(404, `${what} ${id} not found`)
 export const clusterLocked = () => new ApiProblem(409, 'cluster is locked by another operation')
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL'])
+
+/** Whether `error` (or an error it was caused by) says the disk is full: the filesystem's, SQLite's or the engine's DiskFullError. */
+export function isDiskFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as {cause?: unknown}).cause, depth++) {
+    const {code, name} = e as {code?: unknown; name?: unknown}
+    if ((typeof code === 'string' && DISK_FULL_CODES.has(code)) || name === 'DiskFullError') return true
+  }
+  return false
+}
 
 export function problem(status: number, instance: string, detail?: string, fields?: Record<string, string>): ProblemDetails {
   const body: ProblemDetails = {

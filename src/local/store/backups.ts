@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import {redactUrlCredentials} from '../../lib/url-credentials.js'
+
 import type {Backup, BackupStatus, ClusterSpec} from '../models.js'
 import {DEFAULT_PROVIDER, DEFAULT_REGION} from './clusters.js'
 
@@ -74,7 +76,7 @@ export class BackupRepo {
   }
 
   markDefunct(id: string, details: string): void {
-    this.db.prepare("UPDATE backups SET status = 'defunct', details = ? WHERE id = ?").run(details, id)
+    this.db.prepare("UPDATE backups SET status = 'defunct', details = ? WHERE id = ?").run(redactUrlCredentials(details), id)
     this.changes++
   }
 

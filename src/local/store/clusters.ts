@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import {redactUrlCredentials} from '../../lib/url-credentials.js'
+
 import type {Cluster, ClusterSpec} from '../models.js'
 
 export interface ClusterRow {
@@ -64,7 +66,7 @@ export class ClusterRepo {
   }
 
   setStatus(id: string, status: string, details: string | null = null): void {
-    this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details, id)
+    this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details === null ? null : redactUrlCredentials(details), id)
   }
 
   markDeleted(id: string): void {
@@ -75,6 +77,17 @@ export class ClusterRepo {
   nextBackupIndex(id: string): number {
     const row = this.db.prepare('UPDATE clusters SET backup_seq = backup_seq + 1 WHERE id = ? RETURNING backup_seq').get(id) as {backup_seq: number}
     return row.backup_seq
+  }
+
+  /** Every attached node's data and index directories (deleted ones too): never to be removed. */
+  attachedDirectories(): string[] {
+    const rows = this.db.prepare("SELECT db_dir, index_dir FROM clusters WHERE kind = 'attached'").all() as {db_dir: string; index_dir: string | null}[]
+    return rows.flatMap((r) => (r.index_dir ? [r.db_dir, r.index_dir] : [r.db_dir]))
+  }
+
+  /** Live attached clusters (for the "already attached" rule). */
+  attached(): ClusterRow[] {
+    return this.db.prepare("SELECT * FROM clusters WHERE kind = 'attached' AND deleted = 0").all() as ClusterRow[]
   }
 
   withStatus(status: string): ClusterRow[] {

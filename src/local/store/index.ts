@@ -7,6 +7,7 @@ import {IdentityRepo} from './identity.js'
 import {HistoryRepo, JobRepo} from './jobs.js'
 import {migrate} from './migrations.js'
 import {OperationLocks} from './operations.js'
+import {RemovalRepo} from './removals.js'
 
 export interface Defaults {
   organizationId: string
@@ -22,6 +23,7 @@ export class Store {
   readonly history: HistoryRepo
   readonly locks: OperationLocks
   readonly identity: IdentityRepo
+  readonly removals: RemovalRepo
 
   constructor(file: string) {
     this.db = new Database(file)
@@ -35,6 +37,7 @@ export class Store {
     this.history = new HistoryRepo(this.db)
     this.locks = new OperationLocks(this.db)
     this.identity = new IdentityRepo(this.db)
+    this.removals = new RemovalRepo(this.db)
   }
 
   close(): void {

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import {redactUrlCredentials} from '../../lib/url-credentials.js'
+
 import type {HistoryItem, Job} from '../models.js'
 
 export interface JobRow {
@@ -91,7 +93,7 @@ export class HistoryRepo {
   }
 
   finish(id: string, status: string, details: string, endTime: string): void {
-    this.db.prepare('UPDATE history SET status = ?, details = ?, end_time = ? WHERE id = ?').run(status, details, endTime, id)
+    this.db.prepare('UPDATE history SET status = ?, details = ?, end_time = ? WHERE id = ?').run(status, redactUrlCredentials(details), endTime, id)
   }
 
   list(organizationId: string, projectId: string, jobId?: string): HistoryRow[] {

@@ -46,6 +46,11 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   `),
   // 3: how backups of an attached node reach its HTTP API (credentials, TLS), as JSON.
   (db) => db.exec('ALTER TABLE clusters ADD COLUMN node_access TEXT'),
+  // 4: directories the server is about to remove (recorded before the row that owns them goes), so
+  // crash recovery removes only what the store recorded, never an entry it does not know.
+  (db) => db.exec(`
+    CREATE TABLE removals (kind TEXT NOT NULL, id TEXT NOT NULL, recorded TEXT NOT NULL, PRIMARY KEY (kind, id));
+  `),
 ]
 
 export const SCHEMA_VERSION = migrations.length

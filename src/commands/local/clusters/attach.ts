@@ -29,13 +29,19 @@ export default class LocalClustersAttach extends BaseCommand {
     const dir = resolveStateDir(flags.dir)
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     if (!flags['node-url'] && (flags['ca-file'] || flags.insecure)) throw new UsageError('--ca-file and --insecure need --node-url')
+    // Relative paths mean the user's working directory: resolved here, never by the server (which
+    // refuses anything not absolute).
     const body: Record<string, boolean | string> = {db: resolve(flags.db)}
     if (flags.index) body.index = resolve(flags.index)
     if (flags['node-url']) {
       body.nodeUrl = flags['node-url']
       if (flags.username !== undefined) body.nodeUsername = flags.username
       if (flags.password !== undefined) body.nodePassword = flags.password
-      if (flags['ca-file']) body.nodeCaFile = resolve(flags['ca-file'])
+      if (flags['ca-file']) {
+        const {existsSync} = await import('node:fs')
+        if (!existsSync(resolve(flags['ca-file']))) throw new UsageError(`--ca-file ${flags['ca-file']}: no such file`)
+        body.nodeCaFile = resolve(flags['ca-file'])
+      }
       if (flags.insecure) body.nodeInsecure = true
     }
     if (flags.description) body.description = flags.description
