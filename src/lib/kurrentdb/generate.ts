@@ -62,41 +62,47 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
       fileOffset += filled
       filled = 0
     }
-    encodeChunkHeader({chunkSize, startNumber: c, chunkId: guidToBytes(randomGuid(next))}).copy(batch, 0)
-    filled = CHUNK_HEADER_SIZE
-    if (c === 0) {
-      const epoch = frameRecord(
-        encodeEpochSystemRecord({logPosition: 0, timestampMs: startMs, epochNumber: 0, epochId: randomGuid(next), prevEpochPosition: -1, leaderInstanceId: randomGuid(next)}),
-      )
-      epoch.copy(batch, filled)
-      filled += epoch.length
-      local += epoch.length
-    }
-    const limit = last ? Math.floor(eventsPerChunk / 2) : Number.POSITIVE_INFINITY
-    for (let n = 0; n < limit && local + template.framedSize <= chunkSize; n++) {
-      if (filled + template.framedSize > batch.length) await flush()
-      const stream = seq % STREAMS
-      const logPosition = chunkStart + local
-      template.write(batch, filled, {logPosition, stream, eventNumber: eventNumbers[stream], seq, timestampTicks: dotnetTicks(startMs + seq)})
-      if (opts.withIndex && !last) {
-        entries.push({version: BigInt(eventNumbers[stream]), streamHash: streamHash(EventTemplate.streamName(stream)), position: BigInt(logPosition)})
-        lastIndexed = logPosition
+    // A failed write (a full disk) must not keep the file open: the filesystem could not be unmounted.
+    try {
+      encodeChunkHeader({chunkSize, startNumber: c, chunkId: guidToBytes(randomGuid(next))}).copy(batch, 0)
+      filled = CHUNK_HEADER_SIZE
+      if (c === 0) {
+        const epoch = frameRecord(
+          encodeEpochSystemRecord({logPosition: 0, timestampMs: startMs, epochNumber: 0, epochId: randomGuid(next), prevEpochPosition: -1, leaderInstanceId: randomGuid(next)}),
+        )
+        epoch.copy(batch, filled)
+        filled += epoch.length
+        local += epoch.length
       }
-      eventNumbers[stream]++
-      filled += template.framedSize
-      local += template.framedSize
-      seq++
-    }
-    await flush()
-    if (last) {
-      await fh.truncate(preallocatedChunkFileSize(chunkSize))
-      writer = chunkStart + local
-      bytes += preallocatedChunkFileSize(chunkSize)
-      await fh.close()
-    } else {
-      const {size} = await completeChunk(fh, path, hash, local)
-      await fh.close()
-      bytes += size
+      const limit = last ? Math.floor(eventsPerChunk / 2) : Number.POSITIVE_INFINITY
+      for (let n = 0; n < limit && local + template.framedSize <= chunkSize; n++) {
+        if (filled + template.framedSize > batch.length) await flush()
+        const stream = seq % STREAMS
+        const logPosition = chunkStart + local
+        template.write(batch, filled, {logPosition, stream, eventNumber: eventNumbers[stream], seq, timestampTicks: dotnetTicks(startMs + seq)})
+        if (opts.withIndex && !last) {
+          entries.push({version: BigInt(eventNumbers[stream]), streamHash: streamHash(EventTemplate.streamName(stream)), position: BigInt(logPosition)})
+          lastIndexed = logPosition
+        }
+        eventNumbers[stream]++
+        filled += template.framedSize
+        local += template.framedSize
+        seq++
+      }
+      await flush()
+      if (last) {
+        await fh.truncate(preallocatedChunkFileSize(chunkSize))
+        writer = chunkStart + local
+        bytes += preallocatedChunkFileSize(chunkSize)
+        await fh.close()
+      } else {
+        const {size} = await completeChunk(fh, path, hash, local)
+        await fh.close()
+        bytes += size
+      }
+    } catch (error) {
+      await fh.close().catch(() => undefined)
+      throw error
     }
     if (entries.length > 0) ptables.push(await writeGeneratedPTable(index, entries, next))
   }
