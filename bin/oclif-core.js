@@ -5,7 +5,7 @@
 // then gets this same instance, so there is still exactly one oclif in the process.
 //
 // Without a built bundle (or with ESC_STARTUP_BUNDLE=0) this is plain `import('@oclif/core')`.
-import {readFileSync, statSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -25,14 +25,15 @@ const esmImport = (specifier) => import(specifier)
 
 /**
  * The code cache file is `<JSON header>\n<V8 cached data>`; the header names the bundle it was
- * made from (size and mtime) and the V8 that made it. V8 itself only checks the source's length,
- * so a cache left over from another bundle must never reach it.
+ * made from (the bundle's first line, which carries its sha256) and the V8 that made it. V8 itself
+ * only checks the source's length, so a cache left over from another bundle must never reach it.
+ * (Not the bundle's mtime: npm packs every file with the same fixed date.)
  */
-export function cacheHeader(bundleStat) {
-  return JSON.stringify({bundleSize: bundleStat.size, bundleMtimeMs: bundleStat.mtimeMs, v8: process.versions.v8})
+export function cacheHeader(source) {
+  return JSON.stringify({bundle: source.slice(0, source.indexOf('\n')), v8: process.versions.v8})
 }
 
-function readCodeCache(bundleStat) {
+function readCodeCache(source) {
   let file
   try {
     file = readFileSync(CODE_CACHE)
@@ -40,7 +41,7 @@ function readCodeCache(bundleStat) {
     return undefined
   }
   const newline = file.indexOf(0x0a)
-  if (newline < 0 || file.subarray(0, newline).toString('utf8') !== cacheHeader(bundleStat)) return undefined
+  if (newline < 0 || file.subarray(0, newline).toString('utf8') !== cacheHeader(source)) return undefined
   return file.subarray(newline + 1)
 }
 
@@ -52,14 +53,13 @@ function readCodeCache(bundleStat) {
 export function loadBundle({useCache = true} = {}) {
   const entry = require.resolve('@oclif/core')
   if (require.cache[entry]) return undefined
-  let bundleStat
+  let source
   try {
-    bundleStat = statSync(BUNDLE)
+    source = readFileSync(BUNDLE, 'utf8')
   } catch {
     return undefined
   }
-  const source = readFileSync(BUNDLE, 'utf8')
-  const cachedData = useCache ? readCodeCache(bundleStat) : undefined
+  const cachedData = useCache ? readCodeCache(source) : undefined
   const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, {filename: BUNDLE, cachedData})
   const mod = new Module(entry)
   mod.filename = entry

@@ -17,6 +17,7 @@
 // External (required at run time from node_modules, exactly as the unbundled oclif does, and only
 // on the paths that need them): typescript, ts-node, source-map-support and pnpapi, which oclif
 // loads only in development mode or under Yarn PnP. Bundling typescript would add 9 MB.
+import {createHash} from 'node:crypto'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join, relative} from 'node:path'
@@ -59,7 +60,9 @@ const left = rewritten.match(/.{0,20}import\(.{0,20}/g) ?? []
 if (calls === 0 || left.some((m) => !m.includes('"import()"'))) {
   throw new Error(`scripts/oclif-bundle.js: unexpected import( in the bundle (${calls} rewritten; left: ${JSON.stringify(left)})`)
 }
-writeFileSync(outfile, rewritten)
+// The first line names the bundle by its content; the code cache records it (bin/oclif-core.js).
+const sha256 = createHash('sha256').update(rewritten).digest('hex')
+writeFileSync(outfile, `// esc's bundle of ${corePjson.name} ${corePjson.version}, sha256:${sha256}\n${rewritten}`)
 writeFileSync(join(outDir, 'package.json'), JSON.stringify({
   name: corePjson.name,
   version: corePjson.version,

@@ -8,7 +8,7 @@
 // config (with and without the plugins, as the fast and the normal dispatch paths do), loads an API
 // command and parses its flags — the oclif code every command runs before its own.
 // The cache is only valid for this Node/V8 (bin/oclif-core.js checks, and V8 rejects a mismatch).
-import {statSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -29,5 +29,5 @@ for (const c of [full, config]) {
 }
 
 const data = loaded.script.createCachedData()
-writeFileSync(CODE_CACHE, Buffer.concat([Buffer.from(`${cacheHeader(statSync(BUNDLE))}\n`), data]))
+writeFileSync(CODE_CACHE, Buffer.concat([Buffer.from(`${cacheHeader(readFileSync(BUNDLE, 'utf8'))}\n`), data]))
 console.log(`wrote the code cache of the @oclif/core bundle (${(data.length / 1024).toFixed(0)} KiB) to ${relative(process.cwd(), CODE_CACHE)}`)
