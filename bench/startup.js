@@ -152,6 +152,8 @@ try {
   const files = await loadedModules([runJs, 'mesdb', 'backups', 'list'], env, home)
   // The build bundles commands (scripts/bundle-commands.js): a loaded bundle or chunk names the
   // modules it contains in esbuild's `// dist/…` comments, so those count as loaded too.
+  // The @oclif/core bundle (dist/oclif-core/lib/bundle.js, only @oclif/core and its dependencies) is
+  // compiled by bin/oclif-core.js with vm.Script, not resolved as a module: it is not in these counts.
   const bundled = files
     .filter((u) => u.startsWith(pathToFileURL(path.join(root, 'dist')).href))
     .flatMap((u) => readFileSync(fileURLToPath(u), 'utf8').match(/^\/\/ dist\/\S+\.js$/gm) ?? [])
