@@ -9,6 +9,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`esc ${version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({args: hoistGlobalFlags(args), dir: import.meta.url})
+  // oclif from its one-file bundle with a V8 code cache, and a fast path for plain commands
+  // (bin/oclif-core.js, bin/dispatch.js).
+  const {dispatch} = await import('./dispatch.js')
+  await dispatch(hoistGlobalFlags(args), import.meta.url)
 }
