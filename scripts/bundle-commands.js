@@ -5,7 +5,7 @@
 // external, except smol-toml: every command reads settings.toml with it, and as a package it is 9
 // ES modules to resolve and load (bundled, it is code in the command's file; the import() of it
 // stays lazy). @oclif/core is external here and comes from its own bundle (scripts/oclif-bundle.js).
-// dist/lib, dist/local stay as tsc wrote them for the benchmarks and tools that import them.
+// dist/lib stays as tsc wrote them for the benchmarks and tools that import them.
 import {readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'

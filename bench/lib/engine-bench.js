@@ -95,7 +95,7 @@ export function snapshotCli(repo, into) {
 
 /** Builds (npm run build) when any engine or node-command source is newer than its compiled file. */
 export function ensureBuilt(repo) {
-  const stale = ['lib/kurrentdb', 'commands/node'].some((sub) =>
+  const stale = ['lib/engine', 'commands/node'].some((sub) =>
     readdirSync(join(repo, 'src', sub))
       .filter((n) => n.endsWith('.ts'))
       .some((n) => {

@@ -15,7 +15,7 @@
 //   got + GET                  got(), one GET
 //
 // BENCH_HTTP_MODULE names the product's HTTP module relative to the repository (default
-// src/lib/http/request.ts); a src/….ts path is mapped to the built dist/….js, so build first.
+// src/lib/core/http.ts); a src/….ts path is mapped to the built dist/….js, so build first.
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import http from 'node:http'
@@ -48,7 +48,7 @@ function runModule(source, cwd) {
 }
 
 export async function benchHttpImports({root, runs}) {
-  const modulePath = process.env.BENCH_HTTP_MODULE ?? 'src/lib/http/request.ts'
+  const modulePath = process.env.BENCH_HTTP_MODULE ?? 'src/lib/core/http.ts'
   const built = builtPath(root, modulePath)
   if (!existsSync(built)) {
     console.error(`bench/startup.js --http: ${built} (from BENCH_HTTP_MODULE=${modulePath}) does not exist: run \`npm run build\` first`)

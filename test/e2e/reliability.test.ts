@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {isProcessAlive} from '../../src/lib/kurrentdb/process.js'
+import {isProcessAlive} from '../../src/lib/core/process.js'
 import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sandbox, startCloud, stopCloud, until} from './support.js'
 
 /**

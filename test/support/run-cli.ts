@@ -16,7 +16,7 @@ import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'
 
-import {retryClock} from '../../src/lib/api/timing.js'
+import {retryClock} from '../../src/lib/client/api/timing.js'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError} from '../../lib/core/errors.js'
 
 export default class LocalDemoData extends BaseCommand {
   static override description = 'Create a demo cluster in the local cloud: generated KurrentDB data and a writer that keeps appending'
@@ -15,7 +15,7 @@ export default class LocalDemoData extends BaseCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalDemoData)
-    const {adminRequest, resolveStateDir} = await import('../../local/control.js')
+    const {adminRequest, resolveStateDir} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
     const created = await adminRequest<{id: string; writer: boolean}>(dir, 'POST', '/local/v1/demo-data', {
       description: flags.description, chunks: flags.chunks, chunkSize: flags['chunk-size'], writer: !flags['no-writer'],

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError, UsageError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError, UsageError} from '../../lib/core/errors.js'
 
 export default class LocalStart extends BaseCommand {
   static override description = 'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
@@ -20,8 +20,8 @@ export default class LocalStart extends BaseCommand {
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalStart)
     // Server modules load only here, so other commands never pay for them.
-    const {resolveStateDir, startDetached} = await import('../../local/control.js')
-    const {AlreadyRunningError, isLoopback, serve} = await import('../../local/daemon.js')
+    const {resolveStateDir, startDetached} = await import('../../lib/cli/local/control.js')
+    const {AlreadyRunningError, isLoopback, serve} = await import('../../lib/cli/local/daemon.js')
     const dir = resolveStateDir(flags.dir)
     const host = flags.host ?? process.env.ESC_LOCAL_HOST ?? '127.0.0.1'
     if (flags.host === undefined && !isLoopback(host)) {

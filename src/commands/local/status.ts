@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError} from '../../lib/core/errors.js'
 
 interface StatusBody {
   pid: number
@@ -23,7 +23,7 @@ export default class LocalStatus extends BaseCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalStatus)
-    const {adminRequest, resolveStateDir, runningServer} = await import('../../local/control.js')
+    const {adminRequest, resolveStateDir, runningServer} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
     const info = await runningServer(dir)
     if (!info) throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError} from '../../lib/core/errors.js'
 
 export default class LocalStop extends BaseCommand {
   static override description = 'Stop the local cloud running on a state directory (waits for running copies to reach a safe point and for the process to exit)'
@@ -11,7 +11,7 @@ export default class LocalStop extends BaseCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalStop)
-    const {resolveStateDir, stopServer} = await import('../../local/control.js')
+    const {resolveStateDir, stopServer} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
     try {
       const info = await stopServer(dir)

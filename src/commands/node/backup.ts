@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError, ExitCode, UsageError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError, ExitCode, UsageError} from '../../lib/core/errors.js'
 
 export default class NodeBackup extends BaseCommand {
   static override description =
@@ -36,9 +36,9 @@ export default class NodeBackup extends BaseCommand {
 
   public async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeBackup)
-    const {backupNode, backupSizeBytes} = await import('../../lib/kurrentdb/index.js')
-    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
-    const {withInterrupt} = await import('../../lib/wait/interrupt.js')
+    const {backupNode, backupSizeBytes} = await import('../../lib/engine/index.js')
+    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
     if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')

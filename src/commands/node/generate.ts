@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {UsageError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {UsageError} from '../../lib/core/errors.js'
 
 export default class NodeGenerate extends BaseCommand {
   static override description =
@@ -24,8 +24,8 @@ export default class NodeGenerate extends BaseCommand {
 
   public async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeGenerate)
-    const {generateDataDir, WriterSimulator} = await import('../../lib/kurrentdb/index.js')
-    const {formatBytes, parseSize} = await import('../../lib/kurrentdb/progress.js')
+    const {generateDataDir, WriterSimulator} = await import('../../lib/engine/index.js')
+    const {formatBytes, parseSize} = await import('../../lib/engine/progress.js')
     const chunkSize = parseSize(flags['chunk-size'])
     if (chunkSize === undefined) throw new UsageError(`--chunk-size "${flags['chunk-size']}" is not a size; use e.g. 1MiB, 64KiB or 4096`)
     const result = await generateDataDir(args.dir, {chunks: flags.chunks, chunkSize, eventsPerChunk: flags['events-per-chunk'], withIndex: flags['with-index']})

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {EscError, ExitCode} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {EscError, ExitCode} from '../../lib/core/errors.js'
 
 export default class NodeRestore extends BaseCommand {
   static override description = 'Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup\'s chaser.chk'
@@ -20,9 +20,9 @@ export default class NodeRestore extends BaseCommand {
 
   public async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeRestore)
-    const {restoreBackup} = await import('../../lib/kurrentdb/index.js')
-    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
-    const {withInterrupt} = await import('../../lib/wait/interrupt.js')
+    const {restoreBackup} = await import('../../lib/engine/index.js')
+    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {ExitCode} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {ExitCode} from '../../lib/core/errors.js'
 
 export default class NodeVerify extends BaseCommand {
   static override description =
@@ -19,8 +19,8 @@ export default class NodeVerify extends BaseCommand {
 
   public async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeVerify)
-    const {verifyDirectory} = await import('../../lib/kurrentdb/index.js')
-    const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/kurrentdb/progress.js')
+    const {verifyDirectory} = await import('../../lib/engine/index.js')
+    const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
     const report = await verifyDirectory(args.dir, {index: flags.index, onProgress: (p) => progress.update(p)})
     progress.end()

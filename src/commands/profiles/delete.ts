@@ -1,6 +1,6 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {deleteProfileProperty} from '../../lib/config/profiles.js'
-import {profileNameFlag, requiredPropertyFlag} from '../../lib/config/profile-flags.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {deleteProfileProperty} from '../../lib/client/config/profiles.js'
+import {profileNameFlag, requiredPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
 export default class ProfilesDelete extends BaseCommand {
   static override description = 'Delete a profile parameter'

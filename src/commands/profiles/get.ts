@@ -1,7 +1,7 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {profileJson, writePrettyJson} from '../../lib/config/profile-output.js'
-import {findProfileTable, loadSettings, toProfile} from '../../lib/config/settings.js'
-import {profileNameFlag, optionalPropertyFlag} from '../../lib/config/profile-flags.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {profileJson, writePrettyJson} from '../../lib/cli/profiles/profile-output.js'
+import {findProfileTable, loadSettings, toProfile} from '../../lib/client/config/settings.js'
+import {profileNameFlag, optionalPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
 export default class ProfilesGet extends BaseCommand {
   static override description = 'Read a profile parameter(s)'

@@ -1,6 +1,6 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {profileJson, writePrettyJson} from '../../lib/config/profile-output.js'
-import {listProfiles, loadSettings} from '../../lib/config/settings.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {profileJson, writePrettyJson} from '../../lib/cli/profiles/profile-output.js'
+import {listProfiles, loadSettings} from '../../lib/client/config/settings.js'
 
 export default class ProfilesList extends BaseCommand {
   static override description = 'List all local profiles'

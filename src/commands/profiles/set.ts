@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {setProfileProperty} from '../../lib/config/profiles.js'
-import {profileNameFlag, requiredPropertyFlag} from '../../lib/config/profile-flags.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {setProfileProperty} from '../../lib/client/config/profiles.js'
+import {profileNameFlag, requiredPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
 export default class ProfilesSet extends BaseCommand {
   static override description = 'Set a profile parameter (the profile is created if missing)'

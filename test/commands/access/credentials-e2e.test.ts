@@ -5,8 +5,8 @@ import {join} from 'node:path'
 import nock from 'nock'
 
 import {runCli} from '../../support/run-cli.js'
-import {type TempHome, tempHome} from '../../lib/config/temp-home.js'
-import {fakeJwt} from '../../lib/auth/jwt.js'
+import {type TempHome, tempHome} from '../../lib/client/config/temp-home.js'
+import {fakeJwt} from '../../lib/client/auth/jwt.js'
 
 const API = 'http://127.0.0.1:2181'
 const IDP = 'http://127.0.0.1:2180'

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import nock from 'nock'
 
 import {runCli} from '../../support/run-cli.js'
-import {type TempHome, tempHome} from '../../lib/config/temp-home.js'
+import {type TempHome, tempHome} from '../../lib/client/config/temp-home.js'
 
 const IDP = 'http://127.0.0.1:2180'
 

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {formatRunTime} from '../../../src/lib/schedule/next-runs.js'
+import {formatRunTime} from '../../../src/lib/contract/schedule/next-runs.js'
 import {loadConfig, runCli} from '../../support/run-cli.js'
 import {API, capture, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 

@@ -3,7 +3,7 @@ import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runCli} from '../../support/run-cli.js'
-import {type TempHome, tempHome} from '../../lib/config/temp-home.js'
+import {type TempHome, tempHome} from '../../lib/client/config/temp-home.js'
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/esc-settings')
 

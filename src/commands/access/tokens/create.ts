@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../../lib/base-command.js'
-import {ExitCode} from '../../../lib/errors.js'
+import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {ExitCode} from '../../../lib/core/errors.js'
 
 export default class AccessTokensCreate extends BaseCommand {
   static override description = 'Create an access token (log in with your email and password; prints the refresh token)'
@@ -23,9 +23,9 @@ export default class AccessTokensCreate extends BaseCommand {
       this.exit(ExitCode.EscLegacy)
     }
     const [{openTokenStore}, {passwordLogin}, {terminalPrompter}] = await Promise.all([
-      import('../../../lib/auth/token-store.js'),
-      import('../../../lib/auth/login.js'),
-      import('../../../lib/auth/prompt.js'),
+      import('../../../lib/client/auth/token-store.js'),
+      import('../../../lib/client/auth/login.js'),
+      import('../../../lib/client/auth/prompt.js'),
     ])
     const ctx = await this.context(flags)
     const debug = this.debugLog('auth: ')

@@ -1,5 +1,5 @@
-import {BaseCommand} from '../../../lib/base-command.js'
-import {ExitCode} from '../../../lib/errors.js'
+import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {ExitCode} from '../../../lib/core/errors.js'
 
 export default class AccessTokensDisplay extends BaseCommand {
   static override description = 'Display your current refresh token'
@@ -7,7 +7,7 @@ export default class AccessTokensDisplay extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AccessTokensDisplay)
-    const {openTokenStore} = await import('../../../lib/auth/token-store.js')
+    const {openTokenStore} = await import('../../../lib/client/auth/token-store.js')
     const ctx = await this.context(flags)
     const debug = this.debugLog('auth: ')
     const loaded = await openTokenStore(ctx.configDir, ctx.audience, {debug}).load()

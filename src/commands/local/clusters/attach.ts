@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../../lib/base-command.js'
-import {EscError, UsageError} from '../../../lib/errors.js'
+import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {EscError, UsageError} from '../../../lib/core/errors.js'
 
 export default class LocalClustersAttach extends BaseCommand {
   static override description = "Register a self-hosted KurrentDB node's data directory as a cluster of the local cloud"
@@ -24,7 +24,7 @@ export default class LocalClustersAttach extends BaseCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalClustersAttach)
-    const {adminRequest, resolveStateDir} = await import('../../../local/control.js')
+    const {adminRequest, resolveStateDir} = await import('../../../lib/cli/local/control.js')
     const {resolve} = await import('node:path')
     const dir = resolveStateDir(flags.dir)
     // (--username/--password may come from the environment, so only these are refused without a URL.)

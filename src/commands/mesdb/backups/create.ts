@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {backupCreateFlags, createBackup} from '../../../lib/wait/backup-create.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {backupCreateFlags, createBackup} from '../../../lib/cli/wait/backup-create.js'
 
 export default class BackupsCreate extends BaseCommand {
   static override description = 'Create a backup'

@@ -1,4 +1,4 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/base-command.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-command.js'
 
 export default class BackupsDelete extends BaseCommand {
   static override description = 'Delete a backup'

@@ -1,5 +1,5 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {backupKind} from '../../../lib/output/kinds.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {backupKind} from '../../../lib/cli/output/kinds.js'
 
 export default class BackupsGet extends BaseCommand {
   static override description = 'Get information about a single backup'

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import type {Backup} from '../../../lib/api/models.js'
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {backupKind} from '../../../lib/output/kinds.js'
+import type {Backup} from '../../../lib/contract/models.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {backupKind} from '../../../lib/cli/output/kinds.js'
 
 export default class BackupsList extends BaseCommand {
   static override description = 'List all backups of an organization, given a project id'

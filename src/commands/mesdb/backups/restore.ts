@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
 
-import type {Cluster} from '../../../lib/api/models.js'
-import {clustersPath} from '../../../lib/api/client.js'
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
-import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
-import {printDryRun} from '../../../lib/restore/dry-run.js'
-import {planRestore} from '../../../lib/restore/restore-plan.js'
-import {createCluster} from '../../../lib/wait/cluster.js'
-import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
-import {httpStatusOf} from '../../../lib/wait/transient.js'
+import type {Cluster} from '../../../lib/contract/models.js'
+import {clustersPath} from '../../../lib/client/api/client.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
+import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
+import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
+import {planRestore} from '../../../lib/cli/restore/restore-plan.js'
+import {createCluster} from '../../../lib/cli/wait/cluster.js'
+import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
+import {httpStatusOf} from '../../../lib/cli/wait/transient.js'
 
 export default class BackupsRestore extends BaseCommand {
   static override description = `Restore a backup into a new cluster

@@ -1,6 +1,6 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {awaitBackup} from '../../../lib/wait/backup.js'
-import {waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {awaitBackup} from '../../../lib/cli/wait/backup.js'
+import {waitTiming, waitTimingFlags} from '../../../lib/cli/wait/flags.js'
 
 export default class BackupsWait extends BaseCommand {
   static override description = `Wait until a backup is available

@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
 
-import {clustersPath} from '../../../lib/api/client.js'
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {optionalClusterFields, optionalClusterFlags} from '../../../lib/restore/cluster-flags.js'
-import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/restore/cluster-request.js'
-import {printDryRun} from '../../../lib/restore/dry-run.js'
-import {checkRestoreDiskSize} from '../../../lib/restore/restore-plan.js'
-import {createCluster} from '../../../lib/wait/cluster.js'
-import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
+import {clustersPath} from '../../../lib/client/api/client.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
+import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
+import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
+import {checkRestoreDiskSize} from '../../../lib/cli/restore/restore-plan.js'
+import {createCluster} from '../../../lib/cli/wait/cluster.js'
+import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
 
 export default class ClustersCreate extends BaseCommand {
   static override description = `Create a cluster

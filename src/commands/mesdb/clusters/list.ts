@@ -1,5 +1,5 @@
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {clusterKind} from '../../../lib/output/kinds.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {clusterKind} from '../../../lib/cli/output/kinds.js'
 
 export default class ClustersList extends BaseCommand {
   static override description = 'List all clusters of an organization, given a project id'

@@ -1,6 +1,6 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {awaitCluster} from '../../../lib/wait/cluster.js'
-import {waitTiming, waitTimingFlags} from '../../../lib/wait/flags.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {awaitCluster} from '../../../lib/cli/wait/cluster.js'
+import {waitTiming, waitTimingFlags} from '../../../lib/cli/wait/flags.js'
 
 export default class ClustersWait extends BaseCommand {
   static override description = `Wait until a cluster is available (e.g. after a create or a restore)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {historyItemKind} from '../../../lib/output/kinds.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {historyItemKind} from '../../../lib/cli/output/kinds.js'
 
 export default class HistoryList extends BaseCommand {
   static override description = `Show job history

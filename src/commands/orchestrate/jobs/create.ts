@@ -1,16 +1,16 @@
 import {Flags, Interfaces} from '@oclif/core'
 
-import type {CreateJobRequest} from '../../../lib/api/models.js'
-import {jobsPath} from '../../../lib/api/client.js'
-import {BaseCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {UsageError} from '../../../lib/errors.js'
-import {validateLabelTemplate} from '../../../lib/labels/parse.js'
-import {jobIdKind} from '../../../lib/output/kinds.js'
-import {printDryRun} from '../../../lib/restore/dry-run.js'
-import {FlagShape, splitJobArgv} from '../../../lib/schedule/job-argv.js'
-import {formatRunTime, nextRuns} from '../../../lib/schedule/next-runs.js'
-import {validateSchedule} from '../../../lib/schedule/validate.js'
-import {waitDefaults} from '../../../lib/wait/clock.js'
+import type {CreateJobRequest} from '../../../lib/contract/models.js'
+import {jobsPath} from '../../../lib/client/api/client.js'
+import {BaseCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {UsageError} from '../../../lib/core/errors.js'
+import {validateLabelTemplate} from '../../../lib/contract/labels/parse.js'
+import {jobIdKind} from '../../../lib/cli/output/kinds.js'
+import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
+import {FlagShape, splitJobArgv} from '../../../lib/contract/schedule/job-argv.js'
+import {formatRunTime, nextRuns} from '../../../lib/contract/schedule/next-runs.js'
+import {validateSchedule} from '../../../lib/contract/schedule/validate.js'
+import {waitDefaults} from '../../../lib/core/clock.js'
 
 const jobFlags = {
   'org-id': orgFlag('The organization id the job will relate to'),

@@ -1,5 +1,5 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {jobKind} from '../../../lib/output/kinds.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {jobKind} from '../../../lib/cli/output/kinds.js'
 
 export default class JobsGet extends BaseCommand {
   static override description = 'Get job information'

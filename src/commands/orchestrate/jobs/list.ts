@@ -1,5 +1,5 @@
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {jobKind} from '../../../lib/output/kinds.js'
+import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {jobKind} from '../../../lib/cli/output/kinds.js'
 
 export default class JobsList extends BaseCommand {
   static override description = 'List all jobs of an organization, given a project id'

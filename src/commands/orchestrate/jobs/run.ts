@@ -1,8 +1,8 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/base-command.js'
-import {historyItemKind, type IdKind} from '../../../lib/output/kinds.js'
-import {waitFlags, waitTiming} from '../../../lib/wait/flags.js'
-import {findRunItem, isRunDone, isRunFailed, RunMarker, runStatus} from '../../../lib/wait/job-run.js'
-import {awaitOperation} from '../../../lib/wait/operations.js'
+import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {historyItemKind, type IdKind} from '../../../lib/cli/output/kinds.js'
+import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
+import {findRunItem, isRunDone, isRunFailed, RunMarker, runStatus} from '../../../lib/cli/wait/job-run.js'
+import {awaitOperation} from '../../../lib/cli/wait/operations.js'
 
 const historyIdKind: IdKind = {noun: 'job run', debugName: 'HistoryId'}
 

@@ -1,7 +1,7 @@
-import {BaseCommand} from '../../../lib/base-command.js'
-import {writePrettyJson} from '../../../lib/config/profile-output.js'
-import {defaultProfileName, loadSettings} from '../../../lib/config/settings.js'
-import {ExitCode} from '../../../lib/errors.js'
+import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {writePrettyJson} from '../../../lib/cli/profiles/profile-output.js'
+import {defaultProfileName, loadSettings} from '../../../lib/client/config/settings.js'
+import {ExitCode} from '../../../lib/core/errors.js'
 
 export default class ProfilesDefaultGet extends BaseCommand {
   static override description = 'Read the current default local profile name'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../../lib/base-command.js'
-import {setDefaultProfile} from '../../../lib/config/profiles.js'
+import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {setDefaultProfile} from '../../../lib/client/config/profiles.js'
 
 export default class ProfilesDefaultSet extends BaseCommand {
   static override description = 'Set default local profile'

@@ -4,7 +4,7 @@ import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
 import {runCli} from '../../../support/run-cli.js'
-import {backup} from '../../../lib/api/fixtures.js'
+import {backup} from '../../../lib/client/api/fixtures.js'
 import {API, BACKUPS, PROJECT, problem, useBackupsEnv} from './helpers.js'
 
 const ID = 'c1ev3l5o0aeu6ojco7b0'

@@ -3,7 +3,7 @@ import nock from 'nock'
 
 import {runCli} from '../../../support/run-cli.js'
 import {tmpHome} from '../../../support/tmp-home.js'
-import {backup} from '../../../lib/api/fixtures.js'
+import {backup} from '../../../lib/client/api/fixtures.js'
 import {API, BACKUPS, ORG, PROJECT, useBackupsEnv} from './helpers.js'
 
 const LIST = ['mesdb', 'backups', 'list', '--project-id', PROJECT]

@@ -4,8 +4,8 @@
  */
 import nock from 'nock'
 
-import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/api/models.js'
-import {systemClock, waitDefaults} from '../../../../src/lib/wait/clock.js'
+import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/contract/models.js'
+import {systemClock, waitDefaults} from '../../../../src/lib/core/clock.js'
 import {tmpHome, type TmpHome} from '../../../support/tmp-home.js'
 
 export const API = 'http://127.0.0.1:2180'

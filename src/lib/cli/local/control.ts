@@ -1,0 +1,120 @@
+import {spawn} from 'node:child_process'
+import {openSync} from 'node:fs'
+import {mkdir, readFile} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {StateLayout} from '../../server/layout.js'
+import {isProcessAlive} from '../../core/process.js'
+import {readServerInfo, removeServerInfo, ServerLock, type ServerInfo} from '../../server/server-lock.js'
+
+/** `--dir`, else ESC_LOCAL_DIR, else `<ESC_CONFIG_DIR or ~/.esc>/local`. */
+export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return resolve(flag)
+  if (env.ESC_LOCAL_DIR) return resolve(env.ESC_LOCAL_DIR)
+  return join(env.ESC_CONFIG_DIR || join(homedir(), '.esc'), 'local')
+}
+
+export class NotRunningError extends Error {}
+
+/** The running server of `dir`, or undefined (a server.json left by a crash is removed). */
+export async function runningServer(dir: string): Promise<ServerInfo | undefined> {
+  const layout = new StateLayout(dir)
+  const info = await readServerInfo(layout)
+  if (!ServerLock.isHeld(layout)) {
+    if (info) await removeServerInfo(layout)
+    return undefined
+  }
+  return info
+}
+
+/**
+ * SIGTERM, then waits until the server's process has exited (not only released its lock: a process
+ * with a hung copy may linger). A zombie counts as exited (isProcessAlive reads /proc state Z: PID 1
+ * here does not reap). Throws, saying what is true, when it is still running after `timeoutMs`.
+ */
+export async function stopServer(dir: string, timeoutMs = 30_000): Promise<ServerInfo> {
+  const info = await runningServer(dir)
+  if (!info) throw new NotRunningError(`no local cloud is running on ${dir}`)
+  process.kill(info.pid, 'SIGTERM')
+  const layout = new StateLayout(dir)
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!isProcessAlive(info.pid)) return info
+    await sleep(100)
+  }
+  const state = ServerLock.isHeld(layout) ? 'is still running' : 'released its state directory but is still running'
+  throw new Error(`the local cloud (pid ${info.pid}) did not exit within ${timeoutMs / 1000} s: it ${state}; kill it with: kill -9 ${info.pid}`)
+}
+
+/** The admin client of `esc local …` commands; a missing or damaged file is named, not a bare JSON error. */
+async function readAdminCredentials(layout: StateLayout): Promise<{clientId: string; clientSecret: string}> {
+  let creds: {clientId?: unknown; clientSecret?: unknown} | undefined
+  try {
+    creds = JSON.parse(await readFile(layout.adminCredentials, 'utf8'))
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message
+    throw new Error(`cannot read the local cloud's admin credentials ${layout.adminCredentials}: ${why}; restore that file (it was written at the first start), or use a new --dir`)
+  }
+  if (typeof creds?.clientId !== 'string' || typeof creds.clientSecret !== 'string') {
+    throw new Error(`cannot read the local cloud's admin credentials ${layout.adminCredentials}: clientId or clientSecret missing; restore that file (it was written at the first start), or use a new --dir`)
+  }
+  return {clientId: creds.clientId, clientSecret: creds.clientSecret}
+}
+
+/** A request to the server as its admin client (client_credentials grant). */
+export async function adminRequest<T>(dir: string, method: string, path: string, body?: unknown): Promise<T> {
+  const info = await runningServer(dir)
+  if (!info) throw new NotRunningError(`no local cloud is running on ${dir}; start it with: esc local start --dir ${dir}`)
+  const layout = new StateLayout(dir)
+  const creds = await readAdminCredentials(layout)
+  const tokenRes = await fetch(`${info.url}/oauth/token`, {
+    method: 'POST',
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
+  })
+  if (!tokenRes.ok) throw new Error(`the local cloud refused its admin credentials (HTTP ${tokenRes.status})`)
+  const {access_token: token} = await tokenRes.json() as {access_token: string}
+  const res = await fetch(`${info.url}${path}`, {
+    method,
+    headers: {authorization: `Bearer ${token}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  const parsed = text ? JSON.parse(text) : undefined
+  if (!res.ok) {
+    const fields = parsed?.fields ? ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''
+    throw new Error(`${parsed?.detail ?? `HTTP ${res.status}`}${fields}`)
+  }
+  return parsed as T
+}
+
+/**
+ * `esc local start --detach`: runs the same command without --detach in a new session, logs to
+ * server.log, and returns the banner (and any warning, e.g. a non-loopback address) the child
+ * sends over IPC once it listens, for the caller to show: the child's own stderr is server.log.
+ */
+export async function startDetached(dir: string, argv: string[], timeoutMs = 30_000): Promise<{banner: string; warning?: string}> {
+  const layout = new StateLayout(dir)
+  await mkdir(layout.root, {recursive: true, mode: 0o700})
+  const logFd = openSync(layout.logFile, 'a', 0o600)
+  const args = [...process.execArgv, process.argv[1], 'local', 'start', ...argv.filter((a) => a !== '--detach' && a !== '-d')]
+  const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', logFd, logFd, 'ipc'], env: {...process.env, ESC_LOCAL_DETACHED: '1'}})
+  return new Promise<{banner: string; warning?: string}>((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))
+    }, timeoutMs)
+    child.once('message', (message: {banner?: string; warning?: string; error?: string; suggestions?: string[]}) => {
+      clearTimeout(timer)
+      child.disconnect()
+      child.unref()
+      if (message.error) reject(Object.assign(new Error(message.error), {suggestions: message.suggestions ?? []}))
+      else resolvePromise({banner: message.banner ?? '', ...(message.warning ? {warning: message.warning} : {})})
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the local cloud exited during start (code ${code}); see ${layout.logFile}`))
+    })
+  })
+}

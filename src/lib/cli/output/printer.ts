@@ -1,0 +1,97 @@
+import type {ApiResponse, HttpExchange} from '../../client/api/exchange.js'
+import type {OutputFormat} from './format.js'
+import type {IdKind, ResourceKind} from './kinds.js'
+import {debugNewtype} from './rust-debug.js'
+
+export interface PrinterOptions {
+  /** `-q/--quiet`: ids only, one per line, whatever the format. */
+  quiet?: boolean
+  write?: (text: string) => void
+  /** Clock for relative dates in tables. */
+  now?: () => Date
+}
+
+/**
+ * The one place that turns API results into stdout, for every command and format:
+ * `cli` (esc's Rust Debug), `cli-json`/`--json` (v1 JSON, no trailing newline), `api` (raw
+ * body, request body first), `api-verbose` (method, URL, status too), `table` (for people).
+ * Everything is rendered before anything is written, so a failing projection prints nothing.
+ */
+export class Printer {
+  readonly format: OutputFormat
+  readonly quiet: boolean
+  private readonly write: (text: string) => void
+  private readonly now: () => Date
+
+  constructor(format: OutputFormat, options: PrinterOptions = {}) {
+    this.format = format
+    this.quiet = options.quiet ?? false
+    this.write = options.write ?? ((text) => void process.stdout.write(text))
+    this.now = options.now ?? (() => new Date())
+  }
+
+  /** `api`/`api-verbose` print the HTTP exchange itself, errors included. */
+  get isApiFormat(): boolean {
+    return this.format === 'api' || this.format === 'api-verbose'
+  }
+
+  /** One resource (a `get`). */
+  async item<T>(kind: ResourceKind<T>, item: T, res: ApiResponse<unknown>): Promise<void> {
+    if (this.quiet) return this.write(`${kind.id(item)}\n`)
+    switch (this.format) {
+      case 'api': case 'api-verbose': return this.exchange(res.exchange)
+      case 'cli': return this.write(`${kind.debug(item)}\n`)
+      case 'cli-json': return this.write(JSON.stringify(kind.v1(item), null, 2))
+      case 'table': {
+        const {renderFields} = await import('./table.js')
+        return this.write(await renderFields(kind.fields, item, this.now))
+      }
+    }
+  }
+
+  /**
+   * A list. `items` may be filtered/sorted by the command; `api` formats still print the raw body
+   * (they show the exchange, not a view of it).
+   */
+  async list<T>(kind: ResourceKind<T>, items: T[], res: ApiResponse<unknown>): Promise<void> {
+    if (this.quiet) return this.write(items.map((i) => `${kind.id(i)}\n`).join(''))
+    switch (this.format) {
+      case 'api': case 'api-verbose': return this.exchange(res.exchange)
+      case 'cli': return this.write(items.map((i) => `${kind.debug(i)}\n`).join('') + '\n')
+      case 'cli-json': return this.write(JSON.stringify(items.map((i) => kind.v1(i)), null, 2))
+      case 'table': {
+        const {renderTable} = await import('./table.js')
+        return this.write(await renderTable(kind, items, this.now))
+      }
+    }
+  }
+
+  /** The id returned by a create: `BackupId("…")`, `"…"` in JSON. */
+  async created(kind: IdKind, res: ApiResponse<{id: string}>): Promise<void> {
+    const id = res.data.id
+    if (this.quiet) return this.write(`${id}\n`)
+    switch (this.format) {
+      case 'api': case 'api-verbose': return this.exchange(res.exchange)
+      case 'cli': return this.write(`${debugNewtype(kind.debugName, id)}\n`)
+      case 'cli-json': return this.write(JSON.stringify(id, null, 2))
+      case 'table': return this.write(`Created ${kind.noun} ${id}\n`)
+    }
+  }
+
+  /** A mutation without a result (delete, update…): silent except in `api` formats. */
+  async done(res: ApiResponse<unknown>): Promise<void> {
+    if (this.isApiFormat && !this.quiet) this.exchange(res.exchange)
+  }
+
+  /** Prints an exchange the way esc's TrafficSpy does (also used for non-2xx in api formats). */
+  exchange(x: HttpExchange): void {
+    const verbose = this.format === 'api-verbose'
+    const ok = x.status >= 200 && x.status <= 299
+    let out = ''
+    if (verbose) out += `${x.method} ${x.url}\n`
+    if (x.requestBody) out += `${x.requestBody}\n`
+    if (verbose || !ok) out += `status: ${x.status}\n`
+    if (x.responseText) out += `${x.responseText}\n`
+    this.write(out)
+  }
+}

@@ -1,0 +1,87 @@
+import {Flags} from '@oclif/core'
+
+import {type ApiClient, backupsPath} from '../../client/api/client.js'
+import {formatDuration} from '../../core/duration.js'
+import {renderBackupLabel} from '../../contract/labels/backup-label.js'
+import {backupIdKind} from '../output/kinds.js'
+import type {Printer} from '../output/printer.js'
+import {printDryRun} from '../restore/dry-run.js'
+import {waitDefaults} from '../../core/clock.js'
+import {awaitBackup} from './backup.js'
+import {waitFlags, waitTiming} from './flags.js'
+import {withInterrupt} from './interrupt.js'
+import {retryOnLock} from './retry-on-lock.js'
+import {httpStatusOf} from './transient.js'
+
+/** The flags `backups create` gains over esc's: label preview, lock retries and waiting. */
+export const backupCreateFlags = {
+  'dry-run': Flags.boolean({description: 'Print the rendered label and the request instead of sending it'}),
+  'retry-on-lock': Flags.boolean({
+    description: 'If another operation (e.g. a scheduled backup) holds the cluster, retry with backoff until --timeout',
+    helpGroup: 'WAIT',
+  }),
+  ...waitFlags('the backup is available'),
+}
+
+export interface BackupCreateRequest {
+  api: () => Promise<ApiClient>
+  printer: Printer
+  orgId: string
+  projectId: string
+  sourceClusterId: string
+  /** As typed: may be a label template ({cluster}, {index}, {datetime}…), rendered here. */
+  description: string
+  flags: {'dry-run'?: boolean; 'retry-on-lock'?: boolean; wait?: boolean; timeout?: string; 'poll-interval'?: string}
+}
+
+/**
+ * `backups create` after flag parsing: renders the label (fetching only what its tokens need, so a
+ * plain description costs exactly one POST), then previews, or creates (retrying while the cluster
+ * is locked if asked) and prints the id, or waits and prints the backup.
+ */
+export async function createBackup(req: BackupCreateRequest): Promise<void> {
+  const {orgId, projectId, sourceClusterId, printer, flags} = req
+  const timing = waitTiming(flags)
+  const started = waitDefaults.clock.now()
+  const {label, templated} = await renderBackupLabel(req.description, {
+    clusterId: sourceClusterId,
+    now: () => new Date(waitDefaults.clock.now()),
+    async cluster() {
+      const {cluster} = (await (await req.api()).getCluster(orgId, projectId, sourceClusterId)).data
+      return {id: cluster.id, description: cluster.description, provider: String(cluster.provider)}
+    },
+    async existingBackups() {
+      const {backups} = (await (await req.api()).listBackups(orgId, projectId)).data
+      return backups.filter((b) => b.sourceClusterId === sourceClusterId).length
+    },
+  })
+  const body = {description: label, sourceClusterId}
+  if (flags['dry-run']) {
+    const notes: Array<[string, string]> = templated ? [['Label', label]] : []
+    printDryRun({method: 'POST', path: backupsPath(orgId, projectId), body, notes}, printer.format)
+    return
+  }
+  const api = await req.api()
+  const send = () => api.createBackup(orgId, projectId, body)
+  const created = flags['retry-on-lock']
+    ? await withInterrupt((signal) =>
+        retryOnLock(send, {
+          timeoutMs: timing.timeoutMs,
+          signal,
+          what: `backup of cluster ${sourceClusterId}`,
+          onRetry: (error, attempt, delayMs) =>
+            process.stderr.write(
+              `Cluster ${sourceClusterId} is locked by another operation (HTTP ${httpStatusOf(error)}); ` +
+                `retry ${attempt} in ${formatDuration(delayMs)}\n`,
+            ),
+        }),
+      )
+    : await send()
+  if (!flags.wait) {
+    await printer.created(backupIdKind, created)
+    return
+  }
+  // One --timeout covers the whole command, lock retries included.
+  const timeLeftMs = Math.max(1, timing.timeoutMs - (waitDefaults.clock.now() - started))
+  await awaitBackup(api, printer, orgId, projectId, created.data.id, timing, timeLeftMs)
+}

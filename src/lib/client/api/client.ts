@@ -1,0 +1,148 @@
+import {UsageError} from '../../core/errors.js'
+import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
+import type {ApiResponse, HttpExchange} from './exchange.js'
+import {HttpTransport, type TransportOptions} from './http.js'
+import * as d from './decode.js'
+import type {
+  CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
+  CreateJobResponse, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
+  ListClustersResponse, ListHistoryResponse, ListJobsResponse, RunJobResponse,
+} from '../../contract/models.js'
+
+export type {ApiResponse, HttpExchange} from './exchange.js'
+export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
+
+/**
+ * The API's resource paths (reference §2.2), exported so that `--dry-run` shows exactly the path a
+ * real run sends to. They live here rather than in a module of their own: every API command loads
+ * this one anyway, and start-up is budgeted.
+ */
+const seg = encodeURIComponent
+const mesdb = (orgId: string, projectId: string) => `/mesdb/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}`
+const orchestrate = (orgId: string, projectId: string) => `/orchestrate/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}`
+
+/** `…/backups`: create (POST) and list (GET); append `/<encoded id>` for one backup. */
+export const backupsPath = (orgId: string, projectId: string) => `${mesdb(orgId, projectId)}/backups`
+/** `…/clusters`: create (POST, a restore with a source backup) and list (GET). */
+export const clustersPath = (orgId: string, projectId: string) => `${mesdb(orgId, projectId)}/clusters`
+/** `…/jobs`: create (POST) and list (GET). */
+export const jobsPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/jobs`
+/** `…/history`: the job history (GET, optionally `?jobId=`). */
+export const historyPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/history`
+
+/**
+ * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would
+ * address the collection instead (`DELETE …/backups/`), so it is refused before anything is sent.
+ */
+function idSeg(id: string, what: string): string {
+  if (id.trim() === '') throw new UsageError(`The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`)
+  return encodeURIComponent(id)
+}
+
+/**
+ * The Kurrent Cloud API, one method per endpoint (reference §2.2). Commands call these and never
+ * build URLs. Every call resolves to the decoded body plus the raw exchange (for `--fmt api`);
+ * non-2xx rejects with ApiError, a malformed 2xx body with ApiDecodeError.
+ */
+export class ApiClient {
+  private readonly http: HttpTransport
+
+  constructor(options: TransportOptions) {
+    this.http = new HttpTransport(options)
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl
+  }
+
+  // ---- mesdb backups ----
+  createBackup(o: string, p: string, body: CreateBackupRequest): Promise<ApiResponse<CreateBackupResponse>> {
+    return this.call('POST', `${backupsPath(o, p)}`, d.decodeCreated, body)
+  }
+  listBackups(o: string, p: string): Promise<ApiResponse<ListBackupsResponse>> {
+    return this.call('GET', `${backupsPath(o, p)}`, d.decodeBackupList)
+  }
+  async getBackup(o: string, p: string, backupId: string): Promise<ApiResponse<GetBackupResponse>> {
+    return this.call('GET', `${backupsPath(o, p)}/${idSeg(backupId, 'backup')}`, d.decodeBackupOne)
+  }
+  async deleteBackup(o: string, p: string, backupId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${backupsPath(o, p)}/${idSeg(backupId, 'backup')}`, ignoreBody)
+  }
+
+  // ---- mesdb clusters ----
+  createCluster(o: string, p: string, body: CreateClusterRequest): Promise<ApiResponse<CreateClusterResponse>> {
+    return this.call('POST', `${clustersPath(o, p)}`, d.decodeCreated, body)
+  }
+  listClusters(o: string, p: string): Promise<ApiResponse<ListClustersResponse>> {
+    return this.call('GET', `${clustersPath(o, p)}`, d.decodeClusterList)
+  }
+  async getCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<GetClusterResponse>> {
+    return this.call('GET', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, d.decodeClusterOne)
+  }
+  async deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, ignoreBody)
+  }
+
+  // ---- orchestrate jobs & history ----
+  createJob(o: string, p: string, body: CreateJobRequest): Promise<ApiResponse<CreateJobResponse>> {
+    return this.call('POST', `${jobsPath(o, p)}`, d.decodeCreated, body)
+  }
+  listJobs(o: string, p: string): Promise<ApiResponse<ListJobsResponse>> {
+    return this.call('GET', `${jobsPath(o, p)}`, d.decodeJobList)
+  }
+  async getJob(o: string, p: string, jobId: string): Promise<ApiResponse<GetJobResponse>> {
+    return this.call('GET', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}`, d.decodeJobOne)
+  }
+  async deleteJob(o: string, p: string, jobId: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}`, ignoreBody)
+  }
+  /** POST without a body; never retried blindly (it would run the job twice). */
+  async runJob(o: string, p: string, jobId: string): Promise<ApiResponse<RunJobResponse>> {
+    return this.call('POST', `${jobsPath(o, p)}/${idSeg(jobId, 'job')}/run`, decodeOptionalObject(d.decodeRunJob))
+  }
+  async listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
+    const query = jobId === undefined ? '' : `?jobId=${idSeg(jobId, 'job')}`
+    return this.call('GET', `${historyPath(o, p)}${query}`, d.decodeHistoryList)
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, decode: (body: unknown) => T, body?: unknown,
+  ): Promise<ApiResponse<T>> {
+    const exchange = await this.http.send(method, path, body)
+    if (exchange.status < 200 || exchange.status > 299) {
+      throw new ApiError(exchange, parseProblem(exchange.responseText))
+    }
+    return {data: decodeExchange(exchange, decode), exchange}
+  }
+}
+
+function decodeExchange<T>(exchange: HttpExchange, decode: (body: unknown) => T): T {
+  if (decode === (ignoreBody as unknown)) return undefined as T
+  let parsed: unknown
+  const text = exchange.responseText
+  if (text.trim() === '') {
+    parsed = undefined
+  } else {
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      const excerpt = text.length > 80 ? `${text.slice(0, 80)}…` : text
+      throw new ApiDecodeError(exchange, `body is not JSON: ${JSON.stringify(excerpt)}`)
+    }
+  }
+  try {
+    return decode(parsed)
+  } catch (error) {
+    if (error instanceof d.DecodeProblem) {
+      throw new ApiDecodeError(exchange, parsed === undefined ? 'empty body' : error.message)
+    }
+    throw error
+  }
+}
+
+/** Deletes: the body (if any) is ignored, as esc does. */
+function ignoreBody(): void {}
+
+function decodeOptionalObject<T>(decode: (b: unknown) => T): (b: unknown) => T {
+  return (b) => decode(b === undefined ? {} : b)
+}
