@@ -9,7 +9,7 @@ import {serve} from '../../../src/lib/cli/local/daemon.js'
 import {Store} from '../../../src/lib/server/store/index.js'
 import {clusterBody, FakeEngine, tempDir} from './helpers.js'
 
-const repoRoot = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
+const repoRoot = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', '..')
 
 /**
  * A stand-in for a server that hangs on its way out: it holds the server lock like one, and on

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {sessionBusAddresses, sessionBusAlive} from '../../../../src/lib/client/auth/dbus-probe.js'
 import {type TempHome, tempHome} from '../config/temp-home.js'
 
-const ROOT = join(import.meta.dirname, '../../..')
+const ROOT = join(import.meta.dirname, '../../../..')
 
 /** A unix-socket "bus" that either answers the AUTH line or stays silent (a hung bus). */
 function fakeBus(path: string, answer: string | undefined): Promise<Server> {

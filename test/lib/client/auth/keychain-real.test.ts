@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {type TempHome, tempHome} from '../config/temp-home.js'
 
-const ROOT = join(import.meta.dirname, '../../..')
+const ROOT = join(import.meta.dirname, '../../../..')
 const SCRIPT = join(import.meta.dirname, 'keychain-roundtrip.script.ts')
 
 function hasCommand(name: string): boolean {
