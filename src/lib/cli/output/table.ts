@@ -2,6 +2,7 @@
  * The `table` format: cli-table3 tables for lists, an aligned label/value block for one item.
  * Loaded lazily (cli-table3, date-fns) so other formats pay nothing for it.
  */
+import {escapeControl} from './escape-control.js'
 import type {CellFormat, Column, ResourceKind} from './kinds.js'
 import {parseRfc3339} from './rust-debug.js'
 
@@ -46,12 +47,12 @@ export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () 
     style: {head: [], border: [], compact: false},
     wordWrap: false,
   })
-  for (const item of items) table.push(kind.columns.map((c) => c.cell(item, f)))
+  for (const item of items) table.push(kind.columns.map((c) => escapeControl(c.cell(item, f))))
   return `${table.toString()}\n`
 }
 
 export async function renderFields<T>(fields: Array<Column<T>>, item: T, now: () => Date): Promise<string> {
   const f = await cellFormat(now)
   const width = Math.max(...fields.map((c) => c.header.length))
-  return fields.map((c) => `${c.header.padEnd(width)}  ${c.cell(item, f)}`.trimEnd()).join('\n') + '\n'
+  return fields.map((c) => `${c.header.padEnd(width)}  ${escapeControl(c.cell(item, f))}`.trimEnd()).join('\n') + '\n'
 }
