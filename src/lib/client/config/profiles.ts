@@ -5,6 +5,12 @@ import {findProfileTable, isTable, loadSettings, saveSettings, type Settings, ty
 /** esc's own formats: the only ones a profile's `fmt` takes, since the official esc reads the same settings.toml. */
 export const ESC_OUTPUT_FORMATS = ['cli', 'cli-json', 'api', 'api-verbose'] as const
 
+/**
+ * What a profile's `fmt` may be set to: esc's formats, and `table` when asked for (the official esc
+ * cannot load a file that says table, so esc never writes it on its own).
+ */
+export const PROFILE_FORMATS = [...ESC_OUTPUT_FORMATS, 'table'] as const
+
 /** The properties `esc profiles set|get|delete -n` accepts. */
 export const PROFILE_PROPERTIES = ['org-id', 'project-id', 'api-base-url', 'fmt'] as const
 export type ProfileProperty = (typeof PROFILE_PROPERTIES)[number]
@@ -27,10 +33,15 @@ export function normalizeApiBaseUrl(value: string): string {
 }
 
 export function validateFmt(value: string): string {
-  if (!(ESC_OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`Unsupported output format "${value}". Supported values: ${ESC_OUTPUT_FORMATS.join(', ')}`)
+  if (!(PROFILE_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`Unsupported output format "${value}". Supported values: ${PROFILE_FORMATS.join(', ')}`)
   }
   return value
+}
+
+/** A profile is found by its name: an empty one could never be selected again. */
+function assertProfileName(name: string): void {
+  if (name.trim() === '') throw new UsageError('the profile name is empty; give the profile a name (for example -p dev)')
 }
 
 /** esc's get_profile_mut: finds the profile or appends a new one with just a name. */
@@ -51,20 +62,28 @@ function validated(property: ProfileProperty, value: string): string {
 }
 
 export async function setProfileProperty(profile: string, property: ProfileProperty, value: string, dir = configDir()): Promise<void> {
+  assertProfileName(profile)
   const clean = validated(property, value)
   const settings = await loadSettings(dir)
   profileTableMut(settings, profile)[property] = clean
   await saveSettings(settings)
 }
 
-/** Removes one property. Like esc, a profile that does not exist is created (empty). */
+/**
+ * Removes one property. Unlike esc, which creates a missing profile here, deleting from a profile
+ * that does not exist is an error that changes nothing.
+ */
 export async function deleteProfileProperty(profile: string, property: ProfileProperty, dir = configDir()): Promise<void> {
+  assertProfileName(profile)
   const settings = await loadSettings(dir)
-  delete profileTableMut(settings, profile)[property]
+  const table = findProfileTable(settings, profile)
+  if (!table) throw new UsageError(`profile "${profile}" does not exist; nothing was changed (\`esc profiles list\` shows the profiles)`)
+  delete table[property]
   await saveSettings(settings)
 }
 
 export async function setDefaultProfile(name: string, dir = configDir()): Promise<void> {
+  assertProfileName(name)
   const settings = await loadSettings(dir)
   settings.doc['default-profile'] = name
   await saveSettings(settings)
