@@ -115,3 +115,15 @@ export function encodeSafeBloomFilter(entryCount: number): Buffer {
   buf.writeBigInt64LE(BigInt(logical) * 8n, 8)
   return buf
 }
+
+/** The entries of an encoded PTable, in file order (a merge reads its inputs with this). */
+export function decodePTableEntries(buf: Buffer): IndexEntry[] {
+  const footer = buf.length - HASH_SIZE - PTABLE_FOOTER_SIZE
+  const mids = buf.readUInt32LE(footer + 2)
+  const count = (footer - PTABLE_HEADER_SIZE) / PTABLE_ENTRY_SIZE - mids
+  const entries: IndexEntry[] = []
+  for (let i = 0, off = PTABLE_HEADER_SIZE; i < count; i++, off += PTABLE_ENTRY_SIZE) {
+    entries.push({version: buf.readBigInt64LE(off), streamHash: buf.readBigUInt64LE(off + 8), position: buf.readBigInt64LE(off + 16)})
+  }
+  return entries
+}

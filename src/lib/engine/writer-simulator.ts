@@ -9,7 +9,7 @@ import {EventTemplate} from './event-template.js'
 import {randomGuid} from './ids.js'
 import {INDEXMAP_VERSION, type IndexMap, parseIndexMap, serializeIndexMap} from './indexmap.js'
 import {chunkSizeOf, defaultIndexDir, discoverLayout} from './layout.js'
-import {type IndexEntry, encodePTable, encodeSafeBloomFilter} from './ptable.js'
+import {type IndexEntry, decodePTableEntries, encodePTable, encodeSafeBloomFilter} from './ptable.js'
 import {dotnetTicks, guidToBytes} from './records.js'
 import {streamHash} from './stream-hash.js'
 
@@ -40,7 +40,7 @@ const STREAMS = 50
  * indexmap is replaced (temp file, delete, rename). Hot-backup tests run against it.
  */
 export class WriterSimulator {
-  readonly stats = {appends: 0, events: 0, chunksCompleted: 0, ptablesAdded: 0, writer: 0}
+  readonly stats = {appends: 0, events: 0, chunksCompleted: 0, ptablesAdded: 0, ptablesMerged: 0, writer: 0}
   private readonly db: string
   private readonly index: string
   private chunkSize = 0
@@ -122,6 +122,36 @@ export class WriterSimulator {
     if (entries.length === 0) return undefined
     this.pending = this.pending.slice(entries.length)
     await mkdir(this.index, {recursive: true})
+    const name = await this.writePTable(entries, this.options.onHalfWrittenPTable)
+    const current = await this.readIndexMap()
+    const position = current.tables.filter((t) => t.level === 0).length
+    const checkpoint = Number(entries.at(-1)!.position)
+    let map: IndexMap = {...current, prepareCheckpoint: checkpoint, commitCheckpoint: checkpoint, tables: [...current.tables, {level: 0, position, file: name}]}
+    await this.replaceIndexMap(map)
+    this.stats.ptablesAdded++
+    // As the server does: two tables on a level merge into one on the next, so after hours of
+    // appends the index holds a few dozen files, not thousands.
+    for (let level = 0; ; level++) {
+      const merging = map.tables.filter((t) => t.level === level)
+      if (merging.length === 0 && !map.tables.some((t) => t.level > level)) break
+      if (merging.length < 2) continue
+      const merged: IndexEntry[] = []
+      for (const t of merging) merged.push(...decodePTableEntries(await readFile(join(this.index, t.file))))
+      const file = await this.writePTable(merged)
+      const above = map.tables.filter((t) => t.level === level + 1).length
+      map = {...map, tables: [...map.tables.filter((t) => t.level !== level), {level: level + 1, position: above, file}]}
+      await this.replaceIndexMap(map)
+      for (const t of merging) {
+        await unlink(join(this.index, t.file)).catch(() => undefined)
+        await unlink(join(this.index, `${t.file}.bloomfilter`)).catch(() => undefined)
+      }
+      this.stats.ptablesMerged += merging.length
+    }
+    return name
+  }
+
+  /** A PTable and its bloom filter under their final names (read-only, as the server leaves them). */
+  private async writePTable(entries: IndexEntry[], onHalfWritten?: (path: string) => Promise<void> | void): Promise<string> {
     const name = randomGuid()
     const path = join(this.index, name)
     const bytes = encodePTable(entries)
@@ -130,23 +160,22 @@ export class WriterSimulator {
     const fh = await open(path, 'w')
     try {
       await fh.write(bytes, 0, half, 0)
-      await this.options.onHalfWrittenPTable?.(path)
+      await onHalfWritten?.(path)
       await fh.write(bytes, half, bytes.length - half, half)
       if (this.options.fsync !== false) await fh.sync()
     } finally {
       await fh.close()
     }
     await chmod(path, 0o444)
-    const current = await this.readIndexMap()
-    const position = current.tables.filter((t) => t.level === 0).length
-    const checkpoint = Number(entries.at(-1)!.position)
-    const map: IndexMap = {...current, prepareCheckpoint: checkpoint, commitCheckpoint: checkpoint, tables: [...current.tables, {level: 0, position, file: name}]}
+    return name
+  }
+
+  /** The server's indexmap replacement: temp file, delete, rename (a backup may see it missing). */
+  private async replaceIndexMap(map: IndexMap): Promise<void> {
     const tmp = join(this.index, `indexmap.${randomGuid()}.indexmap.tmp`)
     await writeFile(tmp, serializeIndexMap(map))
     await unlink(join(this.index, 'indexmap')).catch(() => undefined)
     await rename(tmp, join(this.index, 'indexmap'))
-    this.stats.ptablesAdded++
-    return name
   }
 
   /** Appends until stop(); `intervalMs` between appends. */

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {generateDataDir, verifyDirectory, WriterSimulator} from '../../../src/lib/engine/index.js'
 import {parseIndexMap} from '../../../src/lib/engine/indexmap.js'
+import {decodePTableEntries} from '../../../src/lib/engine/ptable.js'
 import {discoverLayout, listIndexFiles} from '../../../src/lib/engine/layout.js'
 import {readCheckpointFile, walkLog} from './support/independent-reader.js'
 
@@ -73,10 +74,31 @@ describe('kurrentdb generator and writer simulator', () => {
     assert.equal(walked.lastPosition, writer)
     assert.equal(walked.prepares, generated.events + 40 * 3, 'generated plus appended')
     const index = await listIndexFiles(join(db, 'index'))
-    assert.equal(index.ptables.length, 11)
+    // 1 generated + 10 added, merged two by two as the server does: 11 = 8 + 2 + 1, one table per level.
+    assert.deepEqual(index.ptables.length, 3)
+    assert.equal(index.bloomfilters.length, 3)
     assert.equal(index.other.length, 0, 'no indexmap temp files left')
     const report = await verifyDirectory(db)
     assert.deepEqual(report.problems, [])
+  })
+
+  it('the simulator merges PTables as the server does: a few files after many, every entry kept', async () => {
+    const db = join(dir, 'db')
+    await generateDataDir(db, {chunks: 1, chunkSize: 65_536})
+    const sim = new WriterSimulator({db, eventsPerAppend: 2, eventBytes: 200, ptableEvery: 1, fsync: false})
+    for (let i = 0; i < 100; i++) await sim.appendOnce()
+    await sim.stop()
+    const index = join(db, 'index')
+    const map = parseIndexMap(await readFile(join(index, 'indexmap')))
+    // 100 tables of 2 entries: binary 1100100 → one table on levels 2, 5 and 6.
+    assert.deepEqual(map.tables.map((t) => t.level).sort(), [2, 5, 6])
+    assert.equal(sim.stats.ptablesAdded, 100)
+    const entries = (await Promise.all(map.tables.map(async (t) => decodePTableEntries(await readFile(join(index, t.file)))))).flat()
+    assert.equal(entries.length, 200, 'every appended event is indexed once')
+    assert.equal(new Set(entries.map((e) => e.position)).size, 200)
+    const files = await listIndexFiles(index)
+    assert.deepEqual([files.ptables.length, files.bloomfilters.length, files.other.length], [3, 3, 0], 'merged tables are deleted')
+    assert.deepEqual((await verifyDirectory(db)).problems, [])
   })
 
   it('discovers layout: latest chunk versions, checkpoints, DuckDB and ignored files', async () => {
