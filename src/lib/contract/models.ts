@@ -1,167 +1,62 @@
 /**
- * Wire types of the Kurrent Cloud API (reference §2.3), camelCase as on the wire.
+ * Wire types of the Kurrent Cloud API, inferred from the JSON schemas of requests.ts and
+ * responses.ts (types only: nothing of json-schema-to-ts loads at run time).
  *
- * Enums are open: a value the API adds later still decodes (esc's closed enums broke on every
- * new status, reference §4), so each union ends in `(string & {})` to keep editor completion.
- * Extra fields sent by the server are kept on the decoded objects.
+ * Enums are open: a value the API adds later still decodes (closed enums break on every new
+ * status), so each union ends in `(string & {})` to keep editor completion. Extra fields sent by the
+ * server are kept on the decoded objects (the `[extra: string]: unknown` of each answer).
  */
+import type {FromSchema} from 'json-schema-to-ts'
+
+import type {BACKUP_STATUSES, CLUSTER_STATUSES, HEALTHS, JOB_TYPES, PROJECTION_LEVELS, PROVIDERS, TOPOLOGIES} from './enums.js'
+import type * as requests from './requests.js'
+import type * as responses from './responses.js'
 
 type Open<T extends string> = T | (string & {})
 
-export type BackupStatus = Open<'creating' | 'available' | 'deleted' | 'deleting' | 'defunct'>
-export type ClusterStatus = Open<
-  | 'provisioning' | 'disks available' | 'expanding disks' | 'restarting' | 'available' | 'defunct'
-  | 'inconsistent' | 'upgrading' | 'deleting instances' | 'instances deleted' | 'deleting disks'
-  | 'deleted' | 'resizing' | 'stopping' | 'updating configuration' | 'compute available'
-  | 'installing' | 'starting' | 'deploying' | 'updating' | 'deleting'
->
-export type Health = Open<'degraded' | 'down' | 'health-reporting-error' | 'ok' | 'issues-detected'>
-export type Topology = Open<'single-node' | 'three-node-multi-zone' | 'three-node' | 'five-node'>
-export type ProjectionLevel = Open<'off' | 'system' | 'user'>
-export type Provider = Open<'aws' | 'gcp' | 'azure'>
-export type JobType = Open<'ScheduledBackup'>
+export type BackupStatus = Open<(typeof BACKUP_STATUSES)[number]>
+export type ClusterStatus = Open<(typeof CLUSTER_STATUSES)[number]>
+export type Health = Open<(typeof HEALTHS)[number]>
+export type Topology = Open<(typeof TOPOLOGIES)[number]>
+export type ProjectionLevel = Open<(typeof PROJECTION_LEVELS)[number]>
+export type Provider = Open<(typeof PROVIDERS)[number]>
+export type JobType = Open<(typeof JOB_TYPES)[number]>
 /** Job and history statuses are not enumerated by the API. */
 export type JobStatus = string
 export type HistoryStatus = string
 
-export interface Backup {
-  id: string
-  projectId: string
-  sourceClusterId: string
-  sourceClusterDescription: string
-  description: string
-  sizeGb: number
-  provider: Provider
-  region: string
-  status: BackupStatus
-  /** RFC 3339 */
-  created: string
-  /** The job that created it (scheduled backups). */
-  linkedResource?: string
-  // Required in esc's schema but used by no output: tolerated when missing.
-  availableNodeCount?: number
-  serverVersion?: string
-  serverVersionTag?: string
-  [extra: string]: unknown
-}
+/** `T` with the types of the fields named in `E` replaced (optional stays optional, extras stay). */
+type With<T, E> = {[K in keyof T]: K extends keyof E ? E[K] : T[K]}
+/** `T` without its index signature: request bodies carry only the fields they name. */
+type Known<T> = {[K in keyof T as string extends K ? never : number extends K ? never : K]: T[K]}
 
-export interface Cluster {
-  id: string
-  organizationId: string
-  projectId: string
-  networkId: string
-  description: string
+export type Backup = With<FromSchema<typeof responses.backupSchema>, {provider: Provider; status: BackupStatus}>
+export type Cluster = With<FromSchema<typeof responses.clusterSchema>, {
   provider: Provider
-  region: string
   topology: Topology
-  instanceType: string
-  diskSizeGb: number
-  diskType: string
-  diskIops?: number
-  diskThroughput?: number
-  serverVersion: string
   projectionLevel: ProjectionLevel
   status: ClusterStatus
-  /** RFC 3339 */
-  created: string
-  aclId?: string
-  // Required in esc's schema but used by no output: tolerated when missing.
-  canExpandDisk?: boolean
-  cloudIntegratedAuthentication?: boolean
-  health?: Health
-  patchAvailable?: boolean
-  protected?: boolean
-  publicAccess?: boolean
-  serverVersionTag?: string
-  [extra: string]: unknown
-}
+  health: Health
+}>
+export type ScheduledBackupData = FromSchema<typeof responses.scheduledBackupDataSchema>
+export type Job = With<FromSchema<typeof responses.jobSchema>, {status: JobStatus; type: JobType}>
+export type HistoryItem = FromSchema<typeof responses.historyItemSchema>
+export type ProblemDetails = FromSchema<typeof responses.problemDetailsSchema>
 
-export interface ScheduledBackupData {
-  clusterId: string
-  description: string
-  maxBackupCount: number
-  [extra: string]: unknown
-}
+// ---- requests (optional fields are omitted, never null) ----
 
-export interface Job {
-  id: string
-  organizationId: string
-  projectId: string
-  description: string
-  schedule: string
-  status: JobStatus
-  type: JobType
-  data: ScheduledBackupData
-  [extra: string]: unknown
-}
-
-export interface HistoryItem {
-  id: string
-  organizationId: string
-  projectId: string
-  jobId: string
-  status: HistoryStatus
-  details: string
-  linkedResource: string
-  /** RFC 3339 */
-  startTime: string
-  /** RFC 3339; absent while running. */
-  endTime?: string
-  [extra: string]: unknown
-}
-
-/** RFC 7807 problem details as the API sends them (reference §4). */
-export interface ProblemDetails {
-  type?: string
-  title?: string
-  status?: number
-  detail?: string
-  instance?: string
-  fields?: Record<string, string>
-  [extra: string]: unknown
-}
-
-// ---- requests (optional fields are omitted, never null; key order as esc serializes) ----
-
-export interface CreateBackupRequest {
-  description: string
-  sourceClusterId: string
-}
-
-export interface CreateClusterRequest {
-  aclId?: string
-  description: string
-  diskSizeGb: number
-  diskType: string
-  diskIops?: number
-  diskThroughput?: number
-  instanceType: string
-  networkId: string
-  projectionLevel: ProjectionLevel
-  provider?: string
-  region?: string
-  serverVersion: string
-  sourceBackupId?: string
-  sourceNodeIndex?: number
+export type CreateBackupRequest = Known<FromSchema<typeof requests.createBackupBody>>
+/** Topology and projection level stay open: a restore copies them from a cluster the API described. */
+export type CreateClusterRequest = With<Known<FromSchema<typeof requests.createClusterBody>>, {
   topology: Topology
-  protected?: boolean
-  publicAccess?: boolean
-  sourceBackupProjectId?: string
-}
-
-export interface CreateJobRequest {
-  type: 'ScheduledBackup'
-  data: {clusterId: string; description: string; maxBackupCount: number}
-  description: string
-  schedule: string
-}
+  projectionLevel: ProjectionLevel
+  provider: string
+}>
+export type CreateJobRequest = Known<FromSchema<typeof requests.createJobBody>>
 
 // ---- response wrappers ----
 
-export interface CreatedResponse {
-  id: string
-  [extra: string]: unknown
-}
+export type CreatedResponse = FromSchema<typeof responses.createdSchema>
 export type CreateBackupResponse = CreatedResponse
 export type CreateClusterResponse = CreatedResponse
 export type CreateJobResponse = CreatedResponse
@@ -173,7 +68,4 @@ export interface GetClusterResponse { cluster: Cluster }
 export interface ListJobsResponse { jobs: Job[] }
 export interface GetJobResponse { job: Job }
 export interface ListHistoryResponse { items: HistoryItem[] }
-export interface RunJobResponse {
-  historyId?: string
-  [extra: string]: unknown
-}
+export type RunJobResponse = FromSchema<typeof responses.runJobSchema>

@@ -1,11 +1,12 @@
 import {randomBytes} from 'node:crypto'
 
+import {ID_PATTERN} from '../contract/ids.js'
+
 /**
- * Ids look like the cloud's (xid-style): 20 characters of lowercase base32hex, e.g.
- * `c1ev3l5o0aeu6ojco7b0`. The first 32 bits are the creation second, so ids sort by age.
+ * Ids look like the cloud's (xid-style, the contract's ID_PATTERN): 20 characters of lowercase
+ * base32hex. The first 32 bits are the creation second, so ids sort by age.
  */
 const ALPHABET = '0123456789abcdefghijklmnopqrstuv'
-export const ID_PATTERN = '^[0-9a-v]{20}$'
 const ID_RE = new RegExp(ID_PATTERN)
 
 let counter = randomBytes(3).readUIntBE(0, 3)

@@ -1,14 +1,13 @@
 import type {CreateClusterRequest} from '../../contract/models.js'
+import {createClusterBody} from '../../contract/requests.js'
+
+export {PROJECTION_LEVELS, TOPOLOGIES} from '../../contract/enums.js'
 
 /** The fields of a cluster create request, before ordering (undefined = not given = omitted). */
 export type ClusterRequestFields = Partial<Record<keyof CreateClusterRequest, string | number | boolean | undefined>>
 
-/** esc's serialization order of CreateClusterRequest (reference §2.2). */
-const KEY_ORDER: Array<keyof CreateClusterRequest> = [
-  'aclId', 'description', 'diskSizeGb', 'diskType', 'diskIops', 'diskThroughput', 'instanceType', 'networkId',
-  'projectionLevel', 'provider', 'region', 'serverVersion', 'sourceBackupId', 'sourceNodeIndex', 'topology',
-  'protected', 'publicAccess', 'sourceBackupProjectId',
-]
+/** The official CLI's serialization order of CreateClusterRequest: the contract schema lists them so. */
+const KEY_ORDER = Object.keys(createClusterBody.properties) as Array<keyof CreateClusterRequest>
 
 /**
  * Builds the body of `POST …/clusters` in esc's key order, leaving out every field that is not set
@@ -27,6 +26,3 @@ export function clusterRequest(fields: ClusterRequestFields): CreateClusterReque
 export function parseBoolFlag(value: string | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'true'
 }
-
-export const TOPOLOGIES = ['single-node', 'three-node-multi-zone'] as const
-export const PROJECTION_LEVELS = ['off', 'system', 'user'] as const

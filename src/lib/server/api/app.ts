@@ -1,5 +1,6 @@
 import Fastify, {type FastifyError, type FastifyInstance} from 'fastify'
 
+import {ID_PATTERN} from '../../contract/ids.js'
 import type {LocalCloudContext} from '../context.js'
 import {OAuthError} from '../identity.js'
 import {registerLocalRoutes} from './local-routes.js'
@@ -24,7 +25,7 @@ export function validationFields(errors: AjvError[], context?: string): Record<s
     const name = segments.join('.') || context || 'body'
     let message = error.message ?? 'is invalid'
     if (error.params?.allowedValues) message += `: ${error.params.allowedValues.join(', ')}`
-    if (message.startsWith('must match pattern "^[0-9a-v]{20}$"')) message = 'must be an id: 20 characters of 0-9 and a-v'
+    if (message.startsWith(`must match pattern "${ID_PATTERN}"`)) message = 'must be an id: 20 characters of 0-9 and a-v'
     fields[name] ??= message
   }
   return fields

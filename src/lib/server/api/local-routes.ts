@@ -1,4 +1,5 @@
 import type {FastifyInstance} from 'fastify'
+import type {FromSchema} from 'json-schema-to-ts'
 
 import {hasUrlCredentials} from '../../core/url-credentials.js'
 import {checkAttach} from '../attach-rules.js'
@@ -9,7 +10,7 @@ import {newId} from '../ids.js'
 import type {ClusterSpec} from '../models.js'
 import type {NodeAccess} from '../store/clusters.js'
 import {ApiProblem} from './problems.js'
-import {attachClusterBody, demoDataBody} from './schemas.js'
+import {attachClusterBody, demoDataBody, type SchemaTypeProvider} from './schemas.js'
 
 /** The spec local clusters get: what `clusters create` would need, filled with local values. */
 export function localClusterSpec(description: string): ClusterSpec {
@@ -19,16 +20,7 @@ export function localClusterSpec(description: string): ClusterSpec {
   }
 }
 
-interface AttachBody {
-  db: string
-  index?: string
-  nodeUrl?: string
-  nodeUsername?: string
-  nodePassword?: string
-  nodeCaFile?: string
-  nodeInsecure?: boolean
-  description?: string
-}
+type AttachBody = FromSchema<typeof attachClusterBody>
 
 function nodeAccess(body: AttachBody, caFile: string | undefined): NodeAccess | null {
   const access: NodeAccess = {}
@@ -65,7 +57,8 @@ function splitNodeUrl(body: AttachBody): string {
  * Endpoints of the local cloud only: identity (`/oauth/token`, as the cloud's identity provider
  * serves it) and `/local/v1/…` for the `esc local` commands.
  */
-export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext): void {
+export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudContext): void {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>()
   const limiter = new FailureLimiter()
   app.post('/oauth/token', async (request, reply) => {
     const wait = limiter.retryAfterSeconds(request.ip)
@@ -102,7 +95,7 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.post('/local/v1/clusters/attach', {schema: {body: attachClusterBody}}, async (request, reply) => {
-    const body = request.body as AttachBody
+    const {body} = request
     if ((body.nodeUsername !== undefined || body.nodePassword !== undefined || body.nodeCaFile !== undefined || body.nodeInsecure) && !body.nodeUrl) {
       throw new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'the node credentials and TLS settings need the node URL'})
     }
@@ -121,7 +114,7 @@ export function registerLocalRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.post('/local/v1/demo-data', {schema: {body: demoDataBody}}, async (request, reply) => {
-    const body = (request.body ?? {}) as {description?: string; chunks?: number; chunkSize?: number; writer?: boolean}
+    const body = request.body ?? {}
     const {organizationId, projectId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     const db = ctx.layout.clusterDb(id)

@@ -1,4 +1,4 @@
-import type {FastifyInstance, FastifyRequest} from 'fastify'
+import type {FastifyInstance} from 'fastify'
 
 import type {LocalCloudContext} from '../context.js'
 import {newId} from '../ids.js'
@@ -7,26 +7,26 @@ import type {ClusterSpec} from '../models.js'
 import {toBackup} from '../store/backups.js'
 import {clusterSpec, DEFAULT_PROVIDER, DEFAULT_REGION, toCluster} from '../store/clusters.js'
 import {ApiProblem, notFound} from './problems.js'
-import {backupParams, clusterParams, createBackupBody, createClusterBody, projectParams} from './schemas.js'
+import {backupParams, clusterParams, createBackupBody, createClusterBody, projectParams, type SchemaTypeProvider} from './schemas.js'
 
 type ProjectPath = {organizationId: string; projectId: string}
 
 const MESDB = '/mesdb/v1/organizations/:organizationId/projects/:projectId'
 
-export function requireProject(ctx: LocalCloudContext, request: FastifyRequest): ProjectPath {
-  const {organizationId, projectId} = request.params as ProjectPath
+export function requireProject(ctx: LocalCloudContext, {organizationId, projectId}: ProjectPath): ProjectPath {
   if (!ctx.store.projectExists(organizationId, projectId)) {
     throw new ApiProblem(404, `project ${projectId} of organization ${organizationId} not found`)
   }
   return {organizationId, projectId}
 }
 
-export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext): void {
+export function registerMesdbRoutes(fastify: FastifyInstance, ctx: LocalCloudContext): void {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>()
   const {store, runner} = ctx
 
   app.post(`${MESDB}/backups`, {schema: {params: projectParams, body: createBackupBody}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const body = request.body as {description: string; sourceClusterId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {body} = request
     const templateProblem = labelTemplateProblem(body.description)
     if (templateProblem) throw new ApiProblem(400, 'invalid body: description', {description: templateProblem})
     const cluster = store.clusters.find(organizationId, projectId, body.sourceClusterId)
@@ -36,21 +36,21 @@ export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.get(`${MESDB}/backups`, {schema: {params: projectParams}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
+    const {organizationId, projectId} = requireProject(ctx, request.params)
     return reply.type('application/json; charset=utf-8').send(store.backups.listJson(organizationId, projectId))
   })
 
   app.get(`${MESDB}/backups/:backupId`, {schema: {params: backupParams}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {backupId} = request.params as {backupId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {backupId} = request.params
     const row = store.backups.find(organizationId, projectId, backupId)
     if (!row) throw notFound('backup', backupId)
     return {backup: toBackup(row)}
   })
 
   app.delete(`${MESDB}/backups/:backupId`, {schema: {params: backupParams}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {backupId} = request.params as {backupId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {backupId} = request.params
     const row = store.backups.find(organizationId, projectId, backupId)
     if (!row) throw notFound('backup', backupId)
     await runner.deleteBackup(row)
@@ -58,8 +58,8 @@ export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.post(`${MESDB}/clusters`, {schema: {params: projectParams, body: createClusterBody}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const spec = request.body as ClusterSpec
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const spec: ClusterSpec = request.body
     const source = spec.sourceBackupId ? findSourceBackup(ctx, organizationId, projectId, spec) : undefined
     if (source) {
       const sourceSpec = clusterSpec({spec: source.cluster_spec})
@@ -87,21 +87,21 @@ export function registerMesdbRoutes(app: FastifyInstance, ctx: LocalCloudContext
   })
 
   app.get(`${MESDB}/clusters`, {schema: {params: projectParams}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
+    const {organizationId, projectId} = requireProject(ctx, request.params)
     return {clusters: store.clusters.list(organizationId, projectId).map(toCluster)}
   })
 
   app.get(`${MESDB}/clusters/:clusterId`, {schema: {params: clusterParams}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {clusterId} = request.params as {clusterId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {clusterId} = request.params
     const row = store.clusters.find(organizationId, projectId, clusterId)
     if (!row) throw notFound('cluster', clusterId)
     return {cluster: toCluster(row)}
   })
 
   app.delete(`${MESDB}/clusters/:clusterId`, {schema: {params: clusterParams}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {clusterId} = request.params as {clusterId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {clusterId} = request.params
     const row = store.clusters.find(organizationId, projectId, clusterId)
     if (!row || row.deleted) throw notFound('cluster', clusterId)
     if (clusterSpec(row).protected) throw new ApiProblem(409, `cluster ${clusterId} is protected; unset protected before deleting it`)

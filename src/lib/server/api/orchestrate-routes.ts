@@ -3,20 +3,20 @@ import type {FastifyInstance} from 'fastify'
 import type {LocalCloudContext} from '../context.js'
 import {newId} from '../ids.js'
 import {labelTemplateProblem, scheduleProblem} from '../lib-adapter.js'
-import type {CreateJobRequest} from '../models.js'
 import {toHistoryItem, toJob} from '../store/jobs.js'
 import {requireProject} from './mesdb-routes.js'
 import {ApiProblem, notFound} from './problems.js'
-import {createJobBody, historyQuery, jobParams, projectParams} from './schemas.js'
+import {createJobBody, historyQuery, jobParams, projectParams, type SchemaTypeProvider} from './schemas.js'
 
 const ORCHESTRATE = '/orchestrate/v1/organizations/:organizationId/projects/:projectId'
 
-export function registerOrchestrateRoutes(app: FastifyInstance, ctx: LocalCloudContext): void {
+export function registerOrchestrateRoutes(fastify: FastifyInstance, ctx: LocalCloudContext): void {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>()
   const {store} = ctx
 
   app.post(`${ORCHESTRATE}/jobs`, {schema: {params: projectParams, body: createJobBody}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const body = request.body as CreateJobRequest
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {body} = request
     const fields: Record<string, string> = {}
     const badSchedule = scheduleProblem(body.schedule)
     if (badSchedule) fields.schedule = badSchedule
@@ -37,21 +37,21 @@ export function registerOrchestrateRoutes(app: FastifyInstance, ctx: LocalCloudC
   })
 
   app.get(`${ORCHESTRATE}/jobs`, {schema: {params: projectParams}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
+    const {organizationId, projectId} = requireProject(ctx, request.params)
     return {jobs: store.jobs.list(organizationId, projectId).map(toJob)}
   })
 
   app.get(`${ORCHESTRATE}/jobs/:jobId`, {schema: {params: jobParams}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {jobId} = request.params as {jobId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {jobId} = request.params
     const row = store.jobs.find(organizationId, projectId, jobId)
     if (!row) throw notFound('job', jobId)
     return {job: toJob(row)}
   })
 
   app.delete(`${ORCHESTRATE}/jobs/:jobId`, {schema: {params: jobParams}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {jobId} = request.params as {jobId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {jobId} = request.params
     const row = store.jobs.find(organizationId, projectId, jobId)
     if (!row || row.status === 'deleted') throw notFound('job', jobId)
     store.jobs.markDeleted(jobId)
@@ -60,8 +60,8 @@ export function registerOrchestrateRoutes(app: FastifyInstance, ctx: LocalCloudC
   })
 
   app.post(`${ORCHESTRATE}/jobs/:jobId/run`, {schema: {params: jobParams}}, async (request, reply) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {jobId} = request.params as {jobId: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {jobId} = request.params
     const row = store.jobs.find(organizationId, projectId, jobId)
     if (!row || row.status === 'deleted') throw notFound('job', jobId)
     const history = ctx.jobs.run(row)
@@ -69,8 +69,8 @@ export function registerOrchestrateRoutes(app: FastifyInstance, ctx: LocalCloudC
   })
 
   app.get(`${ORCHESTRATE}/history`, {schema: {params: projectParams, querystring: historyQuery}}, async (request) => {
-    const {organizationId, projectId} = requireProject(ctx, request)
-    const {jobId} = request.query as {jobId?: string}
+    const {organizationId, projectId} = requireProject(ctx, request.params)
+    const {jobId} = request.query
     return {items: store.history.list(organizationId, projectId, jobId).map(toHistoryItem)}
   })
 }
