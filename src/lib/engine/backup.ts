@@ -14,7 +14,7 @@ import {copyFileAtomic} from './copy.js'
 import {AbortError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
-import {type BackupManifest, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
+import {type BackupManifest, MANIFEST_NAME, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import {checkIndexDirectory, checkSource} from './source-check.js'
 import type {BackupOptions} from './types.js'
@@ -56,6 +56,13 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     // removed the data directory the old one named (read earlier, the old one would make this run
     // remove the new data directory as a leftover). A damaged manifest throws: nothing is removed.
     const current = await tryReadManifest(backupDir)
+    // A manifest naming a data directory that is not there is damage: every other data directory
+    // would look like a leftover, and removing them could remove the backup's real data.
+    if (current && !(await stat(join(backupDir, current.dataDir)).catch(() => undefined))?.isDirectory()) {
+      throw new UnsoundBackupError(
+        `the backup in ${backupDir} is not sound: ${MANIFEST_NAME} names the data directory ${current.dataDir}, which is missing; nothing was changed. Back up into a new directory`,
+      )
+    }
     const removed = await removeLeftovers(backupDir, current?.dataDir, protect)
     if (removed.length > 0) log(`removed leftovers of an interrupted run: ${removed.join(', ')}`)
     const nodeInfo = guard ? await guard.prepare() : undefined

@@ -227,6 +227,20 @@ describe('engine safety: a backup never makes things worse', () => {
       await assertStillCurrent(good.id)
     })
 
+    it('a manifest naming a data directory that is missing: refused, and the real data directory is not removed as a leftover', async () => {
+      const good = await goodBackup()
+      const manifestPath = join(bk, 'esc-backup.json')
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8'))
+      manifest.dataDir = 'data-20260101T000000Z-abcdef'
+      await writeFile(manifestPath, JSON.stringify(manifest))
+      const before = await snapshotTree(dir)
+      for (const full of [false, true]) {
+        await assert.rejects(backupNode({db, backupDir: bk, full}), /esc-backup\.json names the data directory data-20260101T000000Z-abcdef, which is missing; nothing was changed/)
+        assert.deepEqual(await snapshotTree(dir), before, `full=${full}: nothing changed`)
+      }
+      assert.ok(existsSync(join(bk, good.dataDir)))
+    })
+
     it('restore refuses a data directory inside (or equal to) the index directory it is given', async () => {
       await goodBackup()
       const target = join(dir, 'node')
