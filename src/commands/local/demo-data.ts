@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {sizeFlag} from '../../lib/cli/base-flags.js'
+import {sizeFlag} from '../../lib/cli/base-size-flag.js'
 import {EscError} from '../../lib/core/errors.js'
 
 export default class LocalDemoData extends BaseCommand {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {sizeFlag} from '../../lib/cli/base-flags.js'
+import {sizeFlag} from '../../lib/cli/base-size-flag.js'
 import type {GenerateResult} from '../../lib/engine/index.js'
 
 export default class NodeGenerate extends BaseCommand {
