@@ -1,8 +1,10 @@
 // esc accepts its global flags anywhere after `esc`, including before the command
 // (`esc --profile local mesdb backups list`). oclif resolves the command from the first words of
 // argv, so global flags found before the command are moved to just after its words.
-const WITH_VALUE = new Set(['--fmt', '--refresh-token', '--profile', '--api-url'])
-const SWITCHES = new Set(['--debug', '--json', '--noninteractive'])
+// These are the global flags of src/lib/cli/base-cloud-command.ts (this file runs before any of
+// esc's TypeScript loads); test/bin/global-flags.test.ts fails when the two lists diverge.
+export const WITH_VALUE = new Set(['--fmt', '--refresh-token', '--profile', '--api-url'])
+export const SWITCHES = new Set(['--debug', '--json', '--noninteractive'])
 
 export function hoistGlobalFlags(argv) {
   const leading = []

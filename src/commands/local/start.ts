@@ -20,41 +20,50 @@ export default class LocalStart extends BaseCommand {
   public async run(): Promise<void> {
     const {flags} = await this.parse(LocalStart)
     // Server modules load only here, so other commands never pay for them.
-    const {resolveStateDir, startDetached} = await import('../../lib/cli/local/control.js')
-    const {AlreadyRunningError, isLoopback, serve} = await import('../../lib/cli/local/daemon.js')
+    const {resolveStateDir} = await import('../../lib/cli/local/control.js')
+    const {isLoopback} = await import('../../lib/cli/local/daemon.js')
     const dir = resolveStateDir(flags.dir)
     const host = flags.host ?? process.env.ESC_LOCAL_HOST ?? '127.0.0.1'
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
     }
-    if (flags.detach) {
-      const argv = this.argv.some((a) => a === '--dir' || a.startsWith('--dir=')) ? this.argv : [...this.argv, '--dir', dir]
-      const {banner, warning} = await startDetached(dir, argv).catch((error: Error & {suggestions?: string[]}) => {
-        throw new EscError(error.message, {suggestions: error.suggestions ?? []})
-      })
-      if (warning) process.stderr.write(`${warning}\n`)
-      process.stdout.write(banner)
-      return
-    }
+    if (flags.detach) await this.startInBackground(dir)
+    else await this.serveHere(dir, host, flags.port)
+  }
+
+  /** --detach: the same command without it, in a new session; shows what that child reports once it listens. */
+  private async startInBackground(dir: string): Promise<void> {
+    const {startDetached} = await import('../../lib/cli/local/detach.js')
+    const argv = this.argv.some((a) => a === '--dir' || a.startsWith('--dir=')) ? this.argv : [...this.argv, '--dir', dir]
+    const {banner, warning} = await startDetached(dir, argv).catch((error: Error & {suggestions?: string[]}) => {
+      throw new EscError(error.message, {suggestions: error.suggestions ?? []})
+    })
+    if (warning) process.stderr.write(`${warning}\n`)
+    process.stdout.write(banner)
+  }
+
+  /** Runs the server in this process until it stops; a detached child reports to its parent instead of printing. */
+  private async serveHere(dir: string, host: string, port: number): Promise<void> {
+    const {AlreadyRunningError, isLoopback, serve} = await import('../../lib/cli/local/daemon.js')
+    const {nonLoopbackWarning, startBanner} = await import('../../lib/cli/local/banner.js')
+    const {isDetachedChild, reportStartFailed, reportStarted} = await import('../../lib/cli/local/detach.js')
     let started: Awaited<ReturnType<typeof serve>>
     try {
-      started = await serve({dir, host, port: flags.port})
+      started = await serve({dir, host, port})
     } catch (error) {
       const message = error instanceof AlreadyRunningError ? error.message : `cannot start the local cloud: ${(error as Error).message}`
       const suggestions = error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []
-      process.send?.({error: message, suggestions})
+      reportStartFailed(message, suggestions)
       throw new EscError(message, {suggestions})
     }
-    const warning = isLoopback(host)
-      ? undefined
-      : `Warning: listening on ${host}, which is not loopback: anyone who can reach port ${new URL(started.url).port} can try the API.`
+    const banner = startBanner(started)
+    const warning = isLoopback(host) ? undefined : nonLoopbackWarning(host, started.url)
     if (warning) process.stderr.write(`${warning}\n`)
-    if (process.send) {
-      // Detached: this stderr is server.log, so the parent shows the warning to the user.
-      process.send({banner: started.banner, ...(warning ? {warning} : {})})
-      process.disconnect?.()
+    if (isDetachedChild()) {
+      // This stderr is server.log: the parent shows the banner and the warning to the user.
+      reportStarted(banner, warning)
     } else {
-      process.stdout.write(started.banner)
+      process.stdout.write(banner)
       if (process.stdout.isTTY) process.stderr.write('Press Ctrl-C to stop.\n')
     }
     await started.stopped

@@ -16,22 +16,21 @@ interface StatusBody {
 }
 
 export default class LocalStatus extends BaseCommand {
+  static override enableJsonFlag = true
   static override description = 'Show whether the local cloud runs: URL, pid, uptime and what it holds. Exits 1 when it is not running'
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<StatusBody & {url: string}> {
     const {flags} = await this.parse(LocalStatus)
     const {adminRequest, resolveStateDir, runningServer} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
     const info = await runningServer(dir)
     if (!info) throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})
     const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status')
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify({url: info.url, ...status}, null, 2)}\n`)
-      return
-    }
+    const result = {url: info.url, ...status}
+    if (this.jsonEnabled()) return result
     const c = status.counts
     process.stdout.write([
       `URL:            ${info.url}`,
@@ -46,6 +45,7 @@ export default class LocalStatus extends BaseCommand {
       `history items:  ${c.history}`,
       `running now:    ${status.runningOperations} operation(s)`,
     ].join('\n') + '\n')
+    return result
   }
 }
 

@@ -5,6 +5,7 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {EscError, ExitCode, UsageError} from '../../lib/core/errors.js'
 
 export default class NodeBackup extends BaseCommand {
+  static override enableJsonFlag = true
   static override description =
     "Back up a self-hosted KurrentDB node's data directory (differential: only new and changed files are copied; the manifest is written last)"
 
@@ -34,7 +35,8 @@ export default class NodeBackup extends BaseCommand {
     'restart-scavenge': Flags.boolean({description: 'Start the scavenge that was stopped again once the backup is done'}),
   }
 
-  public async run(): Promise<void> {
+  /** The manifest without its file list, plus the backup's size: what --json prints. */
+  public async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(NodeBackup)
     const {backupNode, backupSizeBytes} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
@@ -70,11 +72,9 @@ export default class NodeBackup extends BaseCommand {
         },
       }))
       progress.end()
-      if (flags.json) {
-        const {files: _files, ...summary} = manifest
-        process.stdout.write(`${JSON.stringify({...summary, sizeBytes: backupSizeBytes(manifest)}, null, 2)}\n`)
-        return
-      }
+      const {files: _files, ...summary} = manifest
+      const result = {...summary, sizeBytes: backupSizeBytes(manifest)}
+      if (this.jsonEnabled()) return result
       const s = manifest.stats
       const rate = manifest.timings.durationMs > 0 ? (s.bytesCopied / manifest.timings.durationMs) * 1000 : 0
       process.stdout.write(
@@ -86,6 +86,7 @@ export default class NodeBackup extends BaseCommand {
           `  took ${formatDuration(manifest.timings.durationMs)} (${formatBytes(rate)}/s)`,
         ].join('\n') + '\n',
       )
+      return result
     } catch (error) {
       progress.end()
       if ((error as Error).name === 'AbortError') {

@@ -2,8 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {EscError, ExitCode} from '../../lib/core/errors.js'
+import type {RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
+  static override enableJsonFlag = true
   static override description = 'Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup\'s chaser.chk'
 
   static override examples = ['<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb', '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force']
@@ -18,7 +20,7 @@ export default class NodeRestore extends BaseCommand {
     force: Flags.boolean({description: 'Move a non-empty target aside (renamed, never deleted) instead of refusing'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
@@ -41,10 +43,7 @@ export default class NodeRestore extends BaseCommand {
         },
       }))
       progress.end()
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-        return
-      }
+      if (this.jsonEnabled()) return result
       const lines = [
         `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`} in ${formatDuration(result.durationMs)}`,
         ...result.movedAside.map((d) => `  previous contents moved to ${d}`),
@@ -52,6 +51,7 @@ export default class NodeRestore extends BaseCommand {
         ...result.notes.map((n) => `  - ${n}`),
       ]
       process.stdout.write(lines.join('\n') + '\n')
+      return result
     } catch (error) {
       progress.end()
       if ((error as Error).name === 'AbortError') throw new EscError((error as Error).message, {exit: ExitCode.Interrupted})

@@ -2,8 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {ExitCode} from '../../lib/core/errors.js'
+import type {VerifyReport} from '../../lib/engine/index.js'
 
 export default class NodeVerify extends BaseCommand {
+  static override enableJsonFlag = true
   static override description =
     "Check a backup or a stopped node's data directory: chunk names, headers, footers and MD5, continuity, checkpoints, indexmap and PTables. Exits 5 when something is wrong"
 
@@ -17,16 +19,14 @@ export default class NodeVerify extends BaseCommand {
     index: Flags.string({description: 'Index directory of a data directory [default: <dir>/index]'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<VerifyReport> {
     const {args, flags} = await this.parse(NodeVerify)
     const {verifyDirectory} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
     const report = await verifyDirectory(args.dir, {index: flags.index, onProgress: (p) => progress.update(p)})
     progress.end()
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    } else {
+    if (!this.jsonEnabled()) {
       const c = report.checked
       const lines = [
         `${report.ok ? 'OK' : 'NOT SOUND'}: ${report.dir} (${report.kind === 'backup' ? 'backup' : 'data directory'})`,
@@ -37,6 +37,8 @@ export default class NodeVerify extends BaseCommand {
       for (const w of report.warnings) lines.push(`  warning: ${w.file}: ${w.reason}`)
       process.stdout.write(lines.join('\n') + '\n')
     }
-    if (!report.ok) this.exit(ExitCode.FailedState)
+    // A report of problems is still the output (--json prints it), with exit 5.
+    if (!report.ok) this.exitWithResult(report, ExitCode.FailedState)
+    return report
   }
 }

@@ -1,8 +1,8 @@
-import {BaseCommand} from '../../lib/cli/base-command.js'
+import {CloudCommand} from '../../lib/cli/base-cloud-command.js'
 import {deleteProfileProperty} from '../../lib/client/config/profiles.js'
 import {profileNameFlag, requiredPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
-export default class ProfilesDelete extends BaseCommand {
+export default class ProfilesDelete extends CloudCommand {
   static override description = 'Delete a profile parameter'
   static override examples = ['<%= config.bin %> profiles delete -p default -n fmt']
 

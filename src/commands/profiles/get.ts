@@ -1,9 +1,9 @@
-import {BaseCommand} from '../../lib/cli/base-command.js'
+import {CloudCommand} from '../../lib/cli/base-cloud-command.js'
 import {profileJson, writePrettyJson} from '../../lib/cli/profiles/profile-output.js'
 import {findProfileTable, loadSettings, toProfile} from '../../lib/client/config/settings.js'
 import {profileNameFlag, optionalPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
-export default class ProfilesGet extends BaseCommand {
+export default class ProfilesGet extends CloudCommand {
   static override description = 'Read a profile parameter(s)'
   static override examples = ['<%= config.bin %> profiles get -p default', '<%= config.bin %> profiles get -p default -n org-id']
 

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../lib/cli/base-command.js'
+import {CloudCommand} from '../../lib/cli/base-cloud-command.js'
 import {setProfileProperty} from '../../lib/client/config/profiles.js'
 import {profileNameFlag, requiredPropertyFlag} from '../../lib/cli/profiles/profile-flags.js'
 
-export default class ProfilesSet extends BaseCommand {
+export default class ProfilesSet extends CloudCommand {
   static override description = 'Set a profile parameter (the profile is created if missing)'
   static override examples = [
     '<%= config.bin %> profiles set -p default -n org-id -v c1ho0uto0aeqbmndmk10',

@@ -1,119 +1,65 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 
-import type {ApiClient} from '../client/api/client.js'
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
-import type {EscContext} from '../client/config/context.js'
-import {EscError, ExitCode, UsageError} from '../core/errors.js'
-import {OUTPUT_FORMATS, resolveFormat} from './output/format.js'
-import {Printer} from './output/printer.js'
+import {EscError, ExitCode} from '../core/errors.js'
+import {FlagValueError} from './base-flags.js'
+import type {Printer} from './output/printer.js'
 
-/**
- * Flags every esc command accepts. esc defines these on its root with `global = true`; oclif has
- * no global flags, so each command inherits them from here.
- */
-export const globalFlags = {
+/** The flags of every command, cloud or not. */
+export const commonFlags = {
   debug: Flags.boolean({description: 'Prints a verbose output during the program execution', helpGroup: 'GLOBAL'}),
-  json: Flags.boolean({description: 'Renders the classic ESC output as JSON (some differences from API)', helpGroup: 'GLOBAL'}),
-  fmt: Flags.string({
-    description: 'Selects the output format',
-    options: [...OUTPUT_FORMATS],
-    helpGroup: 'GLOBAL',
-  }),
-  'refresh-token': Flags.string({
-    description: 'Refresh token, useful if you intend to use esc in a CI/scripting setting',
-    helpGroup: 'GLOBAL',
-  }),
-  noninteractive: Flags.boolean({description: 'If true never prompt for authentication details', helpGroup: 'GLOBAL'}),
-  profile: Flags.string({description: 'Profile of settings.toml to use [env: ESC_PROFILE]', helpGroup: 'GLOBAL'}),
-  'api-url': Flags.string({description: 'Base URL of the API [env: ESC_API_URL]', helpGroup: 'GLOBAL'}),
 }
 
-export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
-
-/** `--org-id` (long only, like esc); falls back to ESC_ORG_ID, then the profile's org-id. */
-export const orgFlag = (description: string) => Flags.string({description: `${description} [env: ESC_ORG_ID]`})
-/** `--project-id` (long only, like esc); falls back to ESC_PROJECT_ID, then the profile's project-id. */
-export const projectFlag = (description: string) => Flags.string({description: `${description} [env: ESC_PROJECT_ID]`})
-/** `-i/--id`, required. */
-export const idFlag = (description: string) => Flags.string({char: 'i', description, required: true})
-/** `-q/--quiet`: ids only (not an esc flag). */
-export const quietFlag = Flags.boolean({char: 'q', description: 'Print only ids, one per line'})
-
-/** The flags the helpers below read; every command's parsed flags fit. */
-export type CommandFlags = Partial<GlobalFlags> & {'org-id'?: string; 'project-id'?: string; quiet?: boolean}
-
 /**
- * The base of every esc command: shared flags, the resolved context (profile, org, project, API
- * URL), the API client, the output printer, and one place that turns errors into a one-line
- * message and a documented exit code.
+ * The base of every esc command: `--debug`, one place that turns errors into a one-line message
+ * and a documented exit code, and, for commands with `static enableJsonFlag = true`, `--json`: such
+ * a command's run() returns its result and, with --json, the base prints it as pretty JSON with a
+ * trailing newline (the command prints its human output only when `this.jsonEnabled()` is false).
+ * Commands of the Kurrent Cloud API extend CloudCommand (base-cloud-command.ts) instead.
  */
 export abstract class BaseCommand extends Command {
-  static override baseFlags = globalFlags
+  static override baseFlags = commonFlags
 
   protected debugEnabled = false
-  private cachedContext?: EscContext
-  private printer?: Printer
-  private client?: Promise<ApiClient>
+  /** Set by commands that print through a Printer (the cloud commands): API errors then print in its format. */
+  protected printer?: Printer
 
   public override async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug') || process.env.ESC_DEBUG === '1'
     await super.init()
   }
 
-  /** Profile/env/flag resolution (A2's config module), once per run. */
-  protected async context(flags: CommandFlags): Promise<EscContext> {
-    if (!this.cachedContext) {
-      const {resolveContext} = await import('../client/config/context.js')
-      this.cachedContext = await resolveContext({
-        profile: flags.profile, 'api-url': flags['api-url'], 'org-id': flags['org-id'], 'project-id': flags['project-id'],
-      })
+  /** oclif's parse, with a flag value that does not parse reported as its one line (exit 2). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- oclif's own bounds (FlagOutput, ArgOutput), which it does not export
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      if (error instanceof FlagValueError) error.message = error.reason
+      throw error
     }
-    return this.cachedContext
   }
 
-  /** The org and project every mesdb/orchestrate call needs, or esc's usage error (exit 2). */
-  protected requireOrgProject(ctx: EscContext): {orgId: string; projectId: string} {
-    if (!ctx.orgId) throw missingIdError('org-id', 'ESC_ORG_ID', 'an org-id', ctx)
-    if (!ctx.projectId) throw missingIdError('project-id', 'ESC_PROJECT_ID', 'an project-id', ctx)
-    return {orgId: ctx.orgId, projectId: ctx.projectId}
+  /** The one JSON printer of results (--json): pretty, a trailing newline, never colored. */
+  public override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
-  /** The output printer for this run (format resolved from --fmt, --json, the profile and the terminal). */
-  protected async output(flags: CommandFlags): Promise<Printer> {
-    if (!this.printer) {
-      const ctx = await this.context(flags)
-      const format = resolveFormat({flag: flags.fmt, json: flags.json, profile: ctx.fmt, isTTY: Boolean(process.stdout.isTTY)})
-      this.printer = new Printer(format, {quiet: flags.quiet})
-    }
-    return this.printer
+  /** The result as run() returned it: no envelope. */
+  protected override toSuccessJson(result: unknown): unknown {
+    return result
   }
 
   /**
-   * The API client for this run, authenticated with the configured credentials (created once: a
-   * command may ask for it lazily, e.g. only when it really sends). Resolves the printer too, so
-   * API errors print in the chosen format.
+   * Ends the command with `code` after its output: with --json the result is printed first (the
+   * result is the output even when it reports a failure, e.g. a verify that found problems).
    */
-  protected apiClient(flags: CommandFlags): Promise<ApiClient> {
-    this.client ??= this.createApiClient(flags)
-    return this.client
-  }
-
-  private async createApiClient(flags: CommandFlags): Promise<ApiClient> {
-    const ctx = await this.context(flags)
-    await this.output(flags)
-    const [{ApiClient}, {createTokenProvider}] = await Promise.all([
-      import('../client/api/client.js'),
-      import('../client/auth/credentials.js'),
-    ])
-    const tokens = await createTokenProvider(ctx, {
-      refreshToken: flags['refresh-token'], noninteractive: flags.noninteractive, debug: this.debugEnabled,
-    })
-    return new ApiClient({
-      baseUrl: ctx.apiUrl,
-      tokens,
-      userAgent: `esc/${this.config.version} node/${process.version}`,
-      debug: this.debugLog(),
-    })
+  protected exitWithResult(result: unknown, code: number): never {
+    if (this.jsonEnabled()) this.logJson(this.toSuccessJson(result))
+    return this.exit(code)
   }
 
   /** With --debug, a writer of `[debug] <prefix><line>` lines on stderr; otherwise undefined. */
@@ -154,14 +100,6 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`Error: ${message}\n`)
     for (const s of suggestions) process.stderr.write(`  ${s}\n`)
   }
-}
-
-function missingIdError(name: string, envVar: string, article: string, ctx: EscContext): UsageError {
-  const profile = ctx.profileName ?? 'default'
-  return new UsageError(
-    `Invalid value for '--${name} <${name}>': Not provided and you don't have ${article} property set in the [context] section of your settings.toml file`,
-    {suggestions: [`Pass --${name} <id>, set ${envVar}, or run \`esc profiles set -p ${profile} -n ${name} -v <id>\``]},
-  )
 }
 
 /** oclif's "The following error occurred:\n  Missing required flag x\nSee more help…" as one line. */

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
 import {ExitCode} from '../../../lib/core/errors.js'
 
-export default class AccessTokensCreate extends BaseCommand {
+export default class AccessTokensCreate extends CloudCommand {
   static override description = 'Create an access token (log in with your email and password; prints the refresh token)'
   static override examples = [
     '<%= config.bin %> access tokens create',

@@ -1,7 +1,7 @@
-import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
 import {ExitCode} from '../../../lib/core/errors.js'
 
-export default class AccessTokensDisplay extends BaseCommand {
+export default class AccessTokensDisplay extends CloudCommand {
   static override description = 'Display your current refresh token'
   static override examples = ['<%= config.bin %> access tokens display']
 

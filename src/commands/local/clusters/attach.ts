@@ -4,6 +4,7 @@ import {BaseCommand} from '../../../lib/cli/base-command.js'
 import {EscError, UsageError} from '../../../lib/core/errors.js'
 
 export default class LocalClustersAttach extends BaseCommand {
+  static override enableJsonFlag = true
   static override description = "Register a self-hosted KurrentDB node's data directory as a cluster of the local cloud"
   static override examples = [
     '<%= config.bin %> local clusters attach --db /var/lib/kurrentdb --node-url http://127.0.0.1:2113 --description "prod node 1"',
@@ -22,7 +23,8 @@ export default class LocalClustersAttach extends BaseCommand {
     description: Flags.string({description: 'A human-readable description of the cluster'}),
   }
 
-  public async run(): Promise<void> {
+  /** The new cluster's id (--json prints it as a JSON string). */
+  public async run(): Promise<string> {
     const {flags} = await this.parse(LocalClustersAttach)
     const {adminRequest, resolveStateDir} = await import('../../../lib/cli/local/control.js')
     const {resolve} = await import('node:path')
@@ -48,6 +50,7 @@ export default class LocalClustersAttach extends BaseCommand {
     const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body).catch((error: Error) => {
       throw new EscError(`attach: ${error.message}`)
     })
-    process.stdout.write(flags.json ? JSON.stringify(created.id) : `${created.id}\n`)
+    if (!this.jsonEnabled()) process.stdout.write(`${created.id}\n`)
+    return created.id
   }
 }

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {backupCreateFlags, createBackup} from '../../../lib/cli/wait/backup-create.js'
 
-export default class BackupsCreate extends BaseCommand {
+export default class BackupsCreate extends CloudCommand {
   static override description = 'Create a backup'
   static override examples = [
     '<%= config.bin %> mesdb backups create --description "on demand backup" --source-cluster-id c1eut65o0aeu6ojco7a0 --project-id btfjev2rh41scaatc1k0',

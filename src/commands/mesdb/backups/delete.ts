@@ -1,6 +1,6 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-cloud-command.js'
 
-export default class BackupsDelete extends BaseCommand {
+export default class BackupsDelete extends CloudCommand {
   static override description = 'Delete a backup'
   static override examples = ['<%= config.bin %> mesdb backups delete --id c1ev3l5o0aeu6ojco7b0']
 

@@ -1,7 +1,7 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {backupKind} from '../../../lib/cli/output/kinds.js'
 
-export default class BackupsGet extends BaseCommand {
+export default class BackupsGet extends CloudCommand {
   static override description = 'Get information about a single backup'
   static override examples = ['<%= config.bin %> mesdb backups get --project-id btfjev2rh41scaatc1k0 --id c1ev3l5o0aeu6ojco7b0']
 

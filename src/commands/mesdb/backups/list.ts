@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import type {Backup} from '../../../lib/contract/models.js'
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {backupKind} from '../../../lib/cli/output/kinds.js'
 
-export default class BackupsList extends BaseCommand {
+export default class BackupsList extends CloudCommand {
   static override description = 'List all backups of an organization, given a project id'
   static override examples = [
     '<%= config.bin %> mesdb backups list',

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {Cluster} from '../../../lib/contract/models.js'
 import {clustersPath} from '../../../lib/client/api/client.js'
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
@@ -11,7 +11,7 @@ import {createCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
 import {httpStatusOf} from '../../../lib/cli/wait/transient.js'
 
-export default class BackupsRestore extends BaseCommand {
+export default class BackupsRestore extends CloudCommand {
   static override description = `Restore a backup into a new cluster
 
 A shortcut for \`mesdb clusters create --source-backup-id\`: settings not given are copied from the

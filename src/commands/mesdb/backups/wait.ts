@@ -1,8 +1,8 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {awaitBackup} from '../../../lib/cli/wait/backup.js'
 import {waitTiming, waitTimingFlags} from '../../../lib/cli/wait/flags.js'
 
-export default class BackupsWait extends BaseCommand {
+export default class BackupsWait extends CloudCommand {
   static override description = `Wait until a backup is available
 
 Progress goes to stderr, the backup to stdout in the selected format. Exit codes: 0 available,

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {clustersPath} from '../../../lib/client/api/client.js'
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
@@ -9,7 +9,7 @@ import {checkRestoreDiskSize} from '../../../lib/cli/restore/restore-plan.js'
 import {createCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
 
-export default class ClustersCreate extends BaseCommand {
+export default class ClustersCreate extends CloudCommand {
   static override description = `Create a cluster
 
 With --source-backup-id the new cluster is a restore of that backup (add --source-project-id when the

@@ -1,6 +1,6 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-cloud-command.js'
 
-export default class ClustersDelete extends BaseCommand {
+export default class ClustersDelete extends CloudCommand {
   static override description = 'Delete a cluster'
   static override examples = ['<%= config.bin %> mesdb clusters delete --id c1mnqjdo0aembuk4ljo0 --project-id c10d0h2rh41lba1v92k0']
 

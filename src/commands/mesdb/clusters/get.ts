@@ -1,7 +1,7 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {clusterKind} from '../../../lib/cli/output/kinds.js'
 
-export default class ClustersGet extends BaseCommand {
+export default class ClustersGet extends CloudCommand {
   static override description = 'Get information about a single cluster'
   static override examples = ['<%= config.bin %> mesdb clusters get --id c1mnqjdo0aembuk4ljo0 --project-id c10d0h2rh41lba1v92k0 --json']
 

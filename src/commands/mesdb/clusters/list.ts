@@ -1,7 +1,7 @@
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {clusterKind} from '../../../lib/cli/output/kinds.js'
 
-export default class ClustersList extends BaseCommand {
+export default class ClustersList extends CloudCommand {
   static override description = 'List all clusters of an organization, given a project id'
   static override examples = ['<%= config.bin %> mesdb clusters list --project-id c10d0h2rh41lba1v92k0']
 

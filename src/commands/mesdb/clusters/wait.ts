@@ -1,8 +1,8 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {awaitCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitTiming, waitTimingFlags} from '../../../lib/cli/wait/flags.js'
 
-export default class ClustersWait extends BaseCommand {
+export default class ClustersWait extends CloudCommand {
   static override description = `Wait until a cluster is available (e.g. after a create or a restore)
 
 Progress goes to stderr, the cluster to stdout in the selected format. Exit codes: 0 available,

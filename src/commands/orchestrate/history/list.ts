@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {historyItemKind} from '../../../lib/cli/output/kinds.js'
 
-export default class HistoryList extends BaseCommand {
+export default class HistoryList extends CloudCommand {
   static override description = `Show job history
 
 Newest runs first, in every format (as backups list); cli and --json keep esc's shapes, the api formats print the raw body.`

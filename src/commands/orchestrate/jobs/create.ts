@@ -2,7 +2,7 @@ import {Flags, Interfaces} from '@oclif/core'
 
 import type {CreateJobRequest} from '../../../lib/contract/models.js'
 import {jobsPath} from '../../../lib/client/api/client.js'
-import {BaseCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {UsageError} from '../../../lib/core/errors.js'
 import {validateLabelTemplate} from '../../../lib/contract/labels/parse.js'
 import {jobIdKind} from '../../../lib/cli/output/kinds.js'
@@ -42,7 +42,7 @@ const jobFlagsOptional = Object.fromEntries(
   Object.entries(jobFlags).map(([name, f]) => [name, {...f, required: false}]),
 ) as typeof jobFlags
 
-export default class JobsCreate extends BaseCommand {
+export default class JobsCreate extends CloudCommand {
   static override description = `Create a job
 
 Like esc, the command has two levels of flags: the job's flags come first

@@ -1,6 +1,6 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-cloud-command.js'
 
-export default class JobsDelete extends BaseCommand {
+export default class JobsDelete extends CloudCommand {
   static override description = 'Delete a job'
   static override examples = ['<%= config.bin %> orchestrate jobs delete --id c1jobjobjob0aeu6ojco']
 

@@ -1,7 +1,7 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {jobKind} from '../../../lib/cli/output/kinds.js'
 
-export default class JobsGet extends BaseCommand {
+export default class JobsGet extends CloudCommand {
   static override description = 'Get job information'
   static override examples = ['<%= config.bin %> orchestrate jobs get --id c1jobjobjob0aeu6ojco']
 

@@ -1,7 +1,7 @@
-import {BaseCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {jobKind} from '../../../lib/cli/output/kinds.js'
 
-export default class JobsList extends BaseCommand {
+export default class JobsList extends CloudCommand {
   static override description = 'List all jobs of an organization, given a project id'
   static override examples = ['<%= config.bin %> orchestrate jobs list']
 

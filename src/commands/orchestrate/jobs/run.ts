@@ -1,4 +1,4 @@
-import {BaseCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-command.js'
+import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {historyItemKind, type IdKind} from '../../../lib/cli/output/kinds.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
 import {findRunItem, isRunDone, isRunFailed, RunMarker, runStatus} from '../../../lib/cli/wait/job-run.js'
@@ -6,7 +6,7 @@ import {awaitOperation} from '../../../lib/cli/wait/operations.js'
 
 const historyIdKind: IdKind = {noun: 'job run', debugName: 'HistoryId'}
 
-export default class JobsRun extends BaseCommand {
+export default class JobsRun extends CloudCommand {
   static override description = `Run a job now, outside its schedule
 
 Prints the id of the run's history item. With --wait, follows that item until the run ends and

@@ -1,9 +1,9 @@
-import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
 import {writePrettyJson} from '../../../lib/cli/profiles/profile-output.js'
 import {defaultProfileName, loadSettings} from '../../../lib/client/config/settings.js'
 import {ExitCode} from '../../../lib/core/errors.js'
 
-export default class ProfilesDefaultGet extends BaseCommand {
+export default class ProfilesDefaultGet extends CloudCommand {
   static override description = 'Read the current default local profile name'
   static override examples = ['<%= config.bin %> profiles default get']
 

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
 import {setDefaultProfile} from '../../../lib/client/config/profiles.js'
 
-export default class ProfilesDefaultSet extends BaseCommand {
+export default class ProfilesDefaultSet extends CloudCommand {
   static override description = 'Set default local profile'
   static override examples = ['<%= config.bin %> profiles default set -v prod']
 

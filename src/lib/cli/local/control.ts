@@ -1,6 +1,4 @@
-import {spawn} from 'node:child_process'
-import {openSync} from 'node:fs'
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -69,20 +67,14 @@ export async function adminRequest<T>(dir: string, method: string, path: string,
   if (!info) throw new NotRunningError(`no local cloud is running on ${dir}; start it with: esc local start --dir ${dir}`)
   const layout = new StateLayout(dir)
   const creds = await readAdminCredentials(layout)
-  const tokenRes = await fetch(`${info.url}/oauth/token`, {
-    method: 'POST',
-    headers: {'content-type': 'application/x-www-form-urlencoded'},
-    body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
-  })
-  if (!tokenRes.ok) throw new Error(`the local cloud refused its admin credentials (HTTP ${tokenRes.status})`)
-  const {access_token: token} = await tokenRes.json() as {access_token: string}
-  const res = await fetch(`${info.url}${path}`, {
-    method,
-    headers: {authorization: `Bearer ${token}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  const parsed = text ? JSON.parse(text) : undefined
+  const token = await send(`${info.url}/oauth/token`, 'POST', {'content-type': 'application/x-www-form-urlencoded'},
+    new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}).toString())
+  if (!token.ok) throw new Error(`the local cloud refused its admin credentials (HTTP ${token.status})`)
+  const {access_token: accessToken} = JSON.parse(token.text) as {access_token: string}
+  const res = await send(`${info.url}${path}`, method,
+    {authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    body === undefined ? undefined : JSON.stringify(body))
+  const parsed = res.text ? JSON.parse(res.text) : undefined
   if (!res.ok) {
     const fields = parsed?.fields ? ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''
     throw new Error(`${parsed?.detail ?? `HTTP ${res.status}`}${fields}`)
@@ -90,31 +82,8 @@ export async function adminRequest<T>(dir: string, method: string, path: string,
   return parsed as T
 }
 
-/**
- * `esc local start --detach`: runs the same command without --detach in a new session, logs to
- * server.log, and returns the banner (and any warning, e.g. a non-loopback address) the child
- * sends over IPC once it listens, for the caller to show: the child's own stderr is server.log.
- */
-export async function startDetached(dir: string, argv: string[], timeoutMs = 30_000): Promise<{banner: string; warning?: string}> {
-  const layout = new StateLayout(dir)
-  await mkdir(layout.root, {recursive: true, mode: 0o700})
-  const logFd = openSync(layout.logFile, 'a', 0o600)
-  const args = [...process.execArgv, process.argv[1], 'local', 'start', ...argv.filter((a) => a !== '--detach' && a !== '-d')]
-  const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', logFd, logFd, 'ipc'], env: {...process.env, ESC_LOCAL_DETACHED: '1'}})
-  return new Promise<{banner: string; warning?: string}>((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))
-    }, timeoutMs)
-    child.once('message', (message: {banner?: string; warning?: string; error?: string; suggestions?: string[]}) => {
-      clearTimeout(timer)
-      child.disconnect()
-      child.unref()
-      if (message.error) reject(Object.assign(new Error(message.error), {suggestions: message.suggestions ?? []}))
-      else resolvePromise({banner: message.banner ?? '', ...(message.warning ? {warning: message.warning} : {})})
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the local cloud exited during start (code ${code}); see ${layout.logFile}`))
-    })
-  })
+/** The one place `esc local …` commands talk HTTP to their server: a request, its status and body text. */
+async function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ok: boolean; status: number; text: string}> {
+  const res = await fetch(url, {method, headers, body})
+  return {ok: res.ok, status: res.status, text: await res.text()}
 }

@@ -1,12 +1,13 @@
 import {appendFileSync} from 'node:fs'
-import {writeFile} from 'node:fs/promises'
+import {chmod, mkdir, writeFile} from 'node:fs/promises'
 
 import {redactUrlCredentials} from '../../core/url-credentials.js'
 import {LocalCloud} from '../../server/cloud.js'
 import type {Engine} from '../../server/engine-adapter.js'
 import {StateLayout} from '../../server/layout.js'
-import {writeLocalProfile} from './local-profile.js'
 import {ServerLock, readServerInfo, removeServerInfo, writeServerInfo} from '../../server/server-lock.js'
+import type {StartBannerFacts} from './banner.js'
+import {writeLocalProfile} from './local-profile.js'
 
 export interface ServeOptions {
   dir: string
@@ -23,42 +24,69 @@ export interface ServeOptions {
   exit?: (code: number) => void
 }
 
+/** A local cloud listening in this process: what to tell the user (startBanner), and how it ends. */
+export interface RunningServer extends StartBannerFacts {
+  /** Resolves after a graceful shutdown. */
+  stopped: Promise<void>
+  /** What a signal does: a graceful shutdown, or an immediate exit when one is already under way. */
+  stop: (reason: string) => void
+}
+
 export class AlreadyRunningError extends Error {}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host)
 
-/** A taken port names the port and the fix; other listen errors pass as they are. */
-function listenError(error: unknown, options: ServeOptions): unknown {
-  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error
-  return new Error(`port ${options.port} on ${options.host} is already in use; stop what uses it or pick another with --port (0 picks a free one)`)
-}
+type Log = (message: string) => void
 
 /**
- * Runs the local cloud in this process until SIGINT/SIGTERM. Returns once listening, with the
- * text to show the user; `stopped` resolves after a graceful shutdown.
+ * Runs the local cloud in this process until SIGINT/SIGTERM. Returns once listening, with what
+ * the user is to be told; `stopped` resolves after a graceful shutdown.
  */
-export async function serve(options: ServeOptions): Promise<{banner: string; url: string; stopped: Promise<void>; stop: (reason: string) => void}> {
+export async function serve(options: ServeOptions): Promise<RunningServer> {
   const env = options.env ?? process.env
   const layout = new StateLayout(options.dir)
+  const lock = await lockStateDir(layout)
+  const log = serverLog(layout)
+  const {cloud, url} = await openAndListen(layout, lock, log, options, env)
+  const report = cloud.recovery
+  if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {
+    log(`crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`)
+  }
+  const profile = await publish(layout, cloud, url, env)
+  log(`listening on ${url} (pid ${process.pid})`)
+  const {stopped, stop} = stopOnSignals(cloud, layout, lock, log, options)
+  return {
+    url, pid: process.pid, stateDir: layout.root, adminCredentialsFile: layout.adminCredentials,
+    profile, recovery: report, bootstrap: cloud.bootstrap, stopped, stop,
+  }
+}
+
+/** Creates the state directory (this user's only) and takes its lock, or says who holds it. */
+async function lockStateDir(layout: StateLayout): Promise<ServerLock> {
   // Everything the server creates (state, logs, cluster data, backups) is for this user only.
   process.umask(0o077)
-  const {mkdir, chmod} = await import('node:fs/promises')
   await mkdir(layout.root, {recursive: true, mode: 0o700})
   await chmod(layout.root, 0o700)
   const lock = ServerLock.tryAcquire(layout)
-  if (!lock) {
-    const info = await readServerInfo(layout)
-    throw new AlreadyRunningError(`a local cloud is already running on ${layout.root}${info ? ` (pid ${info.pid}, ${info.url})` : ''}`)
-  }
-  // URL credentials never reach server.log; a log write that fails (a full disk) never takes a request down.
-  const log = (message: string) => {
+  if (lock) return lock
+  const info = await readServerInfo(layout)
+  throw new AlreadyRunningError(`a local cloud is already running on ${layout.root}${info ? ` (pid ${info.pid}, ${info.url})` : ''}`)
+}
+
+/** server.log: URL credentials never reach it; a write that fails (a full disk) never takes a request down. */
+function serverLog(layout: StateLayout): Log {
+  return (message) => {
     try {
       appendFileSync(layout.logFile, `${new Date().toISOString()} ${redactUrlCredentials(message)}\n`, {mode: 0o600})
     } catch {
       // Nothing better to do: the disk is full or the log is gone.
     }
   }
+}
+
+/** Opens the state and listens; on failure, releases what it took (the lock, the unseen bootstrap credentials). */
+async function openAndListen(layout: StateLayout, lock: ServerLock, log: Log, options: ServeOptions, env: NodeJS.ProcessEnv): Promise<{cloud: LocalCloud; url: string}> {
   let cloud: LocalCloud
   try {
     const ttl = Number(env.ESC_LOCAL_TOKEN_TTL ?? 3600)
@@ -67,28 +95,38 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     lock.release()
     throw error
   }
-  let url: string
   try {
-    url = await cloud.listen(options.host, options.port)
+    return {cloud, url: await cloud.listen(options.host, options.port)}
   } catch (error) {
     if (cloud.bootstrap) cloud.ctx.identity.forgetBootstrap(cloud.bootstrap)
     await cloud.close(0)
     lock.release()
     throw listenError(error, options)
   }
-  const report = cloud.recovery
-  if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {
-    log(`crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`)
-  }
+}
+
+/** A taken port names the port and the fix; other listen errors pass as they are. */
+function listenError(error: unknown, options: ServeOptions): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error
+  return new Error(`port ${options.port} on ${options.host} is already in use; stop what uses it or pick another with --port (0 picks a free one)`)
+}
+
+/**
+ * Tells the other esc commands where the server is: the admin credentials (first start),
+ * server.json, and the "local" profile. A profile that cannot be written is returned, not thrown:
+ * a settings.toml or token store the server cannot write must not take the server down.
+ */
+async function publish(layout: StateLayout, cloud: LocalCloud, url: string, env: NodeJS.ProcessEnv) {
   if (cloud.bootstrap) {
     await writeFile(layout.adminCredentials, `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`, {mode: 0o600})
   }
   await writeServerInfo(layout, {pid: process.pid, url, startedAt: cloud.ctx.startedAt.toISOString(), dir: layout.root})
-  // A settings.toml or token store the server cannot write must not take the server down.
-  const profile = await writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env})
+  return writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env})
     .catch((error: Error) => error)
-  log(`listening on ${url} (pid ${process.pid})`)
+}
 
+/** SIGINT/SIGTERM stop the server gracefully; a second signal, or a shutdown past the cap, ends the process at once. */
+function stopOnSignals(cloud: LocalCloud, layout: StateLayout, lock: ServerLock, log: Log, options: ServeOptions): {stopped: Promise<void>; stop: (reason: string) => void} {
   const exit = options.exit ?? ((code: number) => process.exit(code))
   const graceMs = options.shutdownGraceMs ?? 10_000
   const capMs = options.shutdownCapMs ?? 20_000
@@ -134,37 +172,5 @@ export async function serve(options: ServeOptions): Promise<{banner: string; url
     process.once('SIGINT', onSigint)
     process.once('SIGTERM', onSigterm)
   })
-
-  const lines = [
-    `Local cloud running at ${url} (pid ${process.pid})`,
-    `State directory: ${layout.root}`,
-    profile instanceof Error
-      ? `WARNING: could not write the "local" profile or its token: ${profile.message}`
-      : `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
-  ]
-  if (report.defunctBackups.length > 0 || report.defunctClusters.length > 0) {
-    lines.push(`Crash recovery: ${report.defunctBackups.length} backup(s) and ${report.defunctClusters.length} restore(s) left in progress were marked defunct`)
-  }
-  if (cloud.bootstrap) {
-    lines.push(
-      '',
-      'Credentials of this local cloud (shown once; only their hashes are kept):',
-      `  user:          ${cloud.bootstrap.username}`,
-      `  password:      ${cloud.bootstrap.password}`,
-      `  client id:     ${cloud.bootstrap.clientId}`,
-      `  client secret: ${cloud.bootstrap.clientSecret}  (also in ${layout.adminCredentials}, mode 0600)`,
-      `  refresh token: ${cloud.bootstrap.refreshToken}`,
-    )
-  }
-  lines.push(
-    '',
-    'Next:',
-    `  esc local demo-data --dir ${layout.root}    # a cluster with live data`,
-    '  esc mesdb clusters list --profile local',
-    '  esc mesdb backups create --profile local --source-cluster-id <cluster id> --description "on demand backup"',
-    '  esc mesdb backups list --profile local',
-    `  esc local status --dir ${layout.root}`,
-    `  esc local stop --dir ${layout.root}`,
-  )
-  return {banner: `${lines.join('\n')}\n`, url, stopped, stop}
+  return {stopped, stop}
 }

@@ -31,7 +31,7 @@ export interface BackupCreateRequest {
   sourceClusterId: string
   /** As typed: may be a label template ({cluster}, {index}, {datetime}…), rendered here. */
   description: string
-  flags: {'dry-run'?: boolean; 'retry-on-lock'?: boolean; wait?: boolean; timeout?: string; 'poll-interval'?: string}
+  flags: {'dry-run'?: boolean; 'retry-on-lock'?: boolean; wait?: boolean; timeout?: number; 'poll-interval'?: number}
 }
 
 /**

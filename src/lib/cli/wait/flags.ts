@@ -1,23 +1,28 @@
 import {Flags} from '@oclif/core'
 
 import {durationToFlag, parseDuration} from '../../core/duration.js'
-import {UsageError} from '../../core/errors.js'
+import {durationFlag} from '../base-flags.js'
 
 export const DEFAULT_TIMEOUT = '60m'
 export const DEFAULT_POLL_INTERVAL = '5s'
 export const MIN_POLL_INTERVAL_MS = 1000
 
-/** `--timeout` and `--poll-interval`, shared by every command that waits (they imply nothing alone). */
+/**
+ * `--timeout` and `--poll-interval`, shared by every command that waits (they imply nothing alone),
+ * parsed to milliseconds: a malformed or too short value is a usage error (exit 2) at parse time.
+ */
 export const waitTimingFlags = {
-  timeout: Flags.string({
+  timeout: durationFlag({
     description: 'How long to wait before giving up with exit code 4, e.g. 90s, 15m, 2h',
     default: DEFAULT_TIMEOUT,
     helpGroup: 'WAIT',
+    min: {ms: 1, why: 'it must be longer than 0s'},
   }),
-  'poll-interval': Flags.string({
+  'poll-interval': durationFlag({
     description: 'Time between two status checks while waiting (at least 1s)',
     default: DEFAULT_POLL_INTERVAL,
     helpGroup: 'WAIT',
+    min: {ms: MIN_POLL_INTERVAL_MS, why: 'it must be at least 1s, to spare the API'},
   }),
 }
 
@@ -37,15 +42,12 @@ export interface WaitTiming {
   pollIntervalMs: number
 }
 
-/** Reads `--timeout` and `--poll-interval` (usage error, exit 2, when malformed or too short). */
-export function waitTiming(flags: {timeout?: string; 'poll-interval'?: string}): WaitTiming {
-  const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout')
-  const pollIntervalMs = parseDuration(flags['poll-interval'] ?? DEFAULT_POLL_INTERVAL, '--poll-interval')
-  if (timeoutMs <= 0) throw new UsageError(`Invalid --timeout '${flags.timeout}': it must be longer than 0s`)
-  if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-    throw new UsageError(`Invalid --poll-interval '${flags['poll-interval']}': it must be at least 1s, to spare the API`)
+/** The parsed `--timeout` and `--poll-interval` (milliseconds), defaults filled in. */
+export function waitTiming(flags: {timeout?: number; 'poll-interval'?: number}): WaitTiming {
+  return {
+    timeoutMs: flags.timeout ?? parseDuration(DEFAULT_TIMEOUT),
+    pollIntervalMs: flags['poll-interval'] ?? parseDuration(DEFAULT_POLL_INTERVAL),
   }
-  return {timeoutMs, pollIntervalMs}
 }
 
 /** The flags to repeat in a re-attach command: only those that differ from the defaults. */

@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+
+import {parseDuration} from '../core/duration.js'
+import {UsageError} from '../core/errors.js'
+
+/**
+ * A flag's value that does not parse. oclif rewrites the message of any error its flag parsers
+ * throw into a multi-line "Parsing --x …" text; `reason` keeps the one line to show, and the base
+ * command's parse() puts it back (BaseCommand.parse).
+ */
+export class FlagValueError extends UsageError {
+  readonly reason: string
+
+  constructor(message: string) {
+    super(message)
+    this.reason = message
+  }
+}
+
+interface DurationFlagOptions {
+  description: string
+  /** As the user would type it (e.g. `60m`): shown in help, parsed once here. */
+  default: string
+  helpGroup?: string
+  /** The shortest duration accepted, and the end of the message that refuses a shorter one. */
+  min?: {ms: number; why: string}
+}
+
+/** A duration flag (`90s`, `15m`, `1h30m`) parsed to milliseconds; a bad value is a usage error (exit 2) at parse time. */
+export function durationFlag(options: DurationFlagOptions) {
+  return Flags.custom<number>({
+    description: options.description,
+    helpGroup: options.helpGroup,
+    default: parseDuration(options.default),
+    defaultHelp: async () => options.default,
+    async parse(input, _context, definition) {
+      const flag = `--${definition.name}`
+      let ms: number
+      try {
+        ms = parseDuration(input, flag)
+      } catch (error) {
+        throw new FlagValueError((error as Error).message)
+      }
+      if (options.min && ms < options.min.ms) throw new FlagValueError(`Invalid ${flag} '${input}': ${options.min.why}`)
+      return ms
+    },
+  })()
+}
