@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {EscError, ExitCode} from '../../lib/core/errors.js'
 
 export default class NodeRestore extends BaseCommand {
   static override description = 'Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup\'s chaser.chk'
@@ -54,7 +53,6 @@ export default class NodeRestore extends BaseCommand {
       process.stdout.write(lines.join('\n') + '\n')
     } catch (error) {
       progress.end()
-      if ((error as Error).name === 'AbortError') throw new EscError((error as Error).message, {exit: ExitCode.Interrupted})
       throw error
     }
   }

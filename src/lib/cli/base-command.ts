@@ -3,7 +3,8 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type {ApiClient} from '../client/api/client.js'
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
 import type {EscContext} from '../client/config/context.js'
-import {EscError, ExitCode, UsageError} from '../core/errors.js'
+import {EscError, UsageError} from '../core/errors.js'
+import {describeError, exitCodeOf, ExitCode} from './error-exit.js'
 import {OUTPUT_FORMATS, resolveFormat} from './output/format.js'
 import {Printer} from './output/printer.js'
 
@@ -130,12 +131,13 @@ export abstract class BaseCommand extends Command {
     // esc prints the body before failing to decode it; so do we.
     if (this.printer?.isApiFormat && err instanceof ApiDecodeError) this.printer.exchange(err.exchange)
     if (err instanceof EscError) {
-      this.printError(err.message, err.suggestions)
+      const {message, suggestions} = describeError(err)
+      this.printError(message, suggestions)
       if (this.debugEnabled) {
         for (const line of err.debugDetails) process.stderr.write(`${line}\n`)
         if (err.stack) process.stderr.write(`${err.stack}\n`)
       }
-      this.exit(err.exit)
+      this.exit(exitCodeOf(err))
     }
     // oclif's own exit() throws this; let it through untouched.
     if (err instanceof Errors.ExitError) throw err

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
-import {ExitCode} from '../../../lib/core/errors.js'
+import {ExitCode} from '../../../lib/cli/error-exit.js'
 
 export default class AccessTokensCreate extends BaseCommand {
   static override description = 'Create an access token (log in with your email and password; prints the refresh token)'

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
-import {ExitCode} from '../../../lib/core/errors.js'
+import {ExitCode} from '../../../lib/cli/error-exit.js'
 
 export default class AccessTokensDisplay extends BaseCommand {
   static override description = 'Display your current refresh token'

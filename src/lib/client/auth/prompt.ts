@@ -1,4 +1,4 @@
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 
 /**
  * Prompts go to stderr (esc prints them on stdout), so `$(esc access tokens create)` captures
@@ -21,7 +21,7 @@ function readLineFromStream(input: NodeJS.ReadStream): Promise<string> {
     const onEnd = () => (buffered === '' ? fail() : finish(buffered))
     const fail = () => {
       cleanup()
-      reject(new EscError('no input: stdin closed before an answer was given', {exit: ExitCode.Auth}))
+      reject(new EscError('no input: stdin closed before an answer was given', {kind: 'auth'}))
     }
     const finish = (line: string) => {
       cleanup()
@@ -58,7 +58,7 @@ function readSecretFromTty(input: NodeJS.ReadStream, output: NodeJS.WriteStream)
         }
         if (ch === '\u0003') {
           cleanup()
-          reject(new EscError('interrupted', {exit: ExitCode.Interrupted}))
+          reject(new EscError('interrupted', {kind: 'interrupted'}))
           return
         }
         if (ch === '\u007f' || ch === '\b') secret = secret.slice(0, -1)
