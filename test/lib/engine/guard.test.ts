@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import nock from 'nock'
 
-import {EscError} from '../../../src/lib/core/errors.js'
+import {EscError, isAbortError} from '../../../src/lib/core/errors.js'
 import {describeError, exitCodeOf} from '../../../src/lib/cli/error-exit.js'
 import {NodeGuard} from '../../../src/lib/engine/guard.js'
 import {backupNode, generateDataDir} from '../../../src/lib/engine/index.js'
@@ -98,7 +98,7 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       if (sleeps.length === 2) controller.abort()
     }
     const guard = new NodeGuard({...options, sleep}, (l) => lines.push(l), controller.signal)
-    await assert.rejects(guard.prepare(), {name: 'AbortError'})
+    await assert.rejects(guard.prepare(), isAbortError)
     assert.deepEqual(sleeps, [250, 250], 'no poll after the abort')
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
     assert.deepEqual(lines, ['auto-scavenge resumed'])
