@@ -3,7 +3,7 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type {ApiClient} from '../client/api/client.js'
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
 import type {EscContext} from '../client/config/context.js'
-import {EscError, UsageError} from '../core/errors.js'
+import {isEscError, UsageError} from '../core/errors.js'
 import {describeError, exitCodeOf, ExitCode} from './error-exit.js'
 import {OUTPUT_FORMATS, resolveFormat} from './output/format.js'
 import {Printer} from './output/printer.js'
@@ -130,7 +130,7 @@ export abstract class BaseCommand extends Command {
     }
     // esc prints the body before failing to decode it; so do we.
     if (this.printer?.isApiFormat && err instanceof ApiDecodeError) this.printer.exchange(err.exchange)
-    if (err instanceof EscError) {
+    if (isEscError(err)) {
       const {message, suggestions} = describeError(err)
       this.printError(message, suggestions)
       if (this.debugEnabled) {

@@ -1,4 +1,4 @@
-import {type ErrorAdvice, type ErrorKind, EscError} from '../core/errors.js'
+import {type ErrorAdvice, type ErrorKind, errorKind, type EscError} from '../core/errors.js'
 
 /**
  * Exit codes are part of the CLI's contract (README "Exit codes"): scripts branch on them.
@@ -52,7 +52,7 @@ export const ADVICE_TEXT: Readonly<Record<ErrorAdvice, {text: string; inline?: b
 
 /** The exit code esc ends with for `error`; an error that is not ours is a plain failure. */
 export function exitCodeOf(error: unknown): ExitCode {
-  return error instanceof EscError ? EXIT_CODE_BY_KIND[error.kind] : ExitCode.Failure
+  return EXIT_CODE_BY_KIND[errorKind(error)]
 }
 
 /** The `Error: …` line and the suggestion lines a person sees for `error`. */

@@ -113,18 +113,33 @@ export class AbortError extends EscError {
 }
 
 /**
- * Whether `error` is an abort: ours, or the platform's (fetch and `signal.throwIfAborted()` throw a
- * DOMException, which cannot be an instance of ours; its name is its type).
+ * Whether `error` is an abort: ours (told by kind, so a copy of this module loaded a second time
+ * still counts), or the platform's (fetch and `signal.throwIfAborted()` throw a DOMException,
+ * which cannot be one of ours; its name is its type).
  */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof AbortError || (error instanceof DOMException && error.name === 'AbortError')
+  return errorKind(error) === 'interrupted' || (error instanceof DOMException && error.name === 'AbortError')
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new AbortError(`${what} aborted`)
 }
 
+const KINDS: ReadonlySet<string> = new Set(ERROR_KINDS)
+
+/**
+ * Whether `error` is an EscError. Told by its shape as well as its class: a module loaded lazily
+ * (the engine, by the local cloud and the node commands) may come with its own copy of this one,
+ * whose EscError is another class.
+ */
+export function isEscError(error: unknown): error is EscError {
+  if (error instanceof EscError) return true
+  if (!(error instanceof Error)) return false
+  const {kind, suggestions, debugDetails} = error as Partial<EscError>
+  return typeof kind === 'string' && KINDS.has(kind) && Array.isArray(suggestions) && Array.isArray(debugDetails)
+}
+
 /** The kind of `error`, `failure` for anything that is not an EscError. */
 export function errorKind(error: unknown): ErrorKind {
-  return error instanceof EscError ? error.kind : 'failure'
+  return isEscError(error) ? error.kind : 'failure'
 }

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {AbortError, ERROR_KINDS, EscError, errorKind, isAbortError, UsageError} from '../../../src/lib/core/errors.js'
+import {AbortError, ERROR_KINDS, EscError, errorKind, isAbortError, isEscError, UsageError} from '../../../src/lib/core/errors.js'
 
 describe('errors', () => {
   it('gives usage errors the kind invalid-input and others failure by default', () => {
@@ -28,6 +28,22 @@ describe('errors', () => {
     // Another error that only calls itself AbortError is not one.
     assert.equal(isAbortError(Object.assign(new Error('x'), {name: 'AbortError'})), false)
     assert.equal(isAbortError(new EscError('boom')), false)
+  })
+
+  it('recognises an EscError from another copy of this module by its shape', () => {
+    // What a lazily loaded engine throws when the loader gave it its own copy of core/errors.
+    class OtherEscError extends Error {
+      readonly kind = 'unsound-backup'
+      readonly suggestions: string[] = []
+      readonly debugDetails: string[] = []
+    }
+    const other = new OtherEscError('the backup is not sound')
+    assert.equal(other instanceof EscError, false)
+    assert.equal(isEscError(other), true)
+    assert.equal(errorKind(other), 'unsound-backup')
+    assert.equal(isAbortError(Object.assign(new OtherEscError('stopped'), {kind: 'interrupted'})), true)
+    assert.equal(isEscError(Object.assign(new Error('x'), {kind: 'no-such-kind', suggestions: [], debugDetails: []})), false)
+    assert.equal(isEscError({kind: 'failure', suggestions: [], debugDetails: []}), false)
   })
 
   it('lists each kind once', () => {
