@@ -1,6 +1,6 @@
 import {type Hook, toConfiguredId} from '@oclif/core'
 
-import {ExitCode} from '../lib/core/errors.js'
+import {ExitCode} from '../lib/cli/error-exit.js'
 
 /**
  * Did-you-mean for a mistyped command. Replaces @oclif/plugin-not-found, which offers to run its

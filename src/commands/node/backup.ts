@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {EscError, ExitCode, UsageError} from '../../lib/core/errors.js'
+import {EscError, isAbortError, UsageError} from '../../lib/core/errors.js'
 
 export default class NodeBackup extends BaseCommand {
   static override enableJsonFlag = true
@@ -89,8 +89,8 @@ export default class NodeBackup extends BaseCommand {
       return result
     } catch (error) {
       progress.end()
-      if ((error as Error).name === 'AbortError') {
-        throw new EscError('backup interrupted; the previous backup in that directory is unchanged', {exit: ExitCode.Interrupted})
+      if (isAbortError(error)) {
+        throw new EscError('backup interrupted; the previous backup in that directory is unchanged', {kind: 'interrupted'})
       }
       throw error
     }

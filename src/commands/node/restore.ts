@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {EscError, ExitCode} from '../../lib/core/errors.js'
 import type {RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
@@ -54,7 +53,6 @@ export default class NodeRestore extends BaseCommand {
       return result
     } catch (error) {
       progress.end()
-      if ((error as Error).name === 'AbortError') throw new EscError((error as Error).message, {exit: ExitCode.Interrupted})
       throw error
     }
   }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {ExitCode} from '../../lib/core/errors.js'
+import {ExitCode} from '../../lib/cli/error-exit.js'
 import type {VerifyReport} from '../../lib/engine/index.js'
 
 export default class NodeVerify extends BaseCommand {

@@ -1,8 +1,9 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
-import {EscError, ExitCode} from '../core/errors.js'
+import {isEscError} from '../core/errors.js'
 import {FlagValueError} from './base-flags.js'
+import {describeError, exitCodeOf, ExitCode} from './error-exit.js'
 import type {Printer} from './output/printer.js'
 
 /** The flags of every command, cloud or not. */
@@ -75,13 +76,14 @@ export abstract class BaseCommand extends Command {
     }
     // esc prints the body before failing to decode it; so do we.
     if (this.printer?.isApiFormat && err instanceof ApiDecodeError) this.printer.exchange(err.exchange)
-    if (err instanceof EscError) {
-      this.printError(err.message, err.suggestions)
+    if (isEscError(err)) {
+      const {message, suggestions} = describeError(err)
+      this.printError(message, suggestions)
       if (this.debugEnabled) {
         for (const line of err.debugDetails) process.stderr.write(`${line}\n`)
         if (err.stack) process.stderr.write(`${err.stack}\n`)
       }
-      this.exit(err.exit)
+      this.exit(exitCodeOf(err))
     }
     // oclif's own exit() throws this; let it through untouched.
     if (err instanceof Errors.ExitError) throw err

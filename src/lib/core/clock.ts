@@ -1,3 +1,5 @@
+import {AbortError} from './errors.js'
+
 /**
  * Time as the waiters see it. Injectable so tests drive waits with fake timers instead of sleeping;
  * the defaults read the globals at call time, so @sinonjs/fake-timers installed after import works.
@@ -13,12 +15,7 @@ export interface WaitClock {
   watchdog?(ms: number, signal?: AbortSignal): Promise<void>
 }
 
-export class AbortError extends Error {
-  constructor(message = 'The operation was aborted') {
-    super(message)
-    this.name = 'AbortError'
-  }
-}
+export {AbortError, isAbortError} from './errors.js'
 
 /** setTimeout turns longer delays into 1 ms (e.g. `--timeout 1000h` would end at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -65,7 +62,3 @@ const DEFAULTS_KEY = Symbol.for('esc.wait.defaults')
 export const waitDefaults: {clock: WaitClock} = ((globalThis as Record<symbol, unknown>)[DEFAULTS_KEY] ??= {
   clock: systemClock,
 }) as {clock: WaitClock}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError'
-}

@@ -85,12 +85,12 @@ export async function lockBackupDir(dir: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())
       if (pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
-        throw new EscError(`another backup (pid ${pid}) is running into ${dir}`, {suggestions: ['Wait for it to finish, or remove .lock if that process is gone.']})
+        throw new EscError(`another backup (pid ${pid}) is running into ${dir}`, {kind: 'conflict', suggestions: ['Wait for it to finish, or remove .lock if that process is gone.']})
       }
       await unlink(path).catch(() => undefined)
     }
   }
-  throw new EscError(`could not lock ${dir}`)
+  throw new EscError(`could not lock ${dir}`, {kind: 'conflict'})
 }
 
 /**

@@ -40,7 +40,7 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
   if (listing.anyFiles && (listing.hasIndexMap || listing.ptables.length > 0)) {
     for (;;) {
       throwIfAborted(ctx.signal, 'backup')
-      if (++attempts > MAX_INDEXMAP_ATTEMPTS) throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`)
+      if (++attempts > MAX_INDEXMAP_ATTEMPTS) throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`, {kind: 'conflict'})
       // Step 2: copy indexmap, waiting while it is between delete and rename.
       const copied = await readIndexMapWhenPresent(ctx)
       map = parseIndexMap(copied, 'indexmap')
@@ -83,7 +83,7 @@ async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       if (waited >= INDEXMAP_WAIT_LIMIT) {
-        throw new FormatError(join(ctx.index, INDEXMAP), 'missing', `${join(ctx.index, INDEXMAP)} is missing while the index directory holds PTables (waited ${(INDEXMAP_WAIT_LIMIT * INDEXMAP_WAIT_MS) / 1000} s for the node to write it); check the node's index, or back up with --index pointing at the right directory`)
+        throw new FormatError(join(ctx.index, INDEXMAP), 'missing', `${join(ctx.index, INDEXMAP)} is missing while the index directory holds PTables (waited ${(INDEXMAP_WAIT_LIMIT * INDEXMAP_WAIT_MS) / 1000} s for the node to write it)`, {advice: 'index'})
       }
       throwIfAborted(ctx.signal, 'backup')
       await ctx.sleep(INDEXMAP_WAIT_MS)

@@ -42,7 +42,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const layout = await discoverLayout(db, index)
   if (layout.duckdb.length > 0 && !offline) {
     throw new EscError(`${db} has secondary-index files (${layout.duckdb.join(', ')}); a hot file copy of them is not safe`, {
-      suggestions: ['Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.'],
+      kind: 'unsafe-source', hint: {advice: 'offline'},
     })
   }
   const created = await openBackupDir(backupDir)
@@ -184,5 +184,5 @@ async function readLinkFrom(dir: string) {
 
 async function assertDirectory(path: string): Promise<void> {
   const st = await stat(path).catch(() => undefined)
-  if (!st?.isDirectory()) throw new UsageError(`the data directory ${path} is not a directory`, {suggestions: ["Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."]})
+  if (!st?.isDirectory()) throw new UsageError(`the data directory ${path} is not a directory`, {hint: {advice: 'db'}})
 }

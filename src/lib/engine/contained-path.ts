@@ -47,7 +47,7 @@ export function isPlainRelativePath(path: unknown, maxDepth = 3): path is string
 
 export class UnsafeRemovalError extends EscError {
   constructor(message: string) {
-    super(`refusing to remove ${message}; nothing was removed`)
+    super(`refusing to remove ${message}; nothing was removed`, {kind: 'refused'})
     this.name = 'UnsafeRemovalError'
   }
 }

@@ -1,16 +1,18 @@
-import {EscError, ExitCode} from '../core/errors.js'
+import {EscError, type ErrorHint} from '../core/errors.js'
+
+export {AbortError, throwIfAborted} from '../core/errors.js'
 
 /**
  * A file that does not have the layout KurrentDB expects. Carries the file so reports can name it;
- * exit code 5 (failed state) because the input exists but is not sound.
+ * its kind is 'damaged-file': the input exists but is not sound.
  */
 export class FormatError extends EscError {
   readonly file: string
   readonly reason: string
 
   /** `message` replaces the default `<file>: <reason>` where a sentence reads better. */
-  constructor(file: string, reason: string, message = `${file}: ${reason}`) {
-    super(message, {exit: ExitCode.FailedState})
+  constructor(file: string, reason: string, message = `${file}: ${reason}`, hint?: ErrorHint) {
+    super(message, {kind: 'damaged-file', hint})
     this.name = 'FormatError'
     this.file = file
     this.reason = reason
@@ -23,7 +25,7 @@ export class FormatError extends EscError {
  */
 export class UnsoundBackupError extends EscError {
   constructor(message: string, readonly problems: {file: string; reason: string}[] = [], suggestions: string[] = []) {
-    super(message, {exit: ExitCode.FailedState, suggestions})
+    super(message, {kind: 'unsound-backup', suggestions})
     this.name = 'UnsoundBackupError'
   }
 }
@@ -35,20 +37,7 @@ export class UnsoundBackupError extends EscError {
 export class DiskFullError extends EscError {
   readonly code = 'ENOSPC'
   constructor(message: string, cause?: unknown) {
-    super(message, {exit: ExitCode.Failure, cause})
+    super(message, {kind: 'disk-full', cause})
     this.name = 'DiskFullError'
   }
-}
-
-/** What `signal.throwIfAborted()` would throw, with a message naming the operation. */
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR'
-  constructor(message = 'The operation was aborted') {
-    super(message)
-    this.name = 'AbortError'
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new AbortError(`${what} aborted`)
 }

@@ -1,6 +1,6 @@
 import got, {type Method} from 'got'
 
-import {EscError, ExitCode, UsageError} from '../core/errors.js'
+import {EscError, UsageError} from '../core/errors.js'
 import {redactUrlCredentials} from '../core/url-credentials.js'
 import {throwIfAborted} from './format-error.js'
 import type {NodeGuardOptions} from './types.js'
@@ -91,7 +91,7 @@ export class NodeGuard {
     const res = await this.request('GET', '/admin/scavenge/current', undefined, this.signal)
     if (res.status === 404) {
       throw new EscError(`${this.base} has no GET /admin/scavenge/current (a server older than 22.10?): esc cannot tell whether a scavenge runs`, {
-        suggestions: ['Make sure no scavenge runs, then back up without --node-url.'],
+        kind: 'unavailable', hint: {advice: 'without-node-guard'},
       })
     }
     if (res.status !== 200) throw this.fail('GET /admin/scavenge/current', res)
@@ -124,7 +124,7 @@ export class NodeGuard {
       const state = (parseJson(status.body) as {state?: string} | undefined)?.state
       if (state === 'Paused') return
       if (waited >= deadline) {
-        throw new EscError(`auto-scavenge did not pause within ${Math.round(deadline / 1000)} s (state ${state})`, {exit: ExitCode.Timeout})
+        throw new EscError(`auto-scavenge did not pause within ${Math.round(deadline / 1000)} s (state ${state})`, {kind: 'timeout'})
       }
       await sleep(interval)
     }
@@ -140,7 +140,7 @@ export class NodeGuard {
       (members.length === 1 ? members[0] : undefined)
     if (!self) throw new EscError(`the node at ${this.base} does not appear in its own gossip`)
     if (!self.isAlive || !HEALTHY_STATES.has(String(self.state))) {
-      throw new EscError(`the node at ${this.base} is ${self.isAlive ? '' : 'not alive, '}in state ${self.state}; back up a Leader, Follower or ReadOnlyReplica`, {exit: ExitCode.FailedState})
+      throw new EscError(`the node at ${this.base} is ${self.isAlive ? '' : 'not alive, '}in state ${self.state}; back up a Leader, Follower or ReadOnlyReplica`, {kind: 'failed-state'})
     }
     const leader = members.find((m) => m.state === 'Leader' && m.isAlive)
     const lagging: string[] = []
@@ -155,7 +155,7 @@ export class NodeGuard {
     if (unchased > maxLag) lagging.push(`chaser ${unchased} bytes behind its writer`)
     if (lagging.length > 0) {
       const message = `the node at ${this.base} is lagging: ${lagging.join('; ')}`
-      if (!this.options.allowLagging) throw new EscError(message, {exit: ExitCode.FailedState, suggestions: ['Back up an up-to-date node, or pass --allow-lagging to back up this one anyway.']})
+      if (!this.options.allowLagging) throw new EscError(message, {kind: 'failed-state', hint: {advice: 'allow-lagging'}})
       this.log(`warning: ${message} (--allow-lagging)`)
     }
     return {...self, leaderWriterCheckpoint: leader?.writerCheckpoint}
@@ -181,14 +181,16 @@ export class NodeGuard {
       return {status: res.statusCode, body: res.body}
     } catch (error) {
       throwIfAborted(signal, 'backup')
-      throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {cause: error})
+      throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {kind: 'unavailable', cause: error})
     }
   }
 
   private fail(what: string, res: {status: number; body: string}): EscError {
-    const exit = res.status === 401 || res.status === 403 ? ExitCode.Auth : ExitCode.Failure
-    const hint = exit === ExitCode.Auth ? ['Pass --username/--password (or ESC_NODE_USERNAME/ESC_NODE_PASSWORD) of an $admins or $ops user.'] : []
-    return new EscError(`${what} on ${this.base} answered ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`, {exit, suggestions: hint})
+    const refused = res.status === 401 || res.status === 403
+    return new EscError(`${what} on ${this.base} answered ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`, {
+      kind: refused ? 'auth' : 'failure',
+      ...(refused ? {hint: {advice: 'node-credentials' as const}} : {}),
+    })
   }
 }
 

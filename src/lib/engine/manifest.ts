@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {open, rename} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {EscError, ExitCode} from '../core/errors.js'
+import {EscError} from '../core/errors.js'
 import {isPlainRelativePath} from './contained-path.js'
 import {UnsoundBackupError} from './format-error.js'
 import {readRegularFile} from './regular-file.js'
@@ -89,7 +89,7 @@ export function backupSizeBytes(manifest: BackupManifest): number {
 export class NotABackupError extends EscError {
   constructor(dir: string, why: string) {
     super(`${dir} is not a complete esc backup: ${why}`, {
-      exit: ExitCode.FailedState,
+      kind: 'unsound-backup',
       suggestions: ['A directory without a complete esc-backup.json is not a backup; run `esc node backup` into it first.'],
     })
     this.name = 'NotABackupError'

@@ -89,7 +89,7 @@ export class RestoreTarget {
     const prepared: PreparedDir[] = []
     for (const path of dirs) {
       if (!(await isNonEmpty(path))) continue
-      if (!options.force) throw new UsageError(`${path} is not empty; restore onto an empty directory or pass --force to move the current contents aside`)
+      if (!options.force) throw new UsageError(`${path} is not empty`, {hint: {advice: 'force'}})
     }
     const target = new RestoreTarget(dirs[0], prepared, options.protect)
     try {
@@ -144,7 +144,7 @@ export class RestoreTarget {
         if (d.aside) await rename(d.aside, d.path)
       }
     } catch (error) {
-      return `the target ${this.db} is incomplete (${(error as Error).message}); remove it, or restore again with --force, before starting the node (${RESTORE_MARKER} marks it)`
+      return `the target ${this.db} is incomplete (${(error as Error).message}); remove it, or restore into it again, before starting the node (${RESTORE_MARKER} marks it)`
     }
     const back = this.dirs.some((d) => d.aside)
     return `nothing of the backup was left in ${this.db}${back ? '; its previous contents are back' : ''}`

@@ -1,7 +1,7 @@
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
-import {EscError, UsageError} from '../core/errors.js'
+import {EscError, isAbortError, UsageError} from '../core/errors.js'
 import {ProgressTracker} from './backup-context.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
 import {isInside, realPathOf} from './contained-path.js'
@@ -31,14 +31,16 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const manifest = await readManifest(backupDir)
   const [dbReal, indexReal] = [await realPathOf(db), await realPathOf(index)]
   if (dbReal === indexReal || isInside(dbReal, indexReal)) {
-    throw new UsageError(`the restore target ${db} is, or is inside, the index directory ${index}; give --index a directory of its own (default: ${defaultIndexDir(db)})`)
+    throw new UsageError(`the restore target ${db} is, or is inside, the index directory ${index} (the default index directory is ${defaultIndexDir(db)})`, {
+      hint: {advice: 'separate-index'},
+    })
   }
   const indexSeparate = !isInside(indexReal, dbReal)
   const targets = indexSeparate ? [db, index] : [db]
   for (const target of targets) await checkRestoreTarget(target, backupDir)
   log(`verifying ${backupDir}`)
   const report = await verifyDirectory(backupDir, {signal: opts.signal}).catch((error: Error) => {
-    throw error.name === 'AbortError' ? new AbortError(`restore interrupted while verifying the backup; nothing was written to ${db}`) : error
+    throw isAbortError(error) ? new AbortError(`restore interrupted while verifying the backup; nothing was written to ${db}`) : error
   })
   if (!report.ok) {
     const first = report.problems.slice(0, 5).map((p) => `${p.file}: ${p.reason}`)

@@ -1,6 +1,7 @@
 import {lstat, readdir, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
+import {isAbortError} from '../core/errors.js'
 import {throwIfAborted} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
 import {type BackupManifest, MANIFEST_NAME, NotABackupError, readManifest} from './manifest.js'
@@ -69,7 +70,7 @@ async function checkDataInto(dataDir: string, index: string, opts: VerifyOptions
   try {
     await checkData(dataDir, index, report, opts)
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error
+    if (isAbortError(error)) throw error
     const e = error as NodeJS.ErrnoException & {file?: string; reason?: string}
     report.problems.push({file: e.file ?? e.path ?? dataDir, reason: e.reason ?? (e.code === 'ENOENT' ? 'missing' : e.message)})
   }

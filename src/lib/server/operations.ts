@@ -1,4 +1,4 @@
-import {ApiProblem, clusterLocked} from './api/problems.js'
+import {ApiProblem, clusterLocked, isUnsoundBackup} from './api/problems.js'
 import type {Engine, LiveWriter} from './engine-adapter.js'
 import {newId} from './ids.js'
 import type {StateLayout} from './layout.js'
@@ -25,8 +25,6 @@ export interface BackupStart {
   onDone?: (backup: BackupRow, error?: Error) => void | Promise<void>
 }
 
-/** The engine's verdicts on a backup (matched by name: the engine is loaded lazily). */
-const isUnsoundBackup = (error: unknown) => error instanceof Error && (error.name === 'UnsoundBackupError' || error.name === 'NotABackupError')
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error'
 

@@ -1,7 +1,8 @@
 import {strict as assert} from 'node:assert'
 
 import {durationToFlag, formatDuration, parseDuration} from '../../../src/lib/core/duration.js'
-import {ExitCode, UsageError} from '../../../src/lib/core/errors.js'
+import {UsageError} from '../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../src/lib/cli/error-exit.js'
 
 describe('duration', () => {
   describe('parseDuration', () => {
@@ -25,7 +26,7 @@ describe('duration', () => {
           () => parseDuration(bad, '--timeout'),
           (error: unknown) =>
             error instanceof UsageError &&
-            error.exit === ExitCode.Usage &&
+            exitCodeOf(error) === ExitCode.Usage &&
             error.message.startsWith(`Invalid --timeout '${bad}'`) &&
             error.message.includes('90s, 15m, 2h'),
         )

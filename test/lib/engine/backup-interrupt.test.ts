@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 
 import {backupNode, generateDataDir, readManifest, restoreBackup, verifyDirectory, WriterSimulator} from '../../../src/lib/engine/index.js'
 import {walkLog} from './support/independent-reader.js'
+import {isAbortError} from '../../../src/lib/core/errors.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..', '..')
@@ -56,7 +57,7 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
           if (p.bytesDone > 0) controller.abort()
         },
       }),
-      (e: Error) => e.name === 'AbortError',
+      (e: Error) => isAbortError(e),
     )
     assert.ok(copied > 0)
     assert.deepEqual((await readdir(bk)).sort(), [previous.dataDir, 'esc-backup.json'])
@@ -93,7 +94,7 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
   it('a directory holding only an interrupted first run is not a backup', async () => {
     const controller = new AbortController()
     controller.abort()
-    await assert.rejects(backupNode({db, backupDir: bk, signal: controller.signal}), (e: Error) => e.name === 'AbortError')
+    await assert.rejects(backupNode({db, backupDir: bk, signal: controller.signal}), (e: Error) => isAbortError(e))
     const report = await verifyDirectory(bk)
     assert.equal(report.ok, false)
     await assert.rejects(restoreBackup({backupDir: bk, db: join(dir, 'x')}), /is not a complete esc backup: esc-backup\.json is missing/)

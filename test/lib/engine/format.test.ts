@@ -22,9 +22,10 @@ import {checkTrailerMd5, md5OfFile} from '../../../src/lib/engine/md5.js'
 import {encodePTable, ptableFileSize, verifyPTable} from '../../../src/lib/engine/ptable.js'
 import {dotnetTicks, encodeEpochSystemRecord, encodePrepareV1, frameRecord, guidToBytes, readFramedRecord} from '../../../src/lib/engine/records.js'
 import {murmur3a, xxhash32} from '../../../src/lib/engine/stream-hash.js'
+import {exitCodeOf} from '../../../src/lib/cli/error-exit.js'
 
 const throwsFormat = (fn: () => unknown, file: string, reason: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof FormatError && e.file === file && reason.test(e.reason) && e.exit === 5)
+  assert.throws(fn, (e: unknown) => e instanceof FormatError && e.file === file && reason.test(e.reason) && exitCodeOf(e) === 5)
 
 describe('kurrentdb format', () => {
   let dir: string

@@ -5,7 +5,8 @@ import {join} from 'node:path'
 
 import nock from 'nock'
 
-import {EscError} from '../../../src/lib/core/errors.js'
+import {EscError, isAbortError} from '../../../src/lib/core/errors.js'
+import {describeError, exitCodeOf} from '../../../src/lib/cli/error-exit.js'
 import {NodeGuard} from '../../../src/lib/engine/guard.js'
 import {backupNode, generateDataDir} from '../../../src/lib/engine/index.js'
 
@@ -63,7 +64,7 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
     assert.ok(!lines.join('\n').includes('changeit'))
     assert.throws(() => new NodeGuard({url: 'http://admin:changeit@bad host:x'}), (error: EscError) => {
       assert.equal(error.message, 'the node URL http://***@bad host:x is not a valid URL')
-      assert.equal(error.exit, 2)
+      assert.equal(exitCodeOf(error), 2)
       return true
     })
   })
@@ -97,7 +98,7 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       if (sleeps.length === 2) controller.abort()
     }
     const guard = new NodeGuard({...options, sleep}, (l) => lines.push(l), controller.signal)
-    await assert.rejects(guard.prepare(), {name: 'AbortError'})
+    await assert.rejects(guard.prepare(), isAbortError)
     assert.deepEqual(sleeps, [250, 250], 'no poll after the abort')
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
     assert.deepEqual(lines, ['auto-scavenge resumed'])
@@ -124,7 +125,15 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       .get('/gossip').reply(200, gossip({writerCheckpoint: 1000}, {writerCheckpoint: 1000 + 64 * 1024 * 1024}))
       .post('/auto-scavenge/resume').reply(200, {})
     const guard = new NodeGuard(options)
-    await assert.rejects(guard.prepare(), (e: EscError) => e.exit === 5 && /is lagging: 67108864 bytes behind the leader/.test(e.message) && /--allow-lagging/.test(e.suggestions.join()))
+    await assert.rejects(guard.prepare(), (e: EscError) => {
+      assert.equal(exitCodeOf(e), 5)
+      assert.match(e.message, /is lagging: 67108864 bytes behind the leader/)
+      // The engine names the advice; only the CLI words it as a flag.
+      assert.deepEqual(e.hint, {advice: 'allow-lagging'})
+      assert.doesNotMatch([e.message, ...e.suggestions].join('\n'), /--[a-z]/)
+      assert.match(describeError(e).suggestions.join('\n'), /pass --allow-lagging to back up this one anyway/)
+      return true
+    })
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
 
     nock(NODE)
@@ -146,7 +155,14 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
 
   it('maps 401 to the auth exit code with a hint', async () => {
     nock(NODE).get('/admin/scavenge/current').reply(401, 'User not authorized')
-    await assert.rejects(new NodeGuard(options).prepare(), (e: EscError) => e.exit === 3 && /GET \/admin\/scavenge\/current on http:\/\/127\.0\.0\.1:2113 answered 401: User not authorized/.test(e.message))
+    await assert.rejects(new NodeGuard(options).prepare(), (e: EscError) => {
+      assert.equal(exitCodeOf(e), 3)
+      assert.match(e.message, /GET \/admin\/scavenge\/current on http:\/\/127\.0\.0\.1:2113 answered 401: User not authorized/)
+      assert.deepEqual(e.hint, {advice: 'node-credentials'})
+      assert.doesNotMatch([e.message, ...e.suggestions].join('\n'), /--[a-z]/)
+      assert.match(describeError(e).suggestions[0], /^Pass --username\/--password/)
+      return true
+    })
   })
 
   it('resumes auto-scavenge when the backup itself fails in the middle', async () => {

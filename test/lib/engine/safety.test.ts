@@ -7,7 +7,13 @@ import {join} from 'node:path'
 
 import {backupNode, generateDataDir, readManifest, restoreBackup, verifyDirectory} from '../../../src/lib/engine/index.js'
 import {parseIndexMap} from '../../../src/lib/engine/indexmap.js'
+import {describeError} from '../../../src/lib/cli/error-exit.js'
+import type {EscError} from '../../../src/lib/core/errors.js'
+import {isAbortError} from '../../../src/lib/core/errors.js'
 import {snapshotTree, writeCheckpointValue} from './support/sandbox.js'
+
+/** Engine errors name files and causes; a flag is the CLI's to add (from the error's hint). */
+const withoutFlags = (e: EscError) => !/--[a-z]/.test([e.message, ...e.suggestions].join('\n'))
 
 const CHUNK = 4096
 
@@ -223,7 +229,10 @@ describe('engine safety: a backup never makes things worse', () => {
       await symlink(join(dir, 'nowhere'), join(index, 'indexmap'))
       await assert.rejects(backupNode({db, backupDir: bk}), /indexmap: a symbolic link to a file that does not exist/)
       await unlink(join(index, 'indexmap'))
-      await assert.rejects(backupNode({db, backupDir: bk, sleep: async () => undefined}), /indexmap is missing while the index directory holds PTables \(waited 30 s/)
+      await assert.rejects(backupNode({db, backupDir: bk, sleep: async () => undefined}), (e: EscError) =>
+        /indexmap is missing while the index directory holds PTables \(waited 30 s for the node to write it\)$/.test(e.message) &&
+        withoutFlags(e) && e.hint?.advice === 'index' &&
+        describeError(e).message.endsWith("; check the node's index, or back up with --index pointing at the right directory"))
       await assertStillCurrent(good.id)
     })
 
@@ -246,6 +255,9 @@ describe('engine safety: a backup never makes things worse', () => {
       const target = join(dir, 'node')
       await assert.rejects(restoreBackup({backupDir: bk, db: join(target, 'db'), index: target}), /is, or is inside, the index directory/)
       await assert.rejects(restoreBackup({backupDir: bk, db: target, index: target}), /is, or is inside, the index directory/)
+      await assert.rejects(restoreBackup({backupDir: bk, db: target, index: target}), (e: EscError) =>
+        withoutFlags(e) && e.kind === 'invalid-input' && e.hint?.advice === 'separate-index' &&
+        describeError(e).message === `the restore target ${target} is, or is inside, the index directory ${target} (the default index directory is ${join(target, 'index')}); give --index a directory of its own`)
       assert.equal(existsSync(target), false)
     })
   })
@@ -259,7 +271,7 @@ describe('engine safety: a backup never makes things worse', () => {
       const controller = new AbortController()
       await assert.rejects(
         restoreBackup({backupDir: bk, db: target, force: true, signal: controller.signal, concurrency: 1, onProgress: () => controller.abort()}),
-        (error: Error) => error.name === 'AbortError' && /nothing of the backup was left in .*node; its previous contents are back/.test(error.message),
+        (error: Error) => isAbortError(error) && /nothing of the backup was left in .*node; its previous contents are back/.test(error.message),
       )
       assert.deepEqual(await readdir(target), ['old.txt'])
       assert.deepEqual((await readdir(dir)).filter((n) => n.includes('before-restore')), [])

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {existsSync} from 'node:fs'
-import {mkdir, open, readdir, stat} from 'node:fs/promises'
+import {mkdir, open, readdir, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execFileSync} from 'node:child_process'
 
@@ -118,6 +118,15 @@ describe('local cloud with the real engine', () => {
     assert.equal((await call('GET', `${t.mesdb}/backups/${good.id}`)).json().backup.status, 'available')
   })
 
+
+  it('a source with DuckDB files ends the backup defunct with the engine\'s reason and no CLI flag in it', async () => {
+    const clusterId = await demo()
+    await writeFile(join(t.cloud.ctx.layout.clusterDb(clusterId), 'kurrent.ddb'), 'duck')
+    const bad = await backup(clusterId)
+    assert.equal(bad.status, 'defunct')
+    assert.match(bad.details, /has secondary-index files \(kurrent\.ddb\); a hot file copy of them is not safe$/)
+    assert.doesNotMatch(bad.details, /--[a-z]/)
+  })
 
   it('an unreadable source chunk ends the backup defunct with the reason', async () => {
     const clusterId = await demo()

@@ -2,6 +2,8 @@ import {strict as assert} from 'node:assert'
 import {join} from 'node:path'
 
 import {clusterBody, createCluster, fakeDataDir, openTestCloud, tempDir, type TestCloud} from './helpers.js'
+import {UnsoundBackupError} from '../../../src/lib/engine/index.js'
+import {NotABackupError} from '../../../src/lib/engine/manifest.js'
 
 describe('local cloud hardening', () => {
   let t: TestCloud
@@ -103,13 +105,17 @@ describe('local cloud hardening', () => {
 
   // Finding 5: a backup found corrupt at restore stayed available, so every later restore failed again.
   describe('corrupt backups', () => {
-    for (const name of ['UnsoundBackupError', 'NotABackupError']) {
+    const verdicts: Record<string, () => Error> = {
+      UnsoundBackupError: () => new UnsoundBackupError('chunk-000000.000000: md5 mismatch'),
+      NotABackupError: () => new NotABackupError('/backup', 'chunk-000000.000000: md5 mismatch'),
+    }
+    for (const [name, verdict] of Object.entries(verdicts)) {
       it(`marks a backup defunct when a restore finds it unsound (${name})`, async () => {
         const clusterId = await createCluster(t)
         const backupId = (await call('POST', `${t.mesdb}/backups`, {description: 'b', sourceClusterId: clusterId})).json().id
         await t.cloud.ctx.runner.idle()
         t.engine.restore = async () => {
-          throw Object.assign(new Error('chunk-000000.000000: md5 mismatch'), {name})
+          throw verdict()
         }
         const restore = await call('POST', `${t.mesdb}/clusters`, {...clusterBody, sourceBackupId: backupId})
         assert.equal(restore.statusCode, 202)

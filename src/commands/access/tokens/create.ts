@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
-import {ExitCode} from '../../../lib/core/errors.js'
+import {ExitCode} from '../../../lib/cli/error-exit.js'
 
 export default class AccessTokensCreate extends CloudCommand {
   static override description = 'Create an access token (log in with your email and password; prints the refresh token)'

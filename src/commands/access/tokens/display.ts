@@ -1,5 +1,5 @@
 import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
-import {ExitCode} from '../../../lib/core/errors.js'
+import {ExitCode} from '../../../lib/cli/error-exit.js'
 
 export default class AccessTokensDisplay extends CloudCommand {
   static override description = 'Display your current refresh token'

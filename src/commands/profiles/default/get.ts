@@ -1,7 +1,7 @@
 import {CloudCommand} from '../../../lib/cli/base-cloud-command.js'
 import {writePrettyJson} from '../../../lib/cli/profiles/profile-output.js'
 import {defaultProfileName, loadSettings} from '../../../lib/client/config/settings.js'
-import {ExitCode} from '../../../lib/core/errors.js'
+import {ExitCode} from '../../../lib/cli/error-exit.js'
 
 export default class ProfilesDefaultGet extends CloudCommand {
   static override description = 'Read the current default local profile name'

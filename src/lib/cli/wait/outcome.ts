@@ -1,5 +1,5 @@
 import {formatDuration} from '../../core/duration.js'
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import {WaitResult} from './wait-for-status.js'
 
 export interface WaitTarget {
@@ -26,19 +26,19 @@ export function waitOutcomeError<T>(result: WaitResult<T>, target: WaitTarget): 
     case 'failed': {
       const details = target.details ? `: ${target.details}` : ''
       return new EscError(`The ${target.label} ended with status '${result.status ?? 'unknown'}'${details}`, {
-        exit: ExitCode.FailedState,
+        kind: 'failed-state',
       })
     }
     case 'timeout': {
       const last = result.status ? ` (last status: '${result.status}')` : ''
       return new EscError(
         `Timed out after ${formatDuration(target.timeoutMs)} waiting for the ${target.label}${last}; it continues in the cloud`,
-        {exit: ExitCode.Timeout, suggestions: reattach},
+        {kind: 'timeout', suggestions: reattach},
       )
     }
     case 'interrupted': {
       return new EscError(`Interrupted: stopped waiting for the ${target.label}; the operation continues in the cloud`, {
-        exit: ExitCode.Interrupted,
+        kind: 'interrupted',
         suggestions: reattach,
       })
     }

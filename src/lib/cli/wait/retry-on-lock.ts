@@ -1,4 +1,4 @@
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import {formatDuration} from '../../core/duration.js'
 import {isAbortError, WaitClock, waitDefaults} from '../../core/clock.js'
 import {httpStatusOf} from './transient.js'
@@ -43,7 +43,7 @@ export async function retryOnLock<T>(attempt: () => Promise<T>, options: RetryOn
       if (remaining <= 0) {
         throw new EscError(
           `The cluster was still locked by another operation after ${formatDuration(options.timeoutMs)} (${tries} attempts); the ${what} was not started`,
-          {exit: ExitCode.Timeout, cause: error, suggestions: ['Retry later or raise --timeout']},
+          {kind: 'timeout', cause: error, suggestions: ['Retry later or raise --timeout']},
         )
       }
       const wait = Math.min(delay, remaining)
@@ -53,7 +53,7 @@ export async function retryOnLock<T>(attempt: () => Promise<T>, options: RetryOn
       } catch (sleepError) {
         if (isAbortError(sleepError)) {
           throw new EscError(`Interrupted while waiting for the cluster lock; the ${what} was not started`, {
-            exit: ExitCode.Interrupted,
+            kind: 'interrupted',
           })
         }
         throw sleepError

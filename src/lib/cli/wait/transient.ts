@@ -1,4 +1,4 @@
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 
 /** HTTP status of an error: ApiError's `status`, or the `statusCode`/`response` of got-style errors; looks through `cause`. */
 export function httpStatusOf(error: unknown): number | undefined {
@@ -17,7 +17,7 @@ export function httpStatusOf(error: unknown): number | undefined {
  * again would only delay the same answer.
  */
 export function isTransientError(error: unknown): boolean {
-  if (error instanceof EscError && (error.exit === ExitCode.Usage || error.exit === ExitCode.Auth)) return false
+  if (error instanceof EscError && (error.kind === 'invalid-input' || error.kind === 'auth')) return false
   const status = httpStatusOf(error)
   if (status === undefined) return true
   if (status >= 500) return true

@@ -1,4 +1,4 @@
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import type {HttpExchange} from './exchange.js'
 import type {ProblemDetails} from '../../contract/models.js'
 
@@ -15,7 +15,7 @@ export class ApiError extends EscError {
   constructor(exchange: HttpExchange, problem?: ProblemDetails) {
     const auth = exchange.status === 401 || exchange.status === 403
     super(apiErrorMessage(exchange, problem), {
-      exit: auth ? ExitCode.Auth : ExitCode.Failure,
+      kind: auth ? 'auth' : 'failure',
       suggestions: [...fieldLines(problem), ...authHints(exchange.status)],
     })
     this.name = 'ApiError'

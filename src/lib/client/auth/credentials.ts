@@ -1,5 +1,5 @@
 import type {EscContext} from '../config/context.js'
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import type {IdentityOptions} from './identity.js'
 import type {Prompter} from './prompt.js'
 import {isExpired, type StoredToken} from './token.js'
@@ -80,7 +80,7 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
       getAccessToken: async () => accessToken,
       async refresh() {
         throw new EscError('the API rejected the access token in ESC_TOKEN', {
-          exit: ExitCode.Auth,
+          kind: 'auth',
           suggestions: ['Set a fresh ESC_TOKEN, or unset it to use another credential'],
         })
       },
@@ -113,7 +113,7 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
       const old = loaded.token.refresh_token
       if (!old) {
         throw new EscError('the stored token has expired and has no refresh token', {
-          exit: ExitCode.Auth,
+          kind: 'auth',
           suggestions: ['Run `esc access tokens create` to log in again'],
         })
       }
@@ -139,9 +139,9 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   }
   if (halfServiceAccount) {
     throw new EscError(`${halfServiceAccount}: a service account needs both`, {
-      exit: ExitCode.Auth,
+      kind: 'auth',
       suggestions: ['Set both ESC_CLIENT_ID and ESC_CLIENT_SECRET (check that the CI secret reaches this step), or unset them to use another credential'],
     })
   }
-  throw new EscError(NO_CREDENTIALS_MESSAGE, {exit: ExitCode.Auth})
+  throw new EscError(NO_CREDENTIALS_MESSAGE, {kind: 'auth'})
 }

@@ -1,6 +1,6 @@
 import {CONNECT_TIMEOUT_MS, requestTimeoutFromEnv} from '../api/timing.js'
 import type {EscContext} from '../config/context.js'
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import {type StoredToken, toStoredToken} from './token.js'
 
 /** esc's scope for the password grant. */
@@ -44,7 +44,7 @@ async function post(url: string, payload: {form?: Record<string, string>; json?:
   } catch (error) {
     const code = (error as {code?: string}).code
     throw new EscError(`cannot reach the identity provider at ${url}: ${code ?? (error as Error).message}`, {
-      exit: ExitCode.Failure,
+      kind: 'failure',
       cause: error,
     })
   }
@@ -63,7 +63,7 @@ function refused(grant: string, response: IdentityResponse, hint?: string): EscE
   const detail = response.body?.error_description ?? response.body?.error
   const reason = typeof detail === 'string' ? `: ${detail}` : ''
   return new EscError(`${response.status}: not authorized (${grant} grant refused by the identity provider${reason})`, {
-    exit: ExitCode.Auth,
+    kind: 'auth',
     suggestions: hint ? [hint] : [],
   })
 }
@@ -73,7 +73,7 @@ function tokenFrom(grant: string, response: IdentityResponse): StoredToken {
     return toStoredToken(response.body ?? {})
   } catch (error) {
     throw new EscError(`the identity provider answered the ${grant} grant without a usable token: ${(error as Error).message}`, {
-      exit: ExitCode.Auth,
+      kind: 'auth',
     })
   }
 }
@@ -94,7 +94,7 @@ async function mfaGrant(config: IdentityConfig, mfaToken: string, options: Ident
   const debug = options.debug ?? (() => {})
   if (!options.promptOtp) {
     throw new EscError('this account requires a one-time password, and prompting is disabled', {
-      exit: ExitCode.Auth,
+      kind: 'auth',
       suggestions: ['Run `esc access tokens create` in a terminal, or use ESC_CLIENT_ID/ESC_CLIENT_SECRET'],
     })
   }

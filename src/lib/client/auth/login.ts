@@ -1,4 +1,4 @@
-import {EscError, ExitCode, UsageError} from '../../core/errors.js'
+import {EscError, UsageError} from '../../core/errors.js'
 import {type IdentityConfig, passwordGrant} from './identity.js'
 import {isValidEmail, type Prompter} from './prompt.js'
 import type {StoredToken} from './token.js'
@@ -33,7 +33,7 @@ export async function passwordLogin(config: IdentityConfig, options: PasswordLog
     promptOtp: async () => (await prompter.askSecret(OTP_QUESTION)).trim(),
   })
   if (!token.refresh_token) {
-    throw new EscError('the identity provider returned no refresh token (scope offline_access was refused)', {exit: ExitCode.Auth})
+    throw new EscError('the identity provider returned no refresh token (scope offline_access was refused)', {kind: 'auth'})
   }
   await options.store.save(token)
   return token

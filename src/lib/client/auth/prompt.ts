@@ -1,4 +1,4 @@
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 
 /**
  * Prompts go to stderr (esc prints them on stdout), so `$(esc access tokens create)` captures
@@ -67,7 +67,7 @@ async function readLineFromStream(input: NodeJS.ReadStream, output: NodeJS.Write
   const interrupted = new Promise<never>((_, reject) => {
     onSigint = () => {
       output.write('\n')
-      reject(new EscError('interrupted at the prompt', {exit: ExitCode.Interrupted}))
+      reject(new EscError('interrupted at the prompt', {kind: 'interrupted'}))
     }
   })
   process.once('SIGINT', onSigint)
@@ -81,7 +81,7 @@ async function readLineFromStream(input: NodeJS.ReadStream, output: NodeJS.Write
   // The prompt has no line end: the error that follows gets a line of its own.
   output.write('\n')
   const name = question.replace(/[:?]\s*$/, '').trim()
-  throw new EscError(`no input: stdin closed before an answer was given to "${name}"`, {exit: ExitCode.Auth})
+  throw new EscError(`no input: stdin closed before an answer was given to "${name}"`, {kind: 'auth'})
 }
 
 function readSecretFromTty(input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<string> {
@@ -104,7 +104,7 @@ function readSecretFromTty(input: NodeJS.ReadStream, output: NodeJS.WriteStream)
         }
         if (ch === '\u0003') {
           cleanup()
-          reject(new EscError('interrupted', {exit: ExitCode.Interrupted}))
+          reject(new EscError('interrupted', {kind: 'interrupted'}))
           return
         }
         if (ch === '\u007f' || ch === '\b') secret = secret.slice(0, -1)

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {writeFileAtomic} from '../../core/atomic-write.js'
 import {tokensDir} from '../config/paths.js'
-import {EscError, ExitCode} from '../../core/errors.js'
+import {EscError} from '../../core/errors.js'
 import {type Keychain, KEYCHAIN_SERVICE, openKeychain} from './keychain.js'
 import {audienceHost, parseToken, serializeToken, type StoredToken} from './token.js'
 
@@ -54,7 +54,7 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
       text = await readFile(filePath, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw new EscError(`cannot read token file ${filePath}: ${(error as Error).message}`, {exit: ExitCode.Auth})
+      throw new EscError(`cannot read token file ${filePath}: ${(error as Error).message}`, {kind: 'auth'})
     }
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
       const octal = (mode & 0o777).toString(8).padStart(4, '0')
@@ -64,7 +64,7 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
       return {token: parseToken(text), source: 'file', obtainedAtMs: mtimeMs}
     } catch (error) {
       throw new EscError(`can't load token file ${filePath} as it is malformed: ${(error as Error).message}`, {
-        exit: ExitCode.Auth,
+        kind: 'auth',
         suggestions: ['Run `esc access tokens create` to replace it'],
       })
     }

@@ -6,7 +6,7 @@ import {OAuthError} from '../identity.js'
 import {registerLocalRoutes} from './local-routes.js'
 import {registerMesdbRoutes} from './mesdb-routes.js'
 import {registerOrchestrateRoutes} from './orchestrate-routes.js'
-import {ApiProblem, isDiskFull, problem, sendProblem} from './problems.js'
+import {ApiProblem, isDiskFull, problem, problemStatusOf, sendProblem} from './problems.js'
 
 const PUBLIC_PATHS = new Set(['/oauth/token'])
 
@@ -79,6 +79,9 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
       ctx.log(`disk full on ${request.method} ${request.url.split('?')[0]}: ${error.message}`)
       return sendProblem(request, reply, 507, "the disk of the local cloud's state directory is full; free space, then retry")
     }
+    // An error of a kind the caller can act on (bad input, a conflict...) is answered with its message.
+    const status = problemStatusOf(error)
+    if (status !== 500) return sendProblem(request, reply, status, error.message)
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, error.statusCode, error.message)
     }

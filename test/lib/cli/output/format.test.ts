@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {resolveFormat} from '../../../../src/lib/cli/output/format.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 describe('output format precedence', () => {
   it('--fmt beats everything', () => {
@@ -19,7 +20,7 @@ describe('output format precedence', () => {
     assert.equal(resolveFormat({isTTY: false}), 'cli')
   })
   it('rejects unknown formats as usage errors naming the source', () => {
-    assert.throws(() => resolveFormat({flag: 'yaml'}), (e: Error & {exit: number}) => e.exit === 2 && /--fmt yaml/.test(e.message))
-    assert.throws(() => resolveFormat({profile: 'yaml'}), (e: Error & {exit: number}) => e.exit === 2 && /profile's fmt "yaml"/.test(e.message))
+    assert.throws(() => resolveFormat({flag: 'yaml'}), (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /--fmt yaml/.test(e.message))
+    assert.throws(() => resolveFormat({profile: 'yaml'}), (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /profile's fmt "yaml"/.test(e.message))
   })
 })

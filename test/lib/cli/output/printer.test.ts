@@ -5,6 +5,7 @@ import {
   backupIdKind, backupKind, clusterIdKind, clusterKind, historyItemKind, jobIdKind, jobKind, Printer, type OutputFormat,
 } from '../../../../src/lib/cli/output/index.js'
 import {backup, cluster, historyItem, job, PROJECT} from '../../client/api/fixtures.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 function exchange(over: Partial<HttpExchange> = {}): HttpExchange {
   return {method: 'GET', url: 'http://api/x', path: '/x', status: 200, responseText: '{"a":1}', durationMs: 1, attempts: 1, ...over}
@@ -86,7 +87,7 @@ describe('Printer', () => {
       for (const format of ['cli', 'cli-json'] as const) {
         const {p, out} = printer(format)
         await assert.rejects(p.list(backupKind, [backup(), backup({provider: 'oracle'})], res({})), (e: Error & {exit: number}) =>
-          e.message === 'unknown provider type: oracle' && e.exit === 1)
+          e.message === 'unknown provider type: oracle' && exitCodeOf(e) === 1)
         assert.equal(out(), '', 'nothing half-printed')
       }
     })

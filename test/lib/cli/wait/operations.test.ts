@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {EscError, ExitCode} from '../../../../src/lib/core/errors.js'
+import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {systemClock, waitDefaults} from '../../../../src/lib/core/clock.js'
 import {awaitOperation, backupStatus, clusterStatus, OperationWait} from '../../../../src/lib/cli/wait/operations.js'
 import type {Backup} from '../../../../src/lib/contract/models.js'
@@ -46,14 +47,14 @@ describe('wait: awaitOperation', () => {
   it('prints the final object, then throws exit 5, when failed', async () => {
     const {wait, printed} = op(['defunct'], {details: () => 'snapshot timed out'})
     await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && error.exit === ExitCode.FailedState && error.message === "The backup b1 ended with status 'defunct': snapshot timed out")
+      error instanceof EscError && exitCodeOf(error) === ExitCode.FailedState && error.message === "The backup b1 ended with status 'defunct': snapshot timed out")
     assert.deepEqual(printed, ['defunct'])
   })
 
   it("shows why a backup or cluster failed when the API says (the local cloud's details)", async () => {
     const {wait} = op(['defunct'], {fetch: async () => ({data: {backup: {id: 'b1', status: 'defunct', details: '--db /x is not a directory'}}})})
     await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && error.exit === ExitCode.FailedState &&
+      error instanceof EscError && exitCodeOf(error) === ExitCode.FailedState &&
       error.message === "The backup b1 ended with status 'defunct': --db /x is not a directory")
     const c = (details: unknown) => ({status: 'defunct', details}) as unknown as Parameters<typeof clusterStatus.details>[0]
     assert.equal(clusterStatus.details(c('restore failed: backup is corrupt')), 'restore failed: backup is corrupt')
@@ -66,7 +67,7 @@ describe('wait: awaitOperation', () => {
       throw new EscError('could not connect to http://127.0.0.1:1: connection refused')
     }})
     await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && error.exit === ExitCode.Failure && error.message === 'could not connect to http://127.0.0.1:1: connection refused')
+      error instanceof EscError && exitCodeOf(error) === ExitCode.Failure && error.message === 'could not connect to http://127.0.0.1:1: connection refused')
     assert.deepEqual(printed, [])
     assert.equal(chunks.at(-1), 'backup b1: giving up on status checks; it goes on in the cloud. Re-attach with: esc mesdb backups wait -i b1\n')
     // A non-transient error (the backup is gone, the token is refused) has nothing to re-attach to.
@@ -79,7 +80,7 @@ describe('wait: awaitOperation', () => {
 
   it('prints nothing and throws exit 4 on timeout', async () => {
     const {wait, printed} = op(['creating'])
-    await assert.rejects(awaitOperation(wait), (error: unknown) => error instanceof EscError && error.exit === ExitCode.Timeout)
+    await assert.rejects(awaitOperation(wait), (error: unknown) => error instanceof EscError && exitCodeOf(error) === ExitCode.Timeout)
     assert.deepEqual(printed, [])
   })
 

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {EventEmitter} from 'node:events'
 
-import {ExitCode} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {httpStatusOf, isTransientError, waitOutcomeError, withInterrupt} from '../../../../src/lib/cli/wait/index.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
 
@@ -15,20 +15,20 @@ describe('wait: outcomes', () => {
 
   it('exits 5 with status and details when failed', () => {
     const error = waitOutcomeError({...base, outcome: 'failed', status: 'defunct'}, {...target, details: 'snapshot timed out'})
-    assert.equal(error?.exit, ExitCode.FailedState)
+    assert.equal(exitCodeOf(error), ExitCode.FailedState)
     assert.equal(error?.message, "The backup b1 ended with status 'defunct': snapshot timed out")
   })
 
   it('exits 4 on timeout with the last status and the re-attach command', () => {
     const error = waitOutcomeError({...base, outcome: 'timeout', status: 'creating'}, target)
-    assert.equal(error?.exit, ExitCode.Timeout)
+    assert.equal(exitCodeOf(error), ExitCode.Timeout)
     assert.equal(error?.message, "Timed out after 1h 00m waiting for the backup b1 (last status: 'creating'); it continues in the cloud")
     assert.deepEqual(error?.suggestions, ['Re-attach with: esc mesdb backups wait -i b1'])
   })
 
   it('exits 130 when interrupted and says the operation continues', () => {
     const error = waitOutcomeError({...base, outcome: 'interrupted'}, target)
-    assert.equal(error?.exit, ExitCode.Interrupted)
+    assert.equal(exitCodeOf(error), ExitCode.Interrupted)
     assert.match(error!.message, /continues in the cloud$/)
     assert.deepEqual(error?.suggestions, ['Re-attach with: esc mesdb backups wait -i b1'])
   })
@@ -48,7 +48,7 @@ describe('wait: transient errors', () => {
     for (const status of [500, 502, 503, 408, 409, 423, 429]) assert.equal(isTransientError({status}), true, String(status))
     for (const status of [400, 401, 403, 404, 422]) assert.equal(isTransientError({status}), false, String(status))
     assert.equal(isTransientError(new Error('socket hang up')), true)
-    assert.equal(isTransientError(new EscError('no token', {exit: ExitCode.Auth})), false)
+    assert.equal(isTransientError(new EscError('no token', {kind: 'auth'})), false)
   })
 })
 

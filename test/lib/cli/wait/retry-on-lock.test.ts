@@ -1,7 +1,8 @@
 import {installFakeClock, InstalledFakeClock} from './fake-clock.js'
 import {strict as assert} from 'node:assert'
 
-import {EscError, ExitCode} from '../../../../src/lib/core/errors.js'
+import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {isClusterLockedError, retryOnLock} from '../../../../src/lib/cli/wait/index.js'
 
 const locked = (status = 423) => Object.assign(new Error('Cluster is locked'), {status})
@@ -71,7 +72,7 @@ describe('wait: retryOnLock', () => {
     await clock.runAllAsync()
     const error = await settled
     assert.ok(error instanceof EscError)
-    assert.equal(error.exit, ExitCode.Timeout)
+    assert.equal(exitCodeOf(error), ExitCode.Timeout)
     assert.match(error.message, /^The cluster was still locked by another operation after 10s \(4 attempts\); the backup was not started$/)
     assert.deepEqual(times, [0, 2000, 6000, 10_000])
   })
@@ -84,6 +85,6 @@ describe('wait: retryOnLock', () => {
     controller.abort()
     const error = await settled
     assert.ok(error instanceof EscError)
-    assert.equal(error.exit, ExitCode.Interrupted)
+    assert.equal(exitCodeOf(error), ExitCode.Interrupted)
   })
 })

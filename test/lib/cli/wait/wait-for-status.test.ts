@@ -1,7 +1,7 @@
 import {createFakeClock, installFakeClock, InstalledFakeClock} from './fake-clock.js'
 import {strict as assert} from 'node:assert'
 
-import {EscError, ExitCode} from '../../../../src/lib/core/errors.js'
+import {EscError} from '../../../../src/lib/core/errors.js'
 import {waitForStatus, WaitOptions, WaitResult} from '../../../../src/lib/cli/wait/index.js'
 
 type Item = {status: string}
@@ -124,7 +124,7 @@ describe('wait: waitForStatus', () => {
     const {fetch, calls} = scripted([gone])
     await assert.rejects(run(options(fetch)), (error) => error === gone)
     assert.equal(calls.length, 1)
-    const auth = new EscError('token refused', {exit: ExitCode.Auth})
+    const auth = new EscError('token refused', {kind: 'auth'})
     await assert.rejects(run(options(scripted([auth]).fetch)), (error) => error === auth)
   })
 

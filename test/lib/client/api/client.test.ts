@@ -4,6 +4,7 @@ import nock from 'nock'
 import {ApiClient} from '../../../../src/lib/client/api/client.js'
 import {ApiDecodeError, ApiError} from '../../../../src/lib/client/api/errors.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {backup, cluster, fakeTokens, historyItem, job} from './fixtures.js'
 
 const BASE = 'http://127.0.0.1:2180'
@@ -45,7 +46,7 @@ describe('ApiClient', () => {
   it('refuses an empty id before sending anything (it would address the collection: DELETE …/backups/)', async () => {
     const {api} = client()
     const empty = (what: string) => (error: unknown) =>
-      error instanceof EscError && error.exit === 2 && error.message === `The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`
+      error instanceof EscError && exitCodeOf(error) === 2 && error.message === `The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`
     await assert.rejects(api.deleteBackup('o1', 'p1', ''), empty('backup'))
     await assert.rejects(api.getBackup('o1', 'p1', ' '), empty('backup'))
     await assert.rejects(api.deleteCluster('o1', 'p1', ''), empty('cluster'))
@@ -166,14 +167,14 @@ describe('ApiClient', () => {
     const {api, tokens} = client()
     const err = await api.listBackups('o1', 'p1').catch((e) => e)
     assert.ok(err instanceof ApiError)
-    assert.equal(err.exit, 3)
+    assert.equal(exitCodeOf(err), 3)
     assert.equal(err.message, `Unauthorized: token expired (HTTP 401 GET ${M}/backups)`)
     assert.equal(tokens.refreshes, 1)
   })
 
   it('propagates a failing refresh as is', async () => {
     nock(BASE).get(`${M}/backups`).reply(401)
-    const failure = new EscError('refresh failed', {exit: 3})
+    const failure = new EscError('refresh failed', {kind: 'auth'})
     const {api} = client(fakeTokens('tok-1', failure))
     const err = await api.listBackups('o1', 'p1').catch((e) => e)
     assert.equal(err, failure)
@@ -194,7 +195,7 @@ describe('ApiClient', () => {
     const {api} = client()
     const err = await api.listBackups('o1', 'p1').catch((e) => e)
     assert.ok(err instanceof ApiDecodeError)
-    assert.equal(err.exit, 1)
+    assert.equal(exitCodeOf(err), 1)
     assert.equal(err.message, `unexpected response from the API: missing required field "backups[1].status" (HTTP 200 GET ${BASE}${M}/backups)`)
   })
 

@@ -3,6 +3,7 @@ import {strict as assert} from 'node:assert'
 import {ApiError, parseProblem} from '../../../../src/lib/client/api/errors.js'
 import type {HttpExchange} from '../../../../src/lib/client/api/exchange.js'
 import {redactHeaders, redactText} from '../../../../src/lib/client/api/redact.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 const x = (status: number, responseText = '', method = 'GET'): HttpExchange =>
   ({method, url: `http://h/p`, path: '/mesdb/v1/x', status, responseText, durationMs: 1, attempts: 1})
@@ -11,7 +12,7 @@ describe('ApiError', () => {
   it('formats problem details as "<title>: <detail> (HTTP <status> <METHOD> <path>)"', () => {
     const e = new ApiError(x(404), {title: 'Not Found', detail: 'no such backup', status: 404})
     assert.equal(e.message, 'Not Found: no such backup (HTTP 404 GET /mesdb/v1/x)')
-    assert.equal(e.exit, 1)
+    assert.equal(exitCodeOf(e), 1)
     assert.deepEqual(e.suggestions, [])
   })
 
@@ -22,11 +23,11 @@ describe('ApiError', () => {
   })
 
   it('maps 401 and 403 to exit 3 with a hint, everything else to 1', () => {
-    assert.equal(new ApiError(x(401)).exit, 3)
+    assert.equal(exitCodeOf(new ApiError(x(401))), 3)
     assert.equal(new ApiError(x(401)).message, 'Not authorized (HTTP 401 GET /mesdb/v1/x)')
     assert.match(new ApiError(x(401)).suggestions[0], /esc access tokens create/)
-    assert.equal(new ApiError(x(403)).exit, 3)
-    for (const s of [400, 404, 409, 429, 500, 502, 418]) assert.equal(new ApiError(x(s)).exit, 1, String(s))
+    assert.equal(exitCodeOf(new ApiError(x(403))), 3)
+    for (const s of [400, 404, 409, 429, 500, 502, 418]) assert.equal(exitCodeOf(new ApiError(x(s))), 1, String(s))
     assert.equal(new ApiError(x(418)).message, 'HTTP 418 (HTTP 418 GET /mesdb/v1/x)')
   })
 

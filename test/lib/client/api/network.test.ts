@@ -5,6 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {ApiClient} from '../../../../src/lib/client/api/client.js'
 import {parseDurationMs, parseRetryAfter, requestTimeoutFromEnv} from '../../../../src/lib/client/api/timing.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {fakeTokens} from './fixtures.js'
 
 /** Real loopback sockets: what nock cannot fake faithfully (refused connections, stalls, resets). */
@@ -31,7 +32,7 @@ describe('ApiClient over real sockets', () => {
     const api = new ApiClient({baseUrl: `http://127.0.0.1:${port}`, tokens: fakeTokens(), userAgent: 'x'})
     const err = await api.listBackups('o', 'p').catch((e) => e)
     assert.ok(err instanceof EscError)
-    assert.equal(err.exit, 1)
+    assert.equal(exitCodeOf(err), 1)
     assert.equal(err.message, `could not connect to http://127.0.0.1:${port}: connection refused — is the API running? set --api-url/ESC_API_URL`)
   })
 
@@ -40,7 +41,7 @@ describe('ApiClient over real sockets', () => {
     const api = new ApiClient({baseUrl: base, tokens: fakeTokens(), userAgent: 'x', requestTimeoutMs: 150})
     const err = await api.getBackup('o', 'p', 'b').catch((e) => e)
     assert.ok(err instanceof EscError)
-    assert.equal(err.exit, 1)
+    assert.equal(exitCodeOf(err), 1)
     assert.equal(err.message, 'GET /mesdb/v1/organizations/o/projects/p/backups/b timed out after 150 ms — set ESC_HTTP_TIMEOUT to wait longer')
   })
 
@@ -104,11 +105,11 @@ describe('timing', () => {
   })
 
   it('rejects a bad ESC_HTTP_TIMEOUT as a usage error', () => {
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: 'soon'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="soon" is not a duration')
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0'}), (e: EscError) => e.exit === 2)
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0.0001'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="0.0001" must be at least 1ms')
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: 'soon'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="soon" is not a duration')
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0'}), (e: EscError) => exitCodeOf(e) === 2)
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0.0001'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="0.0001" must be at least 1ms')
     // Longer than setTimeout allows: every request would time out at once.
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '1000h'}), (e: EscError) => e.exit === 2 && e.message === 'ESC_HTTP_TIMEOUT="1000h" is too long: at most 596h')
+    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '1000h'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="1000h" is too long: at most 596h')
     assert.equal(requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '596h'}), 596 * 3_600_000)
   })
 

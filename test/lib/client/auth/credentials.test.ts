@@ -8,6 +8,7 @@ import {createTokenProvider, NO_CREDENTIALS_MESSAGE, selectTokenProvider} from '
 import type {Prompter} from '../../../../src/lib/client/auth/prompt.js'
 import {resolveContext} from '../../../../src/lib/client/config/context.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {captureStderr, type TempHome, tempHome} from '../config/temp-home.js'
 import {fakeJwt} from './jwt.js'
 
@@ -55,7 +56,7 @@ describe('auth/credentials (TokenProvider)', () => {
     writeStored(fakeJwt(NOW / 1000 + 3600), 'stored-refresh')
     const provider = await selectTokenProvider(await ctx(), {refreshToken: 'flag-refresh'}, deps({ESC_TOKEN: 'env-access', ESC_CLIENT_ID: 'a', ESC_CLIENT_SECRET: 'b'}))
     assert.equal(await provider.getAccessToken(), 'env-access')
-    await assert.rejects(provider.refresh(), (e: EscError) => e.exit === 3 && /ESC_TOKEN/.test(e.message))
+    await assert.rejects(provider.refresh(), (e: EscError) => exitCodeOf(e) === 3 && /ESC_TOKEN/.test(e.message))
     assert.deepEqual(bodies, [])
   })
 
@@ -119,13 +120,13 @@ describe('auth/credentials (TokenProvider)', () => {
   it('an expired stored token without a refresh token is an auth error', async () => {
     writeStored(fakeJwt(NOW / 1000 - 60), null)
     const provider = await selectTokenProvider(await ctx(), {}, deps())
-    await assert.rejects(provider.getAccessToken(), (e: EscError) => e.exit === 3 && /no refresh token/.test(e.message))
+    await assert.rejects(provider.getAccessToken(), (e: EscError) => exitCodeOf(e) === 3 && /no refresh token/.test(e.message))
   })
 
   it('without any credential and no terminal: exit 3 listing every option', async () => {
     await assert.rejects(selectTokenProvider(await ctx(), {}, deps()), (e: EscError) => {
       assert.ok(e instanceof EscError)
-      assert.equal(e.exit, 3)
+      assert.equal(exitCodeOf(e), 3)
       assert.equal(e.message, NO_CREDENTIALS_MESSAGE)
       for (const option of ['ESC_TOKEN', 'ESC_CLIENT_ID', 'ESC_CLIENT_SECRET', '--refresh-token', 'ESC_REFRESH_TOKEN', 'esc access tokens create']) {
         assert.ok(e.message.includes(option), option)
@@ -136,14 +137,14 @@ describe('auth/credentials (TokenProvider)', () => {
 
   it('half a service account and nothing else: exit 3 naming the missing variable', async () => {
     await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: ''})), (e: EscError) =>
-      e.exit === 3 && e.message === 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset: a service account needs both')
+      exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset: a service account needs both')
     await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_SECRET: 'sec'})), (e: EscError) =>
-      e.exit === 3 && e.message === 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset: a service account needs both')
+      exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset: a service account needs both')
     assert.deepEqual(bodies, [], 'no grant sent')
   })
 
   it('--noninteractive forbids the prompt even on a terminal', async () => {
-    await assert.rejects(selectTokenProvider(await ctx(), {noninteractive: true}, {...deps(), stdinIsTTY: true}), (e: EscError) => e.exit === 3)
+    await assert.rejects(selectTokenProvider(await ctx(), {noninteractive: true}, {...deps(), stdinIsTTY: true}), (e: EscError) => exitCodeOf(e) === 3)
   })
 
   it('on a terminal, prompts for email and password, runs the password grant and stores the token', async () => {

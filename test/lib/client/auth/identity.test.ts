@@ -6,6 +6,7 @@ import nock from 'nock'
 
 import {clientCredentialsGrant, passwordGrant, refreshGrant} from '../../../../src/lib/client/auth/identity.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 const IDENTITY = 'http://127.0.0.1:2180/idp'
 const config = {identityUrl: IDENTITY, audience: 'https://api.eventstore.cloud', clientId: 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt'}
@@ -67,7 +68,7 @@ describe('auth/identity grants', () => {
     expectTokenCall([403, {error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.'}])
     await assert.rejects(refreshGrant(config, 'bad', {}), (error: EscError) => {
       assert.ok(error instanceof EscError)
-      assert.equal(error.exit, 3)
+      assert.equal(exitCodeOf(error), 3)
       assert.equal(error.message, '403: not authorized (refresh_token grant refused by the identity provider: Unknown or invalid refresh token.)')
       return true
     })
@@ -98,7 +99,7 @@ describe('auth/identity grants', () => {
 
   it('MFA without a way to prompt is an auth error', async () => {
     expectTokenCall([403, {error: 'mfa_required', mfa_token: 'mfa-tok'}])
-    await assert.rejects(passwordGrant(config, 'me@example.com', 'pw', {}), (e: EscError) => e.exit === 3 && /one-time password/.test(e.message))
+    await assert.rejects(passwordGrant(config, 'me@example.com', 'pw', {}), (e: EscError) => exitCodeOf(e) === 3 && /one-time password/.test(e.message))
   })
 
   it('a stalled identity provider times out after ESC_HTTP_TIMEOUT, like the API', async () => {
@@ -110,7 +111,7 @@ describe('auth/identity grants', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       await assert.rejects(refreshGrant({...config, identityUrl: url}, 'r', {}), (e: EscError) => {
-        assert.equal(e.exit, 1)
+        assert.equal(exitCodeOf(e), 1)
         assert.equal(e.message, `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT`)
         return true
       })
@@ -126,7 +127,7 @@ describe('auth/identity grants', () => {
   it('an unreachable identity provider is a runtime error naming the URL', async () => {
     await assert.rejects(refreshGrant({...config, identityUrl: 'http://127.0.0.1:1'}, 'r', {}), (e: EscError) => {
       assert.ok(e instanceof EscError)
-      assert.equal(e.exit, 1)
+      assert.equal(exitCodeOf(e), 1)
       assert.match(e.message, /cannot reach the identity provider at http:\/\/127\.0\.0\.1:1\/oauth\/token/)
       return true
     })

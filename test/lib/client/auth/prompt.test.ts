@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {PassThrough} from 'node:stream'
 
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {terminalPrompter} from '../../../../src/lib/client/auth/prompt.js'
 
 /** A pipe as stdin: everything arrives at once, as `printf 'a\nb\n' | esc …` sends it. */
@@ -35,7 +36,7 @@ describe('terminalPrompter from a pipe', () => {
     const out = sink()
     const prompter = terminalPrompter(pipe('only@one.line\n'), out)
     await prompter.ask('Email: ')
-    await assert.rejects(prompter.askSecret('Password: '), (e: Error & {exit?: number}) => e.exit === 3 && /stdin closed before an answer was given to "Password"/.test(e.message))
+    await assert.rejects(prompter.askSecret('Password: '), (e: Error) => exitCodeOf(e) === 3 && /stdin closed before an answer was given to "Password"/.test(e.message))
     assert.equal(out.text(), 'Email: Password: \n')
   })
 
@@ -44,7 +45,7 @@ describe('terminalPrompter from a pipe', () => {
     const input = new PassThrough() as unknown as NodeJS.ReadStream
     const answer = terminalPrompter(input, out).ask('Email: ')
     setImmediate(() => process.emit('SIGINT'))
-    await assert.rejects(answer, (e: Error & {exit?: number}) => e.exit === 130 && e.message === 'interrupted at the prompt')
+    await assert.rejects(answer, (e: Error) => exitCodeOf(e) === 130 && e.message === 'interrupted at the prompt')
     assert.equal(out.text(), 'Email: \n')
     assert.equal(process.listenerCount('SIGINT'), 0)
   })

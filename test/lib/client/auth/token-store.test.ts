@@ -7,6 +7,7 @@ import {keychainPlausible} from '../../../../src/lib/client/auth/keychain.js'
 import type {StoredToken} from '../../../../src/lib/client/auth/token.js'
 import {openTokenStore} from '../../../../src/lib/client/auth/token-store.js'
 import {type TempHome, tempHome} from '../config/temp-home.js'
+import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 const AUDIENCE = 'https://api.eventstore.cloud'
 const token: StoredToken = {access_token: 'eyJ.access.token', refresh_token: 'refresh-1', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'}
@@ -73,7 +74,7 @@ describe('auth/token-store', () => {
   it('a malformed token file is an auth error naming the file', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
     writeFileSync(tokenFile(), 'not json', {mode: 0o600})
-    await assert.rejects(openTokenStore(t.configDir, AUDIENCE, {env: t.env}).load(), (e: Error & {exit?: number}) => e.exit === 3 && e.message.includes(tokenFile()))
+    await assert.rejects(openTokenStore(t.configDir, AUDIENCE, {env: t.env}).load(), (e: Error & {exit?: number}) => exitCodeOf(e) === 3 && e.message.includes(tokenFile()))
   })
 
   it('prefers the keychain for writes (no file) and reads it first', async () => {

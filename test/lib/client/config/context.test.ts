@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {DEFAULT_API_URL, DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_IDENTITY_URL, resolveContext} from '../../../../src/lib/client/config/context.js'
 import {upsertProfile} from '../../../../src/lib/client/config/profiles.js'
-import {EscError, ExitCode} from '../../../../src/lib/core/errors.js'
+import {EscError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {type TempHome, tempHome} from './temp-home.js'
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/esc-settings')
@@ -58,7 +59,7 @@ describe('config/context resolveContext', () => {
   it('selecting a missing profile is a usage error naming it and the existing ones', async () => {
     await assert.rejects(resolveContext({profile: 'nope'}, t.env), (error: EscError) => {
       assert.ok(error instanceof EscError)
-      assert.equal(error.exit, ExitCode.Usage)
+      assert.equal(exitCodeOf(error), ExitCode.Usage)
       assert.match(error.message, /profile "nope" \(from --profile\) does not exist/)
       assert.match(error.message, /existing profiles: prod, staging/)
       return true
@@ -107,8 +108,8 @@ describe('config/context resolveContext', () => {
   })
 
   it('rejects a non-http API URL as a usage error', async () => {
-    await assert.rejects(resolveContext({'api-url': 'ftp://x'}, t.env), (e: EscError) => e.exit === ExitCode.Usage && /--api-url/.test(e.message))
-    await assert.rejects(resolveContext({}, {...t.env, ESC_API_URL: 'nope'}), (e: EscError) => e.exit === ExitCode.Usage && /ESC_API_URL/.test(e.message))
+    await assert.rejects(resolveContext({'api-url': 'ftp://x'}, t.env), (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /--api-url/.test(e.message))
+    await assert.rejects(resolveContext({}, {...t.env, ESC_API_URL: 'nope'}), (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /ESC_API_URL/.test(e.message))
   })
 
   it('ESC_CONFIG_DIR moves the settings', async () => {

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {ExitCode, UsageError} from '../../../../src/lib/core/errors.js'
+import {UsageError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {hasLabelTokens, LabelTemplateError, parseLabelTemplate, validateLabelTemplate} from '../../../../src/lib/contract/labels/index.js'
 
 function failure(template: string): LabelTemplateError {
@@ -47,7 +48,7 @@ describe('labels: parsing', () => {
   it('points at an unknown token and lists the valid ones', () => {
     const error = failure('{clustr} Hourly')
     assert.ok(error instanceof UsageError)
-    assert.equal(error.exit, ExitCode.Usage)
+    assert.equal(exitCodeOf(error), ExitCode.Usage)
     assert.equal(
       error.message,
       "Unknown token 'clustr' in the label template; valid tokens: index, cluster, datetime\n" +

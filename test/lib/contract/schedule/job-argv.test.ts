@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {ExitCode, UsageError} from '../../../../src/lib/core/errors.js'
+import {UsageError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {JobArgvLevels, splitJobArgv} from '../../../../src/lib/contract/schedule/index.js'
 
 const levels: JobArgvLevels = {
@@ -23,7 +24,7 @@ function refusal(argv: string[]): UsageError {
     splitJobArgv(argv, levels)
   } catch (error) {
     assert.ok(error instanceof UsageError)
-    assert.equal(error.exit, ExitCode.Usage)
+    assert.equal(exitCodeOf(error), ExitCode.Usage)
     return error
   }
   assert.fail(`${argv.join(' ')} should be refused`)

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {ExitCode, UsageError} from '../../../../src/lib/core/errors.js'
+import {UsageError} from '../../../../src/lib/core/errors.js'
+import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
 import {ScheduleError, validateSchedule} from '../../../../src/lib/contract/schedule/index.js'
 
 function refusal(expression: string): ScheduleError {
@@ -9,7 +10,7 @@ function refusal(expression: string): ScheduleError {
   } catch (error) {
     assert.ok(error instanceof ScheduleError, `expected a ScheduleError, got ${String(error)}`)
     assert.ok(error instanceof UsageError)
-    assert.equal(error.exit, ExitCode.Usage)
+    assert.equal(exitCodeOf(error), ExitCode.Usage)
     return error
   }
   assert.fail(`'${expression}' should be refused`)
