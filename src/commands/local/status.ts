@@ -27,7 +27,7 @@ export default class LocalStatus extends BaseCommand {
     const dir = resolveStateDir(flags.dir)
     const info = await runningServer(dir)
     if (!info) throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})
-    const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status')
+    const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status', undefined, {debug: this.debugLog()})
     if (flags.json) {
       process.stdout.write(`${JSON.stringify({url: info.url, ...status}, null, 2)}\n`)
       return

@@ -45,7 +45,7 @@ export default class LocalClustersAttach extends BaseCommand {
       if (flags.insecure) body.nodeInsecure = true
     }
     if (flags.description) body.description = flags.description
-    const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body).catch((error: Error) => {
+    const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body, {debug: this.debugLog()}).catch((error: Error) => {
       throw new EscError(`attach: ${error.message}`)
     })
     process.stdout.write(flags.json ? JSON.stringify(created.id) : `${created.id}\n`)
