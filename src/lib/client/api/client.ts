@@ -10,7 +10,8 @@ import type {
 } from '../../contract/models.js'
 
 export type {ApiResponse, HttpExchange} from './exchange.js'
-export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
+export type {TransportOptions as ApiClientOptions} from './http.js'
+export type {TokenProvider} from '../auth/token-provider.js'
 
 /**
  * The API's resource paths (reference §2.2), exported so that `--dry-run` shows exactly the path a

@@ -1,4 +1,5 @@
 import {EscError} from '../../core/errors.js'
+import type {TokenProvider} from '../auth/token-provider.js'
 import type {HttpExchange} from './exchange.js'
 import {redactHeaders, redactText} from './redact.js'
 import {
@@ -6,16 +7,10 @@ import {
   RETRYABLE_METHODS, RETRYABLE_STATUSES, requestTimeoutFromEnv,
 } from './timing.js'
 
-/** Structurally identical to A2's TokenProvider (src/lib/auth/token-provider.ts), so either fits. */
-export interface AccessTokenSource {
-  getAccessToken(): Promise<string>
-  refresh(): Promise<string>
-}
-
 export interface TransportOptions {
   /** Scheme, host, port and path prefix are all kept (`http://127.0.0.1:2180` works). */
   baseUrl: string
-  tokens: AccessTokenSource
+  tokens: TokenProvider
   userAgent: string
   requestTimeoutMs?: number
   connectTimeoutMs?: number
