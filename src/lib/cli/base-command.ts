@@ -60,7 +60,7 @@ export abstract class BaseCommand extends Command {
     await super.init()
   }
 
-  /** Profile/env/flag resolution (A2's config module), once per run. */
+  /** Profile/env/flag resolution (client/config/context.ts), once per run. */
   protected async context(flags: CommandFlags): Promise<EscContext> {
     if (!this.cachedContext) {
       const {resolveContext} = await import('../client/config/context.js')

@@ -1,8 +1,8 @@
 /**
- * Wire types of the Kurrent Cloud API (reference §2.3), camelCase as on the wire.
+ * Wire types of the Kurrent Cloud API, camelCase as on the wire.
  *
  * Enums are open: a value the API adds later still decodes (esc's closed enums broke on every
- * new status, reference §4), so each union ends in `(string & {})` to keep editor completion.
+ * status the API added), so each union ends in `(string & {})` to keep editor completion.
  * Extra fields sent by the server are kept on the decoded objects.
  */
 
@@ -110,7 +110,7 @@ export interface HistoryItem {
   [extra: string]: unknown
 }
 
-/** RFC 7807 problem details as the API sends them (reference §4). */
+/** RFC 7807 problem details as the API sends them with a non-2xx status (`fields`: the invalid inputs of a 400). */
 export interface ProblemDetails {
   type?: string
   title?: string

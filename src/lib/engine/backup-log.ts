@@ -22,7 +22,8 @@ export interface LogBackupResult {
 }
 
 /**
- * The documented differential procedure for the log (steps 1–8), hardened against §5.3: chunks
+ * The differential procedure for the log (steps 1–8; docs/engine.md, "The procedure, and the hazards
+ * it handles"), hardened against the hazards listed there: chunks
  * starting after floor(writer/chunkSize) are dropped, a name already in the backup is re-copied
  * when size or footer MD5 differ, every copied completed chunk is verified from the bytes written,
  * and the ongoing chunk is copied up to writer.chk only.

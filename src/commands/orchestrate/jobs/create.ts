@@ -111,7 +111,7 @@ function mergeGlobals<P extends Parsed>(parent: P, child: Parsed): P {
   return merged as P
 }
 
-/** Checks both levels (saying where a missing flag goes) and builds the body in esc's key order (reference §2.2). */
+/** Checks both levels (saying where a missing flag goes) and builds the body in the Rust esc's key order (its request struct's field order). */
 function jobRequest(job: Parsed, backup: Parsed): CreateJobRequest {
   const missing = (flag: string, where: string, what: string) =>
     new UsageError(`Missing ${flag} ${where} \`scheduled-backup\`: ${what}`, {

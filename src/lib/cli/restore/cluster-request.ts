@@ -3,7 +3,10 @@ import type {CreateClusterRequest} from '../../contract/models.js'
 /** The fields of a cluster create request, before ordering (undefined = not given = omitted). */
 export type ClusterRequestFields = Partial<Record<keyof CreateClusterRequest, string | number | boolean | undefined>>
 
-/** esc's serialization order of CreateClusterRequest (reference §2.2). */
+/**
+ * The key order the Rust esc serializes a CreateClusterRequest in (its struct's field order), kept
+ * so request bodies and `--dry-run` output match it byte for byte.
+ */
 const KEY_ORDER: Array<keyof CreateClusterRequest> = [
   'aclId', 'description', 'diskSizeGb', 'diskType', 'diskIops', 'diskThroughput', 'instanceType', 'networkId',
   'projectionLevel', 'provider', 'region', 'serverVersion', 'sourceBackupId', 'sourceNodeIndex', 'topology',

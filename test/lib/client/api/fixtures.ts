@@ -1,4 +1,4 @@
-/** API bodies shared by the client, output and command tests (shapes of reference §2.3). */
+/** API bodies shared by the client, output and command tests (the wire shapes of src/lib/contract/models.ts). */
 import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/contract/models.js'
 import type {TokenProvider} from '../../../../src/lib/client/auth/token-provider.js'
 
