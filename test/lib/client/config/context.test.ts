@@ -7,7 +7,7 @@ import {upsertProfile} from '../../../../src/lib/client/config/profiles.js'
 import {EscError, ExitCode} from '../../../../src/lib/core/errors.js'
 import {type TempHome, tempHome} from './temp-home.js'
 
-const FIXTURES = join(import.meta.dirname, '../../fixtures/esc-settings')
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/esc-settings')
 
 describe('config/context resolveContext', () => {
   let t: TempHome

@@ -9,7 +9,7 @@ import {listProfiles, loadSettings, saveSettings} from '../../../../src/lib/clie
 import {EscError} from '../../../../src/lib/core/errors.js'
 import {captureStderr, type TempHome, tempHome} from './temp-home.js'
 
-const FIXTURES = join(import.meta.dirname, '../../fixtures/esc-settings')
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/esc-settings')
 const readToml = (path: string): Record<string, any> => JSON.parse(JSON.stringify(parse(readFileSync(path, 'utf8'))))
 
 describe('config/settings', () => {
