@@ -3,6 +3,7 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type {ApiClient} from '../client/api/client.js'
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
 import type {EscContext} from '../client/config/context.js'
+import {systemClock, type WaitClock} from '../core/clock.js'
 import {EscError, ExitCode, UsageError} from '../core/errors.js'
 import {OUTPUT_FORMATS, resolveFormat} from './output/format.js'
 import {Printer} from './output/printer.js'
@@ -39,6 +40,17 @@ export const idFlag = (description: string) => Flags.string({char: 'i', descript
 /** `-q/--quiet`: ids only (not an esc flag). */
 export const quietFlag = Flags.boolean({char: 'q', description: 'Print only ids, one per line'})
 
+/**
+ * Time as one run of a command sees it. A test that runs a command in-process sets virtual clocks
+ * on the instance before it runs (test/support/run-cli.ts), so nothing sleeps for real.
+ */
+export interface CommandClocks {
+  /** What waits poll and time out with (--wait, the wait commands, lock retries), and "now" for labels and schedules. */
+  wait: WaitClock
+  /** How the API client sleeps between retries of a failed call (default: a timer). */
+  retrySleep?: (ms: number) => Promise<void>
+}
+
 /** The flags the helpers below read; every command's parsed flags fit. */
 export type CommandFlags = Partial<GlobalFlags> & {'org-id'?: string; 'project-id'?: string; quiet?: boolean}
 
@@ -50,6 +62,7 @@ export type CommandFlags = Partial<GlobalFlags> & {'org-id'?: string; 'project-i
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
 
+  clocks: CommandClocks = {wait: systemClock}
   protected debugEnabled = false
   private cachedContext?: EscContext
   private printer?: Printer
@@ -113,6 +126,7 @@ export abstract class BaseCommand extends Command {
       tokens,
       userAgent: `esc/${this.config.version} node/${process.version}`,
       debug: this.debugLog(),
+      ...(this.clocks.retrySleep ? {sleep: this.clocks.retrySleep} : {}),
     })
   }
 

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import type {WaitClock} from '../../core/clock.js'
+
 import {durationToFlag, parseDuration} from '../../core/duration.js'
 import {UsageError} from '../../core/errors.js'
 
@@ -35,17 +37,19 @@ export function waitFlags(what: string) {
 export interface WaitTiming {
   timeoutMs: number
   pollIntervalMs: number
+  /** The clock the wait polls and times out with (the command's; the system clock when absent). */
+  clock?: WaitClock
 }
 
-/** Reads `--timeout` and `--poll-interval` (usage error, exit 2, when malformed or too short). */
-export function waitTiming(flags: {timeout?: string; 'poll-interval'?: string}): WaitTiming {
+/** Reads `--timeout` and `--poll-interval` (usage error, exit 2, when malformed or too short); the wait will use `clock`. */
+export function waitTiming(flags: {timeout?: string; 'poll-interval'?: string}, clock?: WaitClock): WaitTiming {
   const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout')
   const pollIntervalMs = parseDuration(flags['poll-interval'] ?? DEFAULT_POLL_INTERVAL, '--poll-interval')
   if (timeoutMs <= 0) throw new UsageError(`Invalid --timeout '${flags.timeout}': it must be longer than 0s`)
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
     throw new UsageError(`Invalid --poll-interval '${flags['poll-interval']}': it must be at least 1s, to spare the API`)
   }
-  return {timeoutMs, pollIntervalMs}
+  return {timeoutMs, pollIntervalMs, ...(clock ? {clock} : {})}
 }
 
 /** The flags to repeat in a re-attach command: only those that differ from the defaults. */
