@@ -1,7 +1,8 @@
 // `node bench/startup.js --http`: what the choice of HTTP module costs an API command at start-up.
 //
 // Each case is a fresh `node` process running a tiny ES module (cwd = the repository, so `got`
-// resolves from its node_modules). The cases run interleaved (one of each per round, 2 warm-up
+// resolves from its node_modules). esc no longer depends on got: its two cases run only where it
+// is installed (`npm install --no-save got@14` to compare again). The cases run interleaved (one of each per round, 2 warm-up
 // rounds discarded) and the report gives each one's median minus the median of an ES module that
 // does nothing, i.e. the time the import (and, for the "+ GET" rows, one request to a loopback
 // server) adds to a process's life:
@@ -81,6 +82,11 @@ const r = await sendPlainRequest(${url}, {method: 'GET'}); if (r.status !== 200)
     },
     {label: '`got` + one GET', source: `const {default: got} = await import('got'); await got(${url}).json()`},
   ]
+  const hasGot = existsSync(path.join(root, 'node_modules', 'got', 'package.json'))
+  if (!hasGot) {
+    console.error('bench/startup.js --http: got is not installed; its cases are skipped (npm install --no-save got@14 to measure them)')
+    cases.splice(0, cases.length, ...cases.filter((c) => !c.label.includes('`got`')))
+  }
   try {
     const times = cases.map(() => [])
     for (let round = -2; round < runs; round++) {

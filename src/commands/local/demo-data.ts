@@ -22,7 +22,7 @@ export default class LocalDemoData extends BaseCommand {
     const dir = resolveStateDir(flags.dir)
     const created = await adminRequest<{id: string; writer: boolean}>(dir, 'POST', '/local/v1/demo-data', {
       description: flags.description, chunks: flags.chunks, chunkSize: flags['chunk-size'], writer: !flags['no-writer'],
-    }).catch((error: Error) => {
+    }, {debug: this.debugLog()}).catch((error: Error) => {
       throw new EscError(`demo data: ${error.message}`)
     })
     if (this.jsonEnabled()) return created.id

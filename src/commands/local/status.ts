@@ -28,7 +28,7 @@ export default class LocalStatus extends BaseCommand {
     const dir = resolveStateDir(flags.dir)
     const info = await runningServer(dir)
     if (!info) throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})
-    const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status')
+    const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status', undefined, {debug: this.debugLog()})
     const result = {url: info.url, ...status}
     if (this.jsonEnabled()) return result
     const c = status.counts

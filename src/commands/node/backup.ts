@@ -39,7 +39,8 @@ export default class NodeBackup extends BaseCommand {
   public async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(NodeBackup)
     const {backupNode, backupSizeBytes} = await import('../../lib/engine/index.js')
-    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {formatDuration} = await import('../../lib/core/duration.js')
     const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
@@ -83,7 +84,7 @@ export default class NodeBackup extends BaseCommand {
           `  files: ${s.files} (${formatBytes(s.bytes)}); copied ${s.filesCopied} (${formatBytes(s.bytesCopied)}), kept ${s.filesKept}, linked ${s.filesLinked}`,
           `  log: writer ${manifest.checkpoints.writer}, chaser ${manifest.checkpoints.chaser}, chunk size ${formatBytes(manifest.chunkSize)}, last chunk ${manifest.lastChunk}`,
           `  verification: ${manifest.verification === 'md5' ? 'every copied completed chunk matched its footer MD5' : 'skipped (--no-verify)'}`,
-          `  took ${formatDuration(manifest.timings.durationMs)} (${formatBytes(rate)}/s)`,
+          `  took ${formatDuration(manifest.timings.durationMs, 'compact')} (${formatBytes(rate)}/s)`,
         ].join('\n') + '\n',
       )
       return result

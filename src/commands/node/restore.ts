@@ -22,7 +22,8 @@ export default class NodeRestore extends BaseCommand {
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
     const {restoreBackup} = await import('../../lib/engine/index.js')
-    const {ProgressLine, formatBytes, formatDuration, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
+    const {formatDuration} = await import('../../lib/core/duration.js')
     const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
@@ -44,7 +45,7 @@ export default class NodeRestore extends BaseCommand {
       progress.end()
       if (this.jsonEnabled()) return result
       const lines = [
-        `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`} in ${formatDuration(result.durationMs)}`,
+        `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`} in ${formatDuration(result.durationMs, 'compact')}`,
         ...result.movedAside.map((d) => `  previous contents moved to ${d}`),
         'What to expect:',
         ...result.notes.map((n) => `  - ${n}`),

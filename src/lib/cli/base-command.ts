@@ -5,10 +5,22 @@ import {isEscError} from '../core/errors.js'
 import {FlagValueError} from './base-flags.js'
 import {describeError, exitCodeOf, ExitCode} from './error-exit.js'
 import type {Printer} from './output/printer.js'
+import {systemClock, type WaitClock} from '../core/clock.js'
 
 /** The flags of every command, cloud or not. */
 export const commonFlags = {
   debug: Flags.boolean({description: 'Prints a verbose output during the program execution', helpGroup: 'GLOBAL'}),
+}
+
+/**
+ * Time as one run of a command sees it. A test that runs a command in-process sets virtual clocks
+ * on the instance before it runs (test/support/run-cli.ts), so nothing sleeps for real.
+ */
+export interface CommandClocks {
+  /** What waits poll and time out with (--wait, the wait commands, lock retries), and "now" for labels and schedules. */
+  wait: WaitClock
+  /** How the API client sleeps between retries of a failed call (default: a timer). */
+  retrySleep?: (ms: number) => Promise<void>
 }
 
 /**
@@ -21,6 +33,7 @@ export const commonFlags = {
 export abstract class BaseCommand extends Command {
   static override baseFlags = commonFlags
 
+  clocks: CommandClocks = {wait: systemClock}
   protected debugEnabled = false
   /** Set by commands that print through a Printer (the cloud commands): API errors then print in its format. */
   protected printer?: Printer

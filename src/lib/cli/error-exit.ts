@@ -11,7 +11,7 @@ export const ExitCode = {
   Timeout: 4,
   FailedState: 5,
   Interrupted: 130,
-  /** esc's `exit(-1)`, kept for the three cases the reference lists. */
+  /** The Rust esc's `exit(-1)`, kept where it used it: `profiles default get`, `access tokens create` and `access tokens display`. */
   EscLegacy: 255,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]

@@ -53,12 +53,3 @@ export const systemClock: WaitClock = {
   watchdog: sleep,
 }
 
-/**
- * The clock commands wait with. Swappable so in-process command tests can use a virtual clock (no
- * real sleeping); library callers pass `clock` explicitly instead. Kept on globalThis because a test
- * runner may load this module twice (the test's copy and the command's copy must share it).
- */
-const DEFAULTS_KEY = Symbol.for('esc.wait.defaults')
-export const waitDefaults: {clock: WaitClock} = ((globalThis as Record<symbol, unknown>)[DEFAULTS_KEY] ??= {
-  clock: systemClock,
-}) as {clock: WaitClock}

@@ -26,16 +26,33 @@ export function parseDuration(value: string, what = 'duration'): number {
 }
 
 /**
- * Formats milliseconds for people: `42s`, `5m 03s`, `2h 05m`. Sub-second values show as `0s`;
- * seconds are dropped once a duration reaches an hour (they are noise at that scale).
+ * How a duration is spelled, kept per place so that no command's output changed when the
+ * formatters were merged:
+ * - `padded` (waits, timeouts, retries): `42s`, `5m 03s`, `2h 05m`, cut down to the second;
+ * - `compact` (node backup/restore: "took …", ETA): `5m03s`, `2h05m`, rounded to the second;
+ * - `unpadded` (the tables' Duration column): `5m 3s`, `2h 5m`, cut down to the second.
  */
-export function formatDuration(ms: number): string {
-  const totalSeconds = Math.max(0, Math.floor(ms / 1000))
+export type DurationStyle = 'padded' | 'compact' | 'unpadded'
+
+const STYLES: Record<DurationStyle, {separator: string; width: number; toSeconds: (s: number) => number}> = {
+  padded: {separator: ' ', width: 2, toSeconds: Math.floor},
+  compact: {separator: '', width: 2, toSeconds: Math.round},
+  unpadded: {separator: ' ', width: 1, toSeconds: Math.floor},
+}
+
+/**
+ * Formats milliseconds for people: seconds, minutes with seconds, or hours with minutes (seconds
+ * are noise once a duration reaches an hour). Negative values show as `0s`.
+ */
+export function formatDuration(ms: number, style: DurationStyle = 'padded'): string {
+  const {separator, width, toSeconds} = STYLES[style]
+  const totalSeconds = Math.max(0, toSeconds(ms / 1000))
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)
   const seconds = totalSeconds % 60
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`
-  if (minutes > 0) return `${minutes}m ${String(seconds).padStart(2, '0')}s`
+  const two = (n: number) => String(n).padStart(width, '0')
+  if (hours > 0) return `${hours}h${separator}${two(minutes)}m`
+  if (minutes > 0) return `${minutes}m${separator}${two(seconds)}s`
   return `${seconds}s`
 }
 

@@ -2,10 +2,11 @@ import {createHash} from 'node:crypto'
 import {lstat, mkdir, readFile, readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {writeFileAtomic} from '../core/atomic-write.js'
 import {EscError} from '../core/errors.js'
 import type {BackupContext} from './backup-context.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, writeFileAtomic} from './copy.js'
+import {copyFileAtomic, partialName} from './copy.js'
 import {FormatError, throwIfAborted} from './format-error.js'
 import {type IndexMap, parseIndexMap} from './indexmap.js'
 import {INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, listIndexFiles} from './layout.js'
@@ -166,6 +167,7 @@ async function copyOptional(ctx: BackupContext, relInIndex: string, kind: Manife
 
 async function writeIndexFile(ctx: BackupContext, relInIndex: string, bytes: Buffer, kind: ManifestFileKind, value?: number): Promise<void> {
   const rel = `index/${relInIndex}`
-  await writeFileAtomic(join(ctx.staging, rel), bytes)
+  const target = join(ctx.staging, rel)
+  await writeFileAtomic(target, bytes, {tempPath: partialName(target)})
   ctx.files.set(rel, {path: rel, kind, size: bytes.length, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', ...(value === undefined ? {} : {value})})
 }

@@ -2,11 +2,12 @@ import {createHash} from 'node:crypto'
 import {readdir, rename} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {writeFileAtomic} from '../core/atomic-write.js'
 import {EscError} from '../core/errors.js'
 import type {BackupContext} from './backup-context.js'
 import {CHUNK_FOOTER_SIZE, CHUNK_HEADER_SIZE, HASH_SIZE, decodeChunkFooter, parseChunkName, preallocatedChunkFileSize} from './chunk-format.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, runPool, writeFileAtomic} from './copy.js'
+import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
@@ -21,7 +22,8 @@ export interface LogBackupResult {
 }
 
 /**
- * The documented differential procedure for the log (steps 1–8), hardened against §5.3: chunks
+ * The differential procedure for the log (steps 1–8; docs/engine.md, "The procedure, and the hazards
+ * it handles"), hardened against the hazards listed there: chunks
  * starting after floor(writer/chunkSize) are dropped, a name already in the backup is re-copied
  * when size or footer MD5 differ, every copied completed chunk is verified from the bytes written,
  * and the ongoing chunk is copied up to writer.chk only.
@@ -43,7 +45,8 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   const writer = values['writer.chk']
   assertCheckpoints(ctx.db, {writer, chaser: values['chaser.chk'], epoch: values['epoch.chk'], proposal: values['proposal.chk']})
   for (const {name, bytes, value} of reads) {
-    await writeFileAtomic(join(ctx.staging, name), bytes)
+    const target = join(ctx.staging, name)
+    await writeFileAtomic(target, bytes, {tempPath: partialName(target)})
     ctx.files.set(name, {path: name, kind: 'checkpoint', size: 8, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', value})
   }
   // Step 6: list chunk files; the range up to writer.chk must be whole (the node may have moved on

@@ -96,18 +96,6 @@ export async function linkOrCopy(src: string, dst: string): Promise<'linked' | '
   return 'linked'
 }
 
-export async function writeFileAtomic(dst: string, bytes: Buffer): Promise<void> {
-  const tmp = partialName(dst)
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.write(bytes, 0, bytes.length, 0)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  await rename(tmp, dst)
-}
-
 /** Runs `worker` over `items` with at most `concurrency` in flight; stops starting new ones on abort or error. */
 export async function runPool<T>(items: T[], concurrency: number, worker: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0

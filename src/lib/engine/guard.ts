@@ -1,9 +1,10 @@
-import got, {type Method} from 'got'
-
 import {EscError, UsageError} from '../core/errors.js'
+import {sendPlainRequest} from '../core/http.js'
 import {redactUrlCredentials} from '../core/url-credentials.js'
 import {throwIfAborted} from './format-error.js'
 import type {NodeGuardOptions} from './types.js'
+
+type Method = 'GET' | 'POST' | 'DELETE'
 
 const HEALTHY_STATES = new Set(['Leader', 'Follower', 'ReadOnlyReplica'])
 const DEFAULT_MAX_LAG = 16 * 1024 * 1024
@@ -168,17 +169,16 @@ export class NodeGuard {
       headers.authorization = `Basic ${Buffer.from(`${this.username}:${this.password ?? ''}`).toString('base64')}`
     }
     try {
-      const res = await got(`${this.base}${path}`, {
+      const res = await sendPlainRequest(`${this.base}${path}`, {
         method,
         headers,
-        throwHttpErrors: false,
-        retry: {limit: 0},
-        timeout: {request: timeout},
-        https: {certificateAuthority: this.options.ca, rejectUnauthorized: !this.options.insecure},
-        ...(signal ? {signal} : {}),
+        requestTimeoutMs: timeout,
+        ca: this.options.ca,
+        rejectUnauthorized: !this.options.insecure,
+        signal,
         ...(method === 'POST' ? {body: ''} : {}),
       })
-      return {status: res.statusCode, body: res.body}
+      return {status: res.status, body: res.body}
     } catch (error) {
       throwIfAborted(signal, 'backup')
       throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {kind: 'unavailable', cause: error})

@@ -1,3 +1,4 @@
+import {formatDuration} from '../core/duration.js'
 import type {ProgressEvent} from './types.js'
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
@@ -12,18 +13,11 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${UNITS[u]}`
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000)
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
-}
-
 /** `1.0 GiB / 2.0 GiB (50%)  412.3 MiB/s  ETA 3s` */
 export function formatProgress(p: ProgressEvent, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? (p.bytesDone / elapsedMs) * 1000 : 0
   const pct = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 0
-  const eta = rate > 0 && p.bytesTotal > p.bytesDone ? `  ETA ${formatDuration(((p.bytesTotal - p.bytesDone) / rate) * 1000)}` : ''
+  const eta = rate > 0 && p.bytesTotal > p.bytesDone ? `  ETA ${formatDuration(((p.bytesTotal - p.bytesDone) / rate) * 1000, 'compact')}` : ''
   return `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%)  ${formatBytes(rate)}/s${eta}`
 }
 

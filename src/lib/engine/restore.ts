@@ -1,11 +1,12 @@
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
+import {writeFileAtomic} from '../core/atomic-write.js'
 import {EscError, isAbortError, UsageError} from '../core/errors.js'
 import {ProgressTracker} from './backup-context.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
 import {isInside, realPathOf} from './contained-path.js'
-import {runPool, writeFileAtomic} from './copy.js'
+import {partialName, runPool} from './copy.js'
 import {AbortError, DiskFullError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
 import {fsyncDir, readManifest} from './manifest.js'
@@ -74,7 +75,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     )
     throwIfAborted(opts.signal, 'restore')
     // truncate.chk := chaser.chk (8 bytes, fsynced): the node truncates to the backup's chaser on start.
-    await writeFileAtomic(join(db, 'truncate.chk'), await readFile(join(dataDir, 'chaser.chk')))
+    const truncateChk = join(db, 'truncate.chk')
+    await writeFileAtomic(truncateChk, await readFile(join(dataDir, 'chaser.chk')), {tempPath: partialName(truncateChk)})
     for (const d of dirs) await fsyncDir(d)
     await target.commit()
   } catch (error) {

@@ -13,8 +13,8 @@ import {checkData} from './verify-data.js'
 
 /**
  * Checks a backup (its manifest, then its data) or a stopped node's data directory against the
- * reference checklist: chunk names, headers, footers and MD5, continuity, checkpoints, indexmap and
- * PTables. Never throws for a bad input: every problem lands in the report, naming the file.
+ * checks a restore depends on: chunk names, headers, footers and MD5, continuity, checkpoints, indexmap
+ * and PTables. Never throws for a bad input: every problem lands in the report, naming the file.
  */
 export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const root = resolve(dir)

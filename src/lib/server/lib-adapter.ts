@@ -1,19 +1,9 @@
 /**
- * The one place the server reaches into the CLI's shared modules (labels, schedules), so the
- * server renders and validates exactly as the CLI does.
+ * The server's checks of label templates and schedules, through the same contract modules the CLI
+ * uses, so both accept exactly the same input. (Labels are rendered with contract/labels' renderLabel.)
  */
-import {renderLabel, validateLabelTemplate} from '../contract/labels/index.js'
+import {validateLabelTemplate} from '../contract/labels/index.js'
 import {nextRuns, validateSchedule} from '../contract/schedule/index.js'
-
-export interface LabelInput {
-  index: number
-  cluster: {id: string; description: string; provider: string}
-  date: Date
-}
-
-export function renderBackupLabel(template: string, input: LabelInput): string {
-  return renderLabel(template, input)
-}
 
 /** undefined when `check` passes, else the reason it gives. */
 function problemOf(check: () => void): string | undefined {

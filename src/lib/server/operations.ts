@@ -1,8 +1,8 @@
+import {renderLabel} from '../contract/labels/index.js'
 import {ApiProblem, clusterLocked, isUnsoundBackup} from './api/problems.js'
 import type {Engine, LiveWriter} from './engine-adapter.js'
 import {newId} from './ids.js'
 import type {StateLayout} from './layout.js'
-import {renderBackupLabel} from './lib-adapter.js'
 import {restrictModes, safeRemoveOwned} from './owned-dirs.js'
 import type {BackupRow} from './store/backups.js'
 import {type ClusterRow, clusterSpec, DEFAULT_PROVIDER, nodeGuardOf} from './store/clusters.js'
@@ -62,7 +62,7 @@ export class OperationsRunner {
       const locked = !this.store.locks.tryAcquire({cluster_id: cluster.id, kind: 'backup', resource_id: id, started: this.now().toISOString()})
       if (locked) throw clusterLocked()
       const index = this.store.clusters.nextBackupIndex(cluster.id)
-      const description = renderBackupLabel(start.description, {
+      const description = renderLabel(start.description, {
         index, cluster: {id: cluster.id, description: spec.description, provider: spec.provider ?? DEFAULT_PROVIDER}, date: this.now(),
       })
       this.store.backups.insert({

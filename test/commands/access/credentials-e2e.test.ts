@@ -11,7 +11,7 @@ import {fakeJwt} from '../../lib/client/auth/jwt.js'
 const API = 'http://127.0.0.1:2181'
 const IDP = 'http://127.0.0.1:2180'
 
-/** Credentials through a real command (mesdb backups list) and A1's API client. */
+/** Credentials through a real command (mesdb backups list) and the API client. */
 describe('credentials end to end (esc mesdb backups list)', () => {
   let t: TempHome
   const tokenFile = () => join(t.configDir, 'tokens', 'api.eventstore.cloud')

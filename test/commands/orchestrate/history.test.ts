@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../support/run-cli.js'
 import {API, historyItem, ORCHESTRATE, ORG, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const HISTORY = `${ORCHESTRATE}/history`
@@ -12,12 +11,12 @@ const debugLine = (h: typeof older, end: string) =>
   `details: "${h.details}", linked_resource: "${h.linkedResource}", start_time: ${h.startTime}, end_time: ${end} }`
 
 describe('esc orchestrate history list', () => {
-  const {env} = useCommandEnv()
+  const {env, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('lists the project history newest first as esc Debug lines', async () => {
     const scope = nock(API).get(HISTORY).reply(200, {items: [older, newer]})
-    const r = await runCli(['orchestrate', 'history', 'list'], {env: e()})
+    const r = await esc(['orchestrate', 'history', 'list'], {env: e()})
     assert.equal(r.stdout, `${debugLine(newer, 'None')}\n${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n\n`)
     assert.equal(r.exitCode, 0)
     assert.ok(scope.isDone())
@@ -25,14 +24,14 @@ describe('esc orchestrate history list', () => {
 
   it('--job-id becomes ?jobId=', async () => {
     const scope = nock(API).get(HISTORY).query({jobId: 'j1'}).reply(200, {items: []})
-    const r = await runCli(['orchestrate', 'history', 'list', '--job-id', 'j1'], {env: e()})
+    const r = await esc(['orchestrate', 'history', 'list', '--job-id', 'j1'], {env: e()})
     assert.equal(r.stdout, '\n')
     assert.ok(scope.isDone())
   })
 
   it('--json prints the v1 items (no id, endTime null when running)', async () => {
     nock(API).get(HISTORY).reply(200, {items: [newer]})
-    const r = await runCli(['orchestrate', 'history', 'list', '--json'], {env: e()})
+    const r = await esc(['orchestrate', 'history', 'list', '--json'], {env: e()})
     assert.deepEqual(JSON.parse(r.stdout), [{
       organizationId: ORG, projectId: PROJECT, jobId: 'j1', status: 'failed', details: 'cluster locked',
       linkedResource: 'b2', startTime: '2021-03-26T14:00:00Z', endTime: null,
@@ -41,7 +40,7 @@ describe('esc orchestrate history list', () => {
 
   it('the table has job, status, started, ended, duration, details and linked resource, newest first', async () => {
     nock(API).get(HISTORY).reply(200, {items: [older, newer]})
-    const r = await runCli(['orchestrate', 'history', 'list', '--fmt', 'table'], {env: e()})
+    const r = await esc(['orchestrate', 'history', 'list', '--fmt', 'table'], {env: e()})
     const lines = r.stdout.split('\n')
     assert.match(lines[1], /Job\s+│\s+Status\s+│\s+Started\s+│\s+Ended\s+│\s+Duration\s+│\s+Details\s+│\s+Linked resource/)
     const rows = lines.filter((l) => /│ j1 /.test(l))

@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
 import {formatRunTime} from '../../../src/lib/contract/schedule/next-runs.js'
-import {loadConfig, runCli} from '../../support/run-cli.js'
+import {loadConfig} from '../../support/run-cli.js'
 import {API, capture, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const JOB = ['--description', 'My Hourly Backup', '--schedule', '0 */1 * * *']
@@ -15,13 +15,13 @@ const JOBS = `${ORCHESTRATE}/jobs`
 const create = (...args: string[]) => ['orchestrate', 'jobs', 'create', ...args]
 
 describe('esc orchestrate jobs create', () => {
-  const {env} = useCommandEnv()
+  const {env, esc} = useCommandEnv()
   const withProject = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('runs the docs command verbatim: each --description lands at its level, the template is sent unrendered', async () => {
     const post = capture({id: 'c1jobjobjob0aeu6ojco'})
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).post(JOBS).reply(post.reply)
-    const r = await runCli(DOCS, {env: withProject()})
+    const r = await esc(DOCS, {env: withProject()})
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'JobId("c1jobjobjob0aeu6ojco")\n')
     assert.equal(r.exitCode, 0)
@@ -32,7 +32,7 @@ describe('esc orchestrate jobs create', () => {
   it('accepts the short flags, = forms, --project-id and global flags on either side', async () => {
     const post = capture({id: 'j2'})
     nock(API).post(JOBS).reply(post.reply)
-    const r = await runCli(
+    const r = await esc(
       create('--project-id', PROJECT, '--schedule=0 */1 * * *', '--description=My Hourly Backup', 'scheduled-backup',
         '-d', '{cluster} Hourly Backup {datetime:RFC3339}', '-m', '2', '-c', 'c196ogto0aeqohe3ommq', '--json'),
       {env: env()},
@@ -44,7 +44,7 @@ describe('esc orchestrate jobs create', () => {
 
   it('--fmt api before the job type echoes the body and the response', async () => {
     nock(API).post(JOBS).reply(200, '{"id":"j3"}')
-    const r = await runCli(create('--fmt', 'api', ...JOB, 'scheduled-backup', ...BACKUP), {env: withProject()})
+    const r = await esc(create('--fmt', 'api', ...JOB, 'scheduled-backup', ...BACKUP), {env: withProject()})
     assert.equal(r.stdout, `${DOCS_BODY}\n{"id":"j3"}\n`)
   })
 
@@ -67,7 +67,7 @@ describe('esc orchestrate jobs create', () => {
   ]
   for (const [what, argv, message] of usage) {
     it(`refuses ${what} with exit 2 and sends nothing`, async () => {
-      const r = await runCli(argv, {env: withProject()})
+      const r = await esc(argv, {env: withProject()})
       assert.match(r.stderr, message)
       assert.equal(r.exitCode, 2)
       assert.equal(r.stdout, '')
@@ -77,7 +77,7 @@ describe('esc orchestrate jobs create', () => {
 
   it('--dry-run prints the body and the next 5 runs in UTC and local time, and sends nothing', async () => {
     // The virtual clock starts at 2023-11-14T22:13:20Z.
-    const r = await runCli([...DOCS, '--dry-run'], {env: withProject()})
+    const r = await esc([...DOCS, '--dry-run'], {env: withProject()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     const runs = ['2023-11-14T23:00:00Z', '2023-11-15T00:00:00Z', '2023-11-15T01:00:00Z', '2023-11-15T02:00:00Z', '2023-11-15T03:00:00Z']
@@ -89,7 +89,7 @@ describe('esc orchestrate jobs create', () => {
   })
 
   it('--dry-run --json prints one JSON object', async () => {
-    const r = await runCli([...DOCS, '--dry-run', '--json'], {env: withProject()})
+    const r = await esc([...DOCS, '--dry-run', '--json'], {env: withProject()})
     const json = JSON.parse(r.stdout)
     assert.equal(json.dryRun, true)
     assert.equal(json.path, JOBS)

@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../support/run-cli.js'
 import {API, backup, historyItem, ORCHESTRATE, ORG, PROJECT, MESDB, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const JOB_ID = 'c1jobjobjob0aeu6ojco'
@@ -11,12 +10,12 @@ const run = (...args: string[]) => ['orchestrate', 'jobs', 'run', '-i', JOB_ID, 
 const old = historyItem({id: 'h0', startTime: '2021-03-26T13:00:00Z', endTime: '2021-03-26T13:05:00Z'})
 
 describe('esc orchestrate jobs run', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('POSTs …/jobs/{id}/run with no body and prints the history id', async () => {
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).post(RUN, (body) => body === '' || body === undefined || Object.keys(body).length === 0).reply(200, {historyId: 'h1'})
-    const r = await runCli(run(), {env: e()})
+    const r = await esc(run(), {env: e()})
     assert.equal(r.stdout, 'HistoryId("h1")\n')
     assert.equal(r.stderr, '')
     assert.equal(r.exitCode, 0)
@@ -25,13 +24,13 @@ describe('esc orchestrate jobs run', () => {
 
   it('prints the history id as a JSON string with --json, and says so when the API gives none', async () => {
     nock(API).post(RUN).reply(200, {historyId: 'h1'})
-    assert.equal((await runCli(run('--json'), {env: e()})).stdout, '"h1"')
+    assert.equal((await esc(run('--json'), {env: e()})).stdout, '"h1"')
     nock(API).post(RUN).reply(200, {})
-    const none = await runCli(run(), {env: e()})
+    const none = await esc(run(), {env: e()})
     assert.equal(none.stdout, '')
     assert.equal(none.stderr, `Started job ${JOB_ID}; the API returned no history id (see \`esc orchestrate history list --job-id ${JOB_ID}\`)\n`)
     nock(API).post(RUN).reply(200, '{}')
-    assert.equal((await runCli(run('--fmt', 'api'), {env: e()})).stdout, '{}\n')
+    assert.equal((await esc(run('--fmt', 'api'), {env: e()})).stdout, '{}\n')
   })
 
   it('--wait follows the named history item until it ends, prints it and reports the backup', async () => {
@@ -43,7 +42,7 @@ describe('esc orchestrate jobs run', () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [running, old]})
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [done, old]})
     nock(API).get(`${MESDB}/backups/c1ev3l5o0aeu6ojco7b0`).reply(200, {backup: backup({id: 'c1ev3l5o0aeu6ojco7b0'})})
-    const r = await runCli(run('--wait', '--json'), {env: e()})
+    const r = await esc(run('--wait', '--json'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.deepEqual(JSON.parse(r.stdout), {
       organizationId: ORG, projectId: PROJECT, jobId: JOB_ID, status: 'succeeded', details: 'backup created',
@@ -63,7 +62,7 @@ describe('esc orchestrate jobs run', () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [old]})
     nock(API).post(RUN).reply(200, {})
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [old, mine]})
-    const r = await runCli(run('--wait'), {env: e()})
+    const r = await esc(run('--wait'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.match(r.stdout, /^HistoryItem \{ .*status: "succeeded"/)
     assert.equal(r.stderr, `run of job ${JOB_ID}: succeeded (0s)\n`)
@@ -74,7 +73,7 @@ describe('esc orchestrate jobs run', () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
     nock(API).post(RUN).reply(200, {historyId: 'h1'})
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [failed]})
-    const r = await runCli(run('--wait'), {env: e()})
+    const r = await esc(run('--wait'), {env: e()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stdout, /^HistoryItem \{ .*status: "failed"/)
     assert.equal(
@@ -87,7 +86,7 @@ describe('esc orchestrate jobs run', () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
     nock(API).post(RUN).reply(200, {historyId: 'h1'})
     nock(API).get(HISTORY).query({jobId: JOB_ID}).times(3).reply(200, {items: [historyItem({id: 'h1', status: 'running', endTime: undefined})]})
-    const r = await runCli(run('--wait', '--timeout', '10s'), {env: e()})
+    const r = await esc(run('--wait', '--timeout', '10s'), {env: e()})
     assert.equal(r.exitCode, 4)
     assert.equal(r.stdout, '')
     assert.equal(

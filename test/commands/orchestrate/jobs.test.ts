@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../support/run-cli.js'
 import {API, job, ORCHESTRATE, ORG, PROJECT, problem, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const J = job()
@@ -15,26 +14,26 @@ const JOB_V1 = {
 }
 
 describe('esc orchestrate jobs get|list|delete', () => {
-  const {env} = useCommandEnv()
+  const {env, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('get -i prints the Debug line (cli), the v1 JSON (--json) and the raw body (api)', async () => {
     nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(`${ORCHESTRATE}/jobs/${J.id}`).times(3).reply(200, {job: J})
-    const cli = await runCli(['orchestrate', 'jobs', 'get', '-i', J.id], {env: e()})
+    const cli = await esc(['orchestrate', 'jobs', 'get', '-i', J.id], {env: e()})
     assert.equal(cli.stdout, `${JOB_DEBUG}\n`)
     assert.equal(cli.exitCode, 0)
-    const json = await runCli(['orchestrate', 'jobs', 'get', '--id', J.id, '--json'], {env: e()})
+    const json = await esc(['orchestrate', 'jobs', 'get', '--id', J.id, '--json'], {env: e()})
     assert.equal(json.stdout, JSON.stringify(JOB_V1, null, 2))
-    const api = await runCli(['orchestrate', 'jobs', 'get', '--id', J.id, '--fmt', 'api'], {env: e()})
+    const api = await esc(['orchestrate', 'jobs', 'get', '--id', J.id, '--fmt', 'api'], {env: e()})
     assert.equal(api.stdout, `${JSON.stringify({job: J})}\n`)
   })
 
   it('get needs -i (exit 2) and reports a missing job (exit 1)', async () => {
-    const a = await runCli(['orchestrate', 'jobs', 'get'], {env: e()})
+    const a = await esc(['orchestrate', 'jobs', 'get'], {env: e()})
     assert.equal(a.exitCode, 2)
     assert.match(a.stderr, /^Error: Missing required flag id/)
     nock(API).get(`${ORCHESTRATE}/jobs/nope`).reply(404, problem(404, 'Not Found', 'job nope does not exist'))
-    const b = await runCli(['orchestrate', 'jobs', 'get', '-i', 'nope'], {env: e()})
+    const b = await esc(['orchestrate', 'jobs', 'get', '-i', 'nope'], {env: e()})
     assert.equal(b.exitCode, 1)
     assert.equal(b.stderr, `Error: Not Found: job nope does not exist (HTTP 404 GET ${ORCHESTRATE}/jobs/nope)\n`)
   })
@@ -42,22 +41,22 @@ describe('esc orchestrate jobs get|list|delete', () => {
   it('list prints one Debug line per job then an empty line; a table lists them for people', async () => {
     const other = job({id: 'j2', description: 'Weekly', schedule: '30 13 * * 0'})
     nock(API).get(`${ORCHESTRATE}/jobs`).twice().reply(200, {jobs: [J, other]})
-    const cli = await runCli(['orchestrate', 'jobs', 'list'], {env: e()})
+    const cli = await esc(['orchestrate', 'jobs', 'list'], {env: e()})
     assert.equal(cli.stdout, `${JOB_DEBUG}\n${JOB_DEBUG.replace('JobId("c1jobjobjob0aeu6ojco")', 'JobId("j2")').replace('My Hourly Backup', 'Weekly').replace('0 */1 * * *', '30 13 * * 0')}\n\n`)
-    const table = await runCli(['orchestrate', 'jobs', 'list', '--fmt', 'table'], {env: e()})
+    const table = await esc(['orchestrate', 'jobs', 'list', '--fmt', 'table'], {env: e()})
     assert.match(table.stdout, /ID\s+│\s+Description\s+│\s+Schedule/)
     assert.match(table.stdout, /j2\s+│\s+Weekly\s+│\s+30 13 \* \* 0/)
   })
 
   it('list with no jobs prints just a newline (cli) and [] (json)', async () => {
     nock(API).get(`${ORCHESTRATE}/jobs`).twice().reply(200, {jobs: []})
-    assert.equal((await runCli(['orchestrate', 'jobs', 'list'], {env: e()})).stdout, '\n')
-    assert.equal((await runCli(['orchestrate', 'jobs', 'list', '--json'], {env: e()})).stdout, '[]')
+    assert.equal((await esc(['orchestrate', 'jobs', 'list'], {env: e()})).stdout, '\n')
+    assert.equal((await esc(['orchestrate', 'jobs', 'list', '--json'], {env: e()})).stdout, '[]')
   })
 
   it('delete -i sends DELETE and prints nothing', async () => {
     const scope = nock(API).delete(`${ORCHESTRATE}/jobs/${J.id}`).reply(200, '')
-    const r = await runCli(['orchestrate', 'jobs', 'delete', '-i', J.id, '--project-id', PROJECT, '--org-id', ORG], {env: env()})
+    const r = await esc(['orchestrate', 'jobs', 'delete', '-i', J.id, '--project-id', PROJECT, '--org-id', ORG], {env: env()})
     assert.equal(r.stdout, '')
     assert.equal(r.stderr, '')
     assert.equal(r.exitCode, 0)

@@ -43,6 +43,20 @@ describe('duration', () => {
       assert.equal(formatDuration(7_500_000), '2h 05m')
       assert.equal(formatDuration(-5), '0s')
     })
+
+    it('has the compact style of node backup/restore (rounded to the second, no space)', () => {
+      assert.equal(formatDuration(1_499, 'compact'), '1s')
+      assert.equal(formatDuration(59_600, 'compact'), '1m00s')
+      assert.equal(formatDuration(303_000, 'compact'), '5m03s')
+      assert.equal(formatDuration(7_500_000, 'compact'), '2h05m')
+    })
+
+    it('has the unpadded style of the tables\' Duration column', () => {
+      assert.equal(formatDuration(1_999, 'unpadded'), '1s')
+      assert.equal(formatDuration(300_000, 'unpadded'), '5m 0s')
+      assert.equal(formatDuration(303_000, 'unpadded'), '5m 3s')
+      assert.equal(formatDuration(7_500_000, 'unpadded'), '2h 5m')
+    })
   })
 
   describe('durationToFlag', () => {

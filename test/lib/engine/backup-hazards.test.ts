@@ -10,7 +10,7 @@ import {readCheckpointFile, walkLog} from './support/independent-reader.js'
 
 const CHUNK = 65536
 
-describe('kurrentdb backup hazards (format reference §5.3)', () => {
+describe('kurrentdb backup hazards (the table in docs/engine.md, "The procedure, and the hazards it handles")', () => {
   let dir: string
   let db: string
   let bk: string

@@ -19,6 +19,7 @@ describe('kurrentdb progress and sizes', () => {
     assert.equal(formatBytes(1536), '1.5 KiB')
     assert.equal(formatProgress({bytesDone: 1024 ** 3, bytesTotal: 2 * 1024 ** 3}, 2000), '1.0 GiB / 2.0 GiB (50%)  512.0 MiB/s  ETA 2s')
     assert.equal(formatProgress({bytesDone: 10, bytesTotal: 10}, 1000), '10 B / 10 B (100%)  10 B/s')
+    assert.equal(formatProgress({bytesDone: 1024, bytesTotal: 66 * 1024}, 1000), '1.0 KiB / 66.0 KiB (1%)  1.0 KiB/s  ETA 1m05s')
   })
 
   it('writes nothing unless enabled, and clears its line at the end', () => {

@@ -24,7 +24,7 @@ export default class BackupsCreate extends CloudCommand {
   public async run(): Promise<void> {
     const {flags} = await this.parse(BackupsCreate)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
-    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/wait/backup-create.ts. It
+    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/cli/wait/backup-create.ts. It
     // asks for the client only when a label token or the POST needs it: a plain --dry-run needs no credentials.
     await createBackup({
       api: () => this.apiClient(flags),
@@ -34,6 +34,7 @@ export default class BackupsCreate extends CloudCommand {
       sourceClusterId: flags['source-cluster-id'],
       description: flags.description,
       flags,
+      clock: this.clocks.wait,
     })
   }
 }

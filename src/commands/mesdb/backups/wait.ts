@@ -19,7 +19,7 @@ Progress goes to stderr, the backup to stdout in the selected format. Exit codes
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(BackupsWait)
-    const timing = waitTiming(flags)
+    const timing = waitTiming(flags, this.clocks.wait)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)

@@ -19,7 +19,7 @@ Progress goes to stderr, the cluster to stdout in the selected format. Exit code
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(ClustersWait)
-    const timing = waitTiming(flags)
+    const timing = waitTiming(flags, this.clocks.wait)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)

@@ -10,7 +10,6 @@ import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
 import {FlagShape, splitJobArgv} from '../../../lib/contract/schedule/job-argv.js'
 import {formatRunTime, nextRuns} from '../../../lib/contract/schedule/next-runs.js'
 import {validateSchedule} from '../../../lib/contract/schedule/validate.js'
-import {waitDefaults} from '../../../lib/core/clock.js'
 
 const jobFlags = {
   'org-id': orgFlag('The organization id the job will relate to'),
@@ -89,7 +88,7 @@ runs must be at least 60 minutes apart (times are UTC).`
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const printer = await this.output(flags)
     if (flags['dry-run']) {
-      const runs = nextRuns(body.schedule, 5, new Date(waitDefaults.clock.now()))
+      const runs = nextRuns(body.schedule, 5, new Date(this.clocks.wait.now()))
       const notes: Array<[string, string[]]> = [['Next 5 runs', runs.map((r) => formatRunTime(r))]]
       printDryRun({method: 'POST', path: jobsPath(orgId, projectId), body, notes}, printer.format)
       return
@@ -111,7 +110,7 @@ function mergeGlobals<P extends Parsed>(parent: P, child: Parsed): P {
   return merged as P
 }
 
-/** Checks both levels (saying where a missing flag goes) and builds the body in esc's key order (reference §2.2). */
+/** Checks both levels (saying where a missing flag goes) and builds the body in the Rust esc's key order (its request struct's field order). */
 function jobRequest(job: Parsed, backup: Parsed): CreateJobRequest {
   const missing = (flag: string, where: string, what: string) =>
     new UsageError(`Missing ${flag} ${where} \`scheduled-backup\`: ${what}`, {

@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {StateLayout} from '../../server/layout.js'
+import {sendPlainRequest, type PlainResponse, type RequestError} from '../../core/http.js'
 import {isProcessAlive} from '../../core/process.js'
 import {readServerInfo, removeServerInfo, ServerLock, type ServerInfo} from '../../server/server-lock.js'
 
@@ -61,29 +62,52 @@ async function readAdminCredentials(layout: StateLayout): Promise<{clientId: str
   return {clientId: creds.clientId, clientSecret: creds.clientSecret}
 }
 
+export interface AdminRequestOptions {
+  /** Receives --debug lines: method and URL, status and time (never credentials or tokens). */
+  debug?: (line: string) => void
+  /** Whole-request timeout (default 5 min: demo-data generates its chunks inside the request). */
+  requestTimeoutMs?: number
+}
+
+const CONNECT_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 300_000
+
 /** A request to the server as its admin client (client_credentials grant). */
-export async function adminRequest<T>(dir: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function adminRequest<T>(dir: string, method: string, path: string, body?: unknown, options: AdminRequestOptions = {}): Promise<T> {
   const info = await runningServer(dir)
   if (!info) throw new NotRunningError(`no local cloud is running on ${dir}; start it with: esc local start --dir ${dir}`)
   const layout = new StateLayout(dir)
   const creds = await readAdminCredentials(layout)
-  const token = await send(`${info.url}/oauth/token`, 'POST', {'content-type': 'application/x-www-form-urlencoded'},
+  const send = (m: string, p: string, headers: Record<string, string>, text?: string) => sendToLocalCloud(info.url, layout, m, p, headers, text, options)
+  const tokenRes = await send('POST', '/oauth/token', {'content-type': 'application/x-www-form-urlencoded'},
     new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}).toString())
-  if (!token.ok) throw new Error(`the local cloud refused its admin credentials (HTTP ${token.status})`)
-  const {access_token: accessToken} = JSON.parse(token.text) as {access_token: string}
-  const res = await send(`${info.url}${path}`, method,
-    {authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+  if (tokenRes.status < 200 || tokenRes.status >= 300) throw new Error(`the local cloud refused its admin credentials (HTTP ${tokenRes.status})`)
+  const {access_token: token} = JSON.parse(tokenRes.body) as {access_token: string}
+  const res = await send(method, path, {authorization: `Bearer ${token}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
     body === undefined ? undefined : JSON.stringify(body))
-  const parsed = res.text ? JSON.parse(res.text) : undefined
-  if (!res.ok) {
+  const parsed = res.body ? JSON.parse(res.body) : undefined
+  if (res.status < 200 || res.status >= 300) {
     const fields = parsed?.fields ? ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''
     throw new Error(`${parsed?.detail ?? `HTTP ${res.status}`}${fields}`)
   }
   return parsed as T
 }
 
-/** The one place `esc local …` commands talk HTTP to their server: a request, its status and body text. */
-async function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ok: boolean; status: number; text: string}> {
-  const res = await fetch(url, {method, headers, body})
-  return {ok: res.ok, status: res.status, text: await res.text()}
+/** One request to the local cloud at `base`, traced for --debug; no answer becomes a one-line error naming the server and its log. */
+async function sendToLocalCloud(base: string, layout: StateLayout, method: string, path: string, headers: Record<string, string>, body: string | undefined, options: AdminRequestOptions): Promise<PlainResponse> {
+  const url = `${base}${path}`
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  options.debug?.(`${method} ${url}`)
+  const started = performance.now()
+  try {
+    const res = await sendPlainRequest(url, {method, headers, body, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs})
+    options.debug?.(`status: ${res.status} in ${Math.round(performance.now() - started)} ms`)
+    return res
+  } catch (error) {
+    const {code, event, message} = error as RequestError
+    options.debug?.(`${method} ${url} failed after ${Math.round(performance.now() - started)} ms: ${code ?? message}`)
+    if (code === 'ETIMEDOUT' && event === 'request') throw new Error(`the local cloud at ${base} did not answer ${method} ${path} within ${requestTimeoutMs} ms; see ${layout.logFile}`, {cause: error})
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? `no connection within ${CONNECT_TIMEOUT_MS} ms` : message
+    throw new Error(`cannot reach the local cloud at ${base} (${method} ${path}): ${why}; see ${layout.logFile}`, {cause: error})
+  }
 }

@@ -2,6 +2,7 @@
  * The `table` format: cli-table3 tables for lists, an aligned label/value block for one item.
  * Loaded lazily (cli-table3, date-fns) so other formats pay nothing for it.
  */
+import {formatDuration} from '../../core/duration.js'
 import {escapeControl} from './escape-control.js'
 import type {CellFormat, Column, ResourceKind} from './kinds.js'
 import {parseRfc3339} from './rust-debug.js'
@@ -25,18 +26,9 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
       const e = end ? parseRfc3339(end) : undefined
       if (!s) return '—'
       if (!e) return 'running'
-      return humanDuration(Math.max(0, e.seconds - s.seconds))
+      return formatDuration((e.seconds - s.seconds) * 1000, 'unpadded')
     },
   }
-}
-
-export function humanDuration(totalSeconds: number): string {
-  const h = Math.floor(totalSeconds / 3600)
-  const m = Math.floor((totalSeconds % 3600) / 60)
-  const s = Math.floor(totalSeconds % 60)
-  if (h > 0) return `${h}h ${m}m`
-  if (m > 0) return `${m}m ${s}s`
-  return `${s}s`
 }
 
 export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date): Promise<string> {

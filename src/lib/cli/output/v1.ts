@@ -1,5 +1,5 @@
 /**
- * esc's client-side "v1" projections (reference §3): what `--json` prints and what the Debug
+ * esc's client-side "v1" projections: what `--json` prints and what the Debug
  * (`cli`) rendering shows. Field order matters: it is the JSON key order.
  */
 import {EscError} from '../../core/errors.js'

@@ -4,7 +4,7 @@ import {parseBoolFlag} from './cluster-request.js'
 
 /**
  * The optional settings of a new cluster that `clusters create` and `backups restore` both take,
- * defined once with esc's names and help (reference §1.4).
+ * defined once with the names and help of the Rust esc (scripts written for it keep working).
  */
 export const optionalClusterFlags = {
   'acl-id': Flags.string({description: 'The ID of an ACL if one is being used'}),

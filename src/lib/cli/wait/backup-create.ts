@@ -6,7 +6,7 @@ import {renderBackupLabel} from '../../contract/labels/backup-label.js'
 import {backupIdKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
 import {printDryRun} from '../restore/dry-run.js'
-import {waitDefaults} from '../../core/clock.js'
+import {systemClock, type WaitClock} from '../../core/clock.js'
 import {awaitBackup} from './backup.js'
 import {waitFlags, waitTiming} from './flags.js'
 import {withInterrupt} from './interrupt.js'
@@ -32,6 +32,8 @@ export interface BackupCreateRequest {
   /** As typed: may be a label template ({cluster}, {index}, {datetime}…), rendered here. */
   description: string
   flags: {'dry-run'?: boolean; 'retry-on-lock'?: boolean; wait?: boolean; timeout?: number; 'poll-interval'?: number}
+  /** The command's clock: the label's date, lock retries and the wait (default: the system clock). */
+  clock?: WaitClock
 }
 
 /**
@@ -41,11 +43,12 @@ export interface BackupCreateRequest {
  */
 export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const {orgId, projectId, sourceClusterId, printer, flags} = req
-  const timing = waitTiming(flags)
-  const started = waitDefaults.clock.now()
+  const clock = req.clock ?? systemClock
+  const timing = waitTiming(flags, clock)
+  const started = clock.now()
   const {label, templated} = await renderBackupLabel(req.description, {
     clusterId: sourceClusterId,
-    now: () => new Date(waitDefaults.clock.now()),
+    now: () => new Date(clock.now()),
     async cluster() {
       const {cluster} = (await (await req.api()).getCluster(orgId, projectId, sourceClusterId)).data
       return {id: cluster.id, description: cluster.description, provider: String(cluster.provider)}
@@ -67,6 +70,7 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
     ? await withInterrupt((signal) =>
         retryOnLock(send, {
           timeoutMs: timing.timeoutMs,
+          clock,
           signal,
           what: `backup of cluster ${sourceClusterId}`,
           onRetry: (error, attempt, delayMs) =>
@@ -82,6 +86,6 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
     return
   }
   // One --timeout covers the whole command, lock retries included.
-  const timeLeftMs = Math.max(1, timing.timeoutMs - (waitDefaults.clock.now() - started))
+  const timeLeftMs = Math.max(1, timing.timeoutMs - (clock.now() - started))
   await awaitBackup(api, printer, orgId, projectId, created.data.id, timing, timeLeftMs)
 }

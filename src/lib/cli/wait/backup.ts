@@ -18,6 +18,7 @@ export async function awaitBackup(
     timeoutMs: timeLeftMs,
     requestedTimeoutMs: timing.timeoutMs,
     pollIntervalMs: timing.pollIntervalMs,
+    clock: timing.clock,
     fetch: () => api.getBackup(orgId, projectId, id),
     select: (res) => res.data.backup,
     ...backupStatus,

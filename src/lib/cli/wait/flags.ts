@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import type {WaitClock} from '../../core/clock.js'
+
 import {durationToFlag, parseDuration} from '../../core/duration.js'
 import {durationFlag} from '../base-flags.js'
 
@@ -40,13 +42,16 @@ export function waitFlags(what: string) {
 export interface WaitTiming {
   timeoutMs: number
   pollIntervalMs: number
+  /** The clock the wait polls and times out with (the command's; the system clock when absent). */
+  clock?: WaitClock
 }
 
-/** The parsed `--timeout` and `--poll-interval` (milliseconds), defaults filled in. */
-export function waitTiming(flags: {timeout?: number; 'poll-interval'?: number}): WaitTiming {
+/** The parsed `--timeout` and `--poll-interval` (milliseconds), defaults filled in; the wait will use `clock`. */
+export function waitTiming(flags: {timeout?: number; 'poll-interval'?: number}, clock?: WaitClock): WaitTiming {
   return {
     timeoutMs: flags.timeout ?? parseDuration(DEFAULT_TIMEOUT),
     pollIntervalMs: flags['poll-interval'] ?? parseDuration(DEFAULT_POLL_INTERVAL),
+    ...(clock ? {clock} : {}),
   }
 }
 

@@ -1,7 +1,7 @@
 /** Waiting for cloud operations: polling, progress, retries on cluster locks and exit codes.
  * Oclif flag definitions live in ./flags.js (imported directly by commands) so this index stays free of oclif.
  */
-export {AbortError, isAbortError, sleep, systemClock, waitDefaults} from '../../core/clock.js'
+export {AbortError, isAbortError, sleep, systemClock} from '../../core/clock.js'
 export type {WaitClock} from '../../core/clock.js'
 export {withInterrupt} from './interrupt.js'
 export {reattachCommand, waitOutcomeError} from './outcome.js'

@@ -1,4 +1,5 @@
 import type {Backup, Cluster} from '../../contract/models.js'
+import {systemClock, type WaitClock} from '../../core/clock.js'
 import {withInterrupt} from './interrupt.js'
 import {waitOutcomeError} from './outcome.js'
 import {createProgress, ProgressStream} from './progress.js'
@@ -51,6 +52,8 @@ export interface OperationWait<R, T> {
   print: (response: R) => Promise<void>
   stream?: ProgressStream
   interactive?: boolean
+  /** Polls, timeout and elapsed times (default: the system clock). */
+  clock?: WaitClock
 }
 
 /**
@@ -59,7 +62,8 @@ export interface OperationWait<R, T> {
  * response when the operation succeeded.
  */
 export async function awaitOperation<R, T>(op: OperationWait<R, T>): Promise<R> {
-  const progress = createProgress({label: op.label, stream: op.stream, interactive: op.interactive})
+  const clock = op.clock ?? systemClock
+  const progress = createProgress({label: op.label, stream: op.stream, interactive: op.interactive, now: () => clock.now()})
   let result: WaitResult<R>
   try {
     result = await withInterrupt((signal) =>
@@ -70,6 +74,7 @@ export async function awaitOperation<R, T>(op: OperationWait<R, T>): Promise<R> 
         isFailed: (r) => op.isFailed(op.select(r)),
         timeoutMs: op.timeoutMs,
         pollIntervalMs: op.pollIntervalMs,
+        clock,
         signal,
         onStatusChange: (status) => progress.update(status),
         onPollError: (error, n) => progress.warn(`status check failed (${n} in a row, retrying): ${errorText(error)}`),

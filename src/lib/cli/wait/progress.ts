@@ -1,5 +1,4 @@
 import {formatDuration} from '../../core/duration.js'
-import {waitDefaults} from '../../core/clock.js'
 
 export interface ProgressStream {
   write(chunk: string): boolean
@@ -12,7 +11,7 @@ export interface ProgressOptions {
   stream?: ProgressStream
   /** Spinner (true) or one line per status change (false). Default: stream is a TTY and CI is not set. */
   interactive?: boolean
-  /** Default: the waiters' clock, so elapsed times agree with the wait's own. */
+  /** Default: Date.now. A wait passes its own clock's, so elapsed times agree with the wait's. */
   now?: () => number
 }
 
@@ -38,7 +37,7 @@ export function isInteractive(stream: ProgressStream, env: NodeJS.ProcessEnv = p
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr
   const interactive = options.interactive ?? isInteractive(stream)
-  const now = options.now ?? (() => waitDefaults.clock.now())
+  const now = options.now ?? (() => Date.now())
   const start = now()
   let status = 'waiting'
   let lastPrinted: string | undefined

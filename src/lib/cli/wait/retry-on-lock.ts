@@ -1,6 +1,6 @@
 import {EscError} from '../../core/errors.js'
 import {formatDuration} from '../../core/duration.js'
-import {isAbortError, WaitClock, waitDefaults} from '../../core/clock.js'
+import {isAbortError, systemClock, WaitClock} from '../../core/clock.js'
 import {httpStatusOf} from './transient.js'
 
 /** The API refuses an operation on a cluster that another operation (a backup, a resize…) holds. */
@@ -28,7 +28,7 @@ export interface RetryOnLockOptions {
  * When the timeout passes, throws an EscError with exit 4; on interrupt, exit 130.
  */
 export async function retryOnLock<T>(attempt: () => Promise<T>, options: RetryOnLockOptions): Promise<T> {
-  const clock = options.clock ?? waitDefaults.clock
+  const clock = options.clock ?? systemClock
   const isLocked = options.isLocked ?? isClusterLockedError
   const maxDelay = options.maxDelayMs ?? 30_000
   const what = options.what ?? 'operation'

@@ -1,4 +1,4 @@
-import {isAbortError, WaitClock, waitDefaults} from '../../core/clock.js'
+import {isAbortError, systemClock, WaitClock} from '../../core/clock.js'
 import {isTransientError} from './transient.js'
 
 export type WaitOutcome = 'done' | 'failed' | 'timeout' | 'interrupted'
@@ -22,7 +22,7 @@ export interface WaitOptions<T> {
   isFailed: (value: T) => boolean
   timeoutMs: number
   pollIntervalMs: number
-  /** Default: waitDefaults.clock (the system clock unless a test swapped it). */
+  /** Default: the system clock. */
   clock?: WaitClock
   /** Failed polls in a row that are tolerated before the last error is thrown. Default 10. */
   maxConsecutiveErrors?: number
@@ -43,7 +43,7 @@ export const DEFAULT_MAX_CONSECUTIVE_ERRORS = 10
  * and transient ones beyond `maxConsecutiveErrors` in a row, are thrown.
  */
 export async function waitForStatus<T>(options: WaitOptions<T>): Promise<WaitResult<T>> {
-  const clock = options.clock ?? waitDefaults.clock
+  const clock = options.clock ?? systemClock
   const maxErrors = options.maxConsecutiveErrors ?? DEFAULT_MAX_CONSECUTIVE_ERRORS
   const isRetryable = options.isRetryable ?? isTransientError
   const start = clock.now()

@@ -10,10 +10,11 @@ import type {
 } from '../../contract/models.js'
 
 export type {ApiResponse, HttpExchange} from './exchange.js'
-export type {AccessTokenSource, TransportOptions as ApiClientOptions} from './http.js'
+export type {TransportOptions as ApiClientOptions} from './http.js'
+export type {TokenProvider} from '../auth/token-provider.js'
 
 /**
- * The API's resource paths (reference §2.2), exported so that `--dry-run` shows exactly the path a
+ * The API's resource paths, exported so that `--dry-run` shows exactly the path a
  * real run sends to. They live here rather than in a module of their own: every API command loads
  * this one anyway, and start-up is budgeted.
  */
@@ -40,7 +41,7 @@ function idSeg(id: string, what: string): string {
 }
 
 /**
- * The Kurrent Cloud API, one method per endpoint (reference §2.2). Commands call these and never
+ * The Kurrent Cloud API, one method per endpoint. Commands call these and never
  * build URLs. Every call resolves to the decoded body plus the raw exchange (for `--fmt api`);
  * non-2xx rejects with ApiError, a malformed 2xx body with ApiDecodeError.
  */

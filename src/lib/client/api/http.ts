@@ -1,21 +1,16 @@
 import {EscError} from '../../core/errors.js'
+import type {TokenProvider} from '../auth/token-provider.js'
 import type {HttpExchange} from './exchange.js'
 import {redactHeaders, redactText} from './redact.js'
 import {
-  backoffDelay, CONNECT_TIMEOUT_MS, formatMs, MAX_RETRIES, parseRetryAfter, retryClock, RETRY_AFTER_MAX_MS,
-  RETRYABLE_METHODS, RETRYABLE_STATUSES, requestTimeoutFromEnv,
+  backoffDelay, CONNECT_TIMEOUT_MS, formatMs, MAX_RETRIES, parseRetryAfter, RETRY_AFTER_MAX_MS,
+  RETRYABLE_METHODS, RETRYABLE_STATUSES, requestTimeoutFromEnv, sleepBetweenRetries,
 } from './timing.js'
-
-/** Structurally identical to A2's TokenProvider (src/lib/auth/token-provider.ts), so either fits. */
-export interface AccessTokenSource {
-  getAccessToken(): Promise<string>
-  refresh(): Promise<string>
-}
 
 export interface TransportOptions {
   /** Scheme, host, port and path prefix are all kept (`http://127.0.0.1:2180` works). */
   baseUrl: string
-  tokens: AccessTokenSource
+  tokens: TokenProvider
   userAgent: string
   requestTimeoutMs?: number
   connectTimeoutMs?: number
@@ -48,8 +43,8 @@ export class HttpTransport {
     const url = this.baseUrl + path
     const requestBody = body === undefined ? undefined : JSON.stringify(body)
     const maxRetries = this.opts.maxRetries ?? MAX_RETRIES
-    const sleep = this.opts.sleep ?? retryClock.sleep
-    const random = this.opts.random ?? retryClock.random
+    const sleep = this.opts.sleep ?? sleepBetweenRetries
+    const random = this.opts.random ?? Math.random
     let token = await this.opts.tokens.getAccessToken()
     let refreshed = false
     let retries = 0
@@ -101,7 +96,7 @@ export class HttpTransport {
         continue
       }
       if (RETRYABLE_STATUSES.has(status) && RETRYABLE_METHODS.has(method) && retries < maxRetries) {
-        const waitMs = parseRetryAfter(retryAfter, retryClock.now()) ?? backoffDelay(retries, random)
+        const waitMs = parseRetryAfter(retryAfter, Date.now()) ?? backoffDelay(retries, random)
         if (waitMs <= RETRY_AFTER_MAX_MS) {
           retries++
           this.trace(`retrying in ${waitMs} ms (HTTP ${status})`)

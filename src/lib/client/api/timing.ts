@@ -12,24 +12,10 @@ export const RETRY_AFTER_MAX_MS = 60_000
 export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
 export const RETRYABLE_METHODS = new Set(['GET', 'DELETE'])
 
-export interface RetryClock {
-  sleep(ms: number): Promise<void>
-  random(): number
-  now(): number
+/** How the API client waits between retries (commands pass their own; tests a recording one). */
+export function sleepBetweenRetries(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }
-
-/**
- * Clock used between retries, replaceable so in-process CLI tests make retries instant (the client
- * also takes `sleep`/`random` options for unit tests). Kept on globalThis because tests load this
- * module through require() while oclif import()s commands: two module instances, one clock.
- */
-const CLOCK_KEY = Symbol.for('esc.api.retryClock')
-const holder = globalThis as {[CLOCK_KEY]?: RetryClock}
-export const retryClock: RetryClock = (holder[CLOCK_KEY] ??= {
-  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: (): number => Math.random(),
-  now: (): number => Date.now(),
-})
 
 /** Exponential backoff with "equal jitter": half fixed, half random. */
 export function backoffDelay(retry: number, random: () => number): number {

@@ -26,7 +26,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0')
 /**
  * Renders a date the way each `datetime` format names it, always in UTC:
  * - `utc`     `2021-03-26 14:38:12 UTC`
- * - `rfc822`  `26 Mar 21 14:38 UTC` (RFC 822 §5: two-digit year, no seconds)
+ * - `rfc822`  `26 Mar 21 14:38 UTC` (RFC 822's date: two-digit year, no seconds)
  * - `unix`    `1616769492` (whole seconds)
  * - `json`    `2021-03-26T14:38:12.000Z` (JavaScript's Date#toJSON)
  * - `rfc3339` `2021-03-26T14:38:12Z` (whole seconds)

@@ -1,6 +1,7 @@
 /**
- * The tokens a backup label template may contain and the formats each accepts (Kurrent docs,
- * "Backup and Restore"; reference §2.4). The first format of each token is its default.
+ * The tokens a backup label template may contain and the formats each accepts, as Kurrent Cloud
+ * renders them (users find them in docs/jobs-and-restores.md, "Backup label templates"). The first
+ * format of each token is its default.
  */
 export const LABEL_TOKENS = {
   index: ['decimal', 'hex'],

@@ -76,7 +76,7 @@ function minGapMinutes(minutes: number[], hours: number[], days: number[]): numb
 }
 
 /**
- * Checks a schedule against Kurrent's semi-cron subset (reference §2.4): five fields; minute and hour
+ * Checks a schedule against Kurrent's semi-cron subset: five fields; minute and hour
  * `*`, a number or `*\/n`; day of month and month `*`; day of week `*` or 0–7; and at least 60 minutes
  * between runs. Throws a ScheduleError (a UsageError, exit 2) naming the field, the value and the rule.
  */

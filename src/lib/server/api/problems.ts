@@ -9,7 +9,7 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 }
 
-/** An error the API answers as RFC 7807 problem details (the shape esc decodes, §4). */
+/** An error the API answers as RFC 7807 problem details (the ProblemDetails shape of contract/models.ts, which the CLI decodes). */
 export class ApiProblem extends Error {
   constructor(readonly status: number, detail: string, readonly fields?: Record<string, string>) {
     super(detail)

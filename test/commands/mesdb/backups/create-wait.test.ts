@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
 
 const CLUSTER_ID = 'c1eut65o0aeu6ojco7a0'
@@ -12,12 +11,12 @@ const SOURCE = cluster({id: CLUSTER_ID, description: 'Demo-Backup', provider: 'a
 const NOW_RFC3339 = '2023-11-14T22:13:20Z'
 
 describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
 
   it('sends a plain description with exactly one POST', async () => {
     const post = capture({id: 'b1'})
     const scope = nock(API).post(`${MESDB}/backups`).reply(post.reply)
-    const r = await runCli(create('on demand backup'), {env: env()})
+    const r = await esc(create('on demand backup'), {env: env()})
     assert.equal(r.stdout, 'BackupId("b1")\n')
     assert.deepEqual(post.bodies, [`{"description":"on demand backup","sourceClusterId":"${CLUSTER_ID}"}`])
     assert.ok(scope.isDone())
@@ -27,7 +26,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     const post = capture({id: 'b1'})
     nock(API).get(`${MESDB}/clusters/${CLUSTER_ID}`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/backups`).reply(post.reply)
-    const r = await runCli(create('{cluster} pre-deploy {datetime:RFC3339}'), {env: env()})
+    const r = await esc(create('{cluster} pre-deploy {datetime:RFC3339}'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.deepEqual(post.bodies, [`{"description":"Demo-Backup pre-deploy ${NOW_RFC3339}","sourceClusterId":"${CLUSTER_ID}"}`])
     assert.ok(nock.isDone())
@@ -41,13 +40,13 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     const post = capture({id: 'b11'})
     nock(API).get(`${MESDB}/backups`).reply(200, {backups})
     nock(API).post(`${MESDB}/backups`).reply(post.reply)
-    const r = await runCli(create('#{index} / <index:HEX> / {cluster:id} / {datetime:unix}'), {env: env()})
+    const r = await esc(create('#{index} / <index:HEX> / {cluster:id} / {datetime:unix}'), {env: env()})
     assert.equal(r.exitCode, 0, r.stderr)
     assert.deepEqual(JSON.parse(post.bodies[0]).description, '#11 / b / ' + CLUSTER_ID + ' / 1700000000')
   })
 
   it('a template with a bad token fails with the caret picture before any API call (exit 2)', async () => {
-    const r = await runCli(create('{cluster:name} backup'), {env: env()})
+    const r = await esc(create('{cluster:name} backup'), {env: env()})
     assert.equal(r.exitCode, 2)
     assert.equal(
       r.stderr,
@@ -60,7 +59,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--dry-run prints the rendered label and the request, POSTs nothing', async () => {
     nock(API).get(`${MESDB}/clusters/${CLUSTER_ID}`).reply(200, {cluster: SOURCE})
-    const r = await runCli(create('{cluster} {datetime}', '--dry-run'), {env: env()})
+    const r = await esc(create('{cluster} {datetime}', '--dry-run'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(
       r.stdout,
@@ -72,14 +71,14 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   })
 
   it('--dry-run with a plain description calls nothing at all', async () => {
-    const r = await runCli(create('on demand backup', '--dry-run', '--json'), {env: env()})
+    const r = await esc(create('on demand backup', '--dry-run', '--json'), {env: env()})
     assert.deepEqual(JSON.parse(r.stdout), {
       dryRun: true, method: 'POST', path: `${MESDB}/backups`, body: {description: 'on demand backup', sourceClusterId: CLUSTER_ID},
     })
   })
 
   it('--dry-run needs no credentials, like the other dry runs (nothing is sent)', async () => {
-    const r = await runCli(create('on demand backup', '--dry-run', '--noninteractive'), {env: {...env(), ESC_TOKEN: undefined}})
+    const r = await esc(create('on demand backup', '--dry-run', '--noninteractive'), {env: {...env(), ESC_TOKEN: undefined}})
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "on demand backup",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n`)
@@ -89,7 +88,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
     nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'available'})})
-    const r = await runCli(create('ci backup', '--wait', '--json'), {env: env()})
+    const r = await esc(create('ci backup', '--wait', '--json'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).id, 'b1')
     assert.equal(r.stderr, 'backup b1: creating (0s)\nbackup b1: available (5s)\n')
@@ -98,7 +97,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   it('--wait exits 5 when the backup ends defunct', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
     nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'defunct'})})
-    const r = await runCli(create('ci backup', '--wait'), {env: env()})
+    const r = await esc(create('ci backup', '--wait'), {env: env()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stderr, /Error: The backup b1 ended with status 'defunct'\n$/)
   })
@@ -106,14 +105,14 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   it('--wait exits 4 on timeout with the re-attach command', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
     nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
-    const r = await runCli(create('ci backup', '--wait', '--timeout', '10s'), {env: env()})
+    const r = await esc(create('ci backup', '--wait', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 10s\\n$`))
   })
 
   it('without --retry-on-lock a locked cluster is an error at once (exit 1)', async () => {
     nock(API).post(`${MESDB}/backups`).reply(409, problem(409, 'Conflict', 'cluster is locked by another operation'))
-    const r = await runCli(create('ci backup'), {env: env()})
+    const r = await esc(create('ci backup'), {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Conflict: cluster is locked by another operation (HTTP 409 POST ${MESDB}/backups)\n`)
   })
@@ -122,7 +121,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
     nock(API).post(`${MESDB}/backups`).reply(409, problem(409, 'Conflict'))
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    const r = await runCli(create('ci backup', '--retry-on-lock'), {env: env()})
+    const r = await esc(create('ci backup', '--retry-on-lock'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, 'BackupId("b1")\n')
     assert.equal(
@@ -135,7 +134,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--retry-on-lock gives up at --timeout with exit 4', async () => {
     nock(API).post(`${MESDB}/backups`).times(4).reply(423, problem(423, 'Locked'))
-    const r = await runCli(create('ci backup', '--retry-on-lock', '--timeout', '10s'), {env: env()})
+    const r = await esc(create('ci backup', '--retry-on-lock', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.match(r.stderr, new RegExp(`Error: The cluster was still locked by another operation after 10s \\(4 attempts\\); the backup of cluster ${CLUSTER_ID} was not started\\n`))
     assert.ok(nock.isDone())
@@ -145,7 +144,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
     nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
-    const r = await runCli(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
+    const r = await esc(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.deepEqual(clock().sleeps, [2000, 5000, 5000])
     assert.match(r.stderr, /Error: Timed out after 12s waiting for the backup b1 \(last status: 'creating'\)/)
@@ -153,7 +152,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--retry-on-lock does not retry other errors', async () => {
     nock(API).post(`${MESDB}/backups`).reply(400, problem(400, 'Bad Request', 'cluster is stopped'))
-    const r = await runCli(create('ci backup', '--retry-on-lock'), {env: env()})
+    const r = await esc(create('ci backup', '--retry-on-lock'), {env: env()})
     assert.equal(r.exitCode, 1)
     assert.deepEqual(clock().sleeps, [])
   })

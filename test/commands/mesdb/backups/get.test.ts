@@ -3,7 +3,6 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {backup} from '../../../lib/client/api/fixtures.js'
 import {API, BACKUPS, PROJECT, problem, useBackupsEnv} from './helpers.js'
 
@@ -15,11 +14,11 @@ const DEBUG_LINE =
   'status: "available", created: "2021-03-26T14:38:12+00:00", linked_resource: None }\n'
 
 describe('esc mesdb backups get', () => {
-  const {env} = useBackupsEnv()
+  const {env, esc} = useBackupsEnv()
 
   it('runs the seed command verbatim and prints esc\'s Debug line', async () => {
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok', accept: 'application/json'}}).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.stdout, DEBUG_LINE)
     assert.equal(r.stderr, '')
     assert.equal(r.exitCode, 0)
@@ -28,7 +27,7 @@ describe('esc mesdb backups get', () => {
 
   it('-i is --id; --json prints the v1 projection', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup({linkedResource: 'job1'})})
-    const r = await runCli(['mesdb', 'backups', 'get', '--project-id', PROJECT, '-i', ID, '--json'], {env: env()})
+    const r = await esc(['mesdb', 'backups', 'get', '--project-id', PROJECT, '-i', ID, '--json'], {env: env()})
     assert.equal(r.stdout, JSON.stringify({
       id: ID, projectId: PROJECT, sourceClusterId: 'c1eut65o0aeu6ojco7a0', sourceClusterDescription: 'Demo-Backup',
       description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
@@ -39,31 +38,31 @@ describe('esc mesdb backups get', () => {
   it('--fmt api prints the raw body; api-verbose adds GET URL and status', async () => {
     const raw = JSON.stringify({backup: backup(), notInV1: true})
     nock(API).get(`${BACKUPS}/${ID}`).twice().reply(200, raw)
-    assert.equal((await runCli([...SEED, '--fmt', 'api'], {env: env()})).stdout, `${raw}\n`)
-    assert.equal((await runCli([...SEED, '--fmt', 'api-verbose'], {env: env()})).stdout, `GET ${API}${BACKUPS}/${ID}\nstatus: 200\n${raw}\n`)
+    assert.equal((await esc([...SEED, '--fmt', 'api'], {env: env()})).stdout, `${raw}\n`)
+    assert.equal((await esc([...SEED, '--fmt', 'api-verbose'], {env: env()})).stdout, `GET ${API}${BACKUPS}/${ID}\nstatus: 200\n${raw}\n`)
   })
 
   it('defaults to a table on a terminal; the profile fmt wins over that', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await runCli(SEED, {env: env(), tty: true})
+    const r = await esc(SEED, {env: env(), tty: true})
     assert.match(r.stdout, /^ID {15}c1ev3l5o0aeu6ojco7b0\n/)
     assert.match(r.stdout, /\nCreated {10}2021-03-26 14:38 UTC \(.+ ago\)\n/)
   })
 
   it('an unknown status passes through; an unknown provider fails in cli (exit 1) but not in api', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup({status: 'vaulted'})})
-    assert.match((await runCli(SEED, {env: env()})).stdout, /status: "vaulted"/)
+    assert.match((await esc(SEED, {env: env()})).stdout, /status: "vaulted"/)
     nock(API).get(`${BACKUPS}/${ID}`).twice().reply(200, {backup: backup({provider: 'oracle'})})
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stdout, '')
     assert.equal(r.stderr, 'Error: unknown provider type: oracle\n')
-    assert.equal((await runCli([...SEED, '--fmt', 'api'], {env: env()})).exitCode, 0)
+    assert.equal((await esc([...SEED, '--fmt', 'api'], {env: env()})).exitCode, 0)
   })
 
   it('404: one line with title, detail, method and path (exit 1)', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(404, problem(404, 'Not Found', `backup ${ID} does not exist`))
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stdout, '')
     assert.equal(r.stderr, `Error: Not Found: backup ${ID} does not exist (HTTP 404 GET ${BACKUPS}/${ID})\n`)
@@ -72,7 +71,7 @@ describe('esc mesdb backups get', () => {
   it('404 in --fmt api-verbose: the exchange on stdout, nothing on stderr, exit 1', async () => {
     const body = JSON.stringify(problem(404, 'Not Found'))
     nock(API).get(`${BACKUPS}/${ID}`).reply(404, body)
-    const r = await runCli([...SEED, '--fmt', 'api-verbose'], {env: env()})
+    const r = await esc([...SEED, '--fmt', 'api-verbose'], {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stdout, `GET ${API}${BACKUPS}/${ID}\nstatus: 404\n${body}\n`)
     assert.equal(r.stderr, '')
@@ -80,21 +79,21 @@ describe('esc mesdb backups get', () => {
 
   it('403 is an auth error (exit 3)', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(403, problem(403, 'Forbidden', 'no access to project'))
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 3)
     assert.equal(r.stderr, `Error: Forbidden: no access to project (HTTP 403 GET ${BACKUPS}/${ID})\n  Your account lacks permission for this organization or project\n`)
   })
 
   it('500 without problem details shows an excerpt of the body (exit 1)', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(500, 'upstream\nexploded')
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Internal server error: upstream exploded (HTTP 500 GET ${BACKUPS}/${ID})\n`)
   })
 
   it('429 with Retry-After is retried for GET, then succeeds', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(429, '', {'Retry-After': '3'}).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 0)
     assert.deepEqual(r.sleeps, [3000])
     assert.equal(r.stdout, DEBUG_LINE)
@@ -102,10 +101,10 @@ describe('esc mesdb backups get', () => {
 
   it('a non-JSON 2xx body is an error naming URL and status; --fmt api shows the body first', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).twice().reply(200, 'OK')
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: unexpected response from the API: body is not JSON: "OK" (HTTP 200 GET ${API}${BACKUPS}/${ID})\n`)
-    const a = await runCli([...SEED, '--fmt', 'api'], {env: env()})
+    const a = await esc([...SEED, '--fmt', 'api'], {env: env()})
     assert.equal(a.exitCode, 1)
     assert.equal(a.stdout, 'OK\n')
   })
@@ -113,14 +112,14 @@ describe('esc mesdb backups get', () => {
   it('a missing required field is an error (exit 1)', async () => {
     const {created: _c, ...noCreated} = backup()
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: noCreated})
-    const r = await runCli(SEED, {env: env()})
+    const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: unexpected response from the API: missing required field "backup.created" (HTTP 200 GET ${API}${BACKUPS}/${ID})\n`)
   })
 
   it('--debug traces the exchange on stderr without the token', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await runCli([...SEED, '--debug'], {env: {...env(), ESC_TOKEN: 'SECRET-TOKEN-VALUE'}})
+    const r = await esc([...SEED, '--debug'], {env: {...env(), ESC_TOKEN: 'SECRET-TOKEN-VALUE'}})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, DEBUG_LINE)
     assert.match(r.stderr, new RegExp(`\\[debug\\] GET ${API}${BACKUPS}/${ID}\n`))
@@ -135,7 +134,7 @@ describe('esc mesdb backups get', () => {
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
       const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`
       await new Promise<void>((resolve) => probe.close(() => resolve()))
-      const r = await runCli(SEED, {env: {...env(), ESC_API_URL: url}})
+      const r = await esc(SEED, {env: {...env(), ESC_API_URL: url}})
       nock.disableNetConnect()
       assert.equal(r.exitCode, 1)
       assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the API running? set --api-url/ESC_API_URL\n`)
@@ -147,7 +146,7 @@ describe('esc mesdb backups get', () => {
       await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve))
       const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`
       try {
-        const r = await runCli(SEED, {env: {...env(), ESC_API_URL: url, ESC_HTTP_TIMEOUT: '200ms'}})
+        const r = await esc(SEED, {env: {...env(), ESC_API_URL: url, ESC_HTTP_TIMEOUT: '200ms'}})
         assert.equal(r.exitCode, 1)
         assert.equal(r.stderr, `Error: GET ${BACKUPS}/${ID} timed out after 200 ms — set ESC_HTTP_TIMEOUT to wait longer\n`)
       } finally {

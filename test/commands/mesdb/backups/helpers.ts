@@ -11,7 +11,7 @@ export const BACKUPS = `/mesdb/v1/organizations/${ORG}/projects/${PROJECT}/backu
  * URL in ESC_API_URL and ESC_TOKEN as credential; nock owns the network. The same set-up as the
  * other command tests (useCommandEnv).
  */
-export function useBackupsEnv(): Pick<ReturnType<typeof useCommandEnv>, 'env' | 'home'> {
-  const {env, home} = useCommandEnv()
-  return {env, home}
+export function useBackupsEnv(): Pick<ReturnType<typeof useCommandEnv>, 'env' | 'home' | 'esc'> {
+  const {env, home, esc} = useCommandEnv()
+  return {env, home, esc}
 }

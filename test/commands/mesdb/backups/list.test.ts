@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {tmpHome} from '../../../support/tmp-home.js'
 import {backup} from '../../../lib/client/api/fixtures.js'
 import {API, BACKUPS, ORG, PROJECT, useBackupsEnv} from './helpers.js'
@@ -13,11 +12,11 @@ const recent = backup({id: 'b-new', created: '2021-03-26T14:38:12.250Z', sourceC
 const BODY = {backups: [old, recent, mid]}
 
 describe('esc mesdb backups list', () => {
-  const {env} = useBackupsEnv()
+  const {env, esc} = useBackupsEnv()
 
   it('prints one Debug line per backup, newest first, then an empty line', async () => {
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(BACKUPS).reply(200, BODY)
-    const r = await runCli(LIST, {env: env()})
+    const r = await esc(LIST, {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, '')
     const lines = r.stdout.split('\n')
@@ -30,22 +29,22 @@ describe('esc mesdb backups list', () => {
 
   it('an empty list prints just a newline (cli) or [] (json)', async () => {
     nock(API).get(BACKUPS).twice().reply(200, {backups: []})
-    assert.equal((await runCli(LIST, {env: env()})).stdout, '\n')
-    assert.equal((await runCli([...LIST, '--json'], {env: env()})).stdout, '[]')
+    assert.equal((await esc(LIST, {env: env()})).stdout, '\n')
+    assert.equal((await esc([...LIST, '--json'], {env: env()})).stdout, '[]')
   })
 
   it('filters client-side by --cluster-id, --status and --limit; -q prints ids', async () => {
     nock(API).get(BACKUPS).times(3).reply(200, BODY)
-    assert.equal((await runCli([...LIST, '--cluster-id', 'c1', '-q'], {env: env()})).stdout, 'b-new\nb-old\n')
-    assert.equal((await runCli([...LIST, '--status', 'DEFUNCT', '-q'], {env: env()})).stdout, 'b-mid\n')
-    const json = JSON.parse((await runCli([...LIST, '--limit', '2', '--json'], {env: env()})).stdout)
+    assert.equal((await esc([...LIST, '--cluster-id', 'c1', '-q'], {env: env()})).stdout, 'b-new\nb-old\n')
+    assert.equal((await esc([...LIST, '--status', 'DEFUNCT', '-q'], {env: env()})).stdout, 'b-mid\n')
+    const json = JSON.parse((await esc([...LIST, '--limit', '2', '--json'], {env: env()})).stdout)
     assert.deepEqual(json.map((b: {id: string}) => b.id), ['b-new', 'b-mid'])
     assert.deepEqual(Object.keys(json[0]), ['id', 'projectId', 'sourceClusterId', 'sourceClusterDescription', 'description', 'sizeGb',
       'provider', 'region', 'status', 'created', 'linkedResource'])
   })
 
   it('rejects --limit 0 as a usage error', async () => {
-    const r = await runCli([...LIST, '--limit', '0'], {env: env()})
+    const r = await esc([...LIST, '--limit', '0'], {env: env()})
     assert.equal(r.exitCode, 2)
     assert.match(r.stderr, /^Error: .*limit/)
   })
@@ -53,7 +52,7 @@ describe('esc mesdb backups list', () => {
   it('--fmt api prints the raw body unchanged (no sorting or filtering)', async () => {
     const raw = JSON.stringify(BODY)
     nock(API).get(BACKUPS).reply(200, raw)
-    const r = await runCli([...LIST, '--fmt', 'api', '--status', 'defunct'], {env: env()})
+    const r = await esc([...LIST, '--fmt', 'api', '--status', 'defunct'], {env: env()})
     assert.equal(r.stdout, `${raw}\n`)
   })
 
@@ -61,9 +60,9 @@ describe('esc mesdb backups list', () => {
     const home = await tmpHome({profile: {orgId: ORG, projectId: PROJECT, fmt: 'cli-json'}, token: false})
     try {
       nock(API).get(BACKUPS).twice().reply(200, {backups: [recent]})
-      const a = await runCli(['mesdb', 'backups', 'list'], {env: {...env(), ...home.env}, tty: true})
+      const a = await esc(['mesdb', 'backups', 'list'], {env: {...env(), ...home.env}, tty: true})
       assert.equal(JSON.parse(a.stdout)[0].id, 'b-new')
-      const b = await runCli(['mesdb', 'backups', 'list', '--fmt', 'cli', '-q'], {env: {...env(), ...home.env}})
+      const b = await esc(['mesdb', 'backups', 'list', '--fmt', 'cli', '-q'], {env: {...env(), ...home.env}})
       assert.equal(b.stdout, 'b-new\n')
     } finally {
       await home.cleanup()
@@ -71,7 +70,7 @@ describe('esc mesdb backups list', () => {
   })
 
   it('without a project anywhere: esc\'s (sic) message naming --project-id and ESC_PROJECT_ID (exit 2)', async () => {
-    const r = await runCli(['mesdb', 'backups', 'list'], {env: env()})
+    const r = await esc(['mesdb', 'backups', 'list'], {env: env()})
     assert.equal(r.exitCode, 2)
     assert.equal(r.stdout, '')
     assert.equal(r.stderr,
@@ -81,14 +80,14 @@ describe('esc mesdb backups list', () => {
 
   it('--org-id and ESC_PROJECT_ID override the profile', async () => {
     const scope = nock(API).get('/mesdb/v1/organizations/other-org/projects/env-project/backups').reply(200, {backups: []})
-    const r = await runCli(['mesdb', 'backups', 'list', '--org-id', 'other-org'], {env: {...env(), ESC_PROJECT_ID: 'env-project'}})
+    const r = await esc(['mesdb', 'backups', 'list', '--org-id', 'other-org'], {env: {...env(), ESC_PROJECT_ID: 'env-project'}})
     assert.equal(r.exitCode, 0)
     assert.ok(scope.isDone())
   })
 
   it('a table on a terminal', async () => {
     nock(API).get(BACKUPS).reply(200, BODY)
-    const r = await runCli(LIST, {env: env(), tty: true})
+    const r = await esc(LIST, {env: env(), tty: true})
     const rows = r.stdout.trimEnd().split('\n')
     assert.match(rows[1], /│ ID +│ Description +│ Cluster +│ Status +│ Size +│ Region +│ Created +│/)
     assert.match(rows[3], /│ b-new +│ on demand backup │ Demo-Backup \(c1\) │ available │ 8 GB │ aws\/eu-central-1 │ 2021-03-26 14:38 UTC \(.+ ago\) │/)
@@ -97,7 +96,7 @@ describe('esc mesdb backups list', () => {
 
   it('503 then 200: retried with backoff', async () => {
     nock(API).get(BACKUPS).reply(503).get(BACKUPS).reply(200, {backups: []})
-    const r = await runCli(LIST, {env: env()})
+    const r = await esc(LIST, {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.sleeps.length, 1)
     assert.ok(r.sleeps[0] >= 250 && r.sleeps[0] <= 500)
@@ -105,7 +104,7 @@ describe('esc mesdb backups list', () => {
 
   it('an unknown backup status passes through to every format', async () => {
     nock(API).get(BACKUPS).reply(200, {backups: [backup({status: 'archiving'})]})
-    const r = await runCli([...LIST, '--json'], {env: env()})
+    const r = await esc([...LIST, '--json'], {env: env()})
     assert.equal(JSON.parse(r.stdout)[0].status, 'archiving')
   })
 })

@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
 
 const BACKUP_ID = 'c10dvoarh41lb9otkdrg'
@@ -12,7 +11,7 @@ const SOURCE = cluster({
 const restore = (...args: string[]) => ['mesdb', 'backups', 'restore', '-i', BACKUP_ID, ...args]
 
 describe('esc mesdb backups restore', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('copies the source cluster settings and the backup version, and prints the new cluster id', async () => {
@@ -20,7 +19,7 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 8, serverVersion: '24.10'})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(restore(), {env: e()})
+    const r = await esc(restore(), {env: e()})
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'ClusterId("c1new")\n')
     assert.equal(r.exitCode, 0)
@@ -36,7 +35,7 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(restore('--description', 'ci restore', '--topology', 'single-node', '--instance-type', 'F1',
+    const r = await esc(restore('--description', 'ci restore', '--topology', 'single-node', '--instance-type', 'F1',
       '--disk-size-in-gb', '10', '--disk-type', 'gp2', '--server-version', '24.10', '--projection-level', 'off',
       '--public-access', 'false', '--protected', 'true', '--acl-id', 'acl1', '--json'), {env: e()})
     assert.equal(r.stdout, '"c1new"')
@@ -52,7 +51,7 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${prod}/backups/${BACKUP_ID}`).reply(200, {backup: backup({projectId: 'prod'})})
     nock(API).get(`${prod}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(restore('--source-project-id', 'prod', '--network-id', 'n-test'), {env: e()})
+    const r = await esc(restore('--source-project-id', 'prod', '--network-id', 'n-test'), {env: e()})
     assert.equal(r.exitCode, 0)
     const body = JSON.parse(post.bodies[0])
     assert.equal(body.networkId, 'n-test')
@@ -63,7 +62,7 @@ describe('esc mesdb backups restore', () => {
   it('refuses a cross-project restore without --network-id (exit 2, nothing created)', async () => {
     nock(API).get(`/mesdb/v1/organizations/${ORG}/projects/prod/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`/mesdb/v1/organizations/${ORG}/projects/prod/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
-    const r = await runCli(restore('--source-project-id', 'prod'), {env: e()})
+    const r = await esc(restore('--source-project-id', 'prod'), {env: e()})
     assert.equal(r.exitCode, 2)
     assert.equal(r.stderr, `Error: --network-id is required to restore into project ${PROJECT}: the backup's cluster network belongs to project prod\n`)
   })
@@ -71,7 +70,7 @@ describe('esc mesdb backups restore', () => {
   it('when the source cluster is gone, asks for the settings it cannot copy (exit 2)', async () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(404, problem(404, 'Not Found'))
-    const r = await runCli(restore('--network-id', 'n1'), {env: e()})
+    const r = await esc(restore('--network-id', 'n1'), {env: e()})
     assert.equal(r.exitCode, 2)
     assert.equal(
       r.stderr,
@@ -85,7 +84,7 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 8})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(404, problem(404, 'Not Found'))
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(restore('--network-id', 'n1', '--topology', 'single-node', '--instance-type', 'F1', '--disk-type', 'gp3', '--projection-level', 'off'), {env: e()})
+    const r = await esc(restore('--network-id', 'n1', '--topology', 'single-node', '--instance-type', 'F1', '--disk-type', 'gp3', '--projection-level', 'off'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(post.bodies[0]).diskSizeGb, 8)
     assert.equal(JSON.parse(post.bodies[0]).serverVersion, '24.10')
@@ -94,14 +93,14 @@ describe('esc mesdb backups restore', () => {
   it('refuses a disk smaller than the backup (exit 2)', async () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 16})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
-    const r = await runCli(restore('--disk-size-in-gb', '10'), {env: e()})
+    const r = await esc(restore('--disk-size-in-gb', '10'), {env: e()})
     assert.equal(r.exitCode, 2)
     assert.equal(r.stderr, `Error: --disk-size-in-gb 10 is smaller than backup ${BACKUP_ID} (16 GB): use --disk-size-in-gb 16 or more\n`)
   })
 
   it('reports a missing backup as the API error (exit 1)', async () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(404, problem(404, 'Not Found', 'no such backup'))
-    const r = await runCli(restore(), {env: e()})
+    const r = await esc(restore(), {env: e()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Not Found: no such backup (HTTP 404 GET ${MESDB}/backups/${BACKUP_ID})\n`)
   })
@@ -109,7 +108,7 @@ describe('esc mesdb backups restore', () => {
   it('--dry-run shows the request and where the defaults came from, without creating anything', async () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
-    const r = await runCli(restore('--instance-type', 'F1', '--dry-run'), {env: e()})
+    const r = await esc(restore('--instance-type', 'F1', '--dry-run'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     assert.ok(r.stdout.startsWith(`POST ${MESDB}/clusters\n{\n  "description": "Restore of on demand backup",`))
@@ -123,7 +122,7 @@ describe('esc mesdb backups restore', () => {
     nock(API).post(`${MESDB}/clusters`).reply(200, {id: 'c1new'})
     nock(API).get(`${MESDB}/clusters/c1new`).reply(200, {cluster: cluster({id: 'c1new', status: 'provisioning'})})
     nock(API).get(`${MESDB}/clusters/c1new`).reply(200, {cluster: cluster({id: 'c1new', status: 'available'})})
-    const r = await runCli(restore('--wait', '--poll-interval', '30s', '-q'), {env: e()})
+    const r = await esc(restore('--wait', '--poll-interval', '30s', '-q'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, 'c1new\n')
     assert.equal(r.stderr, 'cluster c1new: provisioning (0s)\ncluster c1new: available (30s)\n')

@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, backup, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
 
 const ID = 'c1ev3l5o0aeu6ojco7b0'
@@ -11,13 +10,13 @@ const REATTACH = `esc mesdb backups wait -i ${ID} --org-id ${ORG} --project-id $
 const b = (status: string) => ({backup: backup({id: ID, status})})
 
 describe('esc mesdb backups wait', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('exits 0 once available, one progress line per status change, the backup on stdout', async () => {
     nock(API).get(GET).times(3).reply(200, b('creating'))
     nock(API).get(GET).reply(200, b('available'))
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.match(r.stdout, /^Backup \{ id: BackupId\("c1ev3l5o0aeu6ojco7b0"\), .*status: "available"/)
     assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: available (15s)\n`)
@@ -26,17 +25,17 @@ describe('esc mesdb backups wait', () => {
 
   it('prints the final backup in the selected format (--json, --fmt api)', async () => {
     nock(API).get(GET).twice().reply(200, b('available'))
-    const json = await runCli(wait('--json'), {env: e()})
+    const json = await esc(wait('--json'), {env: e()})
     assert.equal(JSON.parse(json.stdout).status, 'available')
     assert.ok(!json.stdout.endsWith('\n'))
-    const api = await runCli(wait('--fmt', 'api'), {env: e()})
+    const api = await esc(wait('--fmt', 'api'), {env: e()})
     assert.equal(api.stdout, `${JSON.stringify(b('available'))}\n`)
   })
 
   it('exits 5 when the backup ends defunct, with the status on stderr', async () => {
     nock(API).get(GET).reply(200, b('creating'))
     nock(API).get(GET).reply(200, b('defunct'))
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stdout, /status: "defunct"/)
     assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: defunct (5s)\nError: The backup ${ID} ended with status 'defunct'\n`)
@@ -44,7 +43,7 @@ describe('esc mesdb backups wait', () => {
 
   it('exits 4 at the timeout, printing the command that re-attaches', async () => {
     nock(API).get(GET).times(4).reply(200, b('creating'))
-    const r = await runCli(wait('--timeout', '90s', '--poll-interval', '30s'), {env: e()})
+    const r = await esc(wait('--timeout', '90s', '--poll-interval', '30s'), {env: e()})
     assert.equal(r.exitCode, 4)
     assert.equal(r.stdout, '')
     assert.equal(
@@ -58,7 +57,7 @@ describe('esc mesdb backups wait', () => {
   it('exits 130 on Ctrl-C, saying the backup continues and how to re-attach', async () => {
     nock(API).get(GET).reply(200, b('creating'))
     clock().onSleep = () => void process.emit('SIGINT')
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 130)
     assert.equal(r.stdout, '')
     assert.equal(
@@ -71,7 +70,7 @@ describe('esc mesdb backups wait', () => {
   it('tolerates 10 failed polls in a row', async () => {
     nock(API).get(GET).times(10).reply(500, problem(500, 'Internal Server Error'))
     nock(API).get(GET).reply(200, b('available'))
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 0)
     const warnings = r.stderr.split('\n').filter((l) => l.includes('status check failed'))
     assert.equal(warnings.length, 10)
@@ -80,7 +79,7 @@ describe('esc mesdb backups wait', () => {
 
   it('gives up on the 11th failed poll in a row with that error (exit 1)', async () => {
     nock(API).get(GET).times(11).reply(500, problem(500, 'Internal Server Error'))
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 1)
     assert.match(r.stderr, new RegExp(`\\nError: Internal Server Error \\(HTTP 500 GET ${GET}\\)\\n$`))
     assert.ok(nock.isDone())
@@ -88,13 +87,13 @@ describe('esc mesdb backups wait', () => {
 
   it('stops at once on a missing backup (exit 1)', async () => {
     nock(API).get(GET).reply(404, problem(404, 'Not Found', 'no such backup'))
-    const r = await runCli(wait(), {env: e()})
+    const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Not Found: no such backup (HTTP 404 GET ${GET})\n`)
   })
 
   it('refuses a poll interval under 1s (exit 2)', async () => {
-    const r = await runCli(wait('--poll-interval', '0.5s'), {env: e()})
+    const r = await esc(wait('--poll-interval', '0.5s'), {env: e()})
     assert.equal(r.exitCode, 2)
     assert.equal(r.stderr, "Error: Invalid --poll-interval '0.5s': it must be at least 1s, to spare the API\n")
   })

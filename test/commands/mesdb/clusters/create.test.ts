@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, backup, capture, cluster, MESDB, PROJECT, useCommandEnv} from './helpers.js'
 
 const DOCS_RESTORE = [
@@ -15,14 +14,14 @@ const DOCS_BODY =
 const PLAIN = DOCS_RESTORE.filter((_a, i) => i !== 5 && i !== 6)
 
 describe('esc mesdb clusters create', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
 
   it('runs the docs restore command verbatim: checks the backup, sends the body in esc key order, prints ClusterId', async () => {
     const post = capture({id: 'c1mnqjdo0aembuk4ljo0'})
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
       .get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup({sizeGb: 8})})
       .post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(DOCS_RESTORE, {env: env()})
+    const r = await esc(DOCS_RESTORE, {env: env()})
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'ClusterId("c1mnqjdo0aembuk4ljo0")\n')
     assert.equal(r.exitCode, 0)
@@ -35,7 +34,7 @@ describe('esc mesdb clusters create', () => {
     nock(API).get(`${MESDB}/backups/b9`).query(true).reply(404, {})
     nock(API).get('/mesdb/v1/organizations/bt77lfqrh41scaatc180/projects/other/backups/b9').reply(200, {backup: backup({id: 'b9', sizeGb: 20})})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli([
+    const r = await esc([
       ...PLAIN.map((a) => (a === '10' ? '20' : a)), '--source-backup-id', 'b9', '--source-project-id', 'other', '--acl-id', 'acl1',
       '--disk-iops', '3000', '--disk-throughput', '125', '--public-access', 'true', '--protected', 'false',
       '--provider', 'aws', '--region', 'eu-west-2', '--json',
@@ -53,7 +52,7 @@ describe('esc mesdb clusters create', () => {
   it('without a source backup sends one POST and nothing else', async () => {
     const post = capture({id: 'c3'})
     const scope = nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await runCli(PLAIN, {env: env()})
+    const r = await esc(PLAIN, {env: env()})
     assert.equal(r.stdout, 'ClusterId("c3")\n')
     assert.equal(post.bodies.length, 1)
     assert.ok(!post.bodies[0].includes('sourceBackupId'))
@@ -62,7 +61,7 @@ describe('esc mesdb clusters create', () => {
 
   it('refuses a disk smaller than the backup before sending (exit 2)', async () => {
     nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup({sizeGb: 16})})
-    const r = await runCli(DOCS_RESTORE, {env: env()})
+    const r = await esc(DOCS_RESTORE, {env: env()})
     assert.equal(r.exitCode, 2)
     assert.equal(
       r.stderr,
@@ -74,25 +73,25 @@ describe('esc mesdb clusters create', () => {
 
   it('--dry-run prints the request and sends no POST', async () => {
     nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup()})
-    const r = await runCli([...DOCS_RESTORE, '--dry-run'], {env: env()})
+    const r = await esc([...DOCS_RESTORE, '--dry-run'], {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, `POST ${MESDB}/clusters\n${JSON.stringify(JSON.parse(DOCS_BODY), null, 2)}\n`)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
-    const json = await runCli([...PLAIN, '--dry-run', '--json'], {env: env()})
+    const json = await esc([...PLAIN, '--dry-run', '--json'], {env: env()})
     assert.deepEqual(JSON.parse(json.stdout), {dryRun: true, method: 'POST', path: `${MESDB}/clusters`, body: JSON.parse(DOCS_BODY.replace(',"sourceBackupId":"c10dvoarh41lb9otkdrg"', ''))})
   })
 
   it('refuses an unknown topology or projection level (exit 2) without calling the API', async () => {
-    const a = await runCli(PLAIN.map((x) => (x === 'single-node' ? 'five-node' : x)), {env: env()})
+    const a = await esc(PLAIN.map((x) => (x === 'single-node' ? 'five-node' : x)), {env: env()})
     assert.equal(a.exitCode, 2)
     assert.match(a.stderr, /^Error: .*topology/)
-    const b = await runCli(PLAIN.map((x) => (x === 'off' ? 'all' : x)), {env: env()})
+    const b = await esc(PLAIN.map((x) => (x === 'off' ? 'all' : x)), {env: env()})
     assert.equal(b.exitCode, 2)
     assert.match(b.stderr, /projection-level/)
   })
 
   it('requires --network-id even for restores (exit 2)', async () => {
-    const r = await runCli(DOCS_RESTORE.filter((_a, i) => i !== 13 && i !== 14), {env: env()})
+    const r = await esc(DOCS_RESTORE.filter((_a, i) => i !== 13 && i !== 14), {env: env()})
     assert.equal(r.exitCode, 2)
     assert.match(r.stderr, /network-id/)
   })
@@ -102,7 +101,7 @@ describe('esc mesdb clusters create', () => {
     nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
     nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
     nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'available'})})
-    const r = await runCli([...PLAIN, '--wait', '--json'], {env: env()})
+    const r = await esc([...PLAIN, '--wait', '--json'], {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).status, 'available')
     assert.equal(JSON.parse(r.stdout).id, 'c4')
@@ -114,17 +113,17 @@ describe('esc mesdb clusters create', () => {
   it('--wait exits 5 when the cluster ends defunct, printing it and the status', async () => {
     nock(API).post(`${MESDB}/clusters`).reply(200, {id: 'c5'})
     nock(API).get(`${MESDB}/clusters/c5`).reply(200, {cluster: cluster({id: 'c5', status: 'defunct'})})
-    const r = await runCli([...PLAIN, '--wait', '--poll-interval', '2s'], {env: env()})
+    const r = await esc([...PLAIN, '--wait', '--poll-interval', '2s'], {env: env()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stdout, /^EnrichedCluster \{ cluster: Cluster \{ id: ClusterId\("c5"\)/)
     assert.equal(r.stderr, "cluster c5: defunct (0s)\nError: The cluster c5 ended with status 'defunct'\n")
   })
 
   it('refuses a malformed --timeout and a --poll-interval under 1s before sending (exit 2)', async () => {
-    const a = await runCli([...PLAIN, '--wait', '--timeout', '10'], {env: env()})
+    const a = await esc([...PLAIN, '--wait', '--timeout', '10'], {env: env()})
     assert.equal(a.exitCode, 2)
     assert.match(a.stderr, /^Error: Invalid --timeout '10': expected a number with a unit/)
-    const b = await runCli([...PLAIN, '--wait', '--poll-interval', '500ms'], {env: env()})
+    const b = await esc([...PLAIN, '--wait', '--poll-interval', '500ms'], {env: env()})
     assert.equal(b.exitCode, 2)
     assert.equal(b.stderr, "Error: Invalid --poll-interval '500ms': it must be at least 1s, to spare the API\n")
   })

@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from './helpers.js'
 
 const C = cluster()
@@ -18,11 +17,11 @@ const DOCS_JSON = {
 }
 
 describe('esc mesdb clusters get|list|delete', () => {
-  const {env} = useCommandEnv()
+  const {env, esc} = useCommandEnv()
 
   it('get --id --project-id --json prints the docs output (v1 projection with addresses)', async () => {
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(`${MESDB}/clusters/${C.id}`).reply(200, {cluster: C})
-    const r = await runCli(['mesdb', 'clusters', 'get', '--id', C.id, '--project-id', PROJECT, '--json'], {env: env()})
+    const r = await esc(['mesdb', 'clusters', 'get', '--id', C.id, '--project-id', PROJECT, '--json'], {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, JSON.stringify(DOCS_JSON, null, 2))
     assert.ok(scope.isDone())
@@ -30,7 +29,7 @@ describe('esc mesdb clusters get|list|delete', () => {
 
   it('get -i prints the EnrichedCluster Debug line by default', async () => {
     nock(API).get(`${MESDB}/clusters/${C.id}`).reply(200, {cluster: C})
-    const r = await runCli(['mesdb', 'clusters', 'get', '-i', C.id, '--project-id', PROJECT], {env: env()})
+    const r = await esc(['mesdb', 'clusters', 'get', '-i', C.id, '--project-id', PROJECT], {env: env()})
     assert.equal(
       r.stdout,
       `EnrichedCluster { cluster: Cluster { id: ClusterId("${C.id}"), org_id: OrgId("${ORG}"), project_id: ProjectId("${PROJECT}"), ` +
@@ -43,10 +42,10 @@ describe('esc mesdb clusters get|list|delete', () => {
 
   it('get reports a missing cluster (exit 1) and needs an id (exit 2)', async () => {
     nock(API).get(`${MESDB}/clusters/nope`).reply(404, problem(404, 'Not Found'))
-    const a = await runCli(['mesdb', 'clusters', 'get', '-i', 'nope', '--project-id', PROJECT], {env: env()})
+    const a = await esc(['mesdb', 'clusters', 'get', '-i', 'nope', '--project-id', PROJECT], {env: env()})
     assert.equal(a.exitCode, 1)
     assert.equal(a.stderr, `Error: Not Found (HTTP 404 GET ${MESDB}/clusters/nope)\n`)
-    const b = await runCli(['mesdb', 'clusters', 'get', '--project-id', PROJECT], {env: env()})
+    const b = await esc(['mesdb', 'clusters', 'get', '--project-id', PROJECT], {env: env()})
     assert.equal(b.exitCode, 2)
   })
 
@@ -54,19 +53,19 @@ describe('esc mesdb clusters get|list|delete', () => {
     const two = cluster({id: 'c2', topology: 'three-node-multi-zone'})
     nock(API).get(`${MESDB}/clusters`).times(4).reply(200, {clusters: [C, two]})
     const base = ['mesdb', 'clusters', 'list', '--project-id', PROJECT]
-    const cli = await runCli(base, {env: env()})
+    const cli = await esc(base, {env: env()})
     assert.equal(cli.stdout.split('\n').length, 4)
     assert.ok(cli.stdout.endsWith('}\n\n'))
-    const json = JSON.parse((await runCli([...base, '--json'], {env: env()})).stdout)
+    const json = JSON.parse((await esc([...base, '--json'], {env: env()})).stdout)
     assert.deepEqual(json.map((c: {id: string}) => c.id), [C.id, 'c2'])
     assert.equal(json[1].addresses.grpc, 'esdb+discover://c2.mesdb.eventstore.cloud:2113')
-    assert.equal((await runCli([...base, '--fmt', 'api'], {env: env()})).stdout, `${JSON.stringify({clusters: [C, two]})}\n`)
-    assert.equal((await runCli([...base, '-q'], {env: env()})).stdout, `${C.id}\nc2\n`)
+    assert.equal((await esc([...base, '--fmt', 'api'], {env: env()})).stdout, `${JSON.stringify({clusters: [C, two]})}\n`)
+    assert.equal((await esc([...base, '-q'], {env: env()})).stdout, `${C.id}\nc2\n`)
   })
 
   it('delete -i sends DELETE and prints nothing', async () => {
     const scope = nock(API).delete(`${MESDB}/clusters/${C.id}`).reply(200, '')
-    const r = await runCli(['mesdb', 'clusters', 'delete', '-i', C.id, '--project-id', PROJECT], {env: env()})
+    const r = await esc(['mesdb', 'clusters', 'delete', '-i', C.id, '--project-id', PROJECT], {env: env()})
     assert.equal(r.stdout, '')
     assert.equal(r.stderr, '')
     assert.equal(r.exitCode, 0)

@@ -1,11 +1,13 @@
 /**
  * Shared set-up for the cluster, restore, wait and orchestrate command tests: a temp home, nock,
- * CI=1 (progress as plain lines) and a virtual wait clock (no real sleeping between polls).
+ * CI=1 (progress as plain lines) and a virtual wait clock (no real sleeping between polls) given
+ * to each command run through `esc`.
  */
 import nock from 'nock'
 
 import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/contract/models.js'
-import {systemClock, waitDefaults} from '../../../../src/lib/core/clock.js'
+import type {WaitClock} from '../../../../src/lib/core/clock.js'
+import {runCli, type RunOptions, type RunResult} from '../../../support/run-cli.js'
 import {tmpHome, type TmpHome} from '../../../support/tmp-home.js'
 
 export const API = 'http://127.0.0.1:2180'
@@ -23,13 +25,22 @@ export interface VirtualClock {
   onSleep?: (ms: number) => void
 }
 
+export interface CommandEnv {
+  env: () => Record<string, string | undefined>
+  clock: () => VirtualClock
+  home: () => TmpHome
+  /** runCli with this test's virtual clock in the command's waits. */
+  esc: (argv: string[], options?: RunOptions) => Promise<RunResult>
+}
+
 /**
  * Temp home (default profile with the org only, like the docs), nock, ESC_TOKEN, CI=1, and a
- * virtual clock swapped into the waiters: `sleep(ms)` returns at once and advances `now` by ms.
+ * virtual clock for the waits of the commands `esc` runs: `sleep(ms)` returns at once and advances `now` by ms.
  */
-export function useCommandEnv(): {env: () => Record<string, string | undefined>; clock: () => VirtualClock; home: () => TmpHome} {
+export function useCommandEnv(): CommandEnv {
   let home: TmpHome
   let clock: VirtualClock = {now: 0, sleeps: []}
+  let waitClock: WaitClock
   before(async () => {
     home = await tmpHome({profile: {orgId: ORG}, token: false})
     nock.disableNetConnect()
@@ -37,7 +48,7 @@ export function useCommandEnv(): {env: () => Record<string, string | undefined>;
   beforeEach(() => {
     const virtual: VirtualClock = {now: 1_700_000_000_000, sleeps: []}
     clock = virtual
-    waitDefaults.clock = {
+    waitClock = {
       now: () => virtual.now,
       sleep: async (ms: number, signal?: AbortSignal) => {
         if (signal?.aborted) throw Object.assign(new Error('aborted'), {name: 'AbortError'})
@@ -49,7 +60,6 @@ export function useCommandEnv(): {env: () => Record<string, string | undefined>;
     }
   })
   afterEach(() => {
-    waitDefaults.clock = systemClock
     nock.cleanAll()
   })
   after(async () => {
@@ -63,6 +73,7 @@ export function useCommandEnv(): {env: () => Record<string, string | undefined>;
       ...home.env, ESC_API_URL: API, ESC_TOKEN: 'tok', ESC_ORG_ID: undefined, ESC_PROJECT_ID: undefined,
       ESC_PROFILE: undefined, ESC_HTTP_TIMEOUT: undefined, ESC_REFRESH_TOKEN: undefined, ESC_DEBUG: undefined, CI: '1',
     }),
+    esc: (argv, options = {}) => runCli(argv, {clock: waitClock, ...options}),
   }
 }
 

@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {runCli} from '../../../support/run-cli.js'
 import {API, cluster, MESDB, ORG, PROJECT, useCommandEnv} from './helpers.js'
 
 const ID = 'c1mnqjdo0aembuk4ljo0'
@@ -10,11 +9,11 @@ const wait = (...args: string[]) => ['mesdb', 'clusters', 'wait', '-i', ID, '--p
 const c = (status: string) => ({cluster: cluster({status})})
 
 describe('esc mesdb clusters wait', () => {
-  const {env, clock} = useCommandEnv()
+  const {env, clock, esc} = useCommandEnv()
 
   it('waits through the provisioning statuses until available (exit 0)', async () => {
     for (const status of ['provisioning', 'disks available', 'installing', 'available']) nock(API).get(GET).reply(200, c(status))
-    const r = await runCli(wait('--json'), {env: env()})
+    const r = await esc(wait('--json'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).status, 'available')
     assert.equal(
@@ -26,14 +25,14 @@ describe('esc mesdb clusters wait', () => {
   it('keeps waiting through inconsistent, fails on deleting (exit 5)', async () => {
     nock(API).get(GET).reply(200, c('inconsistent'))
     nock(API).get(GET).reply(200, c('deleting instances'))
-    const r = await runCli(wait(), {env: env()})
+    const r = await esc(wait(), {env: env()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stderr, /Error: The cluster c1mnqjdo0aembuk4ljo0 ended with status 'deleting instances'\n$/)
   })
 
   it('exits 4 on timeout with the re-attach command (non-default timing repeated)', async () => {
     nock(API).get(GET).times(3).reply(200, c('provisioning'))
-    const r = await runCli(wait('--timeout', '2h', '--poll-interval', '1h'), {env: env()})
+    const r = await esc(wait('--timeout', '2h', '--poll-interval', '1h'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.equal(
       r.stderr,
@@ -47,7 +46,7 @@ describe('esc mesdb clusters wait', () => {
   it('exits 130 on Ctrl-C', async () => {
     nock(API).get(GET).reply(200, c('provisioning'))
     clock().onSleep = () => void process.emit('SIGINT')
-    const r = await runCli(wait(), {env: env()})
+    const r = await esc(wait(), {env: env()})
     assert.equal(r.exitCode, 130)
     assert.match(r.stderr, /Error: Interrupted: stopped waiting for the cluster .*; the operation continues in the cloud\n {2}Re-attach with: esc mesdb clusters wait -i /)
   })

@@ -2,11 +2,14 @@ import {strict as assert} from 'node:assert'
 
 import {EscError} from '../../../../src/lib/core/errors.js'
 import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
-import {systemClock, waitDefaults} from '../../../../src/lib/core/clock.js'
+import type {WaitClock} from '../../../../src/lib/core/clock.js'
 import {awaitOperation, backupStatus, clusterStatus, OperationWait} from '../../../../src/lib/cli/wait/operations.js'
 import type {Backup} from '../../../../src/lib/contract/models.js'
 
 type Res = {data: {backup: Pick<Backup, 'id' | 'status'>}}
+
+/** A virtual clock: sleeping returns at once and moves time on. */
+let clock: WaitClock
 
 function op(statuses: string[], extra: Partial<OperationWait<Res, Backup>> = {}) {
   const printed: string[] = []
@@ -22,6 +25,7 @@ function op(statuses: string[], extra: Partial<OperationWait<Res, Backup>> = {})
     ...backupStatus,
     print: async (res) => void printed.push(res.data.backup.status),
     stream: {isTTY: false, write: (chunk: string) => chunks.push(chunk) > 0},
+    clock,
     ...extra,
   }
   return {wait, printed, chunks}
@@ -30,10 +34,7 @@ function op(statuses: string[], extra: Partial<OperationWait<Res, Backup>> = {})
 describe('wait: awaitOperation', () => {
   beforeEach(() => {
     let now = 0
-    waitDefaults.clock = {now: () => now, sleep: async (ms: number) => void (now += ms)}
-  })
-  afterEach(() => {
-    waitDefaults.clock = systemClock
+    clock = {now: () => now, sleep: async (ms: number) => void (now += ms)}
   })
 
   it('prints the final object and returns it when done', async () => {

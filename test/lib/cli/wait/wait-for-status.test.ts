@@ -42,10 +42,13 @@ describe('wait: waitForStatus', () => {
   })
   afterEach(() => clock.uninstall())
 
+  /** Runs the fake timers to the end. A rejection is held as a settled outcome meanwhile, so it is never unhandled while the timers run. */
   async function run(opts: WaitOptions<Item>): Promise<WaitResult<Item>> {
-    const promise = waitForStatus(opts)
+    const settled = waitForStatus(opts).then((value) => ({value}), (error: unknown) => ({error}))
     await clock.runAllAsync()
-    return promise
+    const outcome = await settled
+    if ('error' in outcome) throw outcome.error
+    return outcome.value
   }
 
   it('polls at once, then every interval, until done; reports each status change once', async () => {

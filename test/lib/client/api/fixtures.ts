@@ -1,6 +1,6 @@
-/** API bodies shared by the client, output and command tests (shapes of reference §2.3). */
+/** API bodies shared by the client, output and command tests (the wire shapes of src/lib/contract/models.ts). */
 import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/contract/models.js'
-import type {AccessTokenSource} from '../../../../src/lib/client/api/http.js'
+import type {TokenProvider} from '../../../../src/lib/client/auth/token-provider.js'
 
 export const ORG = 'bt77lfqrh41scaatc180'
 export const PROJECT = 'btfjev2rh41scaatc1k0'
@@ -82,7 +82,7 @@ export function historyItem(over: Partial<HistoryItem> = {}): HistoryItem {
 }
 
 /** A token source that counts refreshes; `refreshTo: Error` makes refresh fail. */
-export function fakeTokens(initial = 'tok-1', refreshTo: string | Error = 'tok-2'): AccessTokenSource & {refreshes: number} {
+export function fakeTokens(initial = 'tok-1', refreshTo: string | Error = 'tok-2'): TokenProvider & {refreshes: number} {
   const t = {
     refreshes: 0,
     current: initial,
