@@ -132,3 +132,16 @@ describe('client command import graph (startup stays light)', () => {
     assert.ok(!lazy.has('got'), `got (100-150 ms to import) reached from a client command via ${lazy.get('got')}`)
   })
 })
+
+describe('layers: the engine and the server speak no CLI', () => {
+  it('no string in src/lib/engine or src/lib/server names a command-line flag', () => {
+    const offenders: string[] = []
+    for (const file of [...sourceFiles('src/lib/engine'), ...sourceFiles('src/lib/server')]) {
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        if (/^\s*(\/\/|\*|\/\*)/.test(line)) return
+        if (/['"`][^'"`]*?\s--[a-z][a-z-]+/.test(line) || /['"`]--[a-z][a-z-]+/.test(line)) offenders.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`)
+      })
+    }
+    assert.deepEqual(offenders, [], 'advice goes in the error hint (core/errors.ts ERROR_ADVICE); cli/error-exit.ts words it')
+  })
+})

@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {EscError, UsageError} from '../../lib/core/errors.js'
+import {describeError} from '../../lib/cli/error-exit.js'
+import {EscError, isEscError, UsageError} from '../../lib/core/errors.js'
 
 export default class LocalStart extends BaseCommand {
   static override description = 'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
@@ -51,8 +52,10 @@ export default class LocalStart extends BaseCommand {
     try {
       started = await serve({dir, host, port})
     } catch (error) {
-      const message = error instanceof AlreadyRunningError ? error.message : `cannot start the local cloud: ${(error as Error).message}`
-      const suggestions = error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : []
+      // A server error carries advice, not flag text: describeError words it for the command line.
+      const described = isEscError(error) ? describeError(error) : {message: (error as Error).message, suggestions: []}
+      const message = error instanceof AlreadyRunningError ? error.message : `cannot start the local cloud: ${described.message}`
+      const suggestions = error instanceof AlreadyRunningError ? [`Stop it with \`esc local stop --dir ${dir}\``] : described.suggestions
       reportStartFailed(message, suggestions)
       throw new EscError(message, {suggestions})
     }

@@ -48,6 +48,7 @@ export const ADVICE_TEXT: Readonly<Record<ErrorAdvice, {text: string; inline?: b
   'index': {text: "check the node's index, or back up with --index pointing at the right directory", inline: true},
   'separate-index': {text: 'give --index a directory of its own', inline: true},
   'db': {text: "Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."},
+  'state-dir': {text: 'restore it from a copy, or start with a new --dir', inline: true},
 }
 
 /** The exit code esc ends with for `error`; an error that is not ours is a plain failure. */

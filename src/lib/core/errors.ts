@@ -55,6 +55,8 @@ export const ERROR_ADVICE = [
   'separate-index',
   /** Name the node's data directory. */
   'db',
+  /** The local cloud's state is damaged: restore it, or use another state directory. */
+  'state-dir',
 ] as const
 export type ErrorAdvice = (typeof ERROR_ADVICE)[number]
 

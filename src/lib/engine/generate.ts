@@ -35,7 +35,7 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
   const runId = guidToBytes(randomGuid(next))
   const eventsPerChunk = opts.eventsPerChunk ?? Math.max(1, Math.floor(chunkSize / 1024))
   const template = new EventTemplate(Math.floor((chunkSize - 1024) / eventsPerChunk), runId)
-  if (template.framedSize > chunkSize - 512) throw new UsageError(`--events-per-chunk ${eventsPerChunk} is too low for --chunk-size ${chunkSize}`)
+  if (template.framedSize > chunkSize - 512) throw new UsageError(`${eventsPerChunk} events per chunk are too few for a chunk size of ${chunkSize} bytes: one event would not fit in a chunk`)
   const eventNumbers = new Int32Array(STREAMS)
   const startMs = Date.now() - 3_600_000
   const batch = Buffer.allocUnsafe(Math.min(BATCH_BYTES, chunkSize + CHUNK_HEADER_SIZE))
@@ -131,11 +131,11 @@ async function writeGeneratedPTable(index: string, entries: IndexEntry[], next: 
 }
 
 function validate(opts: GenerateOptions): void {
-  if (!Number.isInteger(opts.chunks) || opts.chunks < 1) throw new UsageError(`--chunks must be a whole number ≥ 1, got ${opts.chunks}`)
+  if (!Number.isInteger(opts.chunks) || opts.chunks < 1) throw new UsageError(`the number of chunks must be a whole number ≥ 1, got ${opts.chunks}`)
   if (!Number.isInteger(opts.chunkSize) || opts.chunkSize < MIN_CHUNK_SIZE || opts.chunkSize > 2 ** 30) {
-    throw new UsageError(`--chunk-size must be between 4 KiB and 1 GiB, got ${opts.chunkSize}`)
+    throw new UsageError(`the chunk size must be between 4 KiB and 1 GiB, got ${opts.chunkSize}`)
   }
   if (opts.eventsPerChunk !== undefined && (!Number.isInteger(opts.eventsPerChunk) || opts.eventsPerChunk < 1)) {
-    throw new UsageError(`--events-per-chunk must be a whole number ≥ 1, got ${opts.eventsPerChunk}`)
+    throw new UsageError(`the number of events per chunk must be a whole number ≥ 1, got ${opts.eventsPerChunk}`)
   }
 }

@@ -157,7 +157,7 @@ export class NodeGuard {
     if (lagging.length > 0) {
       const message = `the node at ${this.base} is lagging: ${lagging.join('; ')}`
       if (!this.options.allowLagging) throw new EscError(message, {kind: 'failed-state', hint: {advice: 'allow-lagging'}})
-      this.log(`warning: ${message} (--allow-lagging)`)
+      this.log(`warning: ${message} (lagging allowed)`)
     }
     return {...self, leaderWriterCheckpoint: leader?.writerCheckpoint}
   }

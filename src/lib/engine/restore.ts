@@ -92,7 +92,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     'From 24.6 on the node exits (code 0) after that truncation: start it a second time.',
     ...(exceeds ? [`writer − chaser is ${writer - chaser} bytes, over the default MaxTruncation (256 MiB): start the node once with MaxTruncation=-1.`] : []),
     ...(manifest.source.duckdb ? ['The backup holds secondary-index (DuckDB) files from a cold copy.'] : []),
-    'If this node was the backup source, take a new full backup once it is back (esc node backup --full).',
+    'If this node was the backup source, take a new full backup once it is back: a differential one would build on data the restore replaced.',
   ]
   return {db, index, files: files.length, bytes: progress.bytesDone, movedAside: target.movedAside, truncateTo: chaser, writer, chaser, exceedsMaxTruncation: exceeds, notes, durationMs: Date.now() - started}
 }

@@ -47,7 +47,7 @@ export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Pr
     return report
   }
   if (await lstat(join(root, RESTORE_MARKER)).then(() => true, () => false)) {
-    report.problems.push({file: RESTORE_MARKER, reason: 'a restore into this directory did not finish: restore again (--force) before starting the node'})
+    report.problems.push({file: RESTORE_MARKER, reason: 'a restore into this directory did not finish: restore into it again, or remove it, before starting the node'})
   }
   return checkDataInto(root, index, opts, report)
 }
@@ -117,5 +117,5 @@ async function checkManifest(manifest: BackupManifest, dataDir: string, report: 
     }
   }
   await walk(dataDir, '').catch(() => report.problems.push({file: manifest.dataDir, reason: 'data directory named by the manifest is missing'}))
-  if (manifest.verification === 'skipped') report.warnings.push({file: MANIFEST_NAME, reason: 'taken with --no-verify: chunk copies were not checked at backup time (checked now)'})
+  if (manifest.verification === 'skipped') report.warnings.push({file: MANIFEST_NAME, reason: 'taken without verification: chunk copies were not checked at backup time (checked now)'})
 }

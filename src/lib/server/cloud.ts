@@ -3,6 +3,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {FastifyInstance} from 'fastify'
 
+import {EscError} from '../core/errors.js'
 import {redactUrlCredentials} from '../core/url-credentials.js'
 import {buildApp} from './api/app.js'
 import type {LocalCloudContext} from './context.js'
@@ -30,7 +31,7 @@ function openStore(file: string): Store {
   try {
     return new Store(file)
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}; restore it from a copy, or start with a new --dir`, {cause: error})
+    throw new EscError(`${file}: ${(error as Error).message}`, {kind: 'damaged-file', hint: {advice: 'state-dir'}, cause: error})
   }
 }
 

@@ -53,8 +53,8 @@ describe('kurrentdb generator and writer simulator', () => {
   it('refuses a directory that already holds a node and bad sizes', async () => {
     await generateDataDir(join(dir, 'db'), {chunks: 1, chunkSize: 8192})
     await assert.rejects(generateDataDir(join(dir, 'db'), {chunks: 1, chunkSize: 8192}), /already holds KurrentDB files \(chaser\.chk\); choose an empty directory/)
-    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 0, chunkSize: 8192}), /--chunks must be a whole number ≥ 1, got 0/)
-    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 1, chunkSize: 100}), /--chunk-size must be between 4 KiB and 1 GiB, got 100/)
+    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 0, chunkSize: 8192}), /^UsageError: the number of chunks must be a whole number ≥ 1, got 0$/)
+    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 1, chunkSize: 100}), /^UsageError: the chunk size must be between 4 KiB and 1 GiB, got 100$/)
   })
 
   it('the simulator appends like the server: chunks completed at the boundary, PTables and indexmap replaced', async () => {
