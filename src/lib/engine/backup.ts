@@ -52,19 +52,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const id = newBackupId(started)
   const staging = join(backupDir, stagingDirName(id))
   try {
-    // Read under the lock: a run that finished just before took it has replaced the manifest and
-    // removed the data directory the old one named (read earlier, the old one would make this run
-    // remove the new data directory as a leftover). A damaged manifest throws: nothing is removed.
-    const current = await tryReadManifest(backupDir)
-    // A manifest naming a data directory that is not there is damage: every other data directory
-    // would look like a leftover, and removing them could remove the backup's real data.
-    if (current && !(await stat(join(backupDir, current.dataDir)).catch(() => undefined))?.isDirectory()) {
-      throw new UnsoundBackupError(
-        `the backup in ${backupDir} is not sound: ${MANIFEST_NAME} names the data directory ${current.dataDir}, which is missing; nothing was changed. Back up into a new directory`,
-      )
-    }
-    const removed = await removeLeftovers(backupDir, current?.dataDir, protect)
-    if (removed.length > 0) log(`removed leftovers of an interrupted run: ${removed.join(', ')}`)
+    const current = await openCurrentBackup(backupDir, protect, log)
     const nodeInfo = guard ? await guard.prepare() : undefined
     // Everything the run reads is checked before the staging directory exists.
     await checkSource(db, index, opts.index !== undefined)
@@ -97,13 +85,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     if (offline) await copyDuckDb(ctx, layout.duckdb)
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
-    const {writer, chaser} = logResult.checkpoints
-    if (writer - chaser > MAX_TRUNCATION) {
-      ctx.warnings.push(`writer.chk − chaser.chk = ${writer - chaser} bytes exceeds the default MaxTruncation (256 MiB): the first start after a restore needs MaxTruncation=-1`)
-    }
-    if (indexResult.map && indexResult.map.commitCheckpoint >= chaser) {
-      ctx.warnings.push(`indexmap commit checkpoint ${indexResult.map.commitCheckpoint} is not below chaser.chk ${chaser}: the node will rebuild its index after a restore`)
-    }
+    ctx.warnings.push(...restoreWarnings(logResult.checkpoints, indexResult))
     for (const w of ctx.warnings) log(`warning: ${w}`)
     const files = await reconcile(ctx)
     for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
@@ -132,6 +114,37 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       await removeIfCreatedEmpty(backupDir, created)
     }
   }
+}
+
+/**
+ * The backup already in the directory, read under the lock (a run that finished just before has
+ * replaced the manifest and removed the data directory the old one named), and the leftovers of an
+ * interrupted run removed. A damaged manifest throws, and so does one naming a data directory that
+ * is not there (every other data directory would look like a leftover, the real data included):
+ * nothing is removed then.
+ */
+async function openCurrentBackup(backupDir: string, protect: readonly string[], log: (line: string) => void): Promise<BackupManifest | undefined> {
+  const current = await tryReadManifest(backupDir)
+  if (current && !(await stat(join(backupDir, current.dataDir)).catch(() => undefined))?.isDirectory()) {
+    throw new UnsoundBackupError(
+      `the backup in ${backupDir} is not sound: ${MANIFEST_NAME} names the data directory ${current.dataDir}, which is missing; nothing was changed. Back up into a new directory`,
+    )
+  }
+  const removed = await removeLeftovers(backupDir, current?.dataDir, protect)
+  if (removed.length > 0) log(`removed leftovers of an interrupted run: ${removed.join(', ')}`)
+  return current
+}
+
+/** What the first start after restoring this backup will do that an operator should know first. */
+function restoreWarnings({writer, chaser}: {writer: number; chaser: number}, index: {map?: {commitCheckpoint: number}}): string[] {
+  const warnings: string[] = []
+  if (writer - chaser > MAX_TRUNCATION) {
+    warnings.push(`writer.chk − chaser.chk = ${writer - chaser} bytes exceeds the default MaxTruncation (256 MiB): the first start after a restore needs MaxTruncation=-1`)
+  }
+  if (index.map && index.map.commitCheckpoint >= chaser) {
+    warnings.push(`indexmap commit checkpoint ${index.map.commitCheckpoint} is not below chaser.chk ${chaser}: the node will rebuild its index after a restore`)
+  }
+  return warnings
 }
 
 /** The backup directory shares nothing with the node's data: neither lies inside the other (links resolved). */
