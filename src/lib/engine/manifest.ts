@@ -106,6 +106,7 @@ export function isDataDirName(name: unknown): name is string {
   return typeof name === 'string' && DATA_DIR_NAME.test(name)
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
 
 /**
@@ -118,6 +119,15 @@ export function manifestProblem(m: Partial<BackupManifest>): string | undefined 
   if (m.complete !== true || !Array.isArray(m.files)) return 'it is incomplete'
   if (!isDataDirName(m.dataDir)) return `dataDir ${JSON.stringify(m.dataDir)} is not the name of a data directory (data-<time>-<id>)`
   if (!isCount(m.chunkSize) || m.chunkSize === 0) return `chunkSize ${JSON.stringify(m.chunkSize)} is not a positive integer`
+  if (typeof m.id !== 'string' || m.id === '') return `id ${JSON.stringify(m.id)} is not a backup id`
+  if (!isCount(m.lastChunk)) return `lastChunk ${JSON.stringify(m.lastChunk)} is not a chunk number`
+  const cp = m.checkpoints as Record<string, unknown> | null | undefined
+  if (!isObject(cp)) return `checkpoints ${JSON.stringify(cp)} is not an object`
+  for (const name of ['writer', 'chaser'] as const) if (!isCount(cp[name])) return `checkpoints.${name} ${JSON.stringify(cp[name])} is not a log position`
+  // What reports print: a manifest without them is damaged, not a reason to crash.
+  for (const key of ['source', 'stats', 'timings'] as const) {
+    if (!isObject(m[key])) return `${key} ${JSON.stringify(m[key])} is not an object`
+  }
   const seen = new Set<string>()
   for (const [i, f] of m.files.entries()) {
     if (!f || typeof f !== 'object') return `files[${i}] is not an object`

@@ -142,7 +142,7 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       .get('/gossip').reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
     const lenient = new NodeGuard({...options, allowLagging: true}, (l) => lines.push(l))
     await lenient.prepare()
-    assert.match(lines.at(-1)!, /^warning: the node at http:\/\/127\.0\.0\.1:2113 is lagging: in epoch 2, the leader in 3 \(--allow-lagging\)$/)
+    assert.match(lines.at(-1)!, /^warning: the node at http:\/\/127\.0\.0\.1:2113 is lagging: in epoch 2, the leader in 3 \(lagging allowed\)$/)
   })
 
   it('refuses a node that is not Leader/Follower/ReadOnlyReplica', async () => {

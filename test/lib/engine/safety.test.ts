@@ -250,6 +250,25 @@ describe('engine safety: a backup never makes things worse', () => {
       assert.ok(existsSync(join(bk, good.dataDir)))
     })
 
+    it('a manifest whose checkpoints, ids or report fields are not what esc writes: unsound, one line, nothing written', async () => {
+      await goodBackup()
+      const manifestPath = join(bk, 'esc-backup.json')
+      const original = await readFile(manifestPath, 'utf8')
+      for (const [key, value, reason] of [
+        ['checkpoints', null, /checkpoints null is not an object/],
+        ['checkpoints', {writer: -1, chaser: 0}, /checkpoints\.writer -1 is not a log position/],
+        ['lastChunk', 'x', /lastChunk "x" is not a chunk number/],
+        ['id', 5, /id 5 is not a backup id/],
+        ['timings', [], /timings \[\] is not an object/],
+        ['source', null, /source null is not an object/],
+      ] as const) {
+        await writeFile(manifestPath, JSON.stringify({...JSON.parse(original), [key]: value}))
+        const target = join(dir, 'target')
+        await assert.rejects(restoreBackup({backupDir: bk, db: target}), (e: Error) => e.name === 'UnsoundBackupError' && reason.test(e.message) && !e.message.includes('\n'))
+        assert.equal(existsSync(target), false)
+      }
+    })
+
     it('restore refuses a data directory inside (or equal to) the index directory it is given', async () => {
       await goodBackup()
       const target = join(dir, 'node')
