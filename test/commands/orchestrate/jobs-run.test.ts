@@ -50,10 +50,10 @@ describe('esc orchestrate jobs run', () => {
     })
     assert.equal(
       r.stderr,
-      `run of job ${JOB_ID}: starting (0s)\nrun of job ${JOB_ID}: running (5s)\nrun of job ${JOB_ID}: succeeded (10s)\n` +
+      `run of job ${JOB_ID}: starting (0s)\nrun of job ${JOB_ID}: running (0s)\nrun of job ${JOB_ID}: succeeded (1s)\n` +
         'Backup c1ev3l5o0aeu6ojco7b0: available, 8 GB (esc mesdb backups get -i c1ev3l5o0aeu6ojco7b0)\n',
     )
-    assert.deepEqual(clock().sleeps, [5000, 5000])
+    assert.deepEqual(clock().sleeps, [500, 1000])
     assert.ok(nock.isDone())
   })
 
@@ -85,7 +85,7 @@ describe('esc orchestrate jobs run', () => {
   it('--wait exits 4 on timeout and says how to check the run later', async () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
     nock(API).post(RUN).reply(200, {historyId: 'h1'})
-    nock(API).get(HISTORY).query({jobId: JOB_ID}).times(3).reply(200, {items: [historyItem({id: 'h1', status: 'running', endTime: undefined})]})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).times(6).reply(200, {items: [historyItem({id: 'h1', status: 'running', endTime: undefined})]})
     const r = await esc(run('--wait', '--timeout', '10s'), {env: e()})
     assert.equal(r.exitCode, 4)
     assert.equal(r.stdout, '')
@@ -94,6 +94,6 @@ describe('esc orchestrate jobs run', () => {
       `run of job ${JOB_ID}: running (0s)\nError: Timed out after 10s waiting for the run of job ${JOB_ID} (last status: 'running'); it continues in the cloud\n` +
         `  Re-attach with: esc orchestrate history list --job-id ${JOB_ID} --org-id ${ORG} --project-id ${PROJECT}\n`,
     )
-    assert.deepEqual(clock().sleeps, [5000, 5000])
+    assert.deepEqual(clock().sleeps, [500, 1000, 2000, 5000, 1500])
   })
 })

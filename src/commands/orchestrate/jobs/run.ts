@@ -23,7 +23,7 @@ prints it (its linked resource is the backup the run made); exit 5 if the run fa
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(JobsRun)
-    const timing = waitTiming(flags, this.clocks.wait)
+    const timing = waitTiming(flags, this.clocks.wait, {wait: flags.wait})
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)

@@ -20,7 +20,7 @@ export const backupCreateFlags = {
     description: 'If another operation (e.g. a scheduled backup) holds the cluster, retry with backoff until --timeout',
     helpGroup: 'WAIT',
   }),
-  ...waitFlags('the backup is available'),
+  ...waitFlags('the backup is available', '--retry-on-lock'),
 }
 
 export interface BackupCreateRequest {
@@ -44,7 +44,10 @@ export interface BackupCreateRequest {
 export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const {orgId, projectId, sourceClusterId, printer, flags} = req
   const clock = req.clock ?? systemClock
-  const timing = waitTiming(flags, clock)
+  const timing = waitTiming(flags, clock, {
+    wait: flags.wait,
+    timeoutAlsoWith: {flag: '--retry-on-lock', given: flags['retry-on-lock']},
+  })
   const started = clock.now()
   const {label, templated} = await renderBackupLabel(req.description, {
     clusterId: sourceClusterId,

@@ -91,7 +91,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     const r = await esc(create('ci backup', '--wait', '--json'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).id, 'b1')
-    assert.equal(r.stderr, 'backup b1: creating (0s)\nbackup b1: available (5s)\n')
+    assert.equal(r.stderr, 'backup b1: creating (0s)\nbackup b1: available (0s)\n')
   })
 
   it('--wait exits 5 when the backup ends defunct', async () => {
@@ -104,10 +104,10 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--wait exits 4 on timeout with the re-attach command', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--wait', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 10s\\n$`))
+    assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 20s\\n$`))
   })
 
   it('without --retry-on-lock a locked cluster is an error at once (exit 1)', async () => {
@@ -143,10 +143,10 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   it('one --timeout covers lock retries and the wait that follows', async () => {
     nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.deepEqual(clock().sleeps, [2000, 5000, 5000])
+    assert.deepEqual(clock().sleeps, [2000, 500, 1000, 2000, 5000, 1500])
     assert.match(r.stderr, /Error: Timed out after 12s waiting for the backup b1 \(last status: 'creating'\)/)
   })
 
