@@ -1,4 +1,6 @@
 import {strict as assert} from 'node:assert'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
 import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
@@ -114,7 +116,32 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     nock(API).post(`${MESDB}/backups`).reply(409, problem(409, 'Conflict', 'cluster is locked by another operation'))
     const r = await esc(create('ci backup'), {env: env()})
     assert.equal(r.exitCode, 1)
-    assert.equal(r.stderr, `Error: Conflict: cluster is locked by another operation (HTTP 409 POST ${MESDB}/backups)\n`)
+    // The error now says how to wait for the lock instead of failing.
+    assert.equal(
+      r.stderr,
+      `Error: Conflict: cluster is locked by another operation (HTTP 409 POST ${MESDB}/backups)\n` +
+        '  Pass --retry-on-lock to retry until the cluster is free (a scheduled backup may hold it)\n',
+    )
+  })
+
+  it('a POST that times out says the backup may exist and how to check (exit 1)', async () => {
+    nock.enableNetConnect('127.0.0.1')
+    const stalled = http.createServer(() => {})
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`
+    try {
+      const r = await esc(create('ci backup'), {env: {...env(), ESC_API_URL: url, ESC_HTTP_TIMEOUT: '200ms'}})
+      assert.equal(r.exitCode, 1)
+      assert.equal(
+        r.stderr,
+        `Error: POST ${MESDB}/backups timed out after 200 ms — set ESC_HTTP_TIMEOUT to wait longer\n` +
+          `  The backup may have been created anyway; check with: esc mesdb backups list --org-id ${ORG} --project-id ${PROJECT}\n`,
+      )
+    } finally {
+      nock.disableNetConnect()
+      stalled.closeAllConnections()
+      await new Promise<void>((resolve) => stalled.close(() => resolve()))
+    }
   })
 
   it('--retry-on-lock retries 409/423 with backoff, then succeeds', async () => {
