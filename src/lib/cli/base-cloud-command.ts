@@ -77,7 +77,7 @@ export abstract class CloudCommand extends BaseCommand {
     if (!this.printer) {
       const ctx = await this.context(flags)
       const format = resolveFormat({flag: flags.fmt, json: flags.json, profile: ctx.fmt, isTTY: Boolean(process.stdout.isTTY)})
-      this.printer = new Printer(format, {quiet: flags.quiet})
+      this.printer = new Printer(format, {quiet: flags.quiet, now: () => new Date(this.clocks.wait.now())})
     }
     return this.printer
   }

@@ -13,6 +13,10 @@ export interface CellFormat {
   date(rfc3339: string | undefined): string
   size(gb: number | undefined): string
   duration(start: string | undefined, end: string | undefined): string
+  /** Only the distance from now, e.g. `3 hours ago`. */
+  relative(rfc3339: string | undefined): string
+  /** The printer's clock. */
+  now(): Date
 }
 
 export interface Column<T> {

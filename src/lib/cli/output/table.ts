@@ -18,6 +18,12 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
       const abs = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
       return `${abs} (${formatDistanceStrict(d, now(), {addSuffix: true})})`
     },
+    relative(value) {
+      if (!value) return '—'
+      const i = parseRfc3339(value)
+      return i ? formatDistanceStrict(new Date(i.seconds * 1000), now(), {addSuffix: true}) : value
+    },
+    now,
     size(gb) {
       return gb === undefined || gb === null ? '—' : `${gb} GB`
     },
