@@ -57,6 +57,25 @@ describe('esc orchestrate jobs run', () => {
     assert.ok(nock.isDone())
   })
 
+  it('--wait -q prints the id of the backup the run made (the id used next), not the history id', async () => {
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [old]})
+    nock(API).post(RUN).reply(200, {historyId: 'h1'})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [historyItem({id: 'h1', status: 'succeeded'}), old]})
+    nock(API).get(`${MESDB}/backups/c1ev3l5o0aeu6ojco7b0`).reply(200, {backup: backup({id: 'c1ev3l5o0aeu6ojco7b0'})})
+    const r = await esc(run('--wait', '-q'), {env: e()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, 'c1ev3l5o0aeu6ojco7b0\n')
+  })
+
+  it('--wait -q prints nothing on stdout when the run made no backup (exit 5)', async () => {
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
+    nock(API).post(RUN).reply(200, {historyId: 'h1'})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [historyItem({id: 'h1', status: 'failed', linkedResource: ''})]})
+    const r = await esc(run('--wait', '-q'), {env: e()})
+    assert.equal(r.exitCode, 5)
+    assert.equal(r.stdout, '')
+  })
+
   it('--wait without a history id follows the new item of the job', async () => {
     const mine = historyItem({id: 'h7', status: 'succeeded', linkedResource: ''})
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [old]})
