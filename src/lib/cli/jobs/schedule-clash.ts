@@ -1,9 +1,7 @@
 import type {ApiClient} from '../../client/api/client.js'
 import type {Job} from '../../contract/models.js'
 import {firstSharedRun, formatUtcRunTime, offsetMinuteExample} from '../../contract/schedule/index.js'
-
-/** Job statuses are not enumerated by the API; these words mean the job no longer runs. */
-const INACTIVE_STATUS = /delet|stop|paus|disabl|inactive/i
+import {isActiveJob} from './active.js'
 
 export interface NewJob {
   clusterId: string
@@ -19,7 +17,7 @@ export function scheduleClashes(jobs: Job[], job: NewJob, now: Date): string[] {
   const example = offsetMinuteExample(job.schedule)
   const advice = `Offset one schedule by 15-30 minutes${example ? `, e.g. --schedule '${example}'` : ''}`
   for (const other of jobs) {
-    if (other.data?.clusterId !== job.clusterId || INACTIVE_STATUS.test(String(other.status))) continue
+    if (other.data?.clusterId !== job.clusterId || !isActiveJob(other)) continue
     let shared: Date | undefined
     try {
       shared = firstSharedRun(job.schedule, other.schedule, now)

@@ -1,9 +1,7 @@
 import type {HistoryItem, Job} from '../../contract/models.js'
 import {nextRuns} from '../../contract/schedule/index.js'
+import {isActiveJob} from '../jobs/active.js'
 import {type Column, jobKind, type ResourceKind} from './kinds.js'
-
-/** Job statuses are not enumerated by the API; these words mean the job no longer runs. */
-const INACTIVE_STATUS = /delet|stop|paus|disabl|inactive/i
 
 /** The latest run of each job (by start time), from one project-wide history listing. */
 export function lastRunByJob(items: HistoryItem[]): Map<string, HistoryItem> {
@@ -18,7 +16,7 @@ export function lastRunByJob(items: HistoryItem[]): Map<string, HistoryItem> {
 const nextRun: Column<Job> = {
   header: 'Next run',
   cell(j, f) {
-    if (INACTIVE_STATUS.test(String(j.status))) return '—'
+    if (!isActiveJob(j)) return '—'
     try {
       const [next] = nextRuns(j.schedule, 1, f.now())
       return next ? f.date(next.toISOString().replace('.000Z', 'Z')) : '—'
