@@ -24,7 +24,8 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
       return i ? formatDistanceStrict(new Date(i.seconds * 1000), now(), {addSuffix: true}) : value
     },
     now,
-    size(gb) {
+    size(gb, bytes) {
+      if (bytes !== undefined) return humanBytes(bytes)
       return gb === undefined || gb === null ? '—' : `${gb} GB`
     },
     duration(start, end) {
@@ -35,6 +36,19 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
       return formatDuration((e.seconds - s.seconds) * 1000, 'unpadded')
     },
   }
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+/** `512 B`, `12.3 MiB`, `1.5 GiB`. */
+function humanBytes(n: number): string {
+  let v = n
+  let u = 0
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${BYTE_UNITS[u]}`
 }
 
 export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date): Promise<string> {

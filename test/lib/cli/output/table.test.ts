@@ -25,3 +25,29 @@ describe('table output escapes control characters', () => {
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(out))
   })
 })
+
+describe('table output: backups', () => {
+  const defunct = () => ({...backup({status: 'defunct'}), details: 'disk full while copying chunk-000003.000000'})
+
+  it("shows a defunct backup's reason in the list and in the fields of one backup", async () => {
+    const list = await renderTable(backupKind, [defunct()], now)
+    assert.ok(list.includes('defunct: disk full while copying chunk-000003.000000'), list)
+    const one = await renderFields(backupKind.fields, defunct(), now)
+    assert.match(one, /^Status +defunct: disk full while copying chunk-000003\.000000$/m)
+  })
+
+  it("keeps the reason out of esc's shapes (cli Debug line, --json)", () => {
+    assert.ok(!backupKind.debug(defunct()).includes('disk full'))
+    assert.ok(!JSON.stringify(backupKind.v1(defunct())).includes('disk full'))
+  })
+
+  it('shows the real size in human units when the API gives bytes, else whole GB', async () => {
+    const small = {...backup({sizeGb: 1}), sizeBytes: 12_900_000}
+    const out = await renderFields(backupKind.fields, small, now)
+    assert.match(out, /^Size +12\.3 MiB$/m)
+    assert.match(await renderTable(backupKind, [small], now), /│ 12\.3 MiB +│/)
+    assert.match(await renderFields(backupKind.fields, {...backup({sizeGb: 1}), sizeBytes: 512}, now), /^Size +512 B$/m)
+    assert.match(await renderFields(backupKind.fields, backup({sizeGb: 8}), now), /^Size +8 GB$/m)
+    assert.ok(!JSON.stringify(backupKind.v1(small)).includes('sizeBytes'), '--json keeps sizeGb only')
+  })
+})
