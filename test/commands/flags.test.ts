@@ -80,6 +80,11 @@ describe('typed flags: a bad value is a usage error at parse time', () => {
     assert.equal(create.stderr, 'Error: --timeout applies only with --wait or --retry-on-lock; add one of them or leave --timeout out\n')
   })
 
+  it('--no-truncate is a global flag of cloud commands (tables show long cells whole)', async () => {
+    assert.ok((await help(['mesdb', 'backups', 'list'])).includes('--no-truncate'))
+    assert.ok(!(await help(['node', 'verify'])).includes('--no-truncate'))
+  })
+
   it('help shows the defaults as typed', async () => {
     const text = await help(['mesdb', 'backups', 'wait'])
     assert.ok(text.includes('--poll-interval=<value> [default: 5s]'), text)

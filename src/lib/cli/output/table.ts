@@ -4,6 +4,7 @@
  */
 import {formatDuration} from '../../core/duration.js'
 import {escapeControl} from './escape-control.js'
+import {fitRows} from './fit-width.js'
 import type {CellFormat, Column, ResourceKind} from './kinds.js'
 import {parseRfc3339} from './rust-debug.js'
 
@@ -51,15 +52,20 @@ function humanBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${BYTE_UNITS[u]}`
 }
 
-export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date): Promise<string> {
+export interface TableOptions {
+  /** Fit lines to this many characters, cutting long cells with an ellipsis; whole cells when absent. */
+  width?: number
+}
+
+export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date, options: TableOptions = {}): Promise<string> {
   if (items.length === 0) return `No ${kind.plural} found.\n`
   const [{default: Table}, f] = await Promise.all([import('cli-table3'), cellFormat(now)])
-  const table = new Table({
-    head: kind.columns.map((c) => c.header),
-    style: {head: [], border: [], compact: false},
-    wordWrap: false,
-  })
-  for (const item of items) table.push(kind.columns.map((c) => escapeControl(c.cell(item, f))))
+  const head = kind.columns.map((c) => c.header)
+  const table = new Table({head, style: {head: [], border: [], compact: false}, wordWrap: false})
+  // Escaped before measuring, so the widths are those of what is printed.
+  let rows = items.map((item) => kind.columns.map((c) => escapeControl(c.cell(item, f))))
+  if (options.width) rows = fitRows(head, rows, options.width, (i) => head[i] === 'ID')
+  for (const row of rows) table.push(row)
   return `${table.toString()}\n`
 }
 

@@ -51,3 +51,27 @@ describe('table output: backups', () => {
     assert.ok(!JSON.stringify(backupKind.v1(small)).includes('sizeBytes'), '--json keeps sizeGb only')
   })
 })
+
+describe('table output fits a width', () => {
+  const long = 'a very long description that goes on and on about what this backup was made for and why it matters'
+  const lines = (out: string) => out.trimEnd().split('\n')
+
+  it('truncates long text cells with an ellipsis so every line fits', async () => {
+    const out = await renderTable(backupKind, [backup({description: long})], now, {width: 100})
+    for (const line of lines(out)) assert.ok([...line].length <= 100, `${[...line].length}: ${line}`)
+    assert.ok(out.includes('…'), out)
+    assert.ok(out.includes('c1ev3l5o0aeu6ojco7b0'), 'ids are never cut')
+    assert.ok(out.includes('available'), 'short columns stay whole')
+  })
+
+  it('prints cells whole without a width (a pipe, or --no-truncate)', async () => {
+    const out = await renderTable(backupKind, [backup({description: long})], now)
+    assert.ok(out.includes(long))
+    assert.ok(!out.includes('…'))
+  })
+
+  it('leaves a table that fits alone', async () => {
+    const out = await renderTable(backupKind, [backup()], now, {width: 400})
+    assert.equal(out, await renderTable(backupKind, [backup()], now))
+  })
+})
