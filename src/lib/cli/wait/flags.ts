@@ -10,18 +10,18 @@ export const DEFAULT_TIMEOUT = '60m'
 export const DEFAULT_POLL_INTERVAL = '5s'
 export const MIN_POLL_INTERVAL_MS = 1000
 
-function timingFlags(only = '') {
+function timingFlags(timeoutOnly = '', pollOnly = '') {
   return {
     // Left undefined when absent (defaults filled in by waitTiming), so a value given without --wait can be refused.
     timeout: durationFlag({
-      description: `How long to wait before giving up with exit code 4, e.g. 90s, 15m, 2h${only}`,
+      description: `How long to wait before giving up with exit code 4, e.g. 90s, 15m, 2h${timeoutOnly}`,
       default: DEFAULT_TIMEOUT,
       defaultInHelpOnly: true,
       helpGroup: 'WAIT',
       min: {ms: 1, why: 'it must be longer than 0s'},
     }),
     'poll-interval': durationFlag({
-      description: `Longest time between two status checks while waiting (at least 1s, at most --timeout); the first checks come sooner (0.5s, 1s, 2s)${only}`,
+      description: `Longest time between two status checks while waiting (at least 1s, at most --timeout); the first checks come sooner (0.5s, 1s, 2s)${pollOnly}`,
       default: DEFAULT_POLL_INTERVAL,
       defaultInHelpOnly: true,
       helpGroup: 'WAIT',
@@ -38,7 +38,7 @@ export const waitTimingFlags = timingFlags()
 
 /** `--wait` plus the timing flags, for commands that start an operation (the timing flags are refused without --wait). */
 export function waitFlags(what: string, timeoutAlsoWith = '') {
-  const flags = timingFlags(`; only with --wait${timeoutAlsoWith ? ` or ${timeoutAlsoWith}` : ''}`)
+  const flags = timingFlags(`; only with --wait${timeoutAlsoWith ? ` or ${timeoutAlsoWith}` : ''}`, '; only with --wait')
   return {
     wait: Flags.boolean({
       description: `Wait until ${what}; progress on stderr, the final result on stdout (exit 4 on timeout, 5 if it fails)`,
