@@ -4,7 +4,7 @@
 // These are the global flags of src/lib/cli/base-cloud-command.ts (this file runs before any of
 // esc's TypeScript loads); test/bin/global-flags.test.ts fails when the two lists diverge.
 export const WITH_VALUE = new Set(['--fmt', '--refresh-token', '--profile', '--api-url'])
-export const SWITCHES = new Set(['--debug', '--json', '--noninteractive'])
+export const SWITCHES = new Set(['--debug', '--json', '--no-truncate', '--noninteractive'])
 
 export function hoistGlobalFlags(argv) {
   const leading = []

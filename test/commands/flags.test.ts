@@ -62,6 +62,29 @@ describe('typed flags: a bad value is a usage error at parse time', () => {
     assert.equal(short.stderr, "Error: Invalid --poll-interval '900ms': it must be at least 1s, to spare the API\n")
   })
 
+  it('a --poll-interval longer than --timeout is refused (exit 2)', async () => {
+    const r = await runCli(['mesdb', 'backups', 'wait', '-i', 'b1', '--timeout', '10s', '--poll-interval', '30s'], {env})
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stderr, 'Error: --poll-interval 30s is longer than --timeout 10s; give a --poll-interval of at most 10s\n')
+  })
+
+  it('--timeout or --poll-interval without --wait is refused (exit 2); --retry-on-lock also takes --timeout', async () => {
+    const run = await runCli(['orchestrate', 'jobs', 'run', '-i', 'j1', '--timeout', '10s'], {env})
+    assert.equal(run.exitCode, 2)
+    assert.equal(run.stderr, 'Error: --timeout applies only with --wait; add --wait or leave --timeout out\n')
+    const poll = await runCli(['orchestrate', 'jobs', 'run', '-i', 'j1', '--poll-interval', '10s'], {env})
+    assert.equal(poll.exitCode, 2)
+    assert.equal(poll.stderr, 'Error: --poll-interval applies only with --wait; add --wait or leave --poll-interval out\n')
+    const create = await runCli(['mesdb', 'backups', 'create', '--source-cluster-id', 'c1', '--description', 'd', '--timeout', '10s'], {env})
+    assert.equal(create.exitCode, 2)
+    assert.equal(create.stderr, 'Error: --timeout applies only with --wait or --retry-on-lock; add one of them or leave --timeout out\n')
+  })
+
+  it('--no-truncate is a global flag of cloud commands (tables show long cells whole)', async () => {
+    assert.ok((await help(['mesdb', 'backups', 'list'])).includes('--no-truncate'))
+    assert.ok(!(await help(['node', 'verify'])).includes('--no-truncate'))
+  })
+
   it('help shows the defaults as typed', async () => {
     const text = await help(['mesdb', 'backups', 'wait'])
     assert.ok(text.includes('--poll-interval=<value> [default: 5s]'), text)

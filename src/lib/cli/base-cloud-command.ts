@@ -27,6 +27,7 @@ export const globalFlags = {
   noninteractive: Flags.boolean({description: 'If true never prompt for authentication details', helpGroup: 'GLOBAL'}),
   profile: Flags.string({description: 'Profile of settings.toml to use [env: ESC_PROFILE]', helpGroup: 'GLOBAL'}),
   'api-url': Flags.string({description: 'Base URL of the API [env: ESC_API_URL]', helpGroup: 'GLOBAL'}),
+  'no-truncate': Flags.boolean({description: 'Show long table cells whole instead of fitting the table to the terminal', helpGroup: 'GLOBAL'}),
 }
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
@@ -77,7 +78,9 @@ export abstract class CloudCommand extends BaseCommand {
     if (!this.printer) {
       const ctx = await this.context(flags)
       const format = resolveFormat({flag: flags.fmt, json: flags.json, profile: ctx.fmt, isTTY: Boolean(process.stdout.isTTY)})
-      this.printer = new Printer(format, {quiet: flags.quiet})
+      // Only a terminal has a width to fit; a pipe or file gets whole cells.
+      const width = process.stdout.isTTY && !flags['no-truncate'] ? process.stdout.columns : undefined
+      this.printer = new Printer(format, {quiet: flags.quiet, now: () => new Date(this.clocks.wait.now()), width})
     }
     return this.printer
   }

@@ -24,6 +24,8 @@ interface DurationFlagOptions {
   helpGroup?: string
   /** The shortest duration accepted, and the end of the message that refuses a shorter one. */
   min?: {ms: number; why: string}
+  /** Show the default in help but leave the flag undefined when absent, so the command can tell a given value from the default. */
+  defaultInHelpOnly?: boolean
 }
 
 /** A duration flag (`90s`, `15m`, `1h30m`) parsed to milliseconds; a bad value is a usage error (exit 2) at parse time. */
@@ -31,7 +33,7 @@ export function durationFlag(options: DurationFlagOptions) {
   return Flags.custom<number>({
     description: options.description,
     helpGroup: options.helpGroup,
-    default: parseDuration(options.default),
+    ...(options.defaultInHelpOnly ? {} : {default: parseDuration(options.default)}),
     defaultHelp: async () => options.default,
     async parse(input, _context, definition) {
       const flag = `--${definition.name}`

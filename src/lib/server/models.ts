@@ -14,6 +14,8 @@ export type Backup = api.Backup & {
   status: BackupStatus
   /** Local cloud extension: why a backup is defunct. */
   details?: string
+  /** Local cloud extension: the backup's real size once available (sizeGb is whole GiB, rounded up). */
+  sizeBytes?: number
 }
 
 export type Cluster = api.Cluster & {

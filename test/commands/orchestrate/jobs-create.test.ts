@@ -3,7 +3,7 @@ import nock from 'nock'
 
 import {formatRunTime} from '../../../src/lib/contract/schedule/next-runs.js'
 import {loadConfig} from '../../support/run-cli.js'
-import {API, capture, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
+import {API, capture, job, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const JOB = ['--description', 'My Hourly Backup', '--schedule', '0 */1 * * *']
 const BACKUP = ['--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', 'c196ogto0aeqohe3ommq']
@@ -27,6 +27,34 @@ describe('esc orchestrate jobs create', () => {
     assert.equal(r.exitCode, 0)
     assert.deepEqual(post.bodies, [DOCS_BODY])
     assert.ok(scope.isDone())
+  })
+
+  it('warns on stderr when another active job on the same cluster fires at the same minute, and still creates the job', async () => {
+    nock(API).get(JOBS).reply(200, {jobs: [
+      job({id: 'j-nightly', description: 'Nightly', schedule: '0 3 * * *'}),
+      job({id: 'j-elsewhere', schedule: '0 3 * * *', data: {clusterId: 'c-other', description: 'x', maxBackupCount: 1}}),
+      job({id: 'j-gone', schedule: '0 3 * * *', status: 'deleted'}),
+      job({id: 'j-offset', schedule: '30 */1 * * *'}),
+    ]})
+    nock(API).post(JOBS).reply(200, {id: 'c1jobjobjob0aeu6ojco'})
+    const r = await esc(DOCS, {env: withProject()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, 'JobId("c1jobjobjob0aeu6ojco")\n')
+    // The command's clock starts at 2023-11-14T22:13:20Z.
+    assert.equal(
+      r.stderr,
+      "Warning: job j-nightly ('Nightly') also backs up cluster c196ogto0aeqohe3ommq at the same minute (first at 2023-11-15 03:00 UTC); " +
+        "runs that start together fail on the cluster lock. Offset one schedule by 15-30 minutes, e.g. --schedule '15 */1 * * *'\n",
+    )
+    assert.ok(nock.isDone())
+  })
+
+  it('creates the job without a warning when the job list cannot be read', async () => {
+    nock(API).get(JOBS).reply(500, {})
+    nock(API).post(JOBS).reply(200, {id: 'c1jobjobjob0aeu6ojco'})
+    const r = await esc(DOCS, {env: withProject()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stderr, '')
   })
 
   it('accepts the short flags, = forms, --project-id and global flags on either side', async () => {

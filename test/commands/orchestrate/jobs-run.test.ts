@@ -50,11 +50,30 @@ describe('esc orchestrate jobs run', () => {
     })
     assert.equal(
       r.stderr,
-      `run of job ${JOB_ID}: starting (0s)\nrun of job ${JOB_ID}: running (5s)\nrun of job ${JOB_ID}: succeeded (10s)\n` +
+      `run of job ${JOB_ID}: starting (0s)\nrun of job ${JOB_ID}: running (0s)\nrun of job ${JOB_ID}: succeeded (1s)\n` +
         'Backup c1ev3l5o0aeu6ojco7b0: available, 8 GB (esc mesdb backups get -i c1ev3l5o0aeu6ojco7b0)\n',
     )
-    assert.deepEqual(clock().sleeps, [5000, 5000])
+    assert.deepEqual(clock().sleeps, [500, 1000])
     assert.ok(nock.isDone())
+  })
+
+  it('--wait -q prints the id of the backup the run made (the id used next), not the history id', async () => {
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [old]})
+    nock(API).post(RUN).reply(200, {historyId: 'h1'})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [historyItem({id: 'h1', status: 'succeeded'}), old]})
+    nock(API).get(`${MESDB}/backups/c1ev3l5o0aeu6ojco7b0`).reply(200, {backup: backup({id: 'c1ev3l5o0aeu6ojco7b0'})})
+    const r = await esc(run('--wait', '-q'), {env: e()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, 'c1ev3l5o0aeu6ojco7b0\n')
+  })
+
+  it('--wait -q prints nothing on stdout when the run made no backup (exit 5)', async () => {
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
+    nock(API).post(RUN).reply(200, {historyId: 'h1'})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: [historyItem({id: 'h1', status: 'failed', linkedResource: ''})]})
+    const r = await esc(run('--wait', '-q'), {env: e()})
+    assert.equal(r.exitCode, 5)
+    assert.equal(r.stdout, '')
   })
 
   it('--wait without a history id follows the new item of the job', async () => {
@@ -85,7 +104,7 @@ describe('esc orchestrate jobs run', () => {
   it('--wait exits 4 on timeout and says how to check the run later', async () => {
     nock(API).get(HISTORY).query({jobId: JOB_ID}).reply(200, {items: []})
     nock(API).post(RUN).reply(200, {historyId: 'h1'})
-    nock(API).get(HISTORY).query({jobId: JOB_ID}).times(3).reply(200, {items: [historyItem({id: 'h1', status: 'running', endTime: undefined})]})
+    nock(API).get(HISTORY).query({jobId: JOB_ID}).times(6).reply(200, {items: [historyItem({id: 'h1', status: 'running', endTime: undefined})]})
     const r = await esc(run('--wait', '--timeout', '10s'), {env: e()})
     assert.equal(r.exitCode, 4)
     assert.equal(r.stdout, '')
@@ -94,6 +113,6 @@ describe('esc orchestrate jobs run', () => {
       `run of job ${JOB_ID}: running (0s)\nError: Timed out after 10s waiting for the run of job ${JOB_ID} (last status: 'running'); it continues in the cloud\n` +
         `  Re-attach with: esc orchestrate history list --job-id ${JOB_ID} --org-id ${ORG} --project-id ${PROJECT}\n`,
     )
-    assert.deepEqual(clock().sleeps, [5000, 5000])
+    assert.deepEqual(clock().sleeps, [500, 1000, 2000, 5000, 1500])
   })
 })

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {API, job, ORCHESTRATE, ORG, PROJECT, problem, useCommandEnv} from '../mesdb/clusters/helpers.js'
+import {API, historyItem, job, ORCHESTRATE, ORG, PROJECT, problem, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const J = job()
 const JOB_DEBUG =
@@ -46,6 +46,33 @@ describe('esc orchestrate jobs get|list|delete', () => {
     const table = await esc(['orchestrate', 'jobs', 'list', '--fmt', 'table'], {env: e()})
     assert.match(table.stdout, /ID\s+│\s+Description\s+│\s+Schedule/)
     assert.match(table.stdout, /j2\s+│\s+Weekly\s+│\s+30 13 \* \* 0/)
+  })
+
+  it('a table of jobs shows when each runs next and how its last run ended', async () => {
+    const weekly = job({id: 'j2', description: 'Weekly', schedule: '30 13 * * 0'})
+    const stopped = job({id: 'j3', description: 'Old', status: 'stopped'})
+    nock(API).get(`${ORCHESTRATE}/jobs`).reply(200, {jobs: [J, weekly, stopped]})
+    nock(API).get(`${ORCHESTRATE}/history`).reply(200, {items: [
+      historyItem({id: 'h0', status: 'succeeded', startTime: '2023-11-14T20:00:00Z', endTime: '2023-11-14T20:05:00Z'}),
+      historyItem({id: 'h1', status: 'failed', startTime: '2023-11-14T21:00:00Z', endTime: '2023-11-14T21:00:05Z'}),
+      historyItem({id: 'h2', jobId: 'j3', status: 'succeeded', startTime: '2023-11-01T10:00:00Z'}),
+    ]})
+    // The command's clock reads 2023-11-14T22:13:20Z (a Tuesday).
+    const r = await esc(['orchestrate', 'jobs', 'list', '--fmt', 'table'], {env: e()})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.match(r.stdout, /ID\s+│\s+Description\s+│\s+Schedule\s+│\s+Next run\s+│\s+Status\s+│\s+Last result\s+│/)
+    assert.match(r.stdout, /c1jobjobjob0aeu6ojco\s+│.*│\s+2023-11-14 23:00 UTC \(in 47 minutes\)\s+│\s+active\s+│\s+failed \(1 hour ago\)\s+│/)
+    assert.match(r.stdout, /j2\s+│.*│\s+2023-11-19 13:30 UTC \(in 5 days\)\s+│\s+active\s+│\s+—\s+│/)
+    assert.match(r.stdout, /j3\s+│.*│\s+—\s+│\s+stopped\s+│\s+succeeded \(14 days ago\)\s+│/)
+    assert.ok(nock.isDone())
+  })
+
+  it('a table of jobs still prints when the history cannot be read (last result unknown)', async () => {
+    nock(API).get(`${ORCHESTRATE}/jobs`).reply(200, {jobs: [J]})
+    nock(API).get(`${ORCHESTRATE}/history`).reply(403, problem(403, 'Forbidden'))
+    const r = await esc(['orchestrate', 'jobs', 'list', '--fmt', 'table'], {env: e()})
+    assert.equal(r.exitCode, 0)
+    assert.match(r.stdout, /c1jobjobjob0aeu6ojco\s+│.*│\s+active\s+│\s+\?\s+│/)
   })
 
   it('list with no jobs prints just a newline (cli) and [] (json)', async () => {

@@ -35,10 +35,12 @@ describe('local API: backups and clusters', () => {
     await t.engine.release()
     await t.cloud.ctx.runner.idle()
     const backup = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
+    // sizeBytes: the local cloud's extension with the real size (sizeGb stays the contract's whole GiB, rounded up).
     assert.deepEqual(Object.keys(backup).sort(), ['availableNodeCount', 'created', 'description', 'id', 'projectId', 'provider',
-      'region', 'serverVersion', 'serverVersionTag', 'sizeGb', 'sourceClusterDescription', 'sourceClusterId', 'status'])
+      'region', 'serverVersion', 'serverVersionTag', 'sizeBytes', 'sizeGb', 'sourceClusterDescription', 'sourceClusterId', 'status'])
     assert.equal(backup.status, 'available')
     assert.equal(backup.sizeGb, 4)
+    assert.equal(backup.sizeBytes, 3 * 1024 ** 3 + 1)
     assert.equal(backup.sourceClusterDescription, 'Demo-Backup')
     const listed = await call('GET', `${t.mesdb}/backups`)
     assert.deepEqual(listed.json().backups, [backup], 'the cached list follows the status change')

@@ -46,7 +46,7 @@ the backup) and --network-id (a network of the target project).`
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(BackupsRestore)
-    const timing = waitTiming(flags, this.clocks.wait)
+    const timing = waitTiming(flags, this.clocks.wait, {wait: flags.wait})
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const sourceProjectId = flags['source-project-id'] ?? projectId
     const api = await this.apiClient(flags)

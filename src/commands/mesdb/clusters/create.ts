@@ -55,7 +55,7 @@ backup belongs to another project); the disk must be at least as large as the ba
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(ClustersCreate)
-    const timing = waitTiming(flags, this.clocks.wait)
+    const timing = waitTiming(flags, this.clocks.wait, {wait: flags.wait})
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const body = clusterRequest({
       description: flags.description,

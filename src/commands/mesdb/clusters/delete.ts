@@ -1,7 +1,10 @@
 import {CloudCommand, idFlag, orgFlag, projectFlag} from '../../../lib/cli/base-cloud-command.js'
+import {jobsOfDeletedCluster} from '../../../lib/cli/jobs/cluster-jobs.js'
 
 export default class ClustersDelete extends CloudCommand {
-  static override description = 'Delete a cluster'
+  static override description = `Delete a cluster
+
+Afterwards, warns (stderr) about each active job that backs up the cluster: its runs will fail.`
   static override examples = ['<%= config.bin %> mesdb clusters delete --id c1mnqjdo0aembuk4ljo0 --project-id c10d0h2rh41lba1v92k0']
 
   static override flags = {
@@ -16,5 +19,6 @@ export default class ClustersDelete extends CloudCommand {
     const api = await this.apiClient(flags)
     const res = await api.deleteCluster(orgId, projectId, flags.id)
     await (await this.output(flags)).done(res)
+    for (const line of await jobsOfDeletedCluster(api, orgId, projectId, flags.id)) process.stderr.write(`${line}\n`)
   }
 }

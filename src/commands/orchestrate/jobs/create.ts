@@ -5,6 +5,7 @@ import {jobsPath} from '../../../lib/client/api/client.js'
 import {CloudCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {UsageError} from '../../../lib/core/errors.js'
 import {validateLabelTemplate} from '../../../lib/contract/labels/parse.js'
+import {checkScheduleClashes} from '../../../lib/cli/jobs/schedule-clash.js'
 import {jobIdKind} from '../../../lib/cli/output/kinds.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
 import {FlagShape, splitJobArgv} from '../../../lib/contract/schedule/job-argv.js'
@@ -60,7 +61,9 @@ run: {index[:decimal|hex]}, {cluster[:description|id|provider]} and
 
 The schedule is checked before sending: 5 fields; minute and hour are *, a
 number or */n; day of month and month are *; day of week is * or 0-7; and
-runs must be at least 60 minutes apart (times are UTC).`
+runs must be at least 60 minutes apart (times are UTC). A warning (stderr)
+names any other job on the same cluster that fires at the same minute: runs
+that start together fail on the cluster lock.`
 
   static override usage = [
     'orchestrate jobs create [--org-id <value>] [--project-id <value>] --description <value> --schedule <value> ' +
@@ -94,6 +97,10 @@ runs must be at least 60 minutes apart (times are UTC).`
       return
     }
     const api = await this.apiClient(flags)
+    const job = {clusterId: body.data.clusterId, schedule: body.schedule}
+    for (const line of await checkScheduleClashes(api, orgId, projectId, job, new Date(this.clocks.wait.now()))) {
+      process.stderr.write(`${line}\n`)
+    }
     const res = await api.createJob(orgId, projectId, body)
     await printer.created(jobIdKind, res)
   }

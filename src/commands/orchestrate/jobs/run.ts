@@ -5,12 +5,15 @@ import {findRunItem, isRunDone, isRunFailed, RunMarker, runStatus} from '../../.
 import {awaitOperation} from '../../../lib/cli/wait/operations.js'
 
 const historyIdKind: IdKind = {noun: 'job run', debugName: 'HistoryId'}
+/** A finished run named by the backup it made (what `-q --wait` prints). */
+const backupOfRunKind = {...historyItemKind, id: (item: {linkedResource: string}) => item.linkedResource}
 
 export default class JobsRun extends CloudCommand {
   static override description = `Run a job now, outside its schedule
 
 Prints the id of the run's history item. With --wait, follows that item until the run ends and
-prints it (its linked resource is the backup the run made); exit 5 if the run failed.`
+prints it (its linked resource is the backup the run made); exit 5 if the run failed.
+With --wait -q, prints the id of that backup.`
   static override examples = ['<%= config.bin %> orchestrate jobs run -i c1jobjobjob0aeu6ojco --wait']
 
   static override flags = {
@@ -23,7 +26,7 @@ prints it (its linked resource is the backup the run made); exit 5 if the run fa
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(JobsRun)
-    const timing = waitTiming(flags, this.clocks.wait)
+    const timing = waitTiming(flags, this.clocks.wait, {wait: flags.wait})
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
@@ -52,7 +55,11 @@ prints it (its linked resource is the backup the run made); exit 5 if the run fa
       isDone: isRunDone,
       isFailed: isRunFailed,
       details: (item) => item?.details || undefined,
-      print: async ({res, item}) => printer.item(historyItemKind, item!, res),
+      print: async ({res, item}) => {
+        // -q prints the id used next: the backup the run made (nothing when it made none).
+        if (!printer.quiet) return printer.item(historyItemKind, item!, res)
+        if (item?.linkedResource) await printer.item(backupOfRunKind, item, res)
+      },
     })
     const linked = finished.item?.linkedResource
     if (linked) process.stderr.write(`${await describeLinkedBackup(() => api.getBackup(orgId, projectId, linked), linked)}\n`)

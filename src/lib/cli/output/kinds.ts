@@ -11,8 +11,13 @@ import {backupV1, clusterAddresses, clusterV1, historyItemV1, jobV1, providerV1}
 /** Human renderings used by table cells, provided by the table module (lazy: date-fns). */
 export interface CellFormat {
   date(rfc3339: string | undefined): string
-  size(gb: number | undefined): string
+  /** Whole GB, or the exact size in human units when `bytes` is known. */
+  size(gb: number | undefined, bytes?: number): string
   duration(start: string | undefined, end: string | undefined): string
+  /** Only the distance from now, e.g. `3 hours ago`. */
+  relative(rfc3339: string | undefined): string
+  /** The printer's clock. */
+  now(): Date
 }
 
 export interface Column<T> {
@@ -47,6 +52,18 @@ export const jobIdKind: IdKind = {noun: 'job', debugName: 'JobId'}
 
 const text = (s: unknown): string => (s === undefined || s === null ? '' : String(s))
 
+/** Why a backup failed, when the API says (the local cloud's `details` extension): shown with its status in tables. */
+function backupStatus(b: Backup): string {
+  const details = (b as {details?: unknown}).details
+  return typeof details === 'string' && details.trim() ? `${text(b.status)}: ${details.trim()}` : text(b.status)
+}
+
+/** The exact size when the API gives it (the local cloud's `sizeBytes` extension). */
+function backupBytes(b: Backup): number | undefined {
+  const bytes = (b as {sizeBytes?: unknown}).sizeBytes
+  return typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0 ? bytes : undefined
+}
+
 export const backupKind: ResourceKind<Backup> = {
   noun: 'backup',
   plural: 'backups',
@@ -72,18 +89,18 @@ export const backupKind: ResourceKind<Backup> = {
     {header: 'ID', cell: (b) => b.id},
     {header: 'Description', cell: (b) => b.description},
     {header: 'Cluster', cell: (b) => `${b.sourceClusterDescription} (${b.sourceClusterId})`},
-    {header: 'Status', cell: (b) => text(b.status)},
-    {header: 'Size', cell: (b, f) => f.size(b.sizeGb)},
+    {header: 'Status', cell: backupStatus},
+    {header: 'Size', cell: (b, f) => f.size(b.sizeGb, backupBytes(b))},
     {header: 'Region', cell: (b) => `${b.provider}/${b.region}`},
     {header: 'Created', cell: (b, f) => f.date(b.created)},
   ],
   fields: [
     {header: 'ID', cell: (b) => b.id},
     {header: 'Description', cell: (b) => b.description},
-    {header: 'Status', cell: (b) => text(b.status)},
+    {header: 'Status', cell: backupStatus},
     {header: 'Project', cell: (b) => b.projectId},
     {header: 'Source cluster', cell: (b) => `${b.sourceClusterDescription} (${b.sourceClusterId})`},
-    {header: 'Size', cell: (b, f) => f.size(b.sizeGb)},
+    {header: 'Size', cell: (b, f) => f.size(b.sizeGb, backupBytes(b))},
     {header: 'Provider', cell: (b) => text(b.provider)},
     {header: 'Region', cell: (b) => b.region},
     {header: 'Server version', cell: (b) => text(b.serverVersionTag ?? b.serverVersion)},

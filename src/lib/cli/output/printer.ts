@@ -9,6 +9,8 @@ export interface PrinterOptions {
   write?: (text: string) => void
   /** Clock for relative dates in tables. */
   now?: () => Date
+  /** Terminal width that table lists are fitted to (long cells cut with an ellipsis); whole cells when absent. */
+  width?: number
 }
 
 /**
@@ -22,12 +24,14 @@ export class Printer {
   readonly quiet: boolean
   private readonly write: (text: string) => void
   private readonly now: () => Date
+  private readonly width?: number
 
   constructor(format: OutputFormat, options: PrinterOptions = {}) {
     this.format = format
     this.quiet = options.quiet ?? false
     this.write = options.write ?? ((text) => void process.stdout.write(text))
     this.now = options.now ?? (() => new Date())
+    this.width = options.width
   }
 
   /** `api`/`api-verbose` print the HTTP exchange itself, errors included. */
@@ -61,7 +65,7 @@ export class Printer {
       case 'cli-json': return this.write(JSON.stringify(items.map((i) => kind.v1(i)), null, 2))
       case 'table': {
         const {renderTable} = await import('./table.js')
-        return this.write(await renderTable(kind, items, this.now))
+        return this.write(await renderTable(kind, items, this.now, {width: this.width}))
       }
     }
   }

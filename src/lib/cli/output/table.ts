@@ -4,6 +4,7 @@
  */
 import {formatDuration} from '../../core/duration.js'
 import {escapeControl} from './escape-control.js'
+import {fitRows} from './fit-width.js'
 import type {CellFormat, Column, ResourceKind} from './kinds.js'
 import {parseRfc3339} from './rust-debug.js'
 
@@ -18,7 +19,14 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
       const abs = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
       return `${abs} (${formatDistanceStrict(d, now(), {addSuffix: true})})`
     },
-    size(gb) {
+    relative(value) {
+      if (!value) return '—'
+      const i = parseRfc3339(value)
+      return i ? formatDistanceStrict(new Date(i.seconds * 1000), now(), {addSuffix: true}) : value
+    },
+    now,
+    size(gb, bytes) {
+      if (bytes !== undefined) return humanBytes(bytes)
       return gb === undefined || gb === null ? '—' : `${gb} GB`
     },
     duration(start, end) {
@@ -31,15 +39,33 @@ export async function cellFormat(now: () => Date): Promise<CellFormat> {
   }
 }
 
-export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date): Promise<string> {
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+/** `512 B`, `12.3 MiB`, `1.5 GiB`. */
+function humanBytes(n: number): string {
+  let v = n
+  let u = 0
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${BYTE_UNITS[u]}`
+}
+
+export interface TableOptions {
+  /** Fit lines to this many characters, cutting long cells with an ellipsis; whole cells when absent. */
+  width?: number
+}
+
+export async function renderTable<T>(kind: ResourceKind<T>, items: T[], now: () => Date, options: TableOptions = {}): Promise<string> {
   if (items.length === 0) return `No ${kind.plural} found.\n`
   const [{default: Table}, f] = await Promise.all([import('cli-table3'), cellFormat(now)])
-  const table = new Table({
-    head: kind.columns.map((c) => c.header),
-    style: {head: [], border: [], compact: false},
-    wordWrap: false,
-  })
-  for (const item of items) table.push(kind.columns.map((c) => escapeControl(c.cell(item, f))))
+  const head = kind.columns.map((c) => c.header)
+  const table = new Table({head, style: {head: [], border: [], compact: false}, wordWrap: false})
+  // Escaped before measuring, so the widths are those of what is printed.
+  let rows = items.map((item) => kind.columns.map((c) => escapeControl(c.cell(item, f))))
+  if (options.width) rows = fitRows(head, rows, options.width, (i) => head[i] === 'ID')
+  for (const row of rows) table.push(row)
   return `${table.toString()}\n`
 }
 

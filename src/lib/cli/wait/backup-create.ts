@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {type ApiClient, backupsPath} from '../../client/api/client.js'
 import {formatDuration} from '../../core/duration.js'
+import {EscError} from '../../core/errors.js'
 import {renderBackupLabel} from '../../contract/labels/backup-label.js'
 import {backupIdKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
@@ -10,7 +11,7 @@ import {systemClock, type WaitClock} from '../../core/clock.js'
 import {awaitBackup} from './backup.js'
 import {waitFlags, waitTiming} from './flags.js'
 import {withInterrupt} from './interrupt.js'
-import {retryOnLock} from './retry-on-lock.js'
+import {isClusterLockedError, retryOnLock} from './retry-on-lock.js'
 import {httpStatusOf} from './transient.js'
 
 /** The flags `backups create` gains over esc's: label preview, lock retries and waiting. */
@@ -20,7 +21,7 @@ export const backupCreateFlags = {
     description: 'If another operation (e.g. a scheduled backup) holds the cluster, retry with backoff until --timeout',
     helpGroup: 'WAIT',
   }),
-  ...waitFlags('the backup is available'),
+  ...waitFlags('the backup is available', '--retry-on-lock'),
 }
 
 export interface BackupCreateRequest {
@@ -44,7 +45,10 @@ export interface BackupCreateRequest {
 export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const {orgId, projectId, sourceClusterId, printer, flags} = req
   const clock = req.clock ?? systemClock
-  const timing = waitTiming(flags, clock)
+  const timing = waitTiming(flags, clock, {
+    wait: flags.wait,
+    timeoutAlsoWith: {flag: '--retry-on-lock', given: flags['retry-on-lock']},
+  })
   const started = clock.now()
   const {label, templated} = await renderBackupLabel(req.description, {
     clusterId: sourceClusterId,
@@ -80,7 +84,9 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
             ),
         }),
       )
-    : await send()
+    : await send().catch((error: unknown) => {
+        throw withCreateAdvice(error, orgId, projectId)
+      })
   if (!flags.wait) {
     await printer.created(backupIdKind, created)
     return
@@ -88,4 +94,28 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
   // One --timeout covers the whole command, lock retries included.
   const timeLeftMs = Math.max(1, timing.timeoutMs - (clock.now() - started))
   await awaitBackup(api, printer, orgId, projectId, created.data.id, timing, timeLeftMs)
+}
+
+/**
+ * Adds what to do next to a failed create: on a lock, the flag that waits for it; when the request
+ * timed out or the connection dropped after it was sent, the backup may exist, so say how to look.
+ */
+function withCreateAdvice(error: unknown, orgId: string, projectId: string): unknown {
+  if (!(error instanceof EscError)) return error
+  // Added in place: the error keeps its class, which --fmt api needs to show the raw exchange.
+  if (isClusterLockedError(error)) {
+    error.suggestions.push('Pass --retry-on-lock to retry until the cluster is free (a scheduled backup may hold it)')
+  } else if (mayHaveReachedServer(error)) {
+    error.suggestions.push(
+      `The backup may have been created anyway; check with: esc mesdb backups list --org-id ${orgId} --project-id ${projectId}`,
+    )
+  }
+  return error
+}
+
+/** A request that timed out or was cut after connecting: the server may have acted on it. */
+function mayHaveReachedServer(error: EscError): boolean {
+  const cause = error.cause as {code?: string; event?: string} | undefined
+  if (!cause || typeof cause !== 'object') return false
+  return (cause.code === 'ETIMEDOUT' && cause.event !== 'connect') || cause.code === 'ECONNRESET'
 }

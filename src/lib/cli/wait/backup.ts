@@ -1,7 +1,7 @@
 import type {ApiClient} from '../../client/api/client.js'
 import {backupKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
-import {type WaitTiming, timingArgs} from './flags.js'
+import {longerTiming, type WaitTiming, timingArgs} from './flags.js'
 import {awaitOperation, backupStatus} from './operations.js'
 import {reattachCommand} from './outcome.js'
 
@@ -15,6 +15,7 @@ export async function awaitBackup(
   await awaitOperation({
     label: `backup ${id}`,
     reattach: reattachCommand('mesdb backups wait', id, orgId, projectId, timingArgs(timing)),
+    reattachAfterTimeout: reattachCommand('mesdb backups wait', id, orgId, projectId, timingArgs(longerTiming(timing))),
     timeoutMs: timeLeftMs,
     requestedTimeoutMs: timing.timeoutMs,
     pollIntervalMs: timing.pollIntervalMs,

@@ -2,7 +2,7 @@ import type {ApiClient} from '../../client/api/client.js'
 import type {CreateClusterRequest} from '../../contract/models.js'
 import {clusterIdKind, clusterKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
-import {type WaitTiming, timingArgs} from './flags.js'
+import {longerTiming, type WaitTiming, timingArgs} from './flags.js'
 import {awaitOperation, clusterStatus} from './operations.js'
 import {reattachCommand} from './outcome.js'
 
@@ -11,6 +11,7 @@ export async function awaitCluster(api: ApiClient, printer: Printer, orgId: stri
   await awaitOperation({
     label: `cluster ${id}`,
     reattach: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(timing)),
+    reattachAfterTimeout: reattachCommand('mesdb clusters wait', id, orgId, projectId, timingArgs(longerTiming(timing))),
     ...timing,
     fetch: () => api.getCluster(orgId, projectId, id),
     select: (res) => res.data.cluster,

@@ -35,6 +35,8 @@ export interface OperationWait<R, T> {
   label: string
   /** Command that re-attaches, shown on timeout and Ctrl-C. */
   reattach: string
+  /** Command that re-attaches after a timeout, with a longer one (default: `reattach`). */
+  reattachAfterTimeout?: string
   timeoutMs: number
   /** The --timeout the user gave, when timeoutMs is what is left of it (shown in the timeout message). */
   requestedTimeoutMs?: number
@@ -93,6 +95,7 @@ export async function awaitOperation<R, T>(op: OperationWait<R, T>): Promise<R> 
   const error = waitOutcomeError(result, {
     label: op.label,
     reattach: op.reattach,
+    reattachAfterTimeout: op.reattachAfterTimeout,
     timeoutMs: op.requestedTimeoutMs ?? op.timeoutMs,
     details: final === undefined ? undefined : op.details?.(op.select(final)),
   })

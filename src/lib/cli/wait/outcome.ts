@@ -7,6 +7,8 @@ export interface WaitTarget {
   label: string
   /** The command that resumes the wait, e.g. `esc mesdb backups wait -i c1ev… --project-id p1`. */
   reattach?: string
+  /** The command that resumes the wait after a timeout (a longer one); `reattach` when absent. */
+  reattachAfterTimeout?: string
   timeoutMs: number
   /** Explanation of a failure (history details, problem text), shown after the status. */
   details?: string
@@ -31,9 +33,10 @@ export function waitOutcomeError<T>(result: WaitResult<T>, target: WaitTarget): 
     }
     case 'timeout': {
       const last = result.status ? ` (last status: '${result.status}')` : ''
+      const again = target.reattachAfterTimeout ?? target.reattach
       return new EscError(
         `Timed out after ${formatDuration(target.timeoutMs)} waiting for the ${target.label}${last}; it continues in the cloud`,
-        {kind: 'timeout', suggestions: reattach},
+        {kind: 'timeout', suggestions: again ? [`Re-attach with: ${again}`] : []},
       )
     }
     case 'interrupted': {

@@ -36,9 +36,18 @@ export interface WaitOptions<T> {
 
 export const DEFAULT_MAX_CONSECUTIVE_ERRORS = 10
 
+/** The first pauses between polls: most operations end within seconds, and a full interval would hide that. */
+export const EARLY_POLL_DELAYS_MS = [500, 1000, 2000]
+
+/** The pause after poll number `polls` (1-based): the early schedule, then the interval, never above the interval. */
+export function pollDelayMs(polls: number, pollIntervalMs: number): number {
+  return Math.min(EARLY_POLL_DELAYS_MS[polls - 1] ?? pollIntervalMs, pollIntervalMs)
+}
+
 /**
  * Polls `fetch` until `isDone` or `isFailed` holds, the timeout passes or `signal` aborts.
- * The first poll happens at once; each later one `pollIntervalMs` after the previous answer. A poll
+ * The first poll happens at once; the next ones 0.5s, 1s and 2s after the previous answer, then every
+ * `pollIntervalMs` (which also caps the early pauses). A poll
  * that is still running at the deadline does not hold the wait past it. Non-transient poll errors,
  * and transient ones beyond `maxConsecutiveErrors` in a row, are thrown.
  */
@@ -84,7 +93,7 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<WaitRes
       const remaining = deadline - clock.now()
       if (remaining <= 0) return result('timeout')
       try {
-        await clock.sleep(Math.min(options.pollIntervalMs, remaining), controller.signal)
+        await clock.sleep(Math.min(pollDelayMs(polls, options.pollIntervalMs), remaining), controller.signal)
       } catch (error) {
         if (isAbortError(error) || controller.signal.aborted) return result('interrupted')
         throw error

@@ -135,5 +135,6 @@ export function toBackup(row: BackupRow): Backup {
   }
   if (row.job_id) backup.linkedResource = row.job_id
   if (row.details) backup.details = row.details
+  if (row.status === 'available') backup.sizeBytes = row.size_bytes
   return backup
 }

@@ -1,4 +1,6 @@
 import {strict as assert} from 'node:assert'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
 import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
@@ -91,7 +93,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     const r = await esc(create('ci backup', '--wait', '--json'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).id, 'b1')
-    assert.equal(r.stderr, 'backup b1: creating (0s)\nbackup b1: available (5s)\n')
+    assert.equal(r.stderr, 'backup b1: creating (0s)\nbackup b1: available (0s)\n')
   })
 
   it('--wait exits 5 when the backup ends defunct', async () => {
@@ -104,17 +106,42 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--wait exits 4 on timeout with the re-attach command', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--wait', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 10s\\n$`))
+    assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 20s\\n$`))
   })
 
   it('without --retry-on-lock a locked cluster is an error at once (exit 1)', async () => {
     nock(API).post(`${MESDB}/backups`).reply(409, problem(409, 'Conflict', 'cluster is locked by another operation'))
     const r = await esc(create('ci backup'), {env: env()})
     assert.equal(r.exitCode, 1)
-    assert.equal(r.stderr, `Error: Conflict: cluster is locked by another operation (HTTP 409 POST ${MESDB}/backups)\n`)
+    // The error now says how to wait for the lock instead of failing.
+    assert.equal(
+      r.stderr,
+      `Error: Conflict: cluster is locked by another operation (HTTP 409 POST ${MESDB}/backups)\n` +
+        '  Pass --retry-on-lock to retry until the cluster is free (a scheduled backup may hold it)\n',
+    )
+  })
+
+  it('a POST that times out says the backup may exist and how to check (exit 1)', async () => {
+    nock.enableNetConnect('127.0.0.1')
+    const stalled = http.createServer(() => {})
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`
+    try {
+      const r = await esc(create('ci backup'), {env: {...env(), ESC_API_URL: url, ESC_HTTP_TIMEOUT: '200ms'}})
+      assert.equal(r.exitCode, 1)
+      assert.equal(
+        r.stderr,
+        `Error: POST ${MESDB}/backups timed out after 200 ms — set ESC_HTTP_TIMEOUT to wait longer\n` +
+          `  The backup may have been created anyway; check with: esc mesdb backups list --org-id ${ORG} --project-id ${PROJECT}\n`,
+      )
+    } finally {
+      nock.disableNetConnect()
+      stalled.closeAllConnections()
+      await new Promise<void>((resolve) => stalled.close(() => resolve()))
+    }
   })
 
   it('--retry-on-lock retries 409/423 with backoff, then succeeds', async () => {
@@ -143,10 +170,10 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   it('one --timeout covers lock retries and the wait that follows', async () => {
     nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(3).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.deepEqual(clock().sleeps, [2000, 5000, 5000])
+    assert.deepEqual(clock().sleeps, [2000, 500, 1000, 2000, 5000, 1500])
     assert.match(r.stderr, /Error: Timed out after 12s waiting for the backup b1 \(last status: 'creating'\)/)
   })
 

@@ -76,7 +76,12 @@ describe('esc mesdb backups create', () => {
     nock(API).post(BACKUPS).reply(409, problem(409, 'Conflict', 'cluster c1eut65o0aeu6ojco7a0 is locked by another operation'))
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
-    assert.equal(r.stderr, `Error: Conflict: cluster c1eut65o0aeu6ojco7a0 is locked by another operation (HTTP 409 POST ${BACKUPS})\n`)
+    // Followed by the flag that waits for the lock (added by the friction fixes).
+    assert.equal(
+      r.stderr,
+      `Error: Conflict: cluster c1eut65o0aeu6ojco7a0 is locked by another operation (HTTP 409 POST ${BACKUPS})\n` +
+        '  Pass --retry-on-lock to retry until the cluster is free (a scheduled backup may hold it)\n',
+    )
   })
 
   it('429 on POST is not retried', async () => {

@@ -19,8 +19,9 @@ describe('esc mesdb backups wait', () => {
     const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.match(r.stdout, /^Backup \{ id: BackupId\("c1ev3l5o0aeu6ojco7b0"\), .*status: "available"/)
-    assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: available (15s)\n`)
-    assert.deepEqual(clock().sleeps, [5000, 5000, 5000])
+    assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: available (3s)\n`)
+    // Early polls back off (0.5s, 1s, 2s) before the 5s interval: a quick backup is seen quickly.
+    assert.deepEqual(clock().sleeps, [500, 1000, 2000])
   })
 
   it('prints the final backup in the selected format (--json, --fmt api)', async () => {
@@ -38,20 +39,21 @@ describe('esc mesdb backups wait', () => {
     const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stdout, /status: "defunct"/)
-    assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: defunct (5s)\nError: The backup ${ID} ended with status 'defunct'\n`)
+    assert.equal(r.stderr, `backup ${ID}: creating (0s)\nbackup ${ID}: defunct (0s)\nError: The backup ${ID} ended with status 'defunct'\n`)
   })
 
   it('exits 4 at the timeout, printing the command that re-attaches', async () => {
-    nock(API).get(GET).times(4).reply(200, b('creating'))
+    nock(API).get(GET).times(7).reply(200, b('creating'))
     const r = await esc(wait('--timeout', '90s', '--poll-interval', '30s'), {env: e()})
     assert.equal(r.exitCode, 4)
     assert.equal(r.stdout, '')
     assert.equal(
       r.stderr,
       `backup ${ID}: creating (0s)\nError: Timed out after 1m 30s waiting for the backup ${ID} (last status: 'creating'); it continues in the cloud\n` +
-        `  Re-attach with: ${REATTACH} --timeout 90s --poll-interval 30s\n`,
+        // The timeout that just expired was too short: the hint offers twice as long.
+        `  Re-attach with: ${REATTACH} --timeout 3m --poll-interval 30s\n`,
     )
-    assert.deepEqual(clock().sleeps, [30_000, 30_000, 30_000])
+    assert.deepEqual(clock().sleeps, [500, 1000, 2000, 30_000, 30_000, 26_500])
   })
 
   it('exits 130 on Ctrl-C, saying the backup continues and how to re-attach', async () => {

@@ -105,8 +105,8 @@ describe('esc mesdb clusters create', () => {
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).status, 'available')
     assert.equal(JSON.parse(r.stdout).id, 'c4')
-    assert.equal(r.stderr, 'cluster c4: provisioning (0s)\ncluster c4: available (10s)\n')
-    assert.deepEqual(clock().sleeps, [5000, 5000])
+    assert.equal(r.stderr, 'cluster c4: provisioning (0s)\ncluster c4: available (1s)\n')
+    assert.deepEqual(clock().sleeps, [500, 1000])
     assert.ok(nock.isDone())
   })
 

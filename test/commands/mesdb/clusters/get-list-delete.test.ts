@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {API, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from './helpers.js'
+import {API, cluster, job, MESDB, ORCHESTRATE, ORG, PROJECT, problem, useCommandEnv} from './helpers.js'
 
 const C = cluster()
 const DOCS_JSON = {
@@ -70,5 +70,23 @@ describe('esc mesdb clusters get|list|delete', () => {
     assert.equal(r.stderr, '')
     assert.equal(r.exitCode, 0)
     assert.ok(scope.isDone())
+  })
+
+  it('delete names the active jobs that back up the deleted cluster (stderr), since their runs will fail', async () => {
+    nock(API).delete(`${MESDB}/clusters/${C.id}`).reply(200, '')
+    nock(API).get(`${ORCHESTRATE}/jobs`).reply(200, {jobs: [
+      job({id: 'j-nightly', description: 'Nightly', data: {clusterId: C.id, description: 'n', maxBackupCount: 3}}),
+      job({id: 'j-other', data: {clusterId: 'c-other', description: 'o', maxBackupCount: 3}}),
+      job({id: 'j-gone', status: 'deleted', data: {clusterId: C.id, description: 'g', maxBackupCount: 3}}),
+    ]})
+    const r = await esc(['mesdb', 'clusters', 'delete', '-i', C.id, '--project-id', PROJECT], {env: env()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, '')
+    assert.equal(
+      r.stderr,
+      `Warning: job j-nightly ('Nightly') backs up cluster ${C.id}, which is being deleted: its runs will fail. ` +
+        `Delete the job with: esc orchestrate jobs delete -i j-nightly --org-id ${ORG} --project-id ${PROJECT}\n`,
+    )
+    assert.ok(nock.isDone())
   })
 })

@@ -18,7 +18,7 @@ describe('esc mesdb clusters wait', () => {
     assert.equal(JSON.parse(r.stdout).status, 'available')
     assert.equal(
       r.stderr,
-      `cluster ${ID}: provisioning (0s)\ncluster ${ID}: disks available (5s)\ncluster ${ID}: installing (10s)\ncluster ${ID}: available (15s)\n`,
+      `cluster ${ID}: provisioning (0s)\ncluster ${ID}: disks available (0s)\ncluster ${ID}: installing (1s)\ncluster ${ID}: available (3s)\n`,
     )
   })
 
@@ -31,16 +31,16 @@ describe('esc mesdb clusters wait', () => {
   })
 
   it('exits 4 on timeout with the re-attach command (non-default timing repeated)', async () => {
-    nock(API).get(GET).times(3).reply(200, c('provisioning'))
+    nock(API).get(GET).times(6).reply(200, c('provisioning'))
     const r = await esc(wait('--timeout', '2h', '--poll-interval', '1h'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.equal(
       r.stderr,
       `cluster ${ID}: provisioning (0s)\n` +
         `Error: Timed out after 2h 00m waiting for the cluster ${ID} (last status: 'provisioning'); it continues in the cloud\n` +
-        `  Re-attach with: esc mesdb clusters wait -i ${ID} --org-id ${ORG} --project-id ${PROJECT} --timeout 2h --poll-interval 1h\n`,
+        `  Re-attach with: esc mesdb clusters wait -i ${ID} --org-id ${ORG} --project-id ${PROJECT} --timeout 4h --poll-interval 1h\n`,
     )
-    assert.deepEqual(clock().sleeps, [3_600_000, 3_600_000])
+    assert.deepEqual(clock().sleeps, [500, 1000, 2000, 3_600_000, 3_596_500])
   })
 
   it('exits 130 on Ctrl-C', async () => {

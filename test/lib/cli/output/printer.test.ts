@@ -25,6 +25,18 @@ const BACKUP_DEBUG =
   'created: "2021-03-26T14:38:12+00:00", linked_resource: None }'
 
 describe('Printer', () => {
+  it('fits a table list to the given width, and prints it whole without one', async () => {
+    const long = 'x'.repeat(200)
+    let out = ''
+    const narrow = new Printer('table', {write: (t) => (out += t), now: () => new Date('2021-03-29T14:38:12Z'), width: 120})
+    await narrow.list(backupKind, [backup({description: long})], res({}))
+    assert.ok(out.split('\n').every((line) => [...line].length <= 120), out)
+    assert.ok(out.includes('…'))
+    const {p, out: whole} = printer('table')
+    await p.list(backupKind, [backup({description: long})], res({}))
+    assert.ok(whole().includes(long))
+  })
+
   describe('cli (Rust Debug of the v1 projection)', () => {
     it('prints a backup exactly as esc does', async () => {
       const {p, out} = printer('cli')

@@ -38,11 +38,11 @@ describe('wait: awaitOperation', () => {
   })
 
   it('prints the final object and returns it when done', async () => {
-    const {wait, printed, chunks} = op(['creating', 'available'])
+    const {wait, printed, chunks} = op(['creating', 'creating', 'creating', 'available'])
     const res = await awaitOperation(wait)
     assert.equal(res.data.backup.status, 'available')
     assert.deepEqual(printed, ['available'])
-    assert.deepEqual(chunks, ['backup b1: creating (0s)\n', 'backup b1: available (5s)\n'])
+    assert.deepEqual(chunks, ['backup b1: creating (0s)\n', 'backup b1: available (3s)\n'])
   })
 
   it('prints the final object, then throws exit 5, when failed', async () => {
@@ -86,11 +86,11 @@ describe('wait: awaitOperation', () => {
   })
 
   it('draws a spinner on an interactive stream and clears it before printing', async () => {
-    const {wait, chunks} = op(['creating', 'available'], {interactive: true})
+    const {wait, chunks} = op(['creating', 'creating', 'creating', 'available'], {interactive: true})
     await awaitOperation(wait)
     assert.ok(chunks.every((c) => !c.endsWith('\n')))
     assert.equal(chunks.at(-1), '\r\u001B[2K')
-    assert.ok(chunks.some((c) => c.includes('backup b1: available (5s)')))
+    assert.ok(chunks.some((c) => c.includes('backup b1: available (3s)')))
   })
 
   it('knows which statuses end a backup or a cluster', () => {

@@ -51,20 +51,33 @@ describe('wait: waitForStatus', () => {
     return outcome.value
   }
 
-  it('polls at once, then every interval, until done; reports each status change once', async () => {
-    const {fetch, calls} = scripted(['creating', 'creating', 'creating', 'available'])
+  it('polls at once, then early and backing off (0.5s, 1s, 2s), then every interval, until done; reports each status change once', async () => {
+    const {fetch, calls} = scripted(['creating', 'creating', 'creating', 'creating', 'creating', 'available'])
     const changes: Array<[string, number]> = []
     const result = await run(options(fetch, {onStatusChange: (status, _v, elapsed) => changes.push([status, elapsed])}))
     assert.equal(result.outcome, 'done')
     assert.deepEqual(result.value, {status: 'available'})
     assert.equal(result.status, 'available')
-    assert.equal(result.polls, 4)
-    assert.equal(result.elapsedMs, 15_000)
-    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 5000, 10_000, 15_000])
+    assert.equal(result.polls, 6)
+    assert.equal(result.elapsedMs, 13_500)
+    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 3500, 8500, 13_500])
     assert.deepEqual(changes, [
       ['creating', 0],
-      ['available', 15_000],
+      ['available', 13_500],
     ])
+  })
+
+  it('sees a quick operation done after half a second, not a full interval', async () => {
+    const {fetch} = scripted(['creating', 'available'])
+    const result = await run(options(fetch))
+    assert.equal(result.outcome, 'done')
+    assert.equal(result.elapsedMs, 500)
+  })
+
+  it('never waits longer than the poll interval between polls, even early on', async () => {
+    const {fetch, calls} = scripted(['creating'])
+    await run(options(fetch, {pollIntervalMs: 1000, timeoutMs: 4000}))
+    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 2500, 3500, 4000])
   })
 
   it('ends failed on a failed status', async () => {
@@ -80,7 +93,7 @@ describe('wait: waitForStatus', () => {
     assert.equal(result.outcome, 'timeout')
     assert.equal(result.status, 'creating')
     assert.equal(result.elapsedMs, 12_000)
-    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 5000, 10_000, 12_000])
+    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 3500, 8500, 12_000])
   })
 
   it('does not let a hanging poll hold the wait past the deadline', async () => {
@@ -140,7 +153,7 @@ describe('wait: waitForStatus', () => {
     const result = await promise
     assert.equal(result.outcome, 'interrupted')
     assert.equal(result.status, 'creating')
-    assert.equal(calls.length, 2)
+    assert.equal(calls.length, 4)
   })
 
   it('ends interrupted when the signal aborts during a poll that ignores it', async () => {
@@ -183,12 +196,12 @@ describe('wait: waitForStatus', () => {
           signal?.addEventListener('abort', () => own.clearTimeout(id))
         }),
     }
-    const {fetch} = scripted(['creating', 'creating', 'available'])
+    const {fetch} = scripted(['creating', 'creating', 'creating', 'creating', 'available'])
     const promise = waitForStatus(options(fetch, {clock: injected, pollIntervalMs: 2000}))
     await own.runAllAsync()
     const result = await promise
     assert.equal(result.outcome, 'done')
-    assert.equal(result.elapsedMs, 4000)
+    assert.equal(result.elapsedMs, 5500)
     assert.equal(clock.now, 1_000_000, 'the global fake clock did not move')
   })
 
@@ -206,8 +219,8 @@ describe('wait: waitForStatus', () => {
     const result = await waitForStatus(options(fetch, {clock: virtual, timeoutMs: 12_000}))
     assert.equal(result.outcome, 'timeout')
     assert.equal(result.elapsedMs, 12_000)
-    assert.equal(calls.length, 4)
-    assert.deepEqual(slept, [5000, 5000, 2000])
+    assert.equal(calls.length, 6)
+    assert.deepEqual(slept, [500, 1000, 2000, 5000, 3500])
   })
 
   it('ends interrupted during a poll that ignores the signal, even without a watchdog', async () => {
