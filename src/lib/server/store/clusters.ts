@@ -69,6 +69,10 @@ export class ClusterRepo {
     this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details === null ? null : redactUrlCredentials(details), id)
   }
 
+  setSpec(id: string, spec: ClusterSpec): void {
+    this.db.prepare('UPDATE clusters SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id)
+  }
+
   markDeleted(id: string): void {
     this.db.prepare("UPDATE clusters SET status = 'deleted', deleted = 1 WHERE id = ?").run(id)
   }
