@@ -32,6 +32,9 @@ const BUSY: Record<ChangeKind, string> = {
   expand: 'expanding disks', resize: 'resizing', upgrade: 'upgrading', stop: 'stopping', start: 'starting',
 }
 
+/** Every status a cluster shows while a change runs. */
+export const BUSY_STATUSES: readonly string[] = Object.values(BUSY)
+
 /** The status a change was started from, for crash recovery: starting began from stopped, the rest from available. */
 export function statusBefore(busy: string): string | undefined {
   if (busy === BUSY.start) return 'stopped'

@@ -94,6 +94,12 @@ export class ClusterRepo {
     return this.db.prepare("SELECT * FROM clusters WHERE kind = 'attached' AND deleted = 0").all() as ClusterRow[]
   }
 
+  /** Live clusters in any of `statuses`. */
+  inStatus(statuses: readonly string[]): ClusterRow[] {
+    if (statuses.length === 0) return []
+    return this.db.prepare(`SELECT * FROM clusters WHERE deleted = 0 AND status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ClusterRow[]
+  }
+
   withStatus(status: string): ClusterRow[] {
     return this.db.prepare('SELECT * FROM clusters WHERE status = ?').all(status) as ClusterRow[]
   }
