@@ -8,7 +8,7 @@ import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sand
  * A change takes ESC_LOCAL_CLUSTER_CHANGE_MS and the copy is slowed by a stall per file, so each
  * side of a race is still running when the other arrives, on any machine.
  */
-const SLOW = {ESC_LOCAL_CLUSTER_CHANGE_MS: '4000', ESC_LOCAL_TEST_COPY_THROTTLE_MS: '500'}
+const SLOW = {ESC_LOCAL_CLUSTER_CHANGE_MS: '6000', ESC_LOCAL_TEST_COPY_THROTTLE_MS: '500'}
 const LOCKED = 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
 
 describe('e2e: cluster changes and the cluster operation lock', function () {
@@ -25,7 +25,7 @@ describe('e2e: cluster changes and the cluster operation lock', function () {
     const {orgId, projectId} = await localIds(box)
     mesdb = `/mesdb/v1/organizations/${orgId}/projects/${projectId}`
     orchestrate = `/orchestrate/v1/organizations/${orgId}/projects/${projectId}`
-    cluster = (await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '6', '--chunk-size', '262144'])).stdout.trim()
+    cluster = (await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '10', '--chunk-size', '262144'])).stdout.trim()
   })
   after(async () => {
     if (cloud) await stopCloud(cloud)
