@@ -53,6 +53,10 @@ export type CreateClusterRequest = With<Known<FromSchema<typeof requests.createC
   provider: string
 }>
 export type CreateJobRequest = Known<FromSchema<typeof requests.createJobBody>>
+export type UpdateClusterRequest = Known<FromSchema<typeof requests.updateClusterBody>>
+export type ExpandClusterRequest = Known<FromSchema<typeof requests.expandClusterBody>>
+export type ResizeClusterRequest = Known<FromSchema<typeof requests.resizeClusterBody>>
+export type UpgradeClusterRequest = Known<FromSchema<typeof requests.upgradeClusterBody>>
 
 // ---- response wrappers ----
 
@@ -60,6 +64,8 @@ export type CreatedResponse = FromSchema<typeof responses.createdSchema>
 export type CreateBackupResponse = CreatedResponse
 export type CreateClusterResponse = CreatedResponse
 export type CreateJobResponse = CreatedResponse
+/** resize, upgrade, stop and start answer an operation id, which the official CLI requires and discards. */
+export type ClusterCommandResponse = CreatedResponse
 
 export interface ListBackupsResponse { backups: Backup[] }
 export interface GetBackupResponse { backup: Backup }

@@ -81,3 +81,30 @@ export const createJobBody = {
     schedule: {type: 'string', minLength: 1, maxLength: 100},
   },
 } as const
+
+/** `clusters update`: every field optional (`{}` is a valid, empty update), in the official CLI's order. */
+export const updateClusterBody = {
+  type: 'object',
+  properties: {aclId: text, description: text, protected: {type: 'boolean'}},
+} as const
+
+/** `clusters expand`: the new disk size (never smaller than the current one; the server checks). */
+export const expandClusterBody = {
+  type: 'object',
+  required: ['diskSizeGb'],
+  properties: {diskSizeGb: positiveInt, diskIops: positiveInt, diskThroughput: positiveInt, diskType: text},
+} as const
+
+/** `clusters resize`: the target instance type (e.g. C4, M8). */
+export const resizeClusterBody = {
+  type: 'object',
+  required: ['targetSize'],
+  properties: {targetSize: text},
+} as const
+
+/** `clusters upgrade`: the target server version, in full (e.g. 23.10.1). */
+export const upgradeClusterBody = {
+  type: 'object',
+  required: ['targetTag'],
+  properties: {targetTag: text},
+} as const

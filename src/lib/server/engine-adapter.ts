@@ -35,6 +35,31 @@ export interface Engine {
   provision(db: string): Promise<void>
   generate(db: string, options: {chunks: number; chunkSize: number; eventsPerChunk?: number}): Promise<void>
   startWriter(db: string, options?: {intervalMs?: number}): Promise<LiveWriter>
+  /** The time a change of a cluster (expand, resize, upgrade, stop, start) takes; its data is not touched. */
+  changeCluster(request: EngineChangeRequest): Promise<void>
+}
+
+export interface EngineChangeRequest {
+  kind: string
+  db: string
+  signal: AbortSignal
+}
+
+/**
+ * How long a cluster change takes on the local cloud (ESC_LOCAL_CLUSTER_CHANGE_MS, default 2s): long
+ * enough to see its status and its lock, as on the cloud where it takes minutes.
+ */
+function simulatedChange(signal: AbortSignal): Promise<void> {
+  const configured = Number(process.env.ESC_LOCAL_CLUSTER_CHANGE_MS)
+  const ms = Number.isFinite(configured) && configured >= 0 ? configured : 2000
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'))
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(new Error('aborted'))
+    }, {once: true})
+  })
 }
 
 /**
@@ -62,6 +87,8 @@ export function lazyEngine(): Engine {
     provision: async (db) => (await get()).provision(db),
     generate: async (db, options) => (await get()).generate(db, options),
     startWriter: async (db, options) => (await get()).startWriter(db, options),
+    // Nothing of the engine is needed: no reason to load it.
+    changeCluster: (request) => simulatedChange(request.signal),
   }
 }
 
@@ -104,5 +131,6 @@ export async function loadEngine(): Promise<Engine> {
       await writer.start()
       return {stop: () => writer.stop()}
     },
+    changeCluster: (request) => simulatedChange(request.signal),
   }
 }

@@ -1,5 +1,6 @@
 import {renderLabel} from '../contract/labels/index.js'
 import {ApiProblem, clusterLocked, isUnsoundBackup} from './api/problems.js'
+import {type ClusterChange, wrongStatus} from './cluster-changes.js'
 import type {Engine, LiveWriter} from './engine-adapter.js'
 import {newId} from './ids.js'
 import type {StateLayout} from './layout.js'
@@ -53,6 +54,9 @@ export class OperationsRunner {
   /** Creates the backup row (status creating) and starts the copy; throws 409 when locked. */
   startBackup(start: BackupStart): BackupRow {
     const {cluster} = start
+    // A cluster being changed (expand, resize…) shows a busy status: say why it is refused, the lock.
+    if (this.store.locks.holder(cluster.id)) throw clusterLocked()
+    if (cluster.status === 'stopped') throw new ApiProblem(409, `cannot back up cluster ${cluster.id}: cluster is stopped; start it first`)
     if (cluster.status !== 'available') {
       throw new ApiProblem(409, `cluster ${cluster.id} is ${cluster.status}; only an available cluster can be backed up`)
     }
@@ -179,6 +183,57 @@ export class OperationsRunner {
     } finally {
       this.store.locks.release(cluster.id, token)
     }
+  }
+
+  /** Updates description, ACL and protected at once, refused (409) while another operation holds the lock. */
+  updateCluster(cluster: ClusterRow, body: {aclId?: string; description?: string; protected?: boolean}): void {
+    const token = `update-${cluster.id}`
+    this.store.db.transaction(() => {
+      if (!this.store.locks.tryAcquire({cluster_id: cluster.id, kind: 'update', resource_id: token, started: this.now().toISOString()})) {
+        throw clusterLocked()
+      }
+      const spec = clusterSpec(this.store.clusters.get(cluster.id)!)
+      this.store.clusters.setSpec(cluster.id, {
+        ...spec, aclId: body.aclId ?? spec.aclId, description: body.description ?? spec.description, protected: body.protected ?? spec.protected,
+      })
+      this.store.locks.release(cluster.id, token)
+    })()
+  }
+
+  /**
+   * Starts a change of a cluster (expand, resize…): takes the lock and shows the busy status in one
+   * transaction, then applies the change when it ends. On failure the cluster goes back to the
+   * status it had, unchanged, with the reason as details. Returns the operation id.
+   */
+  startChange(cluster: ClusterRow, change: ClusterChange): string {
+    const id = newId(this.now().getTime())
+    this.store.db.transaction(() => {
+      const current = this.store.clusters.get(cluster.id)!
+      if (!this.store.locks.tryAcquire({cluster_id: cluster.id, kind: change.kind, resource_id: id, started: this.now().toISOString()})) {
+        throw clusterLocked()
+      }
+      if (current.status !== change.from) throw wrongStatus(current, change)
+      this.store.clusters.setStatus(cluster.id, change.busy)
+    })()
+    this.track(id, async (signal) => {
+      try {
+        // A stopped cluster takes no writes: its live writer (demo data) stops with it.
+        if (change.kind === 'stop') await this.stopWriter(cluster.id)
+        await this.options.engine.changeCluster({kind: change.kind, db: this.options.layout.clusterData(cluster), signal})
+        this.store.db.transaction(() => {
+          this.store.clusters.setSpec(cluster.id, change.apply(clusterSpec(this.store.clusters.get(cluster.id)!)))
+          this.store.clusters.setStatus(cluster.id, change.to)
+        })()
+        this.log(`cluster ${cluster.id}: ${change.kind} done (${change.to})`)
+      } catch (error) {
+        const details = signal.aborted ? 'interrupted: the local cloud was shut down during the change' : reason(error)
+        this.store.clusters.setStatus(cluster.id, change.from, `${change.kind} failed: ${details}; nothing was changed`)
+        this.log(`cluster ${cluster.id}: ${change.kind} failed: ${details}`)
+      } finally {
+        this.store.locks.release(cluster.id, id)
+      }
+    })
+    return id
   }
 
   private beginRead(backupId: string): void {

@@ -1,6 +1,7 @@
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {BUSY_STATUSES, statusBefore} from './cluster-changes.js'
 import type {StateLayout} from './layout.js'
 import {HistoryStatus} from './models.js'
 import {ownerOf, safeRemoveOwned} from './owned-dirs.js'
@@ -11,6 +12,8 @@ export interface RecoveryReport {
   defunctBackups: string[]
   defunctClusters: string[]
   failedRuns: string[]
+  /** Clusters whose change (expand, resize…) the crash interrupted: back to their status before it. */
+  interruptedChanges: string[]
   removedDirectories: string[]
   /** Entries of backups/ and clusters/ left alone: not recorded by the store, or refused as unsafe. */
   keptDirectories: string[]
@@ -27,7 +30,7 @@ const CRASHED = 'interrupted: the local cloud stopped while this was in progress
  * backups/ or clusters/ is kept and logged.
  */
 export async function recover(store: Store, layout: StateLayout, now: () => Date = () => new Date(), log: (message: string) => void = () => {}): Promise<RecoveryReport> {
-  const report: RecoveryReport = {defunctBackups: [], defunctClusters: [], failedRuns: [], removedDirectories: [], keptDirectories: [], releasedLocks: 0}
+  const report: RecoveryReport = {defunctBackups: [], defunctClusters: [], failedRuns: [], interruptedChanges: [], removedDirectories: [], keptDirectories: [], releasedLocks: 0}
   const remove = async (kind: OwnedKind, id: string): Promise<boolean> => {
     const dir = join(ownerOf(layout, kind), id)
     try {
@@ -53,6 +56,12 @@ export async function recover(store: Store, layout: StateLayout, now: () => Date
     store.clusters.setStatus(cluster.id, 'defunct', restoring ? `restore of backup ${restoring} failed: ${CRASHED}` : CRASHED)
     if (cluster.kind === 'managed') await remove('cluster', cluster.id)
     report.defunctClusters.push(cluster.id)
+  }
+  // A change of a cluster (expand, resize…) that crashed was not applied: back to where it started.
+  for (const cluster of store.clusters.inStatus(BUSY_STATUSES)) {
+    const kind = store.locks.holder(cluster.id)?.kind ?? 'change'
+    store.clusters.setStatus(cluster.id, statusBefore(cluster.status)!, `${kind} failed: ${CRASHED}; nothing was changed`)
+    report.interruptedChanges.push(cluster.id)
   }
   for (const op of store.locks.all()) {
     // A delete that crashed half-way: finish it (the cluster was going away anyway).

@@ -66,7 +66,7 @@ describe('local API: backups and clusters', () => {
     ])
     assert.deepEqual([a.statusCode, b.statusCode].sort(), [202, 409])
     const conflict = a.statusCode === 409 ? a : b
-    assert.equal(conflict.json().detail, 'cluster is locked by another operation')
+    assert.equal(conflict.json().detail, 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade')
     assert.equal(conflict.json().status, 409)
     await t.engine.release(new Error('No space left on device (ENOSPC)'))
     await t.cloud.ctx.runner.idle()

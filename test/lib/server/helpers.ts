@@ -2,7 +2,7 @@ import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {Engine, EngineBackupRequest, EngineRestoreRequest} from '../../../src/lib/server/engine-adapter.js'
+import type {Engine, EngineBackupRequest, EngineChangeRequest, EngineRestoreRequest} from '../../../src/lib/server/engine-adapter.js'
 import {LocalCloud, type LocalCloudOptions} from '../../../src/lib/server/cloud.js'
 
 interface Deferred {
@@ -30,6 +30,7 @@ export class FakeEngine implements Engine {
   failWith?: string
   readonly backups: EngineBackupRequest[] = []
   readonly restores: EngineRestoreRequest[] = []
+  readonly changes: EngineChangeRequest[] = []
   private readonly gates: Deferred[] = []
   private arrivals: Array<() => void> = []
 
@@ -64,6 +65,13 @@ export class FakeEngine implements Engine {
 
   async startWriter(): Promise<{stop(): Promise<void>}> {
     return {stop: async () => {}}
+  }
+
+  /** A cluster change (expand, resize…): held like a copy when `hold` is on. */
+  async changeCluster(request: EngineChangeRequest): Promise<void> {
+    this.changes.push(request)
+    await this.gate(request.signal)
+    if (this.failWith) throw new Error(this.failWith)
   }
 
   /** Lets the oldest held operation finish (or fail), once it has reached its gate. */

@@ -84,7 +84,7 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
       const item = (await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items[0]
       assert.equal(item.id, run.json().historyId)
       assert.equal(item.status, 'failed')
-      assert.equal(item.details, 'cluster is locked by another operation')
+      assert.equal(item.details, 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade')
       await t.engine.release()
       await t.cloud.ctx.runner.idle()
     })

@@ -178,4 +178,34 @@ describe('local cloud crash recovery', () => {
       await rm(outside, {recursive: true, force: true})
     }
   })
+
+  it('after a crash during a cluster change, puts the cluster back as it was and releases its lock', async () => {
+    const t = await openTestCloud({dir})
+    const put = (id: string, path: string, payload?: object) => t.cloud.app.inject({method: 'PUT', url: `${t.mesdb}/clusters/${id}${path}`, headers: t.auth, payload})
+    const expanding = await createCluster(t)
+    const stopped = await createCluster(t)
+    assert.equal((await put(stopped, '/commands/stop')).statusCode, 202)
+    await t.cloud.ctx.runner.idle()
+    t.engine.hold = true
+    assert.equal((await put(expanding, '/disk/expand', {diskSizeGb: 50})).statusCode, 202)
+    assert.equal((await put(stopped, '/commands/start')).statusCode, 202)
+    // Simulate kill -9 mid-change.
+    t.cloud.ctx.store.close()
+
+    const restarted = await openTestCloud({dir})
+    try {
+      const store = restarted.cloud.ctx.store
+      const a = store.clusters.get(expanding)!
+      assert.equal(a.status, 'available')
+      assert.match(a.details!, /^expand failed: interrupted/)
+      assert.equal(JSON.parse(a.spec).diskSizeGb, 10, 'the change was not applied')
+      assert.equal(store.clusters.get(stopped)!.status, 'stopped')
+      assert.equal(store.locks.all().length, 0)
+      const again = await restarted.cloud.app.inject({method: 'PUT', url: `${restarted.mesdb}/clusters/${expanding}/disk/expand`, headers: restarted.auth, payload: {diskSizeGb: 50}})
+      assert.equal(again.statusCode, 202, 'lock released')
+      await restarted.cloud.ctx.runner.idle()
+    } finally {
+      await restarted.close()
+    }
+  })
 })

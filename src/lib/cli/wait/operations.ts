@@ -23,12 +23,19 @@ export const backupStatus = {
   details: (b: Backup) => detailsOf(b),
 }
 
-export const clusterStatus = {
+/** The statuses a cluster wait can end on: `available` after most operations, `stopped` after a stop. */
+export const CLUSTER_WAIT_TARGETS = ['available', 'stopped'] as const
+export type ClusterWaitTarget = (typeof CLUSTER_WAIT_TARGETS)[number]
+
+/** How a cluster wait reads the cluster: done at `target` (default `available`). */
+export const clusterStatusUntil = (target: ClusterWaitTarget) => ({
   statusOf: (c: Cluster) => String(c.status),
-  isDone: (c: Cluster) => c.status === 'available',
+  isDone: (c: Cluster) => c.status === target,
   isFailed: (c: Cluster) => CLUSTER_FAILED_STATUSES.has(String(c.status)),
   details: (c: Cluster) => detailsOf(c),
-}
+})
+
+export const clusterStatus = clusterStatusUntil('available')
 
 export interface OperationWait<R, T> {
   /** e.g. `backup c1ev…` (progress lines and messages). */

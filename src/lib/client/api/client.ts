@@ -5,8 +5,9 @@ import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
 import type {
   CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
-  CreateJobResponse, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
-  ListClustersResponse, ListHistoryResponse, ListJobsResponse, RunJobResponse,
+  CreateJobResponse, ClusterCommandResponse, ExpandClusterRequest, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
+  ListClustersResponse, ListHistoryResponse, ListJobsResponse, ResizeClusterRequest, RunJobResponse, UpdateClusterRequest,
+  UpgradeClusterRequest,
 } from '../../contract/models.js'
 
 export type {ApiResponse, HttpExchange} from './exchange.js'
@@ -39,6 +40,9 @@ function idSeg(id: string, what: string): string {
   if (id.trim() === '') throw new UsageError(`The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`)
   return encodeURIComponent(id)
 }
+
+/** The cluster commands of `PUT …/clusters/{id}/commands/{command}`. */
+export type ClusterCommand = 'resize' | 'upgrade' | 'stop' | 'start'
 
 /**
  * The Kurrent Cloud API, one method per endpoint. Commands call these and never
@@ -82,6 +86,19 @@ export class ApiClient {
   }
   async deleteCluster(o: string, p: string, clusterId: string): Promise<ApiResponse<void>> {
     return this.call('DELETE', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, ignoreBody)
+  }
+
+  async updateCluster(o: string, p: string, clusterId: string, body: UpdateClusterRequest): Promise<ApiResponse<void>> {
+    return this.call('PUT', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}`, ignoreBody, body)
+  }
+  async expandCluster(o: string, p: string, clusterId: string, body: ExpandClusterRequest): Promise<ApiResponse<void>> {
+    return this.call('PUT', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}/disk/expand`, ignoreBody, body)
+  }
+  /** resize, upgrade, stop, start: the answer must carry an `{"id"}` (the official CLI fails without it). */
+  async clusterCommand(
+    o: string, p: string, clusterId: string, command: ClusterCommand, body?: ResizeClusterRequest | UpgradeClusterRequest,
+  ): Promise<ApiResponse<ClusterCommandResponse>> {
+    return this.call('PUT', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}/commands/${command}`, d.decodeCreated, body)
   }
 
   // ---- orchestrate jobs & history ----

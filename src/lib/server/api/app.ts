@@ -3,6 +3,7 @@ import Fastify, {type FastifyError, type FastifyInstance} from 'fastify'
 import {ID_PATTERN} from '../../contract/ids.js'
 import type {LocalCloudContext} from '../context.js'
 import {OAuthError} from '../identity.js'
+import {registerClusterChangeRoutes} from './cluster-change-routes.js'
 import {registerLocalRoutes} from './local-routes.js'
 import {registerMesdbRoutes} from './mesdb-routes.js'
 import {registerOrchestrateRoutes} from './orchestrate-routes.js'
@@ -92,6 +93,7 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`))
 
   registerMesdbRoutes(app, ctx)
+  registerClusterChangeRoutes(app, ctx)
   registerOrchestrateRoutes(app, ctx)
   registerLocalRoutes(app, ctx)
   return app

@@ -17,7 +17,9 @@ export class ApiProblem extends Error {
 }
 
 export const notFound = (what: string, id: string) => new ApiProblem(404, `${what} ${id} not found`)
-export const clusterLocked = () => new ApiProblem(409, 'cluster is locked by another operation')
+/** The cloud's words for a refusal because the cluster's operation lock is held. */
+export const CLUSTER_LOCKED = 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
+export const clusterLocked = () => new ApiProblem(409, CLUSTER_LOCKED)
 
 /**
  * The one place an error's kind becomes an HTTP status. A kind the caller cannot act on is a 500

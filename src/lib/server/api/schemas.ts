@@ -2,7 +2,8 @@ import type {FastifyTypeProvider} from 'fastify'
 import type {FromSchema, JSONSchema} from 'json-schema-to-ts'
 
 export {
-  backupParams, clusterParams, createBackupBody, createClusterBody, createJobBody, historyQuery, jobParams, projectParams,
+  backupParams, clusterParams, createBackupBody, createClusterBody, createJobBody, expandClusterBody, historyQuery, jobParams,
+  projectParams, resizeClusterBody, updateClusterBody, upgradeClusterBody,
 } from '../../contract/requests.js'
 
 /**

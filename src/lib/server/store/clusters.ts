@@ -69,6 +69,10 @@ export class ClusterRepo {
     this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details === null ? null : redactUrlCredentials(details), id)
   }
 
+  setSpec(id: string, spec: ClusterSpec): void {
+    this.db.prepare('UPDATE clusters SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id)
+  }
+
   markDeleted(id: string): void {
     this.db.prepare("UPDATE clusters SET status = 'deleted', deleted = 1 WHERE id = ?").run(id)
   }
@@ -88,6 +92,12 @@ export class ClusterRepo {
   /** Live attached clusters (for the "already attached" rule). */
   attached(): ClusterRow[] {
     return this.db.prepare("SELECT * FROM clusters WHERE kind = 'attached' AND deleted = 0").all() as ClusterRow[]
+  }
+
+  /** Live clusters in any of `statuses`. */
+  inStatus(statuses: readonly string[]): ClusterRow[] {
+    if (statuses.length === 0) return []
+    return this.db.prepare(`SELECT * FROM clusters WHERE deleted = 0 AND status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ClusterRow[]
   }
 
   withStatus(status: string): ClusterRow[] {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 
 export interface OperationRow {
   cluster_id: string
-  kind: 'backup' | 'restore' | 'provision' | 'delete'
+  kind: 'backup' | 'restore' | 'provision' | 'delete' | 'update' | 'expand' | 'resize' | 'upgrade' | 'stop' | 'start'
   resource_id: string
   started: string
 }
