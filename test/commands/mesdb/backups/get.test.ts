@@ -119,7 +119,7 @@ describe('esc mesdb backups get', () => {
 
   it('--debug traces the exchange on stderr without the token', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await esc([...SEED, '--debug'], {env: {...env(), ESC_TOKEN: 'SECRET-TOKEN-VALUE'}})
+    const r = await esc([...SEED, '--debug'], {env: {...env(), ESC_ACCESS_TOKEN: 'SECRET-TOKEN-VALUE'}})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, DEBUG_LINE)
     assert.match(r.stderr, new RegExp(`\\[debug\\] GET ${API}${BACKUPS}/${ID}\n`))
