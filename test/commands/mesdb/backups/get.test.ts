@@ -137,7 +137,7 @@ describe('esc mesdb backups get', () => {
       const r = await esc(SEED, {env: {...env(), ESC_API_URL: url}})
       nock.disableNetConnect()
       assert.equal(r.exitCode, 1)
-      assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the API running? set --api-url/ESC_API_URL\n`)
+      assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL\n`)
     })
 
     it('a stalled API times out after ESC_HTTP_TIMEOUT (exit 1)', async () => {
