@@ -112,6 +112,8 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
     },
     async delete() {
       const fromKeychain = await keychain.delete(account)
+      // Logged out: a token file written later deserves its own warning.
+      await rm(warnedMark, {force: true})
       let fromFile = true
       try {
         await rm(filePath)

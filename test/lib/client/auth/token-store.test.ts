@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Keychain} from '../../../../src/lib/client/auth/keychain.js'
@@ -157,5 +157,19 @@ describe('auth/token-store', () => {
     assert.equal(existsSync(tokenFile()), false)
     assert.equal(await store.load(), undefined)
     assert.equal(await store.delete(), false)
+  })
+
+  it('after a delete (logout), a new 0644 file from the official esc is warned about again', async () => {
+    mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
+    const store = openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)})
+    writeFileSync(tokenFile(), ESC_BYTES, {mode: 0o644})
+    chmodSync(tokenFile(), 0o644)
+    await store.load()
+    await store.delete()
+    writeFileSync(tokenFile(), ESC_BYTES)
+    chmodSync(tokenFile(), 0o644)
+    await store.load()
+    assert.equal(warnings.length, 2)
+    assert.deepEqual(readdirSync(join(t.configDir, 'tokens')), ['api.eventstore.cloud', '.api.eventstore.cloud.mode-warned'].sort())
   })
 })
