@@ -2,7 +2,7 @@
 // Startup benchmark of the BUILT CLI (run `npm run build` first):
 //   node -e 0                     the floor
 //   esc --version                 oclif boot only
-//   esc mesdb backups list        boot + config + auth (ESC_TOKEN) + one HTTP call to a loopback responder
+//   esc mesdb backups list        boot + config + auth (ESC_ACCESS_TOKEN) + one HTTP call to a loopback responder
 //   esc mesdb backups get --id …  the same, for one backup
 // Median of BENCH_RUNS (default 15) interleaved rounds, after 2 warm-up rounds. Targets (medians, same
 // run): ≤ 1.3× `node -e 0` for --version, ≤ 2.5× for list and get.
@@ -114,7 +114,7 @@ const home = mkdtempSync(path.join(os.tmpdir(), 'esc-bench-'))
 writeFileSync(path.join(home, 'settings.toml'), '')
 const env = {
   ...process.env,
-  ESC_CONFIG_DIR: home, HOME: home, ESC_KEYRING: '0', ESC_TOKEN: 'bench-token',
+  ESC_CONFIG_DIR: home, HOME: home, ESC_KEYRING: '0', ESC_ACCESS_TOKEN: 'bench-token',
   ESC_API_URL: `http://127.0.0.1:${server.address().port}`, ESC_ORG_ID: 'o1', ESC_PROJECT_ID: 'p1',
   NODE_ENV: 'production',
 }

@@ -25,6 +25,7 @@ const stateDir = join(work, 'state')
 // A private config dir: the user's ~/.esc and keychain are never touched.
 const env = {...process.env, ESC_CONFIG_DIR: join(work, 'config'), ESC_KEYRING: '0', ESC_PROFILE: 'local'}
 delete env.ESC_TOKEN
+delete env.ESC_ACCESS_TOKEN
 delete env.ESC_REFRESH_TOKEN
 delete env.ESC_CLIENT_ID
 delete env.ESC_CLIENT_SECRET

@@ -53,7 +53,7 @@ describe('bin/dispatch.js: the fast path behaves as the normal oclif path', func
     home = mkdtempSync(path.join(os.tmpdir(), 'esc-dispatch-'))
     writeFileSync(path.join(home, 'settings.toml'), '')
     env = {
-      PATH: process.env.PATH, HOME: home, ESC_CONFIG_DIR: home, ESC_KEYRING: '0', ESC_TOKEN: 'test-token',
+      PATH: process.env.PATH, HOME: home, ESC_CONFIG_DIR: home, ESC_KEYRING: '0', ESC_ACCESS_TOKEN: 'test-token',
       ESC_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ESC_ORG_ID: 'o1', ESC_PROJECT_ID: 'p1',
       NODE_ENV: 'production', CI: 'true',
     }

@@ -44,7 +44,7 @@ describe('which flags each kind of command has', () => {
 })
 
 describe('typed flags: a bad value is a usage error at parse time', () => {
-  const env = {ESC_TOKEN: 't', ESC_ORG_ID: 'o', ESC_PROJECT_ID: 'p'}
+  const env = {ESC_ACCESS_TOKEN: 't', ESC_ORG_ID: 'o', ESC_PROJECT_ID: 'p'}
 
   it('a malformed --timeout: exit 2 and one line naming the flag, before any other check (here the missing --id)', async () => {
     const r = await runCli(['mesdb', 'backups', 'wait', '--timeout', '10'], {env})

@@ -1,7 +1,7 @@
 /**
  * Runs an esc command in-process, from the TypeScript sources, and captures what it printed.
  *
- *   const r = await runCli(['mesdb', 'backups', 'get', '--id', 'b1'], {env: {ESC_TOKEN: 't'}})
+ *   const r = await runCli(['mesdb', 'backups', 'get', '--id', 'b1'], {env: {ESC_ACCESS_TOKEN: 't'}})
  *   assert.equal(r.exitCode, 0); assert.equal(r.stdout, '…'); assert.equal(r.stderr, '')
  *
  *   const r = await runCommand(BackupsWait, ['--id', 'b1'], {env, clock: virtualClock})

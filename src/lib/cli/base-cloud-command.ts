@@ -110,6 +110,7 @@ export abstract class CloudCommand extends BaseCommand {
       tokens,
       userAgent: `esc/${this.config.version} node/${process.version}`,
       debug: this.debugLog(),
+      ...(ctx.profileName === undefined ? {} : {profileName: ctx.profileName}),
       ...(this.clocks.retrySleep ? {sleep: this.clocks.retrySleep} : {}),
     })
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import nock from 'nock'
@@ -21,6 +21,7 @@ describe('credentials end to end (esc mesdb backups list)', () => {
     ESC_IDENTITY_URL: IDP,
     ESC_ORG_ID: 'o1',
     ESC_PROJECT_ID: 'p1',
+    ESC_ACCESS_TOKEN: undefined,
     ESC_TOKEN: undefined,
     ESC_CLIENT_ID: undefined,
     ESC_CLIENT_SECRET: undefined,
@@ -43,10 +44,10 @@ describe('credentials end to end (esc mesdb backups list)', () => {
     const r = await list({}, '--noninteractive')
     assert.equal(r.exitCode, 3)
     assert.equal(r.stdout, '')
-    assert.match(r.stderr, /^Error: No previous token was found and interactive mode is disabled\. Authenticate with one of: ESC_TOKEN=.*ESC_CLIENT_ID and ESC_CLIENT_SECRET.*--refresh-token <token> or ESC_REFRESH_TOKEN.*esc access tokens create/)
+    assert.match(r.stderr, /^Error: No previous token was found and interactive mode is disabled\. Authenticate with one of: --refresh-token <token>; ESC_ACCESS_TOKEN=<access token>; ESC_TOKEN or ESC_REFRESH_TOKEN=<refresh token>; ESC_CLIENT_ID and ESC_CLIENT_SECRET \(service account\); or run `esc access tokens create` once to store a token\n/)
   })
 
-  it('ESC_TOKEN goes straight into the Authorization header', async () => {
+  it('ESC_ACCESS_TOKEN goes straight into the Authorization header', async () => {
     let auth: string | undefined
     nock(API)
       .get('/mesdb/v1/organizations/o1/projects/p1/backups')
@@ -54,9 +55,32 @@ describe('credentials end to end (esc mesdb backups list)', () => {
         auth = this.req.headers.authorization as string
         return [200, {backups: []}]
       })
-    const r = await list({ESC_TOKEN: 'env-token'})
+    const r = await list({ESC_ACCESS_TOKEN: 'env-token'})
     assert.equal(r.exitCode, 0, r.stderr)
     assert.equal(auth, 'Bearer env-token')
+  })
+
+  it('`export ESC_TOKEN=$(esc access tokens display)`: the refresh token is exchanged, the access token used, nothing stored', async () => {
+    const fresh = fakeJwt(Math.floor(Date.now() / 1000) + 3600)
+    let grant = ''
+    nock(IDP)
+      .post('/oauth/token')
+      .reply((_uri, body) => {
+        grant = String(body)
+        return [200, {access_token: fresh, scope: 'cloud:access', expires_in: 3600, token_type: 'Bearer'}]
+      })
+    let auth: string | undefined
+    nock(API)
+      .get('/mesdb/v1/organizations/o1/projects/p1/backups')
+      .reply(function () {
+        auth = this.req.headers.authorization as string
+        return [200, {backups: []}]
+      })
+    const r = await list({ESC_TOKEN: 'displayed-refresh'}, '--noninteractive')
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(grant, 'grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=displayed-refresh')
+    assert.equal(auth, `Bearer ${fresh}`)
+    assert.equal(existsSync(tokenFile()), false)
   })
 
   it('an expired stored token is refreshed at the identity URL, used, and stored again', async () => {

@@ -8,11 +8,17 @@ export default class AccessTokensCreate extends CloudCommand {
   static override examples = [
     '<%= config.bin %> access tokens create',
     '<%= config.bin %> access tokens create -e me@example.com',
+    '<%= config.bin %> access tokens create --no-keychain',
   ]
 
   static override flags = {
     email: Flags.string({char: 'e', description: 'The email you used to create an EventStoreDB Cloud'}),
     'unsafe-password': Flags.string({description: "Set this parameter if you don't want to give your password safely (non-interactive)"}),
+    keychain: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Store the token in the OS keychain when there is one; --no-keychain writes the token file the official esc reads',
+    }),
   }
 
   async run(): Promise<void> {
@@ -33,7 +39,7 @@ export default class AccessTokensCreate extends CloudCommand {
       email: flags.email,
       password: flags['unsafe-password'],
       prompter: terminalPrompter(),
-      store: openTokenStore(ctx.configDir, ctx.audience, {debug}),
+      store: openTokenStore(ctx.configDir, ctx.audience, {debug, fileOnly: !flags.keychain}),
       debug,
     })
     process.stdout.write(`${token.refresh_token}\n`)

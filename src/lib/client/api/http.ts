@@ -1,5 +1,6 @@
 import {EscError} from '../../core/errors.js'
 import type {TokenProvider} from '../auth/token-provider.js'
+import {asPlainHttp, isLoopbackUrl, isPlainHttpAnswer, LOCAL_CLOUD_ADVICE} from './connection-hints.js'
 import type {HttpExchange} from './exchange.js'
 import {redactHeaders, redactText} from './redact.js'
 import {
@@ -19,6 +20,8 @@ export interface TransportOptions {
   random?: () => number
   /** Receives --debug lines (already redacted). */
   debug?: (line: string) => void
+  /** The settings profile in use: on `local` a refused connection means the local cloud is down. */
+  profileName?: string
 }
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -114,7 +117,10 @@ export class HttpTransport {
     const where = this.baseUrl
     const hint = 'is the API running? set --api-url/ESC_API_URL'
     let message: string
-    if (code === 'ECONNREFUSED') message = `could not connect to ${where}: connection refused — ${hint}`
+    const local = this.opts.profileName === 'local' || isLoopbackUrl(where)
+    if (isPlainHttpAnswer(where, error)) message = `the server at ${where} does not speak HTTPS; use ${asPlainHttp(where)}`
+    else if (code === 'ECONNREFUSED' && local) message = `could not connect to ${where}: connection refused — ${LOCAL_CLOUD_ADVICE}, or set --api-url/ESC_API_URL`
+    else if (code === 'ECONNREFUSED') message = `could not connect to ${where}: connection refused — ${hint}`
     else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') message = `could not connect to ${where}: host not found — ${hint}`
     else if (code === 'ETIMEDOUT' && event === 'connect') {
       message = `could not connect to ${where}: timed out after ${formatMs(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)} — ${hint}`

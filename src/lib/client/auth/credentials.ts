@@ -7,7 +7,7 @@ import type {TokenProvider, TokenProviderOptions} from './token-provider.js'
 import type {TokenStore} from './token-store.js'
 
 // The identity, login, prompt and token-store modules (keychain, D-Bus probe, child_process) are
-// imported only by the flows that use them: with ESC_TOKEN a run needs none of them, and start-up
+// imported only by the flows that use them: with ESC_ACCESS_TOKEN a run needs none of them, and start-up
 // time is budgeted (docs/BENCHMARKS.md).
 const identityModule = () => import('./identity.js')
 
@@ -22,8 +22,8 @@ export interface CredentialDeps {
 
 export const NO_CREDENTIALS_MESSAGE =
   'No previous token was found and interactive mode is disabled. Authenticate with one of: ' +
-  'ESC_TOKEN=<access token>; ESC_CLIENT_ID and ESC_CLIENT_SECRET (service account); ' +
-  '--refresh-token <token> or ESC_REFRESH_TOKEN; or run `esc access tokens create` once to store a token'
+  '--refresh-token <token>; ESC_ACCESS_TOKEN=<access token>; ESC_TOKEN or ESC_REFRESH_TOKEN=<refresh token>; ' +
+  'ESC_CLIENT_ID and ESC_CLIENT_SECRET (service account); or run `esc access tokens create` once to store a token'
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
@@ -57,8 +57,8 @@ function cachingProvider(fetch: () => Promise<StoredToken>, now: () => number, i
 }
 
 /**
- * Chooses the credential source (ESC_TOKEN → ESC_CLIENT_ID/SECRET → --refresh-token/ESC_REFRESH_TOKEN
- * → stored token → interactive prompt) and returns a provider for it. Throws EscError exit 3 when
+ * Chooses the credential source (--refresh-token → ESC_ACCESS_TOKEN → ESC_REFRESH_TOKEN/ESC_TOKEN →
+ * ESC_CLIENT_ID/SECRET → stored token → interactive prompt) and returns a provider for it. Throws EscError exit 3 when
  * none applies. The Authorization header is `Bearer <access token>`. BaseCommand imports this
  * module lazily, so a command that sends nothing loads none of it.
  */
@@ -73,18 +73,35 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   const debug = deps.debug ?? (opts.debug ? (line: string) => process.stderr.write(`[debug] auth: ${line}\n`) : () => {})
   const identity: IdentityOptions = {debug}
 
-  const accessToken = nonEmpty(env.ESC_TOKEN)
+  const refreshGrantFor = (token: string) =>
+    cachingProvider(async () => (await identityModule()).refreshGrant(ctx, token, identity), now)
+  const flagRefresh = nonEmpty(opts.refreshToken)
+  if (flagRefresh !== undefined) {
+    debug('using the refresh token from --refresh-token (not stored)')
+    return refreshGrantFor(flagRefresh)
+  }
+
+  const accessToken = nonEmpty(env.ESC_ACCESS_TOKEN)
   if (accessToken !== undefined) {
-    debug('using ESC_TOKEN')
+    debug('using ESC_ACCESS_TOKEN')
     return {
       getAccessToken: async () => accessToken,
       async refresh() {
-        throw new EscError('the API rejected the access token in ESC_TOKEN', {
+        throw new EscError('the API rejected the access token in ESC_ACCESS_TOKEN', {
           kind: 'auth',
-          suggestions: ['Set a fresh ESC_TOKEN, or unset it to use another credential'],
+          suggestions: ['Set a fresh ESC_ACCESS_TOKEN, or unset it to use another credential'],
         })
       },
     }
+  }
+
+  // ESC_TOKEN holds a refresh token across Kurrent's tools (the Terraform and Pulumi providers read it
+  // so, filled by `esc access tokens display`); the explicit ESC_REFRESH_TOKEN wins when both are set.
+  const envRefreshName = nonEmpty(env.ESC_REFRESH_TOKEN) === undefined ? 'ESC_TOKEN' : 'ESC_REFRESH_TOKEN'
+  const envRefresh = nonEmpty(env[envRefreshName])
+  if (envRefresh !== undefined) {
+    debug(`using the refresh token from ${envRefreshName} (not stored)`)
+    return refreshGrantFor(envRefresh)
   }
 
   const clientId = nonEmpty(env.ESC_CLIENT_ID)
@@ -99,12 +116,6 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
     ? undefined
     : clientId === undefined ? 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset' : 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset'
   if (halfServiceAccount) debug(`ignoring the service account: ${halfServiceAccount}`)
-
-  const refreshToken = nonEmpty(opts.refreshToken) ?? nonEmpty(env.ESC_REFRESH_TOKEN)
-  if (refreshToken !== undefined) {
-    debug(`using the refresh token from ${nonEmpty(opts.refreshToken) ? '--refresh-token' : 'ESC_REFRESH_TOKEN'} (not stored)`)
-    return cachingProvider(async () => (await identityModule()).refreshGrant(ctx, refreshToken, identity), now)
-  }
 
   const store = deps.store ?? (await import('./token-store.js')).openTokenStore(ctx.configDir, ctx.audience, {env, debug})
   const loaded = await store.load()

@@ -1,3 +1,4 @@
+import {isLoopbackUrl, LOCAL_CLOUD_ADVICE} from '../api/connection-hints.js'
 import {CONNECT_TIMEOUT_MS, requestTimeoutFromEnv} from '../api/timing.js'
 import type {EscContext} from '../config/context.js'
 import {EscError} from '../../core/errors.js'
@@ -7,7 +8,22 @@ import {type StoredToken, toStoredToken} from './token.js'
 export const PASSWORD_SCOPE = 'cloud:access offline_access'
 const MFA_OTP_GRANT = 'http://auth0.com/oauth/grant-type/mfa-otp'
 
-export type IdentityConfig = Pick<EscContext, 'audience' | 'clientId' | 'identityUrl'>
+export type IdentityConfig = Pick<EscContext, 'audience' | 'clientId' | 'identityUrl'> & Partial<Pick<EscContext, 'identityUrlSource' | 'apiUrl'>>
+
+/**
+ * Why an identity URL is what it is, for the "cannot reach" message: a CI job pointed at a local
+ * cloud with ESC_API_URL alone still talks to the public identity provider and fails there.
+ */
+function identityUrlOrigin(config: IdentityConfig, code: string | undefined): string {
+  if (config.identityUrlSource !== undefined) {
+    const local = code === 'ECONNREFUSED' && isLoopbackUrl(config.identityUrl) ? `; ${LOCAL_CLOUD_ADVICE}` : ''
+    return ` (set by ${config.identityUrlSource})${local}`
+  }
+  if (config.apiUrl !== undefined && isLoopbackUrl(config.apiUrl)) {
+    return ` (the default identity URL; against the local cloud at ${config.apiUrl} set ESC_IDENTITY_URL=${config.apiUrl} or use --profile local)`
+  }
+  return " (the default identity URL; set ESC_IDENTITY_URL or the profile's token-config.identity-url)"
+}
 
 export interface IdentityOptions {
   debug?: (line: string) => void
@@ -26,7 +42,7 @@ function endpoint(identityUrl: string, path: string): string {
   return `${identityUrl.replace(/\/+$/, '')}/${path}`
 }
 
-async function post(url: string, payload: {form?: Record<string, string>; json?: Record<string, string>}, debug: (l: string) => void): Promise<IdentityResponse> {
+async function post(config: IdentityConfig, url: string, payload: {form?: Record<string, string>; json?: Record<string, string>}, debug: (l: string) => void): Promise<IdentityResponse> {
   const {sendPlainRequest} = await import('../../core/http.js')
   debug(`POST ${url}${payload.form?.grant_type ? ` (grant_type=${payload.form.grant_type})` : ''}`)
   let response
@@ -43,7 +59,7 @@ async function post(url: string, payload: {form?: Record<string, string>; json?:
     })
   } catch (error) {
     const code = (error as {code?: string}).code
-    throw new EscError(`cannot reach the identity provider at ${url}: ${code ?? (error as Error).message}`, {
+    throw new EscError(`cannot reach the identity provider at ${url}: ${code ?? (error as Error).message}${identityUrlOrigin(config, code)}`, {
       kind: 'failure',
       cause: error,
     })
@@ -81,7 +97,7 @@ function tokenFrom(grant: string, response: IdentityResponse): StoredToken {
 async function tokenGrant(config: IdentityConfig, grant: string, form: Record<string, string>, options: IdentityOptions, hint?: string): Promise<StoredToken> {
   const debug = options.debug ?? (() => {})
   const url = endpoint(config.identityUrl, 'oauth/token')
-  const response = await post(url, {form}, debug)
+  const response = await post(config, url, {form}, debug)
   if (response.status >= 200 && response.status < 300) return tokenFrom(grant, response)
   if (response.status === 403 && response.body?.error === 'mfa_required' && typeof response.body.mfa_token === 'string') {
     return mfaGrant(config, response.body.mfa_token, options)
@@ -99,6 +115,7 @@ async function mfaGrant(config: IdentityConfig, mfaToken: string, options: Ident
     })
   }
   const challenge = await post(
+    config,
     endpoint(config.identityUrl, 'mfa/challenge'),
     {json: {mfa_token: mfaToken, challenge_type: 'otp', client_id: config.clientId}},
     debug,
@@ -108,7 +125,7 @@ async function mfaGrant(config: IdentityConfig, mfaToken: string, options: Ident
   }
   const otp = await options.promptOtp()
   const form = {grant_type: MFA_OTP_GRANT, client_id: config.clientId, mfa_token: mfaToken, otp}
-  const response = await post(endpoint(config.identityUrl, 'oauth/token'), {form}, debug)
+  const response = await post(config, endpoint(config.identityUrl, 'oauth/token'), {form}, debug)
   if (response.status >= 200 && response.status < 300) return tokenFrom('mfa-otp', response)
   throw refused('mfa-otp', response)
 }

@@ -7,7 +7,7 @@ export interface TokenProvider {
 }
 
 export interface TokenProviderOptions {
-  /** `--refresh-token`; falls back to ESC_REFRESH_TOKEN. */
+  /** `--refresh-token`: ranks above every environment variable (ESC_ACCESS_TOKEN, ESC_TOKEN, ESC_REFRESH_TOKEN). */
   refreshToken?: string
   /** `--noninteractive`: never prompt. */
   noninteractive?: boolean

@@ -1,4 +1,4 @@
-import {readFile, rm, stat} from 'node:fs/promises'
+import {readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../../core/atomic-write.js'
@@ -29,6 +29,8 @@ export interface TokenStoreOptions {
   keychain?: Keychain
   debug?: (line: string) => void
   warn?: (line: string) => void
+  /** Never use the keychain: the token goes to the file the official esc reads. */
+  fileOnly?: boolean
 }
 
 /**
@@ -39,9 +41,19 @@ export interface TokenStoreOptions {
 export function openTokenStore(configDir: string, audience: string, options: TokenStoreOptions = {}): TokenStore {
   const debug = options.debug ?? (() => {})
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const keychain = options.keychain ?? openKeychain(options.env ?? process.env, debug)
+  const keychain = options.fileOnly ? NO_KEYCHAIN : options.keychain ?? openKeychain(options.env ?? process.env, debug)
   const account = audienceHost(audience)
   const filePath = join(tokensDir(configDir), account)
+  // The official esc writes its token file with the default umask (0644). Warning on every run would
+  // drown the output, so the warning is given once and remembered next to the file; our own writes
+  // are 0600 and clear the mark, so a later 0644 file from the official esc is reported again.
+  const warnedMark = join(tokensDir(configDir), `.${account}.mode-warned`)
+
+  async function warnOnce(line: string): Promise<void> {
+    if (await stat(warnedMark).then(() => true, () => false)) return
+    warn(line)
+    await writeFile(warnedMark, '', {mode: 0o600}).catch(() => debug(`cannot write ${warnedMark}; the warning may repeat`))
+  }
 
   async function loadFile(): Promise<LoadedToken | undefined> {
     let text: string
@@ -58,7 +70,7 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
     }
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
       const octal = (mode & 0o777).toString(8).padStart(4, '0')
-      warn(`Warning: token file ${filePath} is readable by other users (mode ${octal}); restrict it with: chmod 600 ${filePath}`)
+      await warnOnce(`Warning: token file ${filePath} is readable by other users (mode ${octal}); restrict it with: chmod 600 ${filePath}`)
     }
     try {
       return {token: parseToken(text), source: 'file', obtainedAtMs: mtimeMs}
@@ -94,11 +106,14 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
         return 'keychain'
       }
       await writeFileAtomic(filePath, serializeToken(token), {mode: 0o600, dirMode: 0o700})
+      await rm(warnedMark, {force: true})
       debug(`token saved to ${filePath}`)
       return 'file'
     },
     async delete() {
       const fromKeychain = await keychain.delete(account)
+      // Logged out: a token file written later deserves its own warning.
+      await rm(warnedMark, {force: true})
       let fromFile = true
       try {
         await rm(filePath)
@@ -110,6 +125,8 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
     },
   }
 }
+
+const NO_KEYCHAIN: Keychain = {get: async () => undefined, set: async () => false, delete: async () => false}
 
 /** The keychain entry: esc's token JSON plus `obtained_at` (ms since epoch). */
 function parseKeychainEntry(secret: string | undefined, debug: (line: string) => void): LoadedToken | undefined {

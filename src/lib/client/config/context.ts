@@ -22,6 +22,8 @@ export interface EscContext {
   /** The profile's `fmt`; `--fmt` is applied on top by the output module. */
   fmt?: string
   identityUrl: string
+  /** Who set identityUrl (`ESC_IDENTITY_URL`, or the profile's token-config); absent = the default. */
+  identityUrlSource?: string
   audience: string
   clientId: string
   configDir: string
@@ -102,6 +104,8 @@ export async function resolveContext(flags: ContextFlags, env: NodeJS.ProcessEnv
     configDir: dir,
   }
   if (profile) context.profileName = profile.name
+  if (firstSet(env.ESC_IDENTITY_URL) !== undefined) context.identityUrlSource = 'ESC_IDENTITY_URL'
+  else if (identity !== undefined && profile) context.identityUrlSource = `token-config.identity-url of profile "${profile.name}"`
   const orgId = firstSet(flags['org-id'], env.ESC_ORG_ID, profile?.orgId)
   const projectId = firstSet(flags['project-id'], env.ESC_PROJECT_ID, profile?.projectId)
   if (orgId !== undefined) context.orgId = orgId

@@ -80,7 +80,7 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   })
 
   it('--dry-run needs no credentials, like the other dry runs (nothing is sent)', async () => {
-    const r = await esc(create('on demand backup', '--dry-run', '--noninteractive'), {env: {...env(), ESC_TOKEN: undefined}})
+    const r = await esc(create('on demand backup', '--dry-run', '--noninteractive'), {env: {...env(), ESC_ACCESS_TOKEN: undefined}})
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "on demand backup",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n`)

@@ -100,12 +100,12 @@ describe('esc mesdb backups create', () => {
     assert.equal(r.stderr, '')
   })
 
-  it('401 with ESC_TOKEN: refresh is impossible, exit 3', async () => {
+  it('401 with ESC_ACCESS_TOKEN: refresh is impossible, exit 3', async () => {
     nock(API).post(BACKUPS).reply(401)
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 3)
     assert.equal(r.stdout, '')
-    assert.match(r.stderr, /^Error: the API rejected the access token in ESC_TOKEN\n/)
+    assert.match(r.stderr, /^Error: the API rejected the access token in ESC_ACCESS_TOKEN\n/)
   })
 
   it('401 with a stored token: refreshes it at the identity provider and retries once', async () => {
@@ -115,7 +115,7 @@ describe('esc mesdb backups create', () => {
         .reply(200, {access_token: 'new-token', scope: 'cloud:access', expires_in: 3600, token_type: 'Bearer'})
       nock(API, {reqheaders: {authorization: 'Bearer old-token'}}).post(BACKUPS, BODY).reply(401)
       nock(API, {reqheaders: {authorization: 'Bearer new-token'}}).post(BACKUPS, BODY).reply(200, {id: 'b7'})
-      const r = await esc(SEED, {env: {...env(), ...home.env, ESC_TOKEN: undefined, ESC_IDENTITY_URL: 'http://127.0.0.1:2181'}})
+      const r = await esc(SEED, {env: {...env(), ...home.env, ESC_ACCESS_TOKEN: undefined, ESC_IDENTITY_URL: 'http://127.0.0.1:2181'}})
       assert.equal(r.stderr, '')
       assert.equal(r.stdout, 'BackupId("b7")\n')
       assert.equal(r.exitCode, 0)
@@ -130,7 +130,7 @@ describe('esc mesdb backups create', () => {
     try {
       nock('http://127.0.0.1:2181').post('/oauth/token').reply(403, {error: 'invalid_grant'})
       nock(API).post(BACKUPS).reply(401)
-      const r = await esc(SEED, {env: {...env(), ...home.env, ESC_TOKEN: undefined, ESC_IDENTITY_URL: 'http://127.0.0.1:2181'}})
+      const r = await esc(SEED, {env: {...env(), ...home.env, ESC_ACCESS_TOKEN: undefined, ESC_IDENTITY_URL: 'http://127.0.0.1:2181'}})
       assert.equal(r.exitCode, 3)
       assert.equal(r.stdout, '')
       assert.match(r.stderr, /^Error: .*not authorized/)

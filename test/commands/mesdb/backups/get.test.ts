@@ -119,7 +119,7 @@ describe('esc mesdb backups get', () => {
 
   it('--debug traces the exchange on stderr without the token', async () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
-    const r = await esc([...SEED, '--debug'], {env: {...env(), ESC_TOKEN: 'SECRET-TOKEN-VALUE'}})
+    const r = await esc([...SEED, '--debug'], {env: {...env(), ESC_ACCESS_TOKEN: 'SECRET-TOKEN-VALUE'}})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, DEBUG_LINE)
     assert.match(r.stderr, new RegExp(`\\[debug\\] GET ${API}${BACKUPS}/${ID}\n`))
@@ -137,7 +137,7 @@ describe('esc mesdb backups get', () => {
       const r = await esc(SEED, {env: {...env(), ESC_API_URL: url}})
       nock.disableNetConnect()
       assert.equal(r.exitCode, 1)
-      assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the API running? set --api-url/ESC_API_URL\n`)
+      assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL\n`)
     })
 
     it('a stalled API times out after ESC_HTTP_TIMEOUT (exit 1)', async () => {

@@ -8,7 +8,7 @@ export const BACKUPS = `/mesdb/v1/organizations/${ORG}/projects/${PROJECT}/backu
 
 /**
  * A temp home whose default profile has the org (not the project, like the seed doc), the API
- * URL in ESC_API_URL and ESC_TOKEN as credential; nock owns the network. The same set-up as the
+ * URL in ESC_API_URL and ESC_ACCESS_TOKEN as credential; nock owns the network. The same set-up as the
  * other command tests (useCommandEnv).
  */
 export function useBackupsEnv(): Pick<ReturnType<typeof useCommandEnv>, 'env' | 'home' | 'esc'> {

@@ -34,7 +34,7 @@ export interface CommandEnv {
 }
 
 /**
- * Temp home (default profile with the org only, like the docs), nock, ESC_TOKEN, CI=1, and a
+ * Temp home (default profile with the org only, like the docs), nock, ESC_ACCESS_TOKEN, CI=1, and a
  * virtual clock for the waits of the commands `esc` runs: `sleep(ms)` returns at once and advances `now` by ms.
  */
 export function useCommandEnv(): CommandEnv {
@@ -70,7 +70,7 @@ export function useCommandEnv(): CommandEnv {
     home: () => home,
     clock: () => clock,
     env: () => ({
-      ...home.env, ESC_API_URL: API, ESC_TOKEN: 'tok', ESC_ORG_ID: undefined, ESC_PROJECT_ID: undefined,
+      ...home.env, ESC_API_URL: API, ESC_ACCESS_TOKEN: 'tok', ESC_ORG_ID: undefined, ESC_PROJECT_ID: undefined,
       ESC_PROFILE: undefined, ESC_HTTP_TIMEOUT: undefined, ESC_REFRESH_TOKEN: undefined, ESC_DEBUG: undefined, CI: '1',
     }),
     esc: (argv, options = {}) => runCli(argv, {clock: waitClock, ...options}),

@@ -9,6 +9,15 @@ import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {fakeTokens} from './fixtures.js'
 
 /** Real loopback sockets: what nock cannot fake faithfully (refused connections, stalls, resets). */
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const probe = http.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
 describe('ApiClient over real sockets', () => {
   let server: http.Server
   let base: string
@@ -33,7 +42,32 @@ describe('ApiClient over real sockets', () => {
     const err = await api.listBackups('o', 'p').catch((e) => e)
     assert.ok(err instanceof EscError)
     assert.equal(exitCodeOf(err), 1)
-    assert.equal(err.message, `could not connect to http://127.0.0.1:${port}: connection refused — is the API running? set --api-url/ESC_API_URL`)
+    assert.equal(err.message, `could not connect to http://127.0.0.1:${port}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`)
+  })
+
+  it('https:// against a plain-HTTP server: one line saying to use http://, no OpenSSL trace', async () => {
+    handler = (_req, res) => res.end('{}')
+    const tlsBase = base.replace('http://', 'https://')
+    const api = new ApiClient({baseUrl: tlsBase, tokens: fakeTokens(), userAgent: 'x', maxRetries: 0})
+    const err = await api.listBackups('o', 'p').catch((e) => e)
+    assert.ok(err instanceof EscError)
+    assert.equal(exitCodeOf(err), 1)
+    assert.equal(err.message, `the server at ${tlsBase} does not speak HTTPS; use ${base}`)
+  })
+
+  // 0.0.0.0 refuses like a remote host would, without being a loopback name.
+  it('a refused connection on the local profile suggests `esc local start` whatever the host', async () => {
+    const url = `http://0.0.0.0:${await closedPort()}`
+    const api = new ApiClient({baseUrl: url, tokens: fakeTokens(), userAgent: 'x', profileName: 'local'})
+    const err = await api.listBackups('o', 'p').catch((e) => e)
+    assert.equal(err.message, `could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`)
+  })
+
+  it('a refused connection to a non-loopback API on another profile keeps the plain advice', async () => {
+    const url = `http://0.0.0.0:${await closedPort()}`
+    const api = new ApiClient({baseUrl: url, tokens: fakeTokens(), userAgent: 'x', profileName: 'prod'})
+    const err = await api.listBackups('o', 'p').catch((e) => e)
+    assert.equal(err.message, `could not connect to ${url}: connection refused — is the API running? set --api-url/ESC_API_URL`)
   })
 
   it('times out a stalled request after the request timeout, naming ESC_HTTP_TIMEOUT', async () => {

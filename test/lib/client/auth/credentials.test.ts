@@ -52,18 +52,59 @@ describe('auth/credentials (TokenProvider)', () => {
     t.cleanup()
   })
 
-  it('ESC_TOKEN is used as is, never stored, and cannot be refreshed (exit 3)', async () => {
+  it('ESC_ACCESS_TOKEN is used as is, never stored, and cannot be refreshed (exit 3)', async () => {
     writeStored(fakeJwt(NOW / 1000 + 3600), 'stored-refresh')
-    const provider = await selectTokenProvider(await ctx(), {refreshToken: 'flag-refresh'}, deps({ESC_TOKEN: 'env-access', ESC_CLIENT_ID: 'a', ESC_CLIENT_SECRET: 'b'}))
+    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'a', ESC_CLIENT_SECRET: 'b'}))
     assert.equal(await provider.getAccessToken(), 'env-access')
-    await assert.rejects(provider.refresh(), (e: EscError) => exitCodeOf(e) === 3 && /ESC_TOKEN/.test(e.message))
+    await assert.rejects(provider.refresh(), (e: EscError) => exitCodeOf(e) === 3 && /ESC_ACCESS_TOKEN/.test(e.message))
     assert.deepEqual(bodies, [])
   })
 
-  it('ESC_CLIENT_ID + ESC_CLIENT_SECRET beat --refresh-token and the stored token; nothing is stored', async () => {
+  it('--refresh-token beats ESC_ACCESS_TOKEN', async () => {
+    identity(bodies)
+    const provider = await selectTokenProvider(await ctx(), {refreshToken: 'flag-refresh'}, deps({ESC_ACCESS_TOKEN: 'env-access'}))
+    assert.notEqual(await provider.getAccessToken(), 'env-access')
+    assert.match(bodies[0], /refresh_token=flag-refresh$/)
+  })
+
+  it('ESC_TOKEN is a refresh token (as `export ESC_TOKEN=$(esc access tokens display)` sets it): refresh grant, nothing stored', async () => {
     identity(bodies)
     writeStored('stored', 'stored-refresh')
-    const provider = await selectTokenProvider(await ctx(), {refreshToken: 'flag-refresh'}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))
+    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_TOKEN: 'displayed-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))
+    const access = await provider.getAccessToken()
+    assert.notEqual(access, 'displayed-refresh')
+    assert.deepEqual(bodies, ['grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=displayed-refresh'])
+    assert.equal(readFileSync(tokenFile(), 'utf8'), tokenJson('stored', 'stored-refresh'))
+  })
+
+  it('ESC_ACCESS_TOKEN beats ESC_TOKEN and ESC_REFRESH_TOKEN', async () => {
+    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'r1', ESC_REFRESH_TOKEN: 'r2'}))
+    assert.equal(await provider.getAccessToken(), 'env-access')
+    assert.deepEqual(bodies, [])
+  })
+
+  it('--refresh-token beats ESC_TOKEN', async () => {
+    identity(bodies)
+    await (await selectTokenProvider(await ctx(), {refreshToken: 'flag-refresh'}, deps({ESC_TOKEN: 'env-refresh'}))).getAccessToken()
+    assert.match(bodies[0], /refresh_token=flag-refresh$/)
+  })
+
+  it('ESC_REFRESH_TOKEN beats ESC_TOKEN when both are set', async () => {
+    identity(bodies)
+    await (await selectTokenProvider(await ctx(), {}, deps({ESC_TOKEN: 'tok', ESC_REFRESH_TOKEN: 'named'}))).getAccessToken()
+    assert.match(bodies[0], /refresh_token=named$/)
+  })
+
+  it('ESC_REFRESH_TOKEN beats ESC_CLIENT_ID + ESC_CLIENT_SECRET', async () => {
+    identity(bodies)
+    await (await selectTokenProvider(await ctx(), {}, deps({ESC_REFRESH_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))).getAccessToken()
+    assert.deepEqual(bodies, ['grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=env-refresh'])
+  })
+
+  it('ESC_CLIENT_ID + ESC_CLIENT_SECRET beat the stored token; nothing is stored', async () => {
+    identity(bodies)
+    writeStored('stored', 'stored-refresh')
+    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))
     const first = await provider.getAccessToken()
     assert.equal(await provider.getAccessToken(), first, 'cached for the run')
     assert.deepEqual(bodies, ['grant_type=client_credentials&client_id=svc&client_secret=sec&audience=https%3A%2F%2Fapi.eventstore.cloud'])
@@ -128,7 +169,7 @@ describe('auth/credentials (TokenProvider)', () => {
       assert.ok(e instanceof EscError)
       assert.equal(exitCodeOf(e), 3)
       assert.equal(e.message, NO_CREDENTIALS_MESSAGE)
-      for (const option of ['ESC_TOKEN', 'ESC_CLIENT_ID', 'ESC_CLIENT_SECRET', '--refresh-token', 'ESC_REFRESH_TOKEN', 'esc access tokens create']) {
+      for (const option of ['ESC_ACCESS_TOKEN', 'ESC_TOKEN', 'ESC_CLIENT_ID', 'ESC_CLIENT_SECRET', '--refresh-token', 'ESC_REFRESH_TOKEN', 'esc access tokens create']) {
         assert.ok(e.message.includes(option), option)
       }
       return true
@@ -163,14 +204,14 @@ describe('auth/credentials (TokenProvider)', () => {
   })
 
   it('createTokenProvider (the public entry) applies the same order', async () => {
-    const saved = process.env.ESC_TOKEN
-    process.env.ESC_TOKEN = 'public-entry'
+    const saved = process.env.ESC_ACCESS_TOKEN
+    process.env.ESC_ACCESS_TOKEN = 'public-entry'
     try {
       const provider = await createTokenProvider(await ctx(), {})
       assert.equal(await provider.getAccessToken(), 'public-entry')
     } finally {
-      if (saved === undefined) delete process.env.ESC_TOKEN
-      else process.env.ESC_TOKEN = saved
+      if (saved === undefined) delete process.env.ESC_ACCESS_TOKEN
+      else process.env.ESC_ACCESS_TOKEN = saved
     }
   })
 })

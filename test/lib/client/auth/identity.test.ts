@@ -112,7 +112,7 @@ describe('auth/identity grants', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       await assert.rejects(refreshGrant({...config, identityUrl: url}, 'r', {}), (e: EscError) => {
         assert.equal(exitCodeOf(e), 1)
-        assert.equal(e.message, `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT`)
+        assert.equal(e.message, `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT (the default identity URL; set ESC_IDENTITY_URL or the profile's token-config.identity-url)`)
         return true
       })
     } finally {
@@ -130,6 +130,40 @@ describe('auth/identity grants', () => {
       assert.equal(exitCodeOf(e), 1)
       assert.match(e.message, /cannot reach the identity provider at http:\/\/127\.0\.0\.1:1\/oauth\/token/)
       return true
+    })
+  })
+
+  describe('an unreachable identity provider says where its URL comes from', () => {
+    /** A port nothing listens on (bound, then released): a real refused connection. */
+    const closedPort = async () => {
+      const probe = createServer()
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+      const port = (probe.address() as AddressInfo).port
+      await new Promise<void>((resolve) => probe.close(() => resolve()))
+      return port
+    }
+    before(() => nock.enableNetConnect())
+    after(() => nock.disableNetConnect())
+
+    it('from ESC_IDENTITY_URL, on loopback: names the variable and suggests `esc local start`', async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`
+      await assert.rejects(refreshGrant({...config, identityUrl: url, identityUrlSource: 'ESC_IDENTITY_URL'}, 'r'), (e: EscError) =>
+        exitCodeOf(e) === 1 &&
+        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by ESC_IDENTITY_URL); is the local cloud running? start it with \`esc local start\``)
+    })
+
+    // 0.0.0.0 refuses like a remote host would, without being a loopback name.
+    it("from the profile's token-config.identity-url: names the profile", async () => {
+      const url = `http://0.0.0.0:${await closedPort()}`
+      await assert.rejects(refreshGrant({...config, identityUrl: url, identityUrlSource: 'token-config.identity-url of profile "staging"'}, 'r'), (e: EscError) =>
+        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by token-config.identity-url of profile "staging")`)
+    })
+
+    it('no source recorded (the default) while the API is a local cloud: ESC_IDENTITY_URL or --profile local', async () => {
+      const url = `http://0.0.0.0:${await closedPort()}`
+      await assert.rejects(refreshGrant({...config, identityUrl: url, apiUrl: 'http://127.0.0.1:2180'}, 'r'), (e: EscError) =>
+        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (the default identity URL; ` +
+          'against the local cloud at http://127.0.0.1:2180 set ESC_IDENTITY_URL=http://127.0.0.1:2180 or use --profile local)')
     })
   })
 })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Keychain} from '../../../../src/lib/client/auth/keychain.js'
@@ -62,6 +62,36 @@ describe('auth/token-store', () => {
     assert.equal(loaded?.token.access_token, 'esc-access')
     assert.equal(loaded?.token.refresh_token, 'esc-refresh')
     assert.deepEqual(warnings, [`Warning: token file ${tokenFile()} is readable by other users (mode 0644); restrict it with: chmod 600 ${tokenFile()}`])
+  })
+
+  it('warns about a 0644 token file once, not on every run', async () => {
+    mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
+    writeFileSync(tokenFile(), ESC_BYTES)
+    chmodSync(tokenFile(), 0o644)
+    for (let run = 0; run < 3; run++) {
+      const loaded = await openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)}).load()
+      assert.equal(loaded?.token.refresh_token, 'refresh-1')
+    }
+    assert.equal(warnings.length, 1)
+    assert.equal(statSync(tokenFile()).mode & 0o777, 0o644, 'reading never changes the file')
+  })
+
+  it('saving over a 0644 token file (written by the official esc) leaves it 0600', async () => {
+    mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
+    writeFileSync(tokenFile(), ESC_BYTES.replace('refresh-1', 'esc-refresh'))
+    chmodSync(tokenFile(), 0o644)
+    await openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)}).save(token)
+    assert.equal(readFileSync(tokenFile(), 'utf8'), ESC_BYTES)
+    assert.equal(statSync(tokenFile()).mode & 0o777, 0o600)
+  })
+
+  it('fileOnly (create --no-keychain) writes the file the official esc reads, even with a working keychain', async () => {
+    const keychain = memoryKeychain()
+    const store = openTokenStore(t.configDir, AUDIENCE, {keychain, fileOnly: true})
+    assert.equal(await store.save(token), 'file')
+    assert.equal(keychain.entries.size, 0)
+    assert.equal(readFileSync(tokenFile(), 'utf8'), ESC_BYTES)
+    assert.equal(statSync(tokenFile()).mode & 0o777, 0o600)
   })
 
   it('a 0600 file gives no warning', async () => {
@@ -127,5 +157,19 @@ describe('auth/token-store', () => {
     assert.equal(existsSync(tokenFile()), false)
     assert.equal(await store.load(), undefined)
     assert.equal(await store.delete(), false)
+  })
+
+  it('after a delete (logout), a new 0644 file from the official esc is warned about again', async () => {
+    mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
+    const store = openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)})
+    writeFileSync(tokenFile(), ESC_BYTES, {mode: 0o644})
+    chmodSync(tokenFile(), 0o644)
+    await store.load()
+    await store.delete()
+    writeFileSync(tokenFile(), ESC_BYTES)
+    chmodSync(tokenFile(), 0o644)
+    await store.load()
+    assert.equal(warnings.length, 2)
+    assert.deepEqual(readdirSync(join(t.configDir, 'tokens')), ['api.eventstore.cloud', '.api.eventstore.cloud.mode-warned'].sort())
   })
 })

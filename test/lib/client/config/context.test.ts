@@ -28,6 +28,7 @@ describe('config/context resolveContext', () => {
       apiUrl: 'https://api.eventstore.cloud',
       fmt: 'api',
       identityUrl: 'https://identity.eventstore.com',
+      identityUrlSource: 'token-config.identity-url of profile "prod"',
       audience: 'https://api.eventstore.cloud',
       clientId: 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt',
       configDir: t.configDir,
@@ -116,5 +117,11 @@ describe('config/context resolveContext', () => {
     const ctx = await resolveContext({}, {...t.env, ESC_CONFIG_DIR: join(t.home, 'elsewhere')})
     assert.equal(ctx.profileName, undefined)
     assert.equal(ctx.configDir, join(t.home, 'elsewhere'))
+  })
+
+  it('records where the identity URL comes from (for the "cannot reach" message)', async () => {
+    assert.equal((await resolveContext({profile: 'staging'}, t.env)).identityUrlSource, undefined)
+    assert.equal((await resolveContext({}, t.env)).identityUrlSource, 'token-config.identity-url of profile "prod"')
+    assert.equal((await resolveContext({}, {...t.env, ESC_IDENTITY_URL: 'http://127.0.0.1:2180'})).identityUrlSource, 'ESC_IDENTITY_URL')
   })
 })
