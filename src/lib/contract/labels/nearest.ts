@@ -10,7 +10,7 @@ export function nearest(typed: string, choices: readonly string[]): string | und
     }
   }
   // Beyond about a third of the word a suggestion is a guess that misleads more than it helps.
-  return best !== undefined && bestDistance > 0 && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined
+  return best !== undefined && bestDistance > 0 && bestDistance <= Math.max(1, Math.floor(typed.length / 3)) ? best : undefined
 }
 
 function editDistance(a: string, b: string): number {

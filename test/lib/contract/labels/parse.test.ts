@@ -75,6 +75,7 @@ describe('labels: parsing', () => {
         '  x {datetime:rfc3999}\n' +
         '              ^^^^^^^',
     )
+    assert.doesNotMatch(failure('{datetime:iso}').reason, /did you mean/, 'a short word two edits away is no plausible typo')
     assert.match(failure('{index:octal}').reason, /valid formats: decimal, hex$/)
     assert.match(failure('{cluster:name}').reason, /valid formats: description, id, provider$/)
   })
