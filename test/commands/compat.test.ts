@@ -146,4 +146,37 @@ describe('compatibility with the official esc: the docs and scripts', () => {
         'details: "backup created", linked_resource: "c1ev3l5o0aeu6ojco7b0", start_time: 2021-03-26T14:00:00Z, end_time: Some(2021-03-26T14:05:00Z) }\n\n',
     )
   })
+
+  it('docs: orchestrate jobs create sends the label template unrendered and prints JobId("…")', async () => {
+    const orchestrate = `/orchestrate/v1/organizations/${ORG}/projects/${DOCS_PROJECT}`
+    const post = capture({id: 'c1jobjobjob0aeu6ojco'})
+    nock(API).post(`${orchestrate}/jobs`).reply(post.reply)
+    const r = await esc([
+      'orchestrate', 'jobs', 'create', '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *', 'scheduled-backup',
+      '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', 'c196ogto0aeqohe3ommq',
+    ], {env: {...env(), ESC_PROJECT_ID: DOCS_PROJECT}})
+    assert.equal(r.stdout, 'JobId("c1jobjobjob0aeu6ojco")\n', r.stderr)
+    assert.deepEqual(post.bodies, [
+      '{"type":"ScheduledBackup","data":{"clusterId":"c196ogto0aeqohe3ommq","description":"{cluster} Hourly Backup {datetime:RFC3339}",' +
+        '"maxBackupCount":2},"description":"My Hourly Backup","schedule":"0 */1 * * *"}',
+    ])
+  })
+
+  it('--fmt api echoes the request body, then the raw response; delete and an empty list print as esc does', async () => {
+    nock(API).post(`${DOCS_MESDB}/backups`).reply(200, {id: BACKUP_ID})
+    const api = await esc(docsCreate('on demand backup', '--fmt', 'api'), {env: env()})
+    assert.equal(api.stdout, `{"description":"on demand backup","sourceClusterId":"${SOURCE_CLUSTER}"}\n{"id":"${BACKUP_ID}"}\n`)
+    nock(API).delete(`${DOCS_MESDB}/backups/${BACKUP_ID}`).reply(200, '')
+    const deleted = await esc(['mesdb', 'backups', 'delete', '--id', BACKUP_ID, '--project-id', DOCS_PROJECT], {env: env()})
+    assert.deepEqual([deleted.stdout, deleted.exitCode], ['', 0])
+    nock(API).get(`${DOCS_MESDB}/backups`).reply(200, {backups: []})
+    const empty = await esc(['mesdb', 'backups', 'list', '--project-id', DOCS_PROJECT], {env: env()})
+    assert.equal(empty.stdout, '\n')
+  })
+
+  it('cli output escapes quotes, backslashes and newlines in strings like Rust Debug', async () => {
+    nock(API).get(`${DOCS_MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: {...DOCS_BACKUP, description: 'a "q" \\ b\n'}})
+    const r = await esc(['mesdb', 'backups', 'get', '--project-id', DOCS_PROJECT, '--id', BACKUP_ID], {env: env()})
+    assert.match(r.stdout, / description: "a \\"q\\" \\\\ b\\n", /)
+  })
 })
