@@ -4,6 +4,7 @@ import {type ApiClient, backupsPath} from '../../client/api/client.js'
 import {formatDuration} from '../../core/duration.js'
 import {previewBackupLabel} from '../../contract/labels/backup-label.js'
 import {type LabelTemplate, parseLabelTemplate} from '../../contract/labels/parse.js'
+import {renderLabel} from '../../contract/labels/render.js'
 import {backupIdKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
 import {printDryRun} from '../restore/dry-run.js'
@@ -80,9 +81,13 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
   await awaitBackup(api, printer, orgId, projectId, created.data.id, timing, timeLeftMs)
 }
 
-/** The dry run's preview of the label the service will store (none when the template has no token). */
+/** The dry run's preview of the label the service will store (none when it stores the text as typed). */
 async function previewNotes(req: BackupCreateRequest, parsed: LabelTemplate, clock: WaitClock): Promise<Array<[string, string]>> {
-  if (parsed.uses.size === 0) return []
+  if (parsed.uses.size === 0) {
+    // Only escapes to undo: no data to fetch, and no preview when there is nothing to undo either.
+    const label = renderLabel(parsed, {})
+    return label === parsed.template ? [] : [['Label preview', label]]
+  }
   const {orgId, projectId, sourceClusterId} = req
   const preview = await previewBackupLabel(parsed, {
     clusterId: sourceClusterId,

@@ -92,6 +92,12 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "pre-upgrade <v24>",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n`)
   })
 
+  it('--dry-run previews a description whose doubled braces the service will unescape, calling nothing', async () => {
+    const r = await esc(create('keep {{x}}', '--dry-run'), {env: {...env(), ESC_TOKEN: undefined}})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "keep {{x}}",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\nLabel preview: keep {x}\n`)
+  })
+
   it('--dry-run with a plain description calls nothing at all', async () => {
     const r = await esc(create('on demand backup', '--dry-run', '--json'), {env: env()})
     assert.deepEqual(JSON.parse(r.stdout), {
