@@ -67,6 +67,17 @@ describe('e2e: esc against the local cloud', function () {
     assert.match(gone.stderr, /not found/)
   })
 
+  it('labels: the CLI sends the description as typed, the local cloud renders it once; {index} continues after a delete', async () => {
+    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{{literal}} <v24> a > b #{index}', '--source-cluster-id', clusterId,
+      '--wait', '--poll-interval', '1s', '--timeout', '30s', '--json'])
+    assert.equal(created.code, 0, created.stderr)
+    // The previous test's backup (index 1) was deleted: the number is not reused.
+    assert.equal(JSON.parse(created.stdout).description, '{literal} <v24> a > b #2')
+    const typo = await box.esc(['mesdb', 'backups', 'create', '--description', '{clustr}', '--source-cluster-id', clusterId])
+    assert.equal(typo.code, 2)
+    assert.match(typo.stderr, /^Error: Unknown token 'clustr' in the label template \(did you mean 'cluster'\?\)/)
+  })
+
   it('seed: restore with clusters create --source-backup-id, then verify the restored data', async () => {
     const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId,
       '--wait', '--poll-interval', '1s', '--timeout', '30s'])

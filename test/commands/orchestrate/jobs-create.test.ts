@@ -70,6 +70,16 @@ describe('esc orchestrate jobs create', () => {
     assert.deepEqual(post.bodies, [DOCS_BODY])
   })
 
+  it('sends a job label with brackets that are not tokens, and doubled braces, exactly as typed', async () => {
+    const post = capture({id: 'j3'})
+    nock(API).post(JOBS).reply(post.reply)
+    const label = 'pre-upgrade <v24> a > b json {"k":1} {{index}} #{index}'
+    const r = await esc(create(...JOB, 'scheduled-backup', '-d', label, '-m', '2', '-c', 'c1'), {env: withProject()})
+    assert.equal(r.stderr, '')
+    assert.equal(r.exitCode, 0)
+    assert.equal(JSON.parse(post.bodies[0]).data.description, label)
+  })
+
   it('--fmt api before the job type echoes the body and the response', async () => {
     nock(API).post(JOBS).reply(200, '{"id":"j3"}')
     const r = await esc(create('--fmt', 'api', ...JOB, 'scheduled-backup', ...BACKUP), {env: withProject()})
@@ -90,7 +100,7 @@ describe('esc orchestrate jobs create', () => {
     ['an unknown flag', create(...JOB, 'scheduled-backup', ...BACKUP, '--keep', '3'), /^Error: .*--keep/],
     ['a schedule under an hour', create('--description', 'j', '--schedule', '*/30 * * * *', 'scheduled-backup', ...BACKUP), /^Error: Invalid schedule '\*\/30 \* \* \* \*': minute '\*\/30' runs backups 30 minutes apart; scheduled backups must be at least 60 minutes apart/],
     ['a schedule with a day of month', create('--description', 'j', '--schedule', '0 0 1 * *', 'scheduled-backup', ...BACKUP), /^Error: Invalid schedule '0 0 1 \* \*': day-of-month '1' must be '\*'/],
-    ['an unknown label token', create(...JOB, 'scheduled-backup', '-d', '{clustr} backup', '-m', '2', '-c', 'c1'), /^Error: Unknown token 'clustr' in the label template; valid tokens: index, cluster, datetime\n {2}\{clustr\} backup\n {3}\^{6}\n/],
+    ['an unknown label token', create(...JOB, 'scheduled-backup', '-d', '{clustr} backup', '-m', '2', '-c', 'c1'), /^Error: Unknown token 'clustr' in the label template \(did you mean 'cluster'\?\); valid tokens: index, cluster, datetime; write '\{\{' and '\}\}' for literal braces\n {2}\{clustr\} backup\n {3}\^{6}\n/],
     ['an unknown label format', create(...JOB, 'scheduled-backup', '-d', '{datetime:iso}', '-m', '2', '-c', 'c1'), /^Error: Unknown format 'iso' for token 'datetime' in the label template; valid formats: utc, rfc822, unix, json, rfc3339\n/],
   ]
   for (const [what, argv, message] of usage) {

@@ -14,7 +14,7 @@ export default class BackupsCreate extends CloudCommand {
     'project-id': projectFlag('The project id the backup will relate to'),
     'source-cluster-id': Flags.string({description: 'The id of the cluster to create backup of', required: true}),
     description: Flags.string({
-      description: 'A human-readable description of the backup; may use {cluster}, {index} and {datetime} tokens',
+      description: 'A human-readable description of the backup, sent as typed; the service renders {cluster}, {index} and {datetime} tokens',
       required: true,
     }),
     ...backupCreateFlags,
@@ -24,8 +24,8 @@ export default class BackupsCreate extends CloudCommand {
   public async run(): Promise<void> {
     const {flags} = await this.parse(BackupsCreate)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
-    // Label rendering, --dry-run, --retry-on-lock and --wait live in lib/cli/wait/backup-create.ts. It
-    // asks for the client only when a label token or the POST needs it: a plain --dry-run needs no credentials.
+    // The label check, --dry-run, --retry-on-lock and --wait live in lib/cli/wait/backup-create.ts. It asks
+    // for the client only when the POST or a dry run's label preview needs it: a plain --dry-run needs no credentials.
     await createBackup({
       api: () => this.apiClient(flags),
       printer: await this.output(flags),

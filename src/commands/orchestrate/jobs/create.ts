@@ -56,8 +56,8 @@ SCHEDULED-BACKUP FLAGS (all required)
 
 The backup description is a label template, rendered by the service at each
 run: {index[:decimal|hex]}, {cluster[:description|id|provider]} and
-{datetime[:utc|rfc822|unix|json|rfc3339]}; <token:format> works too, and
-{{ }} << >> stand for literal brackets.
+{datetime[:utc|rfc822|unix|json|rfc3339]}; <token:format> works too. Other
+brackets are plain text; {{ and }} stand for literal braces.
 
 The schedule is checked before sending: 5 fields; minute and hour are *, a
 number or */n; day of month and month are *; day of week is * or 0-7; and

@@ -1,5 +1,5 @@
 /**
- * `--dry-run` previews: the request a command would send, plus notes (the rendered label, the next
+ * `--dry-run` previews: the request a command would send, plus notes (the label preview, the next
  * runs of a schedule…). The request goes to stdout — as JSON in the JSON/API formats so scripts can
  * read it, as text otherwise — and a reminder that nothing was sent goes to stderr.
  */

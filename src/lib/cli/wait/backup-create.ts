@@ -3,7 +3,9 @@ import {Flags} from '@oclif/core'
 import {type ApiClient, backupsPath} from '../../client/api/client.js'
 import {formatDuration} from '../../core/duration.js'
 import {EscError} from '../../core/errors.js'
-import {renderBackupLabel} from '../../contract/labels/backup-label.js'
+import {previewBackupLabel} from '../../contract/labels/backup-label.js'
+import {type LabelTemplate, parseLabelTemplate} from '../../contract/labels/parse.js'
+import {renderLabel} from '../../contract/labels/render.js'
 import {backupIdKind} from '../output/kinds.js'
 import type {Printer} from '../output/printer.js'
 import {printDryRun} from '../restore/dry-run.js'
@@ -16,7 +18,7 @@ import {httpStatusOf} from './transient.js'
 
 /** The flags `backups create` gains over esc's: label preview, lock retries and waiting. */
 export const backupCreateFlags = {
-  'dry-run': Flags.boolean({description: 'Print the rendered label and the request instead of sending it'}),
+  'dry-run': Flags.boolean({description: 'Print the request and a preview of the rendered label instead of sending it'}),
   'retry-on-lock': Flags.boolean({
     description: 'If another operation (e.g. a scheduled backup) holds the cluster, retry with backoff until --timeout',
     helpGroup: 'WAIT',
@@ -30,7 +32,7 @@ export interface BackupCreateRequest {
   orgId: string
   projectId: string
   sourceClusterId: string
-  /** As typed: may be a label template ({cluster}, {index}, {datetime}…), rendered here. */
+  /** As typed: may be a label template ({cluster}, {index}, {datetime}…), sent unchanged: the service renders it. */
   description: string
   flags: {'dry-run'?: boolean; 'retry-on-lock'?: boolean; wait?: boolean; timeout?: number; 'poll-interval'?: number}
   /** The command's clock: the label's date, lock retries and the wait (default: the system clock). */
@@ -38,9 +40,10 @@ export interface BackupCreateRequest {
 }
 
 /**
- * `backups create` after flag parsing: renders the label (fetching only what its tokens need, so a
- * plain description costs exactly one POST), then previews, or creates (retrying while the cluster
- * is locked if asked) and prints the id, or waits and prints the backup.
+ * `backups create` after flag parsing: checks the label template (a typo such as `{clustr}` fails
+ * before anything is sent), then previews, or creates (retrying while the cluster is locked if
+ * asked) and prints the id, or waits and prints the backup. The description is sent exactly as
+ * typed, like esc: the service renders it, so rendering here too would unescape `{{ }}` twice.
  */
 export async function createBackup(req: BackupCreateRequest): Promise<void> {
   const {orgId, projectId, sourceClusterId, printer, flags} = req
@@ -50,22 +53,10 @@ export async function createBackup(req: BackupCreateRequest): Promise<void> {
     timeoutAlsoWith: {flag: '--retry-on-lock', given: flags['retry-on-lock']},
   })
   const started = clock.now()
-  const {label, templated} = await renderBackupLabel(req.description, {
-    clusterId: sourceClusterId,
-    now: () => new Date(clock.now()),
-    async cluster() {
-      const {cluster} = (await (await req.api()).getCluster(orgId, projectId, sourceClusterId)).data
-      return {id: cluster.id, description: cluster.description, provider: String(cluster.provider)}
-    },
-    async existingBackups() {
-      const {backups} = (await (await req.api()).listBackups(orgId, projectId)).data
-      return backups.filter((b) => b.sourceClusterId === sourceClusterId).length
-    },
-  })
-  const body = {description: label, sourceClusterId}
+  const parsed = parseLabelTemplate(req.description)
+  const body = {description: req.description, sourceClusterId}
   if (flags['dry-run']) {
-    const notes: Array<[string, string]> = templated ? [['Label', label]] : []
-    printDryRun({method: 'POST', path: backupsPath(orgId, projectId), body, notes}, printer.format)
+    printDryRun({method: 'POST', path: backupsPath(orgId, projectId), body, notes: await previewNotes(req, parsed, clock)}, printer.format)
     return
   }
   const api = await req.api()
@@ -118,4 +109,31 @@ function mayHaveReachedServer(error: EscError): boolean {
   const cause = error.cause as {code?: string; event?: string} | undefined
   if (!cause || typeof cause !== 'object') return false
   return (cause.code === 'ETIMEDOUT' && cause.event !== 'connect') || cause.code === 'ECONNRESET'
+}
+
+/** The dry run's preview of the label the service will store (none when it stores the text as typed). */
+async function previewNotes(req: BackupCreateRequest, parsed: LabelTemplate, clock: WaitClock): Promise<Array<[string, string]>> {
+  if (parsed.uses.size === 0) {
+    // Only escapes to undo: no data to fetch, and no preview when there is nothing to undo either.
+    const label = renderLabel(parsed, {})
+    return label === parsed.template ? [] : [['Label preview', label]]
+  }
+  const {orgId, projectId, sourceClusterId} = req
+  const preview = await previewBackupLabel(parsed, {
+    clusterId: sourceClusterId,
+    now: () => new Date(clock.now()),
+    async cluster() {
+      const {cluster} = (await (await req.api()).getCluster(orgId, projectId, sourceClusterId)).data
+      return {id: cluster.id, description: cluster.description, provider: String(cluster.provider)}
+    },
+    async existingBackups() {
+      const {backups} = (await (await req.api()).listBackups(orgId, projectId)).data
+      return backups.filter((b) => b.sourceClusterId === sourceClusterId).length
+    },
+  })
+  const notes: Array<[string, string]> = [['Label preview', preview.label]]
+  if (preview.existingBackups !== undefined) {
+    notes.push(['Index', `estimated as the ${preview.existingBackups} existing backups of the cluster + 1; the service assigns the actual number`])
+  }
+  return notes
 }

@@ -1,4 +1,4 @@
-import {parseLabelTemplate} from './parse.js'
+import {LabelTemplate} from './parse.js'
 import {LabelCluster, LabelContext, renderLabel} from './render.js'
 
 export interface BackupLabelSources {
@@ -10,27 +10,26 @@ export interface BackupLabelSources {
   now: () => Date
 }
 
-export interface RenderedBackupLabel {
+export interface BackupLabelPreview {
   label: string
-  /** False when the template had no tokens: the description is sent as typed, with no API call. */
-  templated: boolean
+  /** Set when the template uses `{index}`: the backups counted to estimate it (the service assigns the real one). */
+  existingBackups?: number
 }
 
 /**
- * Renders a manual backup's description client-side, fetching only what the template uses:
- * nothing for a plain description (or `{cluster:id}`), the cluster for `{cluster}`, the backup count for `{index}`
- * (index = existing backups of the cluster + 1). Throws LabelTemplateError (exit 2) first, before
- * any API call, when the template is invalid.
+ * Previews a manual backup's description as the service will render it, fetching only what the
+ * template uses: nothing for `{datetime}` or `{cluster:id}`, the cluster for `{cluster}`, the backup
+ * count for `{index}`. The index is an estimate (existing backups of the cluster + 1): the service
+ * keeps its own counter, which deleted backups do not lower.
  */
-export async function renderBackupLabel(template: string, sources: BackupLabelSources): Promise<RenderedBackupLabel> {
-  const parsed = parseLabelTemplate(template)
+export async function previewBackupLabel(parsed: LabelTemplate, sources: BackupLabelSources): Promise<BackupLabelPreview> {
   const context: LabelContext = {date: sources.now()}
   const needsCluster = parsed.parts.some((p) => p.kind === 'token' && p.token === 'cluster' && p.format !== 'id')
   const [cluster, existing] = await Promise.all([
     needsCluster ? sources.cluster() : {id: sources.clusterId, description: '', provider: ''},
     parsed.uses.has('index') ? sources.existingBackups() : undefined,
   ])
-  if (cluster) context.cluster = cluster
+  context.cluster = cluster
   if (existing !== undefined) context.index = existing + 1
-  return {label: renderLabel(parsed, context), templated: parsed.uses.size > 0}
+  return {label: renderLabel(parsed, context), existingBackups: existing}
 }

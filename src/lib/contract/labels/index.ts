@@ -1,7 +1,7 @@
 /**
  * Backup label templates: `{index}`, `{cluster}`, `{datetime}` tokens with optional formats.
- * Used by `backups create` (client-side rendering), `orchestrate jobs create` (validation only: the
- * service renders job labels per run) and the local cloud's server.
+ * Used by `backups create` and `orchestrate jobs create` (validation and the dry-run preview: the
+ * service renders the labels) and by the local cloud's server, which renders them.
  */
 export {hasLabelTokens, LabelTemplateError, parseLabelTemplate, validateLabelTemplate} from './parse.js'
 export type {LabelPart, LabelTemplate, LabelText, LabelToken} from './parse.js'

@@ -1,4 +1,5 @@
 import {UsageError} from '../../core/errors.js'
+import {nearest} from './nearest.js'
 import {defaultFormat, formatsOf, isLabelTokenName, LABEL_TOKEN_NAMES, LabelFormat, LabelTokenName} from './tokens.js'
 
 export interface LabelText {
@@ -24,8 +25,13 @@ export interface LabelTemplate {
   uses: Set<LabelTokenName>
 }
 
-/** Opening bracket → closing bracket of the two token syntaxes (`{token:fmt}` and `<token:fmt>`). */
-const CLOSERS: Record<string, string> = {'{': '}', '<': '>'}
+/**
+ * The shape of a token: a name and an optional format. In braces, a match is a token the user meant,
+ * so an unknown name or format there is refused; in angle brackets it is a token only when both are
+ * known (descriptions such as `pre-upgrade <v24>` are common), otherwise plain text.
+ */
+const BRACE_TOKEN = /^\{([A-Za-z][\w-]*)(?::([\w-]*))?\}/
+const ANGLE_TOKEN = /^<([A-Za-z][\w-]*)(?::([\w-]*))?>/
 
 /**
  * A template error that points at the fault: the message shows the template with a caret line
@@ -53,8 +59,9 @@ function caretPicture(template: string, position: number, length: number): strin
 /**
  * Parses a backup label template. Tokens are `{token}` or `{token:format}` (the docs' form) or the
  * same between `<` and `>`; token and format names are case-insensitive (`{datetime:RFC3339}`).
- * `{{`, `}}`, `<<` and `>>` stand for a literal bracket. Anything else that opens or closes a token
- * without forming a valid one is an error.
+ * `{{` and `}}` stand for a literal brace (unescaped once, here). Every other character is plain
+ * text, brackets included, except a brace token with an unknown name or format: that is a typo
+ * (`{clustr}`) and is refused rather than stored as typed.
  */
 export function parseLabelTemplate(template: string): LabelTemplate {
   const parts: LabelPart[] = []
@@ -63,29 +70,17 @@ export function parseLabelTemplate(template: string): LabelTemplate {
   let i = 0
   while (i < template.length) {
     const ch = template[i]
-    const next = template[i + 1]
-    const isOpener = ch in CLOSERS
-    const isCloser = ch === '}' || ch === '>'
-    if ((isOpener || isCloser) && next === ch) {
+    if ((ch === '{' || ch === '}') && template[i + 1] === ch) {
       text += ch
       i += 2
       continue
     }
-    if (isCloser) {
-      const opener = ch === '}' ? '{' : '<'
-      throw new LabelTemplateError(
-        `Unmatched '${ch}' in the label template: write '${ch}${ch}' for a literal '${ch}' or open a token with '${opener}'`,
-        template,
-        i,
-        1,
-      )
-    }
-    if (!isOpener) {
+    const token = ch === '{' || ch === '<' ? readToken(template, i) : undefined
+    if (!token) {
       text += ch
       i += 1
       continue
     }
-    const token = readToken(template, i, CLOSERS[ch])
     if (text) parts.push({kind: 'text', text})
     text = ''
     parts.push(token)
@@ -96,43 +91,40 @@ export function parseLabelTemplate(template: string): LabelTemplate {
   return {template, parts, uses}
 }
 
-function readToken(template: string, start: number, closer: string): LabelToken {
-  const opener = template[start]
-  const end = template.indexOf(closer, start + 1)
-  const nested = template.slice(start + 1, end === -1 ? undefined : end).search(/[{<]/)
-  if (end === -1 || nested !== -1) {
-    throw new LabelTemplateError(
-      `Unclosed '${opener}' in the label template: close the token with '${closer}' or write '${opener}${opener}' for a literal '${opener}'`,
-      template,
-      start,
-      1,
-    )
-  }
-  const body = template.slice(start + 1, end)
-  const colon = body.indexOf(':')
-  const name = (colon === -1 ? body : body.slice(0, colon)).toLowerCase()
+const suggestion = (typed: string, choices: readonly string[]) => {
+  const near = nearest(typed, choices)
+  return near ? ` (did you mean '${near}'?)` : ''
+}
+
+/** The token starting at `start`, undefined when the text there is not one (plain text). */
+function readToken(template: string, start: number): LabelToken | undefined {
+  const braces = template[start] === '{'
+  const match = (braces ? BRACE_TOKEN : ANGLE_TOKEN).exec(template.slice(start))
+  if (!match) return undefined
+  const [whole, shownName, rawFormat] = match
+  const name = shownName.toLowerCase()
+  const length = whole.length
   if (!isLabelTokenName(name)) {
-    const shown = colon === -1 ? body : body.slice(0, colon)
+    if (!braces) return undefined
     throw new LabelTemplateError(
-      `Unknown token '${shown}' in the label template; valid tokens: ${LABEL_TOKEN_NAMES.join(', ')}`,
+      `Unknown token '${shownName}' in the label template${suggestion(shownName, LABEL_TOKEN_NAMES)}; ` +
+        `valid tokens: ${LABEL_TOKEN_NAMES.join(', ')}; write '{{' and '}}' for literal braces`,
       template,
       start + 1,
-      shown.length,
+      shownName.length,
     )
   }
-  const length = end - start + 1
-  if (colon === -1) return {kind: 'token', token: name, format: defaultFormat(name), start, length}
-  const rawFormat = body.slice(colon + 1)
+  if (rawFormat === undefined) return {kind: 'token', token: name, format: defaultFormat(name), start, length}
   const format = formatsOf(name).find((f) => f === rawFormat.toLowerCase())
-  if (!format) {
-    throw new LabelTemplateError(
-      `Unknown format '${rawFormat}' for token '${name}' in the label template; valid formats: ${formatsOf(name).join(', ')}`,
-      template,
-      start + 1 + colon + 1,
-      rawFormat.length,
-    )
-  }
-  return {kind: 'token', token: name, format, start, length}
+  if (format) return {kind: 'token', token: name, format, start, length}
+  if (!braces) return undefined
+  throw new LabelTemplateError(
+    `Unknown format '${rawFormat}' for token '${name}' in the label template${suggestion(rawFormat, formatsOf(name))}; ` +
+      `valid formats: ${formatsOf(name).join(', ')}`,
+    template,
+    start + 1 + shownName.length + 1,
+    rawFormat.length,
+  )
 }
 
 /** Throws a LabelTemplateError (exit 2) when the template is not valid; returns the parsed form otherwise. */

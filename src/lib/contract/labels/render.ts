@@ -13,7 +13,7 @@ export interface LabelCluster {
  * a client rendering `{datetime}` alone need not fetch the cluster or count its backups.
  */
 export interface LabelContext {
-  /** 1-based number of this backup among the backups of its cluster. */
+  /** The backup's number in its cluster's counter (1, 2, …): auto-incremented per backup, never reused after deletes. */
   index?: number
   cluster?: LabelCluster
   /** When the backup is taken; rendered in UTC whatever the machine's time zone. */

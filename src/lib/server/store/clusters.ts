@@ -77,7 +77,7 @@ export class ClusterRepo {
     this.db.prepare("UPDATE clusters SET status = 'deleted', deleted = 1 WHERE id = ?").run(id)
   }
 
-  /** The next `{index}` for a backup label of this cluster (1, 2, …). */
+  /** The next `{index}` for a backup label of this cluster (1, 2, …), manual or scheduled: deleting backups never lowers it. */
   nextBackupIndex(id: string): number {
     const row = this.db.prepare('UPDATE clusters SET backup_seq = backup_seq + 1 WHERE id = ? RETURNING backup_seq').get(id) as {backup_seq: number}
     return row.backup_seq

@@ -10,7 +10,6 @@ const create = (description: string, ...args: string[]) =>
   ['mesdb', 'backups', 'create', '--description', description, '--source-cluster-id', CLUSTER_ID, '--project-id', PROJECT, ...args]
 const SOURCE = cluster({id: CLUSTER_ID, description: 'Demo-Backup', provider: 'aws'})
 // The virtual clock starts at 2023-11-14T22:13:20Z (1700000000 s).
-const NOW_RFC3339 = '2023-11-14T22:13:20Z'
 
 describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait', () => {
   const {env, clock, esc} = useCommandEnv()
@@ -24,28 +23,17 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     assert.ok(scope.isDone())
   })
 
-  it('renders {cluster} and {datetime} from the cluster (no backup list needed)', async () => {
-    const post = capture({id: 'b1'})
-    nock(API).get(`${MESDB}/clusters/${CLUSTER_ID}`).reply(200, {cluster: SOURCE})
-    nock(API).post(`${MESDB}/backups`).reply(post.reply)
-    const r = await esc(create('{cluster} pre-deploy {datetime:RFC3339}'), {env: env()})
-    assert.equal(r.exitCode, 0)
-    assert.deepEqual(post.bodies, [`{"description":"Demo-Backup pre-deploy ${NOW_RFC3339}","sourceClusterId":"${CLUSTER_ID}"}`])
-    assert.ok(nock.isDone())
-  })
-
-  it('renders {index} as 1 + the backups of that cluster, in decimal or hex', async () => {
-    const backups = [
-      ...Array.from({length: 10}, (_, i) => backup({id: `b${i}`, sourceClusterId: CLUSTER_ID})),
-      backup({id: 'other', sourceClusterId: 'another-cluster'}),
-    ]
-    const post = capture({id: 'b11'})
-    nock(API).get(`${MESDB}/backups`).reply(200, {backups})
-    nock(API).post(`${MESDB}/backups`).reply(post.reply)
-    const r = await esc(create('#{index} / <index:HEX> / {cluster:id} / {datetime:unix}'), {env: env()})
-    assert.equal(r.exitCode, 0, r.stderr)
-    assert.deepEqual(JSON.parse(post.bodies[0]).description, '#11 / b / ' + CLUSTER_ID + ' / 1700000000')
-  })
+  for (const typed of ['pre-upgrade <v24>', 'a > b', 'json {"k":1}', '{{x}} stays doubled', '{cluster} pre-deploy {datetime:RFC3339}', '#{index} / <index:HEX>']) {
+    it(`sends ${typed} exactly as typed, with one POST and nothing else (the service renders it)`, async () => {
+      const post = capture({id: 'b1'})
+      const scope = nock(API).post(`${MESDB}/backups`).reply(post.reply)
+      const r = await esc(create(typed), {env: env()})
+      assert.equal(r.exitCode, 0, r.stderr)
+      assert.equal(r.stdout, 'BackupId("b1")\n')
+      assert.deepEqual(post.bodies, [JSON.stringify({description: typed, sourceClusterId: CLUSTER_ID})])
+      assert.ok(scope.isDone())
+    })
+  }
 
   it('a template with a bad token fails with the caret picture before any API call (exit 2)', async () => {
     const r = await esc(create('{cluster:name} backup'), {env: env()})
@@ -59,17 +47,57 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     assert.equal(r.stdout, '')
   })
 
-  it('--dry-run prints the rendered label and the request, POSTs nothing', async () => {
+  it('a misspelt token is refused with a did-you-mean (exit 2), nothing sent', async () => {
+    const r = await esc(create('nightly {clustr}'), {env: env()})
+    assert.equal(r.exitCode, 2)
+    assert.equal(
+      r.stderr,
+      "Error: Unknown token 'clustr' in the label template (did you mean 'cluster'?); valid tokens: index, cluster, datetime; write '{{' and '}}' for literal braces\n" +
+        '  nightly {clustr}\n' +
+        '           ^^^^^^\n',
+    )
+    assert.equal(r.stdout, '')
+  })
+
+  it('--dry-run shows the template as sent and a preview of its rendering, POSTs nothing', async () => {
     nock(API).get(`${MESDB}/clusters/${CLUSTER_ID}`).reply(200, {cluster: SOURCE})
-    const r = await esc(create('{cluster} {datetime}', '--dry-run'), {env: env()})
+    const r = await esc(create('{cluster} {datetime} {{x}}', '--dry-run'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(
       r.stdout,
-      `POST ${MESDB}/backups\n{\n  "description": "Demo-Backup 2023-11-14 22:13:20 UTC",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n` +
-        'Label: Demo-Backup 2023-11-14 22:13:20 UTC\n',
+      `POST ${MESDB}/backups\n{\n  "description": "{cluster} {datetime} {{x}}",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n` +
+        'Label preview: Demo-Backup 2023-11-14 22:13:20 UTC {x}\n',
     )
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     assert.ok(nock.isDone())
+  })
+
+  it('--dry-run estimates {index} as the backups of that cluster + 1 and says so', async () => {
+    const backups = [
+      ...Array.from({length: 10}, (_, i) => backup({id: `b${i}`, sourceClusterId: CLUSTER_ID})),
+      backup({id: 'other', sourceClusterId: 'another-cluster'}),
+    ]
+    nock(API).get(`${MESDB}/backups`).reply(200, {backups})
+    const r = await esc(create('#{index} / <index:HEX> / {cluster:id} / {datetime:unix}', '--dry-run', '--json'), {env: env()})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), {
+      dryRun: true, method: 'POST', path: `${MESDB}/backups`,
+      body: {description: '#{index} / <index:HEX> / {cluster:id} / {datetime:unix}', sourceClusterId: CLUSTER_ID},
+      labelPreview: `#11 / b / ${CLUSTER_ID} / 1700000000`,
+      index: 'estimated as the 10 existing backups of the cluster + 1; the service assigns the actual number',
+    })
+    assert.ok(nock.isDone())
+  })
+
+  it('--dry-run of a description with brackets but no token shows no preview', async () => {
+    const r = await esc(create('pre-upgrade <v24>', '--dry-run'), {env: env()})
+    assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "pre-upgrade <v24>",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\n`)
+  })
+
+  it('--dry-run previews a description whose doubled braces the service will unescape, calling nothing', async () => {
+    const r = await esc(create('keep {{x}}', '--dry-run'), {env: {...env(), ESC_TOKEN: undefined}})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "keep {{x}}",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\nLabel preview: keep {x}\n`)
   })
 
   it('--dry-run with a plain description calls nothing at all', async () => {

@@ -37,8 +37,12 @@ describe('labels: rendering', () => {
     })
   }
 
-  it('renders literal brackets around tokens', () => {
-    assert.equal(renderLabel('{{{index}}} <<<index:hex>>>', context), '{26} <1a>')
+  it('renders literal brackets around tokens: braces doubled, angle brackets as typed', () => {
+    assert.equal(renderLabel('{{{index}}} <<index:hex>> <v{index}>', context), '{26} <1a> <v26>')
+  })
+
+  it('renders descriptions with brackets that are not tokens unchanged', () => {
+    for (const plain of ['pre-upgrade <v24>', 'a > b', 'json {"k":1}']) assert.equal(renderLabel(plain, context), plain)
   })
 
   it('renders hex in lower case without a prefix', () => {
