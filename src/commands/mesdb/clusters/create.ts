@@ -5,6 +5,7 @@ import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/ba
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
+import {readBackup, unreadBackupWarning} from '../../../lib/cli/restore/backup-check.js'
 import {checkRestoreDiskSize} from '../../../lib/cli/restore/restore-plan.js'
 import {createCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
@@ -75,10 +76,12 @@ backup belongs to another project); the disk must be at least as large as the ba
     const printer = await this.output(flags)
     const sourceBackupId = flags['source-backup-id']
     if (sourceBackupId) {
-      // Refuse a disk smaller than the backup here (a dry run too) rather than after a round trip to provisioning.
+      // Refuse a disk smaller than the backup here (a dry run too) rather than after a round trip to
+      // provisioning; when the backup cannot be read, the API decides.
       const api = await this.apiClient(flags)
-      const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
-      checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
+      const read = await readBackup(() => api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId))
+      if (read.backup) checkRestoreDiskSize(body.diskSizeGb, read.backup)
+      else process.stderr.write(unreadBackupWarning(sourceBackupId, read.error))
     }
     if (flags['dry-run']) {
       printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)
