@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
+import {BACKUP_STATUSES} from '../../../lib/contract/enums.js'
 import type {Backup} from '../../../lib/contract/models.js'
+import {FlagValueError} from '../../../lib/cli/base-flags.js'
 import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {backupKind} from '../../../lib/cli/output/kinds.js'
 
@@ -17,7 +19,17 @@ In the API's order, as esc prints them (scripts may take the first line); --limi
     'org-id': orgFlag("An organization's id"),
     'project-id': projectFlag('An project id that belongs to an organization pointed by --org-id'),
     'cluster-id': Flags.string({description: 'Only backups of this source cluster'}),
-    status: Flags.string({description: 'Only backups in this status (e.g. available, creating, defunct)'}),
+    status: Flags.custom<string>({
+      description: `Only backups in this status: ${BACKUP_STATUSES.join(', ')}`,
+      // Any case, as the API's statuses are matched; a typo would silently print nothing.
+      async parse(input) {
+        const status = input.toLowerCase()
+        if (!(BACKUP_STATUSES as readonly string[]).includes(status)) {
+          throw new FlagValueError(`--status ${input} is not a backup status: use one of ${BACKUP_STATUSES.join(', ')}`)
+        }
+        return status
+      },
+    })(),
     limit: Flags.integer({description: 'Only the N newest backups, newest first', min: 1}),
     quiet: quietFlag,
   }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {clustersPath} from '../../../lib/client/api/client.js'
+import {nonBlankFlag} from '../../../lib/cli/base-flags.js'
 import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
@@ -25,7 +26,7 @@ backup belongs to another project); the disk must be at least as large as the ba
     'org-id': orgFlag('The organization id the cluster will relate to'),
     'project-id': projectFlag('The project id the cluster will relate to'),
     'network-id': Flags.string({description: 'The network id the cluster will be set on', required: true}),
-    description: Flags.string({description: 'A human-readable description of the cluster', required: true}),
+    description: nonBlankFlag({description: 'A human-readable description of the cluster', fix: 'give the cluster a description'}),
     topology: Flags.string({description: 'Either single-node or three-node-multi-zone', required: true, options: [...TOPOLOGIES]}),
     'instance-type': Flags.string({
       description: 'Type of instance, based on its hardware. For example, it could be F1 for a micro or C4 for a large instance',
