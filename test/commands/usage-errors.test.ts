@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -66,5 +66,37 @@ describe('usage errors name the input (exit 2, one line)', () => {
     await writeFile(join(dir, 'x'), '')
     const r = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--node-url', 'garbage'], {env: {CI: 'true', ESC_NODE_URL: undefined}})
     oneLine(r, /^Error: --node-url garbage is not a URL: give the node's HTTP URL, e\.g\. https:\/\/127\.0\.0\.1:2113\n$/)
+  })
+})
+
+describe('errors of the system said in the user\'s terms (one line)', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'esc-raw-'))
+  })
+  afterEach(() => rm(dir, {recursive: true, force: true}))
+
+  it('local start --dir <a file>: names the file (exit 2), not EEXIST … mkdir', async () => {
+    const file = join(dir, 'f')
+    await writeFile(file, '')
+    const r = await runCli(['local', 'start', '--dir', file], {env: {CI: 'true', ESC_CONFIG_DIR: dir}})
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stderr, `Error: ${file} is a file, not a directory; give --dir a directory (created when missing)\n`)
+  })
+
+  it('node generate <a file>: names the file (exit 2)', async () => {
+    const file = join(dir, 'f')
+    await writeFile(file, '')
+    const r = await runCli(['node', 'generate', file], {env: {CI: 'true'}})
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stderr, `Error: ${file} is a file, not a directory; give a directory to write the data directory into (created when missing)\n`)
+  })
+
+  it('node backup --db <not a data directory>: says what it is not, and what is missing', async () => {
+    const db = join(dir, 'db')
+    await mkdir(db)
+    const r = await runCli(['node', 'backup', join(dir, 'bk'), '--db', db], {env: {CI: 'true', ESC_NODE_URL: undefined}})
+    assert.equal(r.exitCode, 5)
+    assert.equal(r.stderr, `Error: ${db} is not a KurrentDB data directory: no chaser.chk\n`)
   })
 })

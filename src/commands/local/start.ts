@@ -24,6 +24,8 @@ export default class LocalStart extends BaseCommand {
     const {resolveStateDir} = await import('../../lib/cli/local/control.js')
     const {isLoopback} = await import('../../lib/cli/local/daemon.js')
     const dir = resolveStateDir(flags.dir)
+    const {refuseFile} = await import('../../lib/cli/node-input.js')
+    await refuseFile(dir, 'give --dir a directory (created when missing)')
     const host = flags.host ?? process.env.ESC_LOCAL_HOST ?? '127.0.0.1'
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
