@@ -41,6 +41,17 @@ describe('usage errors name the input (exit 2, one line)', () => {
     oneLine(j, /^Error: --description is empty: /)
   })
 
+  it('a mistyped flag gets a did-you-mean, a typo and a missing prefix alike', async () => {
+    const typo = await esc(['mesdb', 'backups', 'create', '--descripton', 'x', '--source-cluster-id', 'c1'], {env: e()})
+    assert.equal(typo.exitCode, 2)
+    assert.equal(typo.stderr.split('\n')[0], 'Error: Nonexistent flag: --descripton; did you mean --description?')
+    const partial = await esc(['mesdb', 'backups', 'create', '--description', 'x', '--cluster-id', 'c1'], {env: e()})
+    assert.equal(partial.exitCode, 2)
+    assert.equal(partial.stderr.split('\n')[0], 'Error: Nonexistent flag: --cluster-id; did you mean --source-cluster-id?')
+    const far = await esc(['mesdb', 'backups', 'list', '--zzzzzz'], {env: e()})
+    assert.equal(far.stderr.split('\n')[0], 'Error: Nonexistent flag: --zzzzzz')
+  })
+
   it('backups list --status bogus names the statuses', async () => {
     const r = await esc(['mesdb', 'backups', 'list', '--status', 'bogus'], {env: e()})
     oneLine(r, /^Error: --status bogus is not a backup status: use one of creating, available, deleted, deleting, defunct\n$/)
