@@ -69,8 +69,10 @@ export default class NodeBackup extends BaseCommand {
           : undefined,
         signal,
         onProgress: (p) => progress.update(p),
-        log: (line) => {
-          if (line.startsWith('warning:') || interactive || this.debugEnabled) {
+        // Notices (a scavenge stopped or restarted on the node) and warnings are for the user
+        // whatever the output; the rest is detail for a terminal or --debug.
+        log: (line, level) => {
+          if (level === 'notice' || level === 'warning' || interactive || this.debugEnabled) {
             progress.end()
             process.stderr.write(`${line}\n`)
           }
