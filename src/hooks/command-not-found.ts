@@ -1,6 +1,9 @@
 import {type Hook, toConfiguredId} from '@oclif/core'
 
+import {closest} from '../lib/cli/did-you-mean.js'
 import {ExitCode} from '../lib/cli/error-exit.js'
+
+export {closest, editDistance} from '../lib/cli/did-you-mean.js'
 
 /**
  * Did-you-mean for a mistyped command. Replaces @oclif/plugin-not-found, which offers to run its
@@ -20,30 +23,3 @@ const hook: Hook.CommandNotFound = async function (opts) {
 }
 
 export default hook
-
-/** The known id nearest to `typed` by edit distance, if it is near enough to be a plausible typo. */
-export function closest(typed: string, ids: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const id of ids) {
-    const d = editDistance(typed, id)
-    if (d < bestDistance) {
-      best = id
-      bestDistance = d
-    }
-  }
-  // Beyond about a third of the word, a "suggestion" is a guess that misleads more than it helps.
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]
-}

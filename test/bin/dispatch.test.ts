@@ -68,6 +68,8 @@ describe('bin/dispatch.js: the fast path behaves as the normal oclif path', func
     ['mesdb', 'backups', 'list'],
     ['mesdb', 'backups', 'list', '--fmt', 'api'],
     ['--fmt', 'api', 'mesdb', 'backups', 'get', '--id', BACKUP.id],
+    ['mesdb', '--json', 'backups', 'get', '--id', BACKUP.id],
+    ['mesdb', 'backups', '--fmt', 'api', 'list'],
     ['mesdb', 'backups', 'get', '--id', 'missing'],
     ['mesdb', 'backups', 'get'],
     ['mesdb:backups:list', '--quiet'],
@@ -92,6 +94,9 @@ describe('bin/dispatch.js: the fast path behaves as the normal oclif path', func
     'mesdb backups list': (o) => assert.ok(o.code === 0 && o.stdout.includes(BACKUP.id) && o.stderr === '', JSON.stringify(o)),
     'mesdb backups lst': (o) => assert.ok(o.code === 2 && o.stderr.includes('Did you mean "mesdb backups list"'), JSON.stringify(o)),
     'mesdb backups list --help': (o) => assert.ok(o.code === 0 && o.stdout.includes('USAGE'), JSON.stringify(o)),
+    'mesdb backups list -h': (o) => assert.ok(o.code === 0 && o.stdout.includes('USAGE'), JSON.stringify(o)),
+    'mesdb --json backups get --id c1ev3l5o0aeu6ojco7b0': (o) => assert.ok(o.code === 0 && JSON.parse(o.stdout).id === BACKUP.id, JSON.stringify(o)),
+    'mesdb backups --fmt api list': (o) => assert.ok(o.code === 0 && JSON.parse(o.stdout).backups[0].id === BACKUP.id, JSON.stringify(o)),
   }
 
   for (const argv of invocations) {

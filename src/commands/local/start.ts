@@ -16,6 +16,7 @@ export default class LocalStart extends BaseCommand {
     port: Flags.integer({description: 'Port to listen on; 0 picks a free one', default: 2180, min: 0, max: 65_535}),
     host: Flags.string({description: 'Address to bind; anything but loopback needs this flag and prints a warning [default: 127.0.0.1]'}),
     detach: Flags.boolean({char: 'd', description: 'Run in the background; stop it with `esc local stop`'}),
+    profile: Flags.string({description: 'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs)', default: 'local'}),
   }
 
   public async run(): Promise<void> {
@@ -24,12 +25,14 @@ export default class LocalStart extends BaseCommand {
     const {resolveStateDir} = await import('../../lib/cli/local/control.js')
     const {isLoopback} = await import('../../lib/cli/local/daemon.js')
     const dir = resolveStateDir(flags.dir)
+    const {refuseFile} = await import('../../lib/cli/node-input.js')
+    await refuseFile(dir, 'give --dir a directory (created when missing)')
     const host = flags.host ?? process.env.ESC_LOCAL_HOST ?? '127.0.0.1'
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
     }
     if (flags.detach) await this.startInBackground(dir)
-    else await this.serveHere(dir, host, flags.port)
+    else await this.serveHere(dir, host, flags.port, flags.profile, dir === resolveStateDir(undefined))
   }
 
   /** --detach: the same command without it, in a new session; shows what that child reports once it listens. */
@@ -44,13 +47,13 @@ export default class LocalStart extends BaseCommand {
   }
 
   /** Runs the server in this process until it stops; a detached child reports to its parent instead of printing. */
-  private async serveHere(dir: string, host: string, port: number): Promise<void> {
+  private async serveHere(dir: string, host: string, port: number, profile: string, defaultDir: boolean): Promise<void> {
     const {AlreadyRunningError, isLoopback, serve} = await import('../../lib/cli/local/daemon.js')
     const {nonLoopbackWarning, startBanner} = await import('../../lib/cli/local/banner.js')
     const {isDetachedChild, reportStartFailed, reportStarted} = await import('../../lib/cli/local/detach.js')
     let started: Awaited<ReturnType<typeof serve>>
     try {
-      started = await serve({dir, host, port})
+      started = await serve({dir, host, port, profile})
     } catch (error) {
       // A server error carries advice, not flag text: describeError words it for the command line.
       const described = isEscError(error) ? describeError(error) : {message: (error as Error).message, suggestions: []}
@@ -59,7 +62,7 @@ export default class LocalStart extends BaseCommand {
       reportStartFailed(message, suggestions)
       throw new EscError(message, {suggestions})
     }
-    const banner = startBanner(started)
+    const banner = startBanner(started, {defaultDir})
     const warning = isLoopback(host) ? undefined : nonLoopbackWarning(host, started.url)
     if (warning) process.stderr.write(`${warning}\n`)
     if (isDetachedChild()) {

@@ -22,14 +22,18 @@ export default class LocalStatus extends BaseCommand {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
   }
 
-  public async run(): Promise<StatusBody & {url: string}> {
+  public async run(): Promise<StatusBody & {running: true; url: string}> {
     const {flags} = await this.parse(LocalStatus)
     const {adminRequest, resolveStateDir, runningServer} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
     const info = await runningServer(dir)
-    if (!info) throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})
+    if (!info) {
+      // Scripts read the answer from stdout either way; the exit code still says "not running".
+      if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({running: false, stateDir: dir}, null, 2)}\n`)
+      throw new EscError(`no local cloud is running on ${dir}`, {suggestions: [`Start it with \`esc local start --dir ${dir}\``]})
+    }
     const status = await adminRequest<StatusBody>(dir, 'GET', '/local/v1/status', undefined, {debug: this.debugLog()})
-    const result = {url: info.url, ...status}
+    const result = {running: true as const, url: info.url, ...status}
     if (this.jsonEnabled()) return result
     const c = status.counts
     process.stdout.write([

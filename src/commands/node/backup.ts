@@ -45,6 +45,10 @@ export default class NodeBackup extends BaseCommand {
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
     if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
+    // Input checks first, so that a typo is named before anything is created.
+    const {requireBackupDirectory, requireHttpUrl} = await import('../../lib/cli/node-input.js')
+    if (flags['node-url'] !== undefined) requireHttpUrl('--node-url', flags['node-url'])
+    if (flags['link-from'] !== undefined) await requireBackupDirectory('--link-from', flags['link-from'])
     const ca = flags['ca-file'] ? await readFile(flags['ca-file']).catch(() => {
       throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
     }) : undefined
@@ -65,8 +69,10 @@ export default class NodeBackup extends BaseCommand {
           : undefined,
         signal,
         onProgress: (p) => progress.update(p),
-        log: (line) => {
-          if (line.startsWith('warning:') || interactive || this.debugEnabled) {
+        // Notices (a scavenge stopped or restarted on the node) and warnings are for the user
+        // whatever the output; the rest is detail for a terminal or --debug.
+        log: (line, level) => {
+          if (level === 'notice' || level === 'warning' || interactive || this.debugEnabled) {
             progress.end()
             process.stderr.write(`${line}\n`)
           }

@@ -26,6 +26,8 @@ export default class NodeGenerate extends BaseCommand {
 
   public async run(): Promise<GenerateResult | undefined> {
     const {args, flags} = await this.parse(NodeGenerate)
+    const {refuseFile} = await import('../../lib/cli/node-input.js')
+    await refuseFile(args.dir, 'give a directory to write the data directory into (created when missing)')
     const {generateDataDir, WriterSimulator} = await import('../../lib/engine/index.js')
     const {formatBytes} = await import('../../lib/engine/progress.js')
     const result = await generateDataDir(args.dir, {chunks: flags.chunks, chunkSize: flags['chunk-size'], eventsPerChunk: flags['events-per-chunk'], withIndex: flags['with-index']})

@@ -21,6 +21,8 @@ export default class NodeRestore extends BaseCommand {
 
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
+    const {requireDirectory} = await import('../../lib/cli/node-input.js')
+    await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')

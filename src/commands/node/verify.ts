@@ -21,6 +21,8 @@ export default class NodeVerify extends BaseCommand {
 
   public async run(): Promise<VerifyReport> {
     const {args, flags} = await this.parse(NodeVerify)
+    const {requireDirectory} = await import('../../lib/cli/node-input.js')
+    await requireDirectory(args.dir, 'give a backup directory or a stopped node\'s data directory')
     const {verifyDirectory} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))

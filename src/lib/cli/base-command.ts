@@ -3,6 +3,7 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import {ApiDecodeError, ApiError} from '../client/api/errors.js'
 import {isEscError} from '../core/errors.js'
 import {FlagValueError} from './base-flags.js'
+import {closestFlag} from './did-you-mean.js'
 import {describeError, exitCodeOf, ExitCode} from './error-exit.js'
 import type {Printer} from './output/printer.js'
 import {systemClock, type WaitClock} from '../core/clock.js'
@@ -102,13 +103,22 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError) throw err
     // oclif parse errors (unknown flag, bad option, missing required flag) are usage errors.
     if (err instanceof Errors.CLIError && isParseError(err)) {
-      this.printError(parseErrorSummary(err.message), [`See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``])
+      this.printError(parseErrorSummary(err.message) + this.didYouMean(err), [`See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``])
       if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`)
       this.exit(ExitCode.Usage)
     }
     this.printError(err.message ?? String(err))
     if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`)
     this.exit(typeof err.exitCode === 'number' && err.exitCode !== 0 ? err.exitCode : ExitCode.Failure)
+  }
+
+  /** `; did you mean --x?` for the one nonexistent flag of a parse error, when a flag of this command is near. */
+  private didYouMean(err: Errors.CLIError): string {
+    const {flags} = err as Errors.CLIError & {flags?: unknown}
+    if (!Array.isArray(flags) || flags.length !== 1 || typeof flags[0] !== 'string' || !flags[0].startsWith('--')) return ''
+    const names = Object.entries(this.ctor.flags ?? {}).filter(([, f]) => !f.hidden).map(([name]) => name)
+    const meant = closestFlag(flags[0].slice(2).split('=')[0], names)
+    return meant ? `; did you mean --${meant}?` : ''
   }
 
   protected printError(message: string, suggestions: string[] = []): void {

@@ -48,3 +48,24 @@ export function durationFlag(options: DurationFlagOptions) {
     },
   })()
 }
+
+interface TextFlagOptions {
+  description: string
+  /** What to give instead, ending the message that refuses an empty value: `give the backup a description`. */
+  fix: string
+}
+
+/**
+ * A required text flag that must say something: an empty or blank value (`--description ""`, a
+ * variable that was never set) is a usage error (exit 2) at parse time, before anything is sent.
+ */
+export function nonBlankFlag(options: TextFlagOptions) {
+  return Flags.custom<string>({
+    description: options.description,
+    required: true,
+    async parse(input, _context, definition) {
+      if (input.trim() === '') throw new FlagValueError(`--${definition.name} is empty: ${options.fix}`)
+      return input
+    },
+  })()
+}

@@ -1,5 +1,5 @@
 import type {BackupManifest, ManifestFile} from './manifest.js'
-import type {ProgressEvent} from './types.js'
+import type {EngineLog, ProgressEvent} from './types.js'
 
 export interface PreviousBackup {
   manifest: BackupManifest
@@ -19,7 +19,7 @@ export interface BackupContext {
   verify: boolean
   offline: boolean
   signal?: AbortSignal
-  log: (line: string) => void
+  log: EngineLog
   previous?: PreviousBackup
   linkFrom?: PreviousBackup
   /** Manifest entries of the new backup, by relative path. */

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, unlink} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import {EscError, UsageError} from '../core/errors.js'
 import {removeInside} from './contained-path.js'
@@ -56,8 +56,9 @@ function isOwnEntry(name: string): boolean {
  * Creates the directory if missing (returns whether it did); refuses one that holds anything other
  * than an esc backup.
  */
-export async function openBackupDir(dir: string): Promise<boolean> {
-  const created = (await mkdir(dir, {recursive: true})) !== undefined
+export async function openBackupDir(dir: string): Promise<string | undefined> {
+  // The first directory mkdir created (`dir` or one of its parents), so that a failed run can undo it all.
+  const created = await mkdir(dir, {recursive: true})
   const foreign = (await readdir(dir)).filter((n) => !isOwnEntry(n))
   if (foreign.length > 0) {
     throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
@@ -65,9 +66,17 @@ export async function openBackupDir(dir: string): Promise<boolean> {
   return created
 }
 
-/** Undoes openBackupDir's mkdir after a failed first run (the lock released): only an empty directory goes. */
-export async function removeIfCreatedEmpty(dir: string, created: boolean): Promise<void> {
-  if (created) await rmdir(dir).catch(() => undefined)
+/**
+ * Undoes openBackupDir's mkdir after a failed first run (the lock released): `dir`, then each parent
+ * up to the first one it created, and only while each is empty (rmdir refuses anything else).
+ */
+export async function removeIfCreatedEmpty(dir: string, created: string | undefined): Promise<void> {
+  if (created === undefined) return
+  const top = resolve(created)
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (!(await rmdir(current).then(() => true, () => false))) return
+    if (current === top || dirname(current) === current) return
+  }
 }
 
 /** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */

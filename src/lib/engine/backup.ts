@@ -45,10 +45,11 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       kind: 'unsafe-source', hint: {advice: 'offline'},
     })
   }
+  // Before anything is created: a node URL that does not parse must leave no directory behind.
+  const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log, opts.signal) : undefined
   const created = await openBackupDir(backupDir)
   const release = await lockBackupDir(backupDir)
   const protect = [db, index]
-  const guard = opts.nodeGuard ? new NodeGuard(opts.nodeGuard, log, opts.signal) : undefined
   const id = newBackupId(started)
   const staging = join(backupDir, stagingDirName(id))
   try {
@@ -86,7 +87,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
     ctx.warnings.push(...restoreWarnings(logResult.checkpoints, indexResult))
-    for (const w of ctx.warnings) log(`warning: ${w}`)
+    for (const w of ctx.warnings) log(`warning: ${w}`, 'warning')
     const files = await reconcile(ctx)
     for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
     const manifest = buildManifest({
@@ -108,7 +109,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     } catch (error) {
       // The backup itself is complete (or already failed): say loudly what is left to do.
       const url = redactUrlCredentials(opts.nodeGuard?.url ?? '')
-      log(`warning: could not resume auto-scavenge on ${url}: ${redactUrlCredentials((error as Error).message)}; resume it with POST /auto-scavenge/resume`)
+      log(`warning: could not resume auto-scavenge on ${url}: ${redactUrlCredentials((error as Error).message)}; resume it with POST /auto-scavenge/resume`, 'warning')
     } finally {
       await release()
       await removeIfCreatedEmpty(backupDir, created)

@@ -2,7 +2,7 @@ import {EscError, UsageError} from '../core/errors.js'
 import {sendPlainRequest} from '../core/http.js'
 import {redactUrlCredentials} from '../core/url-credentials.js'
 import {throwIfAborted} from './format-error.js'
-import type {NodeGuardOptions} from './types.js'
+import type {EngineLog, NodeGuardOptions} from './types.js'
 
 type Method = 'GET' | 'POST' | 'DELETE'
 
@@ -43,7 +43,7 @@ export class NodeGuard {
    */
   constructor(
     private readonly options: NodeGuardOptions,
-    private readonly log: (line: string) => void = () => undefined,
+    private readonly log: EngineLog = () => undefined,
     private readonly signal?: AbortSignal,
   ) {
     let url: URL
@@ -67,7 +67,7 @@ export class NodeGuard {
       await this.pauseAutoScavenge()
       return await this.checkGossip()
     } catch (error) {
-      await this.release().catch((resumeError: Error) => this.log(`warning: could not resume auto-scavenge: ${resumeError.message}`))
+      await this.release().catch((resumeError: Error) => this.log(`warning: could not resume auto-scavenge: ${resumeError.message}`, 'warning'))
       throw error
     }
   }
@@ -84,7 +84,7 @@ export class NodeGuard {
       this.abortedScavengeId = undefined
       const res = await this.request('POST', '/admin/scavenge')
       if (res.status >= 300) throw this.fail('POST /admin/scavenge', res)
-      this.log(`scavenge restarted (${String((parseJson(res.body) as {scavengeId?: string})?.scavengeId ?? '')})`)
+      this.log(`scavenge restarted (${String((parseJson(res.body) as {scavengeId?: string})?.scavengeId ?? '')})`, 'notice')
     }
   }
 
@@ -98,12 +98,12 @@ export class NodeGuard {
     if (res.status !== 200) throw this.fail('GET /admin/scavenge/current', res)
     const id = (parseJson(res.body) as {scavengeId?: string} | undefined)?.scavengeId
     if (!id) return
-    this.log(`stopping scavenge ${id}`)
+    this.log(`stopping scavenge ${id}`, 'notice')
     const del = await this.request('DELETE', `/admin/scavenge/${encodeURIComponent(id)}`, this.options.requestTimeoutMs ?? 600_000, this.signal)
     if (del.status === 404) return // finished on its own meanwhile
     if (del.status !== 200) throw this.fail(`DELETE /admin/scavenge/${id}`, del)
     this.abortedScavengeId = id
-    this.log(`scavenge ${id} stopped`)
+    this.log(`scavenge ${id} stopped`, 'notice')
   }
 
   private async pauseAutoScavenge(): Promise<void> {
@@ -157,7 +157,7 @@ export class NodeGuard {
     if (lagging.length > 0) {
       const message = `the node at ${this.base} is lagging: ${lagging.join('; ')}`
       if (!this.options.allowLagging) throw new EscError(message, {kind: 'failed-state', hint: {advice: 'allow-lagging'}})
-      this.log(`warning: ${message} (lagging allowed)`)
+      this.log(`warning: ${message} (lagging allowed)`, 'warning')
     }
     return {...self, leaderWriterCheckpoint: leader?.writerCheckpoint}
   }

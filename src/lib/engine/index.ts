@@ -12,7 +12,9 @@ export {AbortError, DiskFullError, FormatError, UnsoundBackupError} from './form
 export type {
   BackupOptions,
   GenerateOptions,
+  EngineLog,
   GenerateResult,
+  LogLevel,
   NodeGuardOptions,
   ProgressEvent,
   RestoreOptions,

@@ -44,7 +44,7 @@ export async function readNodeCheckpoint(db: string, name: string): Promise<Chec
     bytes = await readRegularFile(path, CHECKPOINT_READ_LIMIT)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    if (REQUIRED_CHECKPOINTS.has(name)) throw new FormatError(path, `missing: is ${db} a KurrentDB data directory?`)
+    if (REQUIRED_CHECKPOINTS.has(name)) throw new FormatError(path, 'missing', `${db} is not a KurrentDB data directory: no ${name}`)
     return undefined
   }
   return {name, bytes, value: decodeCheckpoint(bytes, path)}

@@ -47,7 +47,7 @@ export interface BackupOptions {
   nodeGuard?: NodeGuardOptions
   onProgress?: (p: ProgressEvent) => void
   signal?: AbortSignal
-  log?: (line: string) => void
+  log?: EngineLog
   /** Parallel file copies (default 3). */
   concurrency?: number
   /** Injected for tests: how to wait while the indexmap is between delete and rename (20 ms steps). */
@@ -62,7 +62,7 @@ export interface RestoreOptions {
   force?: boolean
   signal?: AbortSignal
   onProgress?: (p: ProgressEvent) => void
-  log?: (line: string) => void
+  log?: EngineLog
   concurrency?: number
 }
 
@@ -145,3 +145,11 @@ export interface GenerateResult {
   bytes: number
   ptables: string[]
 }
+
+/**
+ * How much a line of the engine's log matters to whoever runs it: `notice` is a change the engine
+ * made to something it does not own (it stopped or restarted a node's scavenge), `warning` a risk
+ * or a step left undone; both are for the user whatever the output is. `info` (the default) is detail.
+ */
+export type LogLevel = 'info' | 'notice' | 'warning'
+export type EngineLog = (line: string, level?: LogLevel) => void

@@ -48,4 +48,21 @@ describe('esc local … --json: the result as pretty JSON with a trailing newlin
     assert.equal(r.stdout, `${JSON.stringify(status, null, 2)}\n`)
     assert.equal(status.url, started.url)
   })
+
+  it('status --json when stopped prints {"running": false, …} and exits 1', async () => {
+    const stopped = await tempDir()
+    try {
+      const r = await runCli(['local', 'status', '--dir', stopped, '--json'])
+      assert.equal(r.exitCode, 1)
+      assert.deepEqual(JSON.parse(r.stdout), {running: false, stateDir: stopped})
+      assert.equal(r.stdout, `${JSON.stringify({running: false, stateDir: stopped}, null, 2)}\n`)
+    } finally {
+      await rm(stopped, {recursive: true, force: true})
+    }
+  })
+
+  it('status --json when running says so', async () => {
+    const r = await runCli(['local', 'status', '--dir', dir, '--json'])
+    assert.equal(JSON.parse(r.stdout).running, true)
+  })
 })

@@ -14,12 +14,20 @@ describe('esc orchestrate history list', () => {
   const {env, esc} = useCommandEnv()
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
-  it('lists the project history newest first as esc Debug lines', async () => {
+  // esc prints the API's order (scripts take the first line); only the table sorts.
+  it("lists the project history in the API's order as esc Debug lines", async () => {
     const scope = nock(API).get(HISTORY).reply(200, {items: [older, newer]})
     const r = await esc(['orchestrate', 'history', 'list'], {env: e()})
-    assert.equal(r.stdout, `${debugLine(newer, 'None')}\n${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n\n`)
+    assert.equal(r.stdout, `${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n${debugLine(newer, 'None')}\n\n`)
     assert.equal(r.exitCode, 0)
     assert.ok(scope.isDone())
+  })
+
+  it("keeps the API's order in --json and -q", async () => {
+    nock(API).get(HISTORY).twice().reply(200, {items: [older, newer]})
+    const json = JSON.parse((await esc(['orchestrate', 'history', 'list', '--json'], {env: e()})).stdout)
+    assert.deepEqual(json.map((h: {startTime: string}) => h.startTime), [older.startTime, newer.startTime])
+    assert.equal((await esc(['orchestrate', 'history', 'list', '-q'], {env: e()})).stdout, 'h1\nh2\n')
   })
 
   it('--job-id becomes ?jobId=', async () => {

@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -183,4 +183,39 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       await rm(dir, {recursive: true, force: true})
     }
   })
+
+  // Stopping someone's scavenge is a change to the node: the CLI shows it even when not on a terminal.
+  it('logs stopping and restarting a scavenge at notice level, warnings at warning level', async () => {
+    nock(NODE)
+      .get('/admin/scavenge/current').reply(200, {scavengeId: 'sc-1'})
+      .delete('/admin/scavenge/sc-1').reply(200, '"sc-1"')
+      .post('/auto-scavenge/pause').reply(404)
+      .get('/gossip').reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
+      .post('/admin/scavenge').reply(200, {scavengeId: 'sc-2'})
+    const leveled: Array<[string | undefined, string]> = []
+    const guard = new NodeGuard({...options, restartScavenge: true, allowLagging: true}, (l, level) => leveled.push([level, l]))
+    await guard.prepare()
+    await guard.release()
+    assert.deepEqual(leveled.filter(([level]) => level === 'notice').map(([, l]) => l), ['stopping scavenge sc-1', 'scavenge sc-1 stopped', 'scavenge restarted (sc-2)'])
+    assert.equal(leveled.filter(([level]) => level === 'warning').length, 1)
+    assert.match(leveled.find(([level]) => level === 'warning')![1], /^warning: .*--allow-lagging/)
+  })
+
+  for (const [what, url, replies] of [
+    ['a node URL that does not parse', 'garbage', false],
+    ['a node that fails the check', NODE, true],
+  ] as const) {
+    it(`a failed backup into a new directory removes the directory it created (${what})`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'esc-guard-'))
+      try {
+        const db = join(dir, 'db')
+        await generateDataDir(db, {chunks: 2, chunkSize: 65536})
+        if (replies) nock(NODE).get('/admin/scavenge/current').reply(500, 'boom')
+        await assert.rejects(backupNode({db, backupDir: join(dir, 'new', 'bk'), nodeGuard: {...options, url}}))
+        await assert.rejects(stat(join(dir, 'new', 'bk')), /ENOENT/)
+      } finally {
+        await rm(dir, {recursive: true, force: true})
+      }
+    })
+  }
 })

@@ -1,6 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
+import {nonBlankFlag} from '../../../lib/cli/base-flags.js'
 import {backupCreateFlags, createBackup} from '../../../lib/cli/wait/backup-create.js'
 
 export default class BackupsCreate extends CloudCommand {
@@ -12,10 +11,10 @@ export default class BackupsCreate extends CloudCommand {
   static override flags = {
     'org-id': orgFlag('The organization id the backup will relate to'),
     'project-id': projectFlag('The project id the backup will relate to'),
-    'source-cluster-id': Flags.string({description: 'The id of the cluster to create backup of', required: true}),
-    description: Flags.string({
+    'source-cluster-id': nonBlankFlag({description: 'The id of the cluster to create backup of', fix: 'give the id of the cluster to back up'}),
+    description: nonBlankFlag({
       description: 'A human-readable description of the backup, sent as typed; the service renders {cluster}, {index} and {datetime} tokens',
-      required: true,
+      fix: 'give the backup a description',
     }),
     ...backupCreateFlags,
     quiet: quietFlag,

@@ -6,7 +6,8 @@ import {CloudCommand, idFlag, orgFlag, projectFlag, quietFlag} from '../../../li
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
-import {planRestore} from '../../../lib/cli/restore/restore-plan.js'
+import {readBackup, unreadBackupWarning} from '../../../lib/cli/restore/backup-check.js'
+import {planRestore, planRestoreFromInputs} from '../../../lib/cli/restore/restore-plan.js'
 import {createCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
 import {httpStatusOf} from '../../../lib/cli/wait/transient.js'
@@ -51,25 +52,28 @@ the backup) and --network-id (a network of the target project).`
     const sourceProjectId = flags['source-project-id'] ?? projectId
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
-    const {backup} = (await api.getBackup(orgId, sourceProjectId, flags.id)).data
-    const sourceCluster = await getIfExists(() => api.getCluster(orgId, sourceProjectId, backup.sourceClusterId))
-    const plan = planRestore({
-      backup,
-      sourceCluster,
-      targetProjectId: projectId,
-      sourceProjectId,
-      inputs: {
-        description: flags.description,
-        networkId: flags['network-id'],
-        topology: flags.topology,
-        instanceType: flags['instance-type'],
-        diskSizeGb: flags['disk-size-in-gb'],
-        diskType: flags['disk-type'],
-        serverVersion: flags['server-version'],
-        projectionLevel: flags['projection-level'],
-        ...optionalClusterFields(flags),
-      },
-    })
+    const inputs = {
+      description: flags.description,
+      networkId: flags['network-id'],
+      topology: flags.topology,
+      instanceType: flags['instance-type'],
+      diskSizeGb: flags['disk-size-in-gb'],
+      diskType: flags['disk-type'],
+      serverVersion: flags['server-version'],
+      projectionLevel: flags['projection-level'],
+      ...optionalClusterFields(flags),
+    }
+    const read = await readBackup(() => api.getBackup(orgId, sourceProjectId, flags.id))
+    let plan
+    if (read.backup) {
+      const sourceCluster = await getIfExists(() => api.getCluster(orgId, sourceProjectId, read.backup.sourceClusterId))
+      plan = planRestore({backup: read.backup, sourceCluster, targetProjectId: projectId, sourceProjectId, inputs})
+    } else {
+      // Without the backup nothing can be copied: go on only when the flags say everything, and let the API decide.
+      plan = planRestoreFromInputs(flags.id, inputs, projectId, sourceProjectId)
+      if (!plan) throw read.error
+      process.stderr.write(unreadBackupWarning(flags.id, read.error))
+    }
     if (flags['dry-run']) {
       const notes: Array<[string, string[]]> = plan.defaults.length > 0 ? [['Defaults', plan.defaults]] : []
       printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body: plan.request, notes}, printer.format)

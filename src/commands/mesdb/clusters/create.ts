@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {clustersPath} from '../../../lib/client/api/client.js'
+import {nonBlankFlag} from '../../../lib/cli/base-flags.js'
 import {CloudCommand, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
 import {optionalClusterFields, optionalClusterFlags} from '../../../lib/cli/restore/cluster-flags.js'
 import {clusterRequest, PROJECTION_LEVELS, TOPOLOGIES} from '../../../lib/cli/restore/cluster-request.js'
 import {printDryRun} from '../../../lib/cli/restore/dry-run.js'
+import {readBackup, unreadBackupWarning} from '../../../lib/cli/restore/backup-check.js'
 import {checkRestoreDiskSize} from '../../../lib/cli/restore/restore-plan.js'
 import {createCluster} from '../../../lib/cli/wait/cluster.js'
 import {waitFlags, waitTiming} from '../../../lib/cli/wait/flags.js'
@@ -24,7 +26,7 @@ backup belongs to another project); the disk must be at least as large as the ba
     'org-id': orgFlag('The organization id the cluster will relate to'),
     'project-id': projectFlag('The project id the cluster will relate to'),
     'network-id': Flags.string({description: 'The network id the cluster will be set on', required: true}),
-    description: Flags.string({description: 'A human-readable description of the cluster', required: true}),
+    description: nonBlankFlag({description: 'A human-readable description of the cluster', fix: 'give the cluster a description'}),
     topology: Flags.string({description: 'Either single-node or three-node-multi-zone', required: true, options: [...TOPOLOGIES]}),
     'instance-type': Flags.string({
       description: 'Type of instance, based on its hardware. For example, it could be F1 for a micro or C4 for a large instance',
@@ -75,10 +77,12 @@ backup belongs to another project); the disk must be at least as large as the ba
     const printer = await this.output(flags)
     const sourceBackupId = flags['source-backup-id']
     if (sourceBackupId) {
-      // Refuse a disk smaller than the backup here (a dry run too) rather than after a round trip to provisioning.
+      // Refuse a disk smaller than the backup here (a dry run too) rather than after a round trip to
+      // provisioning; when the backup cannot be read, the API decides.
       const api = await this.apiClient(flags)
-      const backup = await api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId)
-      checkRestoreDiskSize(body.diskSizeGb, backup.data.backup)
+      const read = await readBackup(() => api.getBackup(orgId, flags['source-project-id'] ?? projectId, sourceBackupId))
+      if (read.backup) checkRestoreDiskSize(body.diskSizeGb, read.backup)
+      else process.stderr.write(unreadBackupWarning(sourceBackupId, read.error))
     }
     if (flags['dry-run']) {
       printDryRun({method: 'POST', path: clustersPath(orgId, projectId), body}, printer.format)

@@ -6,7 +6,7 @@ import {historyItemKind} from '../../../lib/cli/output/kinds.js'
 export default class HistoryList extends CloudCommand {
   static override description = `Show job history
 
-Newest runs first, in every format (as backups list); cli and --json keep esc's shapes, the api formats print the raw body.`
+In the API's order, as esc prints them (scripts may take the first line); the table sorts newest first. cli and --json keep esc's shapes, the api formats print the raw body.`
   static override examples = ['<%= config.bin %> orchestrate history list --job-id c1jobjobjob0aeu6ojco', '<%= config.bin %> orchestrate history list --fmt table']
 
   static override flags = {
@@ -22,7 +22,8 @@ Newest runs first, in every format (as backups list); cli and --json keep esc's 
     const api = await this.apiClient(flags)
     const printer = await this.output(flags)
     const res = await api.listHistory(orgId, projectId, flags['job-id'])
-    const items = [...res.data.items].sort(newestFirst)
+    // esc prints the API's order; only the table (for people) sorts.
+    const items = printer.format === 'table' ? [...res.data.items].sort(newestFirst) : res.data.items
     await printer.list(historyItemKind, items, res)
   }
 }

@@ -3,6 +3,7 @@ import {Flags, Interfaces} from '@oclif/core'
 import type {CreateJobRequest} from '../../../lib/contract/models.js'
 import {jobsPath} from '../../../lib/client/api/client.js'
 import {CloudCommand, globalFlags, orgFlag, projectFlag, quietFlag} from '../../../lib/cli/base-cloud-command.js'
+import {nonBlankFlag} from '../../../lib/cli/base-flags.js'
 import {UsageError} from '../../../lib/core/errors.js'
 import {validateLabelTemplate} from '../../../lib/contract/labels/parse.js'
 import {checkScheduleClashes} from '../../../lib/cli/jobs/schedule-clash.js'
@@ -15,7 +16,7 @@ import {validateSchedule} from '../../../lib/contract/schedule/validate.js'
 const jobFlags = {
   'org-id': orgFlag('The organization id the job will relate to'),
   'project-id': projectFlag('The project id the job will relate to'),
-  description: Flags.string({description: 'A human-readable description of the job', required: true}),
+  description: nonBlankFlag({description: 'A human-readable description of the job', fix: 'give the job a description'}),
   schedule: Flags.string({description: "The schedule in semi-cron format, e.g. '0 */1 * * *' (UTC, at most hourly)", required: true}),
 }
 

@@ -7,7 +7,7 @@ export interface StartBannerFacts {
   pid: number
   stateDir: string
   adminCredentialsFile: string
-  /** The "local" profile written for the user, or why it could not be. */
+  /** The profile written for the user (or kept), or why it could not be written. */
   profile: LocalProfileResult | Error
   /** What crash recovery marked defunct at this start. */
   recovery: {defunctBackups: string[]; defunctClusters: string[]}
@@ -15,16 +15,14 @@ export interface StartBannerFacts {
   bootstrap?: BootstrapCredentials
 }
 
-/** The text `esc local start` prints on stdout: where it runs, the profile, the first start's credentials, what to try next. */
-export function startBanner(facts: StartBannerFacts): string {
+/**
+ * The text `esc local start` prints on stdout: where it runs, the profile, the first start's
+ * credentials, what to try next. `defaultDir`: the state directory is the one the other `esc local`
+ * commands use without --dir, so the "Next:" lines leave it out.
+ */
+export function startBanner(facts: StartBannerFacts, options: {defaultDir: boolean}): string {
   const {url, stateDir, profile, recovery, bootstrap} = facts
-  const lines = [
-    `Local cloud running at ${url} (pid ${facts.pid})`,
-    `State directory: ${stateDir}`,
-    profile instanceof Error
-      ? `WARNING: could not write the "local" profile or its token: ${profile.message}`
-      : `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${profile.tokenSource === 'keychain' ? 'keychain' : 'token file'}`,
-  ]
+  const lines = [`Local cloud running at ${url} (pid ${facts.pid})`, `State directory: ${stateDir}`, profileLine(profile)]
   if (recovery.defunctBackups.length > 0 || recovery.defunctClusters.length > 0) {
     lines.push(`Crash recovery: ${recovery.defunctBackups.length} backup(s) and ${recovery.defunctClusters.length} restore(s) left in progress were marked defunct`)
   }
@@ -39,17 +37,27 @@ export function startBanner(facts: StartBannerFacts): string {
       `  refresh token: ${bootstrap.refreshToken}`,
     )
   }
-  lines.push(
-    '',
-    'Next:',
-    `  esc local demo-data --dir ${stateDir}    # a cluster with live data`,
-    '  esc mesdb clusters list --profile local',
-    '  esc mesdb backups create --profile local --source-cluster-id <cluster id> --description "on demand backup"',
-    '  esc mesdb backups list --profile local',
-    `  esc local status --dir ${stateDir}`,
-    `  esc local stop --dir ${stateDir}`,
-  )
+  const dir = options.defaultDir ? '' : ` --dir ${stateDir}`
+  lines.push('', 'Next:', `  esc local demo-data${dir}    # a cluster with live data`)
+  if (!(profile instanceof Error) && !profile.kept) {
+    const p = `--profile ${profile.profile}`
+    lines.push(
+      `  esc mesdb clusters list ${p}`,
+      `  esc mesdb backups create ${p} --source-cluster-id <cluster id> --description "on demand backup"`,
+      `  esc mesdb backups list ${p}`,
+    )
+  }
+  lines.push(`  esc local status${dir}`, `  esc local stop${dir}`)
   return `${lines.join('\n')}\n`
+}
+
+function profileLine(profile: LocalProfileResult | Error): string {
+  if (profile instanceof Error) return `WARNING: could not write the profile or its token: ${profile.message}`
+  if (profile.kept) {
+    return `Profile "${profile.profile}" kept: it points at another local cloud, still running at ${profile.kept}; to reach this one, start it with --profile <another name>`
+  }
+  const where = profile.tokenSource === 'keychain' ? 'keychain' : 'token file'
+  return `Profile "${profile.profile}" written to ${profile.settingsDir}/settings.toml${profile.madeDefault ? ' (now the default profile)' : ''}; its token is in the ${where}`
 }
 
 /** Said on stderr when the server binds an address that is not loopback. */

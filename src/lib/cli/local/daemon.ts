@@ -13,6 +13,8 @@ export interface ServeOptions {
   dir: string
   host: string
   port: number
+  /** The profile to point at this server (default `local`). */
+  profile?: string
   env?: NodeJS.ProcessEnv
   /** Tests: a fake engine. */
   engine?: Engine
@@ -53,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {
     log(`crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`)
   }
-  const profile = await publish(layout, cloud, url, env)
+  const profile = await publish(layout, cloud, url, env, options.profile)
   log(`listening on ${url} (pid ${process.pid})`)
   const {stopped, stop} = stopOnSignals(cloud, layout, lock, log, options)
   return {
@@ -113,15 +115,15 @@ function listenError(error: unknown, options: ServeOptions): unknown {
 
 /**
  * Tells the other esc commands where the server is: the admin credentials (first start),
- * server.json, and the "local" profile. A profile that cannot be written is returned, not thrown:
+ * server.json, and the profile (`local` unless named). A profile that cannot be written is returned, not thrown:
  * a settings.toml or token store the server cannot write must not take the server down.
  */
-async function publish(layout: StateLayout, cloud: LocalCloud, url: string, env: NodeJS.ProcessEnv) {
+async function publish(layout: StateLayout, cloud: LocalCloud, url: string, env: NodeJS.ProcessEnv, profile: string | undefined) {
   if (cloud.bootstrap) {
     await writeFile(layout.adminCredentials, `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`, {mode: 0o600})
   }
   await writeServerInfo(layout, {pid: process.pid, url, startedAt: cloud.ctx.startedAt.toISOString(), dir: layout.root})
-  return writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env})
+  return writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env, profile})
     .catch((error: Error) => error)
 }
 

@@ -52,19 +52,16 @@ export interface ClusterAddresses {
   ui: string
 }
 
-/** esc synthesizes addresses client-side from the id and topology. */
+/**
+ * esc synthesizes addresses client-side from the id and topology. Its projection knows two shapes:
+ * `three-node-multi-zone` (three tcp hosts, a discover URL) and single-node for every other
+ * topology the API may report (`three-node`, `five-node`, or one added later), so we print the same.
+ */
 export function clusterAddresses(c: Cluster): ClusterAddresses {
   const host = `${c.id}.mesdb.eventstore.cloud`
-  const nodes = nodeCount(c.topology)
-  if (nodes === 1) return {tcp: [`${host}:1113`], grpc: `esdb://${host}:2113`, ui: `https://${host}:2113`}
-  const tcp = Array.from({length: nodes}, (_, i) => `${c.id}-${i}.mesdb.eventstore.cloud:1113`)
+  if (c.topology !== 'three-node-multi-zone') return {tcp: [`${host}:1113`], grpc: `esdb://${host}:2113`, ui: `https://${host}:2113`}
+  const tcp = [0, 1, 2].map((i) => `${c.id}-${i}.mesdb.eventstore.cloud:1113`)
   return {tcp, grpc: `esdb+discover://${host}:2113`, ui: `https://${host}:2113`}
-}
-
-function nodeCount(topology: string): number {
-  if (topology.startsWith('three-node')) return 3
-  if (topology.startsWith('five-node')) return 5
-  return 1
 }
 
 export function clusterV1(c: Cluster): Record<string, unknown> {

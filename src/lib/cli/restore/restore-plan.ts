@@ -121,3 +121,19 @@ export function planRestore({backup, sourceCluster: c, inputs: f, targetProjectI
   })
   return {request, defaults}
 }
+
+/**
+ * The request of a restore whose backup could not be read: only from the flags, so only when they
+ * give every required setting (undefined otherwise). Nothing is checked against the backup.
+ */
+export function planRestoreFromInputs(backupId: string, f: RestoreInputs, targetProjectId: string, sourceProjectId: string): RestorePlan | undefined {
+  const required = [f.description, f.networkId, f.topology, f.instanceType, f.diskSizeGb, f.diskType, f.serverVersion, f.projectionLevel]
+  if (required.includes(undefined)) return undefined
+  const crossProject = targetProjectId !== sourceProjectId
+  const request = clusterRequest({
+    ...f,
+    sourceBackupId: backupId,
+    sourceBackupProjectId: crossProject ? sourceProjectId : undefined,
+  })
+  return {request, defaults: []}
+}

@@ -14,15 +14,16 @@ const BODY = {backups: [old, recent, mid]}
 describe('esc mesdb backups list', () => {
   const {env, esc} = useBackupsEnv()
 
-  it('prints one Debug line per backup, newest first, then an empty line', async () => {
+  // esc prints the API's order and scripts take the first line: only --limit and table sort.
+  it("prints one Debug line per backup, in the API's order, then an empty line", async () => {
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(BACKUPS).reply(200, BODY)
     const r = await esc(LIST, {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, '')
     const lines = r.stdout.split('\n')
     assert.equal(lines.length, 5)
-    assert.deepEqual(lines.slice(0, 3).map((l) => /BackupId\("([^"]+)"\)/.exec(l)?.[1]), ['b-new', 'b-mid', 'b-old'])
-    assert.match(lines[0], /created: "2021-03-26T14:38:12\.250\+00:00"/)
+    assert.deepEqual(lines.slice(0, 3).map((l) => /BackupId\("([^"]+)"\)/.exec(l)?.[1]), ['b-old', 'b-new', 'b-mid'])
+    assert.match(lines[1], /created: "2021-03-26T14:38:12\.250\+00:00"/)
     assert.deepEqual(lines.slice(3), ['', ''])
     assert.ok(scope.isDone())
   })
@@ -33,9 +34,16 @@ describe('esc mesdb backups list', () => {
     assert.equal((await esc([...LIST, '--json'], {env: env()})).stdout, '[]')
   })
 
-  it('filters client-side by --cluster-id, --status and --limit; -q prints ids', async () => {
-    nock(API).get(BACKUPS).times(3).reply(200, BODY)
-    assert.equal((await esc([...LIST, '--cluster-id', 'c1', '-q'], {env: env()})).stdout, 'b-new\nb-old\n')
+  it("keeps the API's order in --json and -q", async () => {
+    nock(API).get(BACKUPS).twice().reply(200, BODY)
+    assert.deepEqual(JSON.parse((await esc([...LIST, '--json'], {env: env()})).stdout).map((b: {id: string}) => b.id), ['b-old', 'b-new', 'b-mid'])
+    assert.equal((await esc([...LIST, '-q'], {env: env()})).stdout, 'b-old\nb-new\nb-mid\n')
+  })
+
+  it('filters client-side by --cluster-id, --status and --limit (the N newest, newest first); -q prints ids', async () => {
+    nock(API).get(BACKUPS).times(4).reply(200, BODY)
+    assert.equal((await esc([...LIST, '--cluster-id', 'c1', '-q'], {env: env()})).stdout, 'b-old\nb-new\n')
+    assert.equal((await esc([...LIST, '--limit', '3', '-q'], {env: env()})).stdout, 'b-new\nb-mid\nb-old\n')
     assert.equal((await esc([...LIST, '--status', 'DEFUNCT', '-q'], {env: env()})).stdout, 'b-mid\n')
     const json = JSON.parse((await esc([...LIST, '--limit', '2', '--json'], {env: env()})).stdout)
     assert.deepEqual(json.map((b: {id: string}) => b.id), ['b-new', 'b-mid'])
@@ -85,12 +93,14 @@ describe('esc mesdb backups list', () => {
     assert.ok(scope.isDone())
   })
 
-  it('a table on a terminal', async () => {
+  it('a table on a terminal, newest first', async () => {
     nock(API).get(BACKUPS).reply(200, BODY)
     const r = await esc(LIST, {env: env(), tty: true})
     const rows = r.stdout.trimEnd().split('\n')
     assert.match(rows[1], /│ ID +│ Description +│ Cluster +│ Status +│ Size +│ Region +│ Created +│/)
     assert.match(rows[3], /│ b-new +│ on demand backup │ Demo-Backup \(c1\) │ available │ 8 GB │ aws\/eu-central-1 │ 2021-03-26 14:38 UTC \(.+ ago\) │/)
+    assert.match(rows[5], /│ b-mid /)
+    assert.match(rows[7], /│ b-old /)
     assert.equal(rows.length, 9)
   })
 

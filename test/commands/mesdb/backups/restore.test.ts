@@ -105,6 +105,21 @@ describe('esc mesdb backups restore', () => {
     assert.equal(r.stderr, `Error: Not Found: no such backup (HTTP 404 GET ${MESDB}/backups/${BACKUP_ID})\n`)
   })
 
+  it('when the backup cannot be read but every setting is given: one warning line, and the create is sent anyway', async () => {
+    const post = capture({id: 'c1new'})
+    nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(403, problem(403, 'Forbidden'))
+    nock(API).post(`${MESDB}/clusters`).reply(post.reply)
+    const r = await esc(restore('--description', 'r', '--network-id', 'n1', '--topology', 'single-node', '--instance-type', 'F1',
+      '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--server-version', '24.10', '--projection-level', 'off'), {env: e()})
+    assert.equal(r.exitCode, 0)
+    assert.equal(r.stdout, 'ClusterId("c1new")\n')
+    assert.match(r.stderr, new RegExp(`^Warning: could not read backup ${BACKUP_ID} to check the disk size \\(.+\\); sending the create anyway\\n$`))
+    assert.deepEqual(post.bodies, [
+      '{"description":"r","diskSizeGb":10,"diskType":"gp3","instanceType":"F1","networkId":"n1","projectionLevel":"off",' +
+        `"serverVersion":"24.10","sourceBackupId":"${BACKUP_ID}","topology":"single-node"}`,
+    ])
+  })
+
   it('--dry-run shows the request and where the defaults came from, without creating anything', async () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})

@@ -1,4 +1,6 @@
 import {strict as assert} from 'node:assert'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
 import {API, backup, capture, cluster, MESDB, PROJECT, useCommandEnv} from './helpers.js'
@@ -69,6 +71,49 @@ describe('esc mesdb clusters create', () => {
     )
     assert.equal(r.stdout, '')
     assert.ok(nock.isDone())
+  })
+
+  // The backup read is advice: a token that may create clusters but not read backups, or a backup
+  // the API alone can see, must not stop a restore the API would accept.
+  for (const [what, reply] of [['403', 403], ['404', 404]] as const) {
+    it(`when reading the backup fails (${what}): one warning line, and the create is sent anyway`, async () => {
+      const post = capture({id: 'c4'})
+      nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(reply, {message: 'no'}).post(`${MESDB}/clusters`).reply(post.reply)
+      const r = await esc(DOCS_RESTORE, {env: env()})
+      assert.equal(r.exitCode, 0)
+      assert.equal(r.stdout, 'ClusterId("c4")\n')
+      assert.deepEqual(post.bodies, [DOCS_BODY])
+      const lines = r.stderr.split('\n').filter(Boolean)
+      assert.equal(lines.length, 1, r.stderr)
+      assert.match(lines[0], /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.+\); sending the create anyway$/)
+      assert.ok(nock.isDone())
+    })
+  }
+
+  it('when the backup cannot be reached (network): one warning line, and the create is sent anyway', async () => {
+    // A real loopback server: the GET's connection is reset every time, the POST is answered.
+    const posts: string[] = []
+    const api = http.createServer((req, res) => {
+      if (req.method === 'GET') return void req.socket.destroy()
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => {
+        posts.push(body)
+        res.writeHead(201, {'content-type': 'application/json'}).end(JSON.stringify({id: 'c5'}))
+      })
+    })
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+    nock.enableNetConnect('127.0.0.1')
+    try {
+      const r = await esc(DOCS_RESTORE, {env: {...env(), ESC_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`}})
+      assert.equal(r.stdout, 'ClusterId("c5")\n')
+      assert.equal(r.exitCode, 0)
+      assert.match(r.stderr, /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.*reset\); sending the create anyway\n$/)
+      assert.deepEqual(posts, [DOCS_BODY])
+    } finally {
+      nock.disableNetConnect()
+      await new Promise<void>((resolve) => api.close(() => resolve()))
+    }
   })
 
   it('--dry-run prints the request and sends no POST', async () => {

@@ -135,6 +135,19 @@ describe('Printer', () => {
       })
     })
 
+    // esc's projection knows two shapes: three-node-multi-zone, and single-node for any other topology.
+    it('prints the single-node addresses for every topology but three-node-multi-zone (cli and --json)', async () => {
+      for (const topology of ['single-node', 'three-node', 'five-node', 'something-new']) {
+        const single = {tcp: ['c9.mesdb.eventstore.cloud:1113'], grpc: 'esdb://c9.mesdb.eventstore.cloud:2113', ui: 'https://c9.mesdb.eventstore.cloud:2113'}
+        const j = printer('cli-json')
+        await j.p.item(clusterKind, cluster({id: 'c9', topology}), res({}))
+        assert.deepEqual(JSON.parse(j.out()).addresses, single, topology)
+        const d = printer('cli')
+        await d.p.item(clusterKind, cluster({id: 'c9', topology}), res({}))
+        assert.match(d.out(), /addresses: ClusterAddresses \{ tcp: \["c9\.mesdb\.eventstore\.cloud:1113"\], grpc: "esdb:\/\/c9\.mesdb\.eventstore\.cloud:2113", /, topology)
+      }
+    })
+
     it('prints a job and a history item in v1 shape', async () => {
       const a = printer('cli-json')
       await a.p.item(jobKind, job(), res({}))
