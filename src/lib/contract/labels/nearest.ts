@@ -1,26 +1,6 @@
-/** The choice nearest to `typed` by edit distance, when near enough to be a plausible typo. */
-export function nearest(typed: string, choices: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const choice of choices) {
-    const d = editDistance(typed.toLowerCase(), choice)
-    if (d < bestDistance) {
-      best = choice
-      bestDistance = d
-    }
-  }
-  // Beyond about a third of the word a suggestion is a guess that misleads more than it helps.
-  return best !== undefined && bestDistance > 0 && bestDistance <= Math.max(1, Math.floor(typed.length / 3)) ? best : undefined
-}
+import {nearestWord} from '../../core/nearest.js'
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]
+/** The token name or format nearest to `typed` (any case), when near enough to be a plausible typo. */
+export function nearest(typed: string, choices: readonly string[]): string | undefined {
+  return nearestWord(typed.toLowerCase(), choices, 1)
 }
