@@ -34,7 +34,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const log = (s) => process.stderr.write(`${s}\n`)
 
 async function start() {
-  const child = spawn(process.execPath, [bin, 'local', 'start', '--dir', stateDir, '--port', '0'], {cwd: root, env, stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, [bin, 'local', 'start', '--dir', stateDir, '--port', '0'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
@@ -53,14 +57,19 @@ async function stop(server) {
 
 async function token(url) {
   const creds = JSON.parse(await readFile(join(stateDir, 'admin-credentials.json'), 'utf8'))
-  const res = await fetch(`${url}/oauth/token`, {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'},
-    body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret})})
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
+  })
   return (await res.json()).access_token
 }
 
 function load(url, path, headers) {
   return new Promise((resolve, reject) => {
-    autocannon({url: `${url}${path}`, headers, connections: CONNECTIONS, duration: DURATION}, (error, result) => (error ? reject(error) : resolve(result)))
+    autocannon({url: `${url}${path}`, headers, connections: CONNECTIONS, duration: DURATION}, (error, result) =>
+      error ? reject(error) : resolve(result),
+    )
   })
 }
 
@@ -84,7 +93,13 @@ try {
   const stateDb = () => (readOnly ??= new Database(join(stateDir, 'state.db'), {readonly: true}))
   const serviceBackup = async () => {
     const t0 = performance.now()
-    const created = await (await fetch(`${server.url}${mesdb}/backups`, {method: 'POST', headers: auth, body: JSON.stringify({description: 'bench', sourceClusterId: clusterId})})).json()
+    const created = await (
+      await fetch(`${server.url}${mesdb}/backups`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({description: 'bench', sourceClusterId: clusterId}),
+      })
+    ).json()
     for (;;) {
       const {backup} = await (await fetch(`${server.url}${mesdb}/backups/${created.id}`, {headers: auth})).json()
       if (backup.status === 'available') {
@@ -112,7 +127,8 @@ try {
     const {ms, id} = await serviceBackup()
     service.full.push(ms)
     if (!engineFirst) direct.full.push(await viaEngine())
-    if (round < ROUNDS - 1) await fetch(`${server.url}${mesdb}/backups/${id}`, {method: 'DELETE', headers: {authorization: auth.authorization}})
+    if (round < ROUNDS - 1)
+      await fetch(`${server.url}${mesdb}/backups/${id}`, {method: 'DELETE', headers: {authorization: auth.authorization}})
   }
   // Linked: each backup hard-links the unchanged completed chunks of the previous one.
   let previousDirect = join(work, `direct-full-${ROUNDS - 1}`)
@@ -126,8 +142,13 @@ try {
   }
   readOnly?.close()
   // The engine's share of each service backup, from the server's own log.
-  const engineInService = [...(await readFile(join(stateDir, 'server.log'), 'utf8')).matchAll(/available \(\d+ bytes in (\d+) ms(, linked)?/g)]
-  const inside = {full: engineInService.filter((m) => !m[2]).map((m) => Number(m[1])), linked: engineInService.filter((m) => m[2]).map((m) => Number(m[1]))}
+  const engineInService = [
+    ...(await readFile(join(stateDir, 'server.log'), 'utf8')).matchAll(/available \(\d+ bytes in (\d+) ms(, linked)?/g),
+  ]
+  const inside = {
+    full: engineInService.filter((m) => !m[2]).map((m) => Number(m[1])),
+    linked: engineInService.filter((m) => m[2]).map((m) => Number(m[1])),
+  }
   const cliT0 = performance.now()
   const cli = esc(['node', 'backup', join(work, 'cli-backup'), '--db', db])
   const cliMs = performance.now() - cliT0
@@ -137,7 +158,8 @@ try {
   await stop(server)
   const state = new Database(join(stateDir, 'state.db'))
   const spec = state.prepare('SELECT spec FROM clusters WHERE id = ?').get(clusterId).spec
-  const insert = state.prepare(`INSERT INTO backups(id, organization_id, project_id, cluster_id, cluster_description, description, status, size_bytes, created, completed, job_id, dir, cluster_spec)
+  const insert =
+    state.prepare(`INSERT INTO backups(id, organization_id, project_id, cluster_id, cluster_description, description, status, size_bytes, created, completed, job_id, dir, cluster_spec)
     VALUES (?, ?, ?, ?, 'Demo cluster', ?, 'available', 1073741824, ?, ?, NULL, ?, ?)`)
   const existing = state.prepare('SELECT count(*) AS n FROM backups').get().n
   state.transaction(() => {
@@ -158,7 +180,8 @@ try {
   const get = await load(server.url, `${mesdb}/backups/${sample}`, auth)
   await stop(server)
 
-  const row = (name, r) => `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} | ${(r.throughput.average / 1024 / 1024).toFixed(1)} |`
+  const row = (name, r) =>
+    `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} | ${(r.throughput.average / 1024 / 1024).toFixed(1)} |`
   const ms = (x) => x.toFixed(0)
   const overhead = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`
   const full = {s: median(service.full), d: median(direct.full)}

@@ -31,10 +31,15 @@ const cli = snapshotCli(repo, join(work, 'cli'))
 const esc = [process.execPath, cli]
 const info = machine(work)
 const at = (p) => join(work, p)
-const clean = (...paths) => () => paths.forEach((p) => rmSync(at(p), {recursive: true, force: true}))
+const clean =
+  (...paths) =>
+  () =>
+    paths.forEach((p) => rmSync(at(p), {recursive: true, force: true}))
 
 process.stderr.write(`generating ${chunks} chunks of 256 MiB with an index…\n`)
-const gen = timed([...esc, 'node', 'generate', at('data'), '--chunks', String(chunks), '--chunk-size', '256MiB', '--with-index'], {cwd: work})
+const gen = timed([...esc, 'node', 'generate', at('data'), '--chunks', String(chunks), '--chunk-size', '256MiB', '--with-index'], {
+  cwd: work,
+})
 const dataBytes = duBytes(at('data'))
 const results = []
 
@@ -42,10 +47,26 @@ results.push(
   ...measureInterleaved(
     [
       {name: 'cp -r (full copy)', prepare: clean('cp'), run: () => timed(['cp', '-r', 'data', 'cp'], {cwd: work})},
-      {name: 'cp -r + sync (full copy, flushed like esc)', prepare: clean('cp'), run: () => timed(['bash', '-c', 'cp -r data cp && sync'], {cwd: work})},
-      {name: 'rsync, the 4 documented commands (full)', prepare: () => (clean('rs')(), mkdirSync(at('rs'))), run: () => timed(rsync('rs'), {cwd: work})},
-      {name: 'esc node backup (full, MD5-verified)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})},
-      {name: 'esc node backup --no-verify (full)', prepare: clean('bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work})},
+      {
+        name: 'cp -r + sync (full copy, flushed like esc)',
+        prepare: clean('cp'),
+        run: () => timed(['bash', '-c', 'cp -r data cp && sync'], {cwd: work}),
+      },
+      {
+        name: 'rsync, the 4 documented commands (full)',
+        prepare: () => (clean('rs')(), mkdirSync(at('rs'))),
+        run: () => timed(rsync('rs'), {cwd: work}),
+      },
+      {
+        name: 'esc node backup (full, MD5-verified)',
+        prepare: clean('bk'),
+        run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work}),
+      },
+      {
+        name: 'esc node backup --no-verify (full)',
+        prepare: clean('bk'),
+        run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data', '--no-verify'], {cwd: work}),
+      },
     ],
     runs,
   ),
@@ -66,8 +87,16 @@ const fromBase = (base, run) => () => (clean(run)(), sh(`cp -al ${JSON.stringify
 results.push(
   ...measureInterleaved(
     [
-      {name: 'rsync, the 4 documented commands (after one new chunk)', prepare: fromBase('rs-base', 'rs'), run: () => timed(rsync('rs'), {cwd: work})},
-      {name: 'esc node backup (differential after one new chunk)', prepare: fromBase('bk-base', 'bk'), run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work})},
+      {
+        name: 'rsync, the 4 documented commands (after one new chunk)',
+        prepare: fromBase('rs-base', 'rs'),
+        run: () => timed(rsync('rs'), {cwd: work}),
+      },
+      {
+        name: 'esc node backup (differential after one new chunk)',
+        prepare: fromBase('bk-base', 'bk'),
+        run: () => timed([...esc, 'node', 'backup', 'bk', '--db', 'data'], {cwd: work}),
+      },
     ],
     runs,
   ),
@@ -77,8 +106,16 @@ const manifest = JSON.parse(readFileSync(at('bk/esc-backup.json'), 'utf8'))
 results.push(
   ...measureInterleaved(
     [
-      {name: 'cp -r of the backup (restore baseline)', prepare: clean('restored'), run: () => timed(['cp', '-r', join('bk', manifest.dataDir), 'restored'], {cwd: work})},
-      {name: 'esc node restore (verifies every hash first)', prepare: clean('restored'), run: () => timed([...esc, 'node', 'restore', 'bk', '--db', 'restored'], {cwd: work})},
+      {
+        name: 'cp -r of the backup (restore baseline)',
+        prepare: clean('restored'),
+        run: () => timed(['cp', '-r', join('bk', manifest.dataDir), 'restored'], {cwd: work}),
+      },
+      {
+        name: 'esc node restore (verifies every hash first)',
+        prepare: clean('restored'),
+        run: () => timed([...esc, 'node', 'restore', 'bk', '--db', 'restored'], {cwd: work}),
+      },
     ],
     runs,
   ),
@@ -88,7 +125,13 @@ const byName = Object.fromEntries(results.map((r) => [r.name, r]))
 const ratio = (a, b) => Number((byName[a].seconds / byName[b].seconds).toFixed(2))
 const summary = {
   machine: {...info, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2)))},
-  data: {chunks, chunkSize: '256 MiB', bytes: dataBytes, generateSeconds: Number(gen.seconds.toFixed(1)), differentialBytesCopied: manifest.stats.bytesCopied},
+  data: {
+    chunks,
+    chunkSize: '256 MiB',
+    bytes: dataBytes,
+    generateSeconds: Number(gen.seconds.toFixed(1)),
+    differentialBytesCopied: manifest.stats.bytesCopied,
+  },
   runs,
   results,
   ratios: {
@@ -97,12 +140,21 @@ const summary = {
     noVerifyVsCp: ratio('esc node backup --no-verify (full)', 'cp -r (full copy)'),
     verifiedVsCpSync: ratio('esc node backup (full, MD5-verified)', 'cp -r + sync (full copy, flushed like esc)'),
     noVerifyVsCpSync: ratio('esc node backup --no-verify (full)', 'cp -r + sync (full copy, flushed like esc)'),
-    differentialVsRsync: ratio('esc node backup (differential after one new chunk)', 'rsync, the 4 documented commands (after one new chunk)'),
+    differentialVsRsync: ratio(
+      'esc node backup (differential after one new chunk)',
+      'rsync, the 4 documented commands (after one new chunk)',
+    ),
     restoreVsCp: ratio('esc node restore (verifies every hash first)', 'cp -r of the backup (restore baseline)'),
   },
   peakRssMiB: Math.max(...results.filter((r) => r.name.startsWith('esc')).map((r) => r.maxRssKb)) / 1024,
 }
-const table = ['| Run | median (s) | runs (s) | peak RSS (MiB) |', '|---|---:|---|---:|', ...results.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.samples.join(', ')} | ${(r.maxRssKb / 1024).toFixed(0)} |`)].join('\n')
+const table = [
+  '| Run | median (s) | runs (s) | peak RSS (MiB) |',
+  '|---|---:|---|---:|',
+  ...results.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.samples.join(', ')} | ${(r.maxRssKb / 1024).toFixed(0)} |`),
+].join('\n')
 writeFileSync(join(repo, 'bench', '.data', 'results.json'), JSON.stringify(summary, null, 2))
-process.stdout.write(`${table}\n\n${JSON.stringify({machine: summary.machine, data: summary.data, ratios: summary.ratios, peakRssMiB: summary.peakRssMiB}, null, 2)}\n`)
+process.stdout.write(
+  `${table}\n\n${JSON.stringify({machine: summary.machine, data: summary.data, ratios: summary.ratios, peakRssMiB: summary.peakRssMiB}, null, 2)}\n`,
+)
 if (!process.env.BENCH_KEEP) rmSync(work, {recursive: true, force: true})

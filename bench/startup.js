@@ -38,9 +38,19 @@ function assertBuilt() {
 }
 
 const BACKUP = {
-  id: 'c1ev3l5o0aeu6ojco7b0', projectId: 'p1', sourceClusterId: 'c1eut65o0aeu6ojco7a0', sourceClusterDescription: 'Demo-Backup',
-  description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
-  created: '2021-03-26T14:38:12Z', availableNodeCount: 1, serverVersion: '24.10', serverVersionTag: '24.10.1',
+  id: 'c1ev3l5o0aeu6ojco7b0',
+  projectId: 'p1',
+  sourceClusterId: 'c1eut65o0aeu6ojco7a0',
+  sourceClusterDescription: 'Demo-Backup',
+  description: 'on demand backup',
+  sizeGb: 8,
+  provider: 'aws',
+  region: 'eu-central-1',
+  status: 'available',
+  created: '2021-03-26T14:38:12Z',
+  availableNodeCount: 1,
+  serverVersion: '24.10',
+  serverVersionTag: '24.10.1',
 }
 const LIST_BODY = JSON.stringify({backups: [BACKUP, {...BACKUP, id: 'c1ev3l5o0aeu6ojco7b1', created: '2021-03-27T14:38:12Z'}]})
 const GET_BODY = JSON.stringify({backup: BACKUP})
@@ -97,12 +107,15 @@ async function loadedModules(argv, env, dir) {
   const log = path.join(dir, 'modules.log')
   const hooks = path.join(dir, 'hooks.mjs')
   const preload = path.join(dir, 'preload.mjs')
-  writeFileSync(hooks, `import {appendFileSync} from 'node:fs'
+  writeFileSync(
+    hooks,
+    `import {appendFileSync} from 'node:fs'
 export async function resolve(specifier, context, next) {
   const r = await next(specifier, context)
   appendFileSync(${JSON.stringify(log)}, r.url + '\\n')
   return r
-}\n`)
+}\n`,
+  )
   writeFileSync(preload, `import {register} from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
   await runOnce(['--import', preload, ...argv], env)
   return existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : []
@@ -114,14 +127,20 @@ const home = mkdtempSync(path.join(os.tmpdir(), 'esc-bench-'))
 writeFileSync(path.join(home, 'settings.toml'), '')
 const env = {
   ...process.env,
-  ESC_CONFIG_DIR: home, HOME: home, ESC_KEYRING: '0', ESC_ACCESS_TOKEN: 'bench-token',
-  ESC_API_URL: `http://127.0.0.1:${server.address().port}`, ESC_ORG_ID: 'o1', ESC_PROJECT_ID: 'p1',
+  ESC_CONFIG_DIR: home,
+  HOME: home,
+  ESC_KEYRING: '0',
+  ESC_ACCESS_TOKEN: 'bench-token',
+  ESC_API_URL: `http://127.0.0.1:${server.address().port}`,
+  ESC_ORG_ID: 'o1',
+  ESC_PROJECT_ID: 'p1',
   NODE_ENV: 'production',
 }
 delete env.NODE_OPTIONS
 try {
   const check = await runOnce([runJs, 'mesdb', 'backups', 'list'], env)
-  if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b1")')) throw new Error(`unexpected list output:\n${check.out}${check.err}`)
+  if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b1")'))
+    throw new Error(`unexpected list output:\n${check.out}${check.err}`)
   const getArgv = [runJs, 'mesdb', 'backups', 'get', '--id', BACKUP.id]
   const checkGet = await runOnce(getArgv, env)
   if (!checkGet.out.includes(`BackupId("${BACKUP.id}")`)) throw new Error(`unexpected get output:\n${checkGet.out}${checkGet.err}`)
@@ -135,7 +154,9 @@ try {
   const results = await measureAll(cases, env)
   const floor = results[0].median
   console.log(`machine: ${os.cpus().length} CPUs (nproc), node ${process.version}, ${os.platform()} ${os.arch()}`)
-  console.log(`command: npm run bench:startup (BENCH_RUNS=${RUNS} rounds, commands interleaved, median after 2 warm-up rounds); 1-min load average at the end: ${os.loadavg()[0].toFixed(2)}`)
+  console.log(
+    `command: npm run bench:startup (BENCH_RUNS=${RUNS} rounds, commands interleaved, median after 2 warm-up rounds); 1-min load average at the end: ${os.loadavg()[0].toFixed(2)}`,
+  )
   console.log('')
   console.log('| command | median ms | min | max | × node -e 0 (median) | × node -e 0 (min) | target | met? |')
   console.log('|---|---:|---:|---:|---:|---:|---:|---|')
@@ -143,11 +164,15 @@ try {
     const ratio = r.median / floor
     const {target} = cases[i]
     const verdict = target === undefined ? '' : ratio <= target ? 'yes' : '**no**'
-    console.log(`| \`${r.label}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${ratio.toFixed(2)} | ${(r.min / results[0].min).toFixed(2)} | ${target === undefined ? '' : `≤ ${target}×`} | ${verdict} |`)
+    console.log(
+      `| \`${r.label}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${ratio.toFixed(2)} | ${(r.min / results[0].min).toFixed(2)} | ${target === undefined ? '' : `≤ ${target}×`} | ${verdict} |`,
+    )
   }
   const missed = results.filter((r, i) => cases[i].target !== undefined && r.median / floor > cases[i].target)
   console.log('')
-  console.log(`targets (median vs node -e 0, same run): ${missed.length === 0 ? 'all met' : `NOT met for ${missed.map((r) => r.label).join(', ')}`}`)
+  console.log(
+    `targets (median vs node -e 0, same run): ${missed.length === 0 ? 'all met' : `NOT met for ${missed.map((r) => r.label).join(', ')}`}`,
+  )
 
   const files = await loadedModules([runJs, 'mesdb', 'backups', 'list'], env, home)
   // The build bundles commands (scripts/bundle-commands.js): a loaded bundle or chunk names the
@@ -160,8 +185,12 @@ try {
     .map((comment) => pathToFileURL(path.join(root, comment.slice(3))).href)
   const modules = [...new Set([...files, ...bundled])]
   console.log(`files loaded by \`esc mesdb backups list\`: ${files.length}`)
-  const forbidden = modules.filter((u) => /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify)\//.test(u))
-  console.log(`modules resolved by \`esc mesdb backups list\`: ${modules.length}; server/database/engine modules: ${forbidden.length === 0 ? 'none' : forbidden.join(', ')}`)
+  const forbidden = modules.filter((u) =>
+    /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify)\//.test(u),
+  )
+  console.log(
+    `modules resolved by \`esc mesdb backups list\`: ${modules.length}; server/database/engine modules: ${forbidden.length === 0 ? 'none' : forbidden.join(', ')}`,
+  )
   if (forbidden.length > 0) process.exitCode = 1
 } finally {
   server.close()

@@ -118,13 +118,27 @@ try {
   await startServer()
 
   section('A demo cluster with generated data and a live writer')
-  const clusterId = esc(['local', 'demo-data', '--dir', stateDir, '--description', 'Demo-Backup', '--chunks', '8', '--chunk-size', '1048576']).trim()
+  const clusterId = esc([
+    'local',
+    'demo-data',
+    '--dir',
+    stateDir,
+    '--description',
+    'Demo-Backup',
+    '--chunks',
+    '8',
+    '--chunk-size',
+    '1048576',
+  ]).trim()
 
   section('An on-demand backup with a label template, waiting until it is available')
   const label = 'on demand backup #{index} of {cluster} at {datetime:rfc3339}'
   let manual
   if (supportsWait(['mesdb', 'backups', 'create'])) {
-    manual = idOf(esc(['mesdb', 'backups', 'create', '--description', label, '--source-cluster-id', clusterId, '--wait', '--poll-interval', '1s']), 'BackupId')
+    manual = idOf(
+      esc(['mesdb', 'backups', 'create', '--description', label, '--source-cluster-id', clusterId, '--wait', '--poll-interval', '1s']),
+      'BackupId',
+    )
   } else {
     // An esc without `backups create --wait`: poll `backups get` like esc users do.
     manual = idOf(esc(['mesdb', 'backups', 'create', '--description', label, '--source-cluster-id', clusterId]), 'BackupId')
@@ -133,8 +147,25 @@ try {
   esc(['mesdb', 'backups', 'list', '--fmt', 'table'])
 
   section('An hourly scheduled-backup job that keeps 2 backups')
-  const jobId = idOf(esc(['orchestrate', 'jobs', 'create', '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *',
-    'scheduled-backup', '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', clusterId]), 'JobId')
+  const jobId = idOf(
+    esc([
+      'orchestrate',
+      'jobs',
+      'create',
+      '--description',
+      'My Hourly Backup',
+      '--schedule',
+      '0 */1 * * *',
+      'scheduled-backup',
+      '--description',
+      '{cluster} Hourly Backup {datetime:RFC3339}',
+      '--max-backup-count',
+      '2',
+      '--cluster-id',
+      clusterId,
+    ]),
+    'JobId',
+  )
   esc(['orchestrate', 'jobs', 'list'])
 
   section('Three runs now: the oldest scheduled backup is pruned, the manual one stays')
@@ -145,9 +176,35 @@ try {
   const latest = backups.filter((b) => b.linkedResource === jobId && b.status === 'available').at(-1)
 
   section('Restore the newest scheduled backup into a new cluster')
-  const restored = idOf(esc(['mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', latest.id,
-    '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
-    '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--wait', '--poll-interval', '1s']), 'ClusterId')
+  const restored = idOf(
+    esc([
+      'mesdb',
+      'clusters',
+      'create',
+      '--description',
+      'restore',
+      '--source-backup-id',
+      latest.id,
+      '--instance-type',
+      'F1',
+      '--disk-size-in-gb',
+      '10',
+      '--disk-type',
+      'gp3',
+      '--network-id',
+      'c10dr5qrh41lbabqa2j0',
+      '--projection-level',
+      'off',
+      '--server-version',
+      '24.10',
+      '--topology',
+      'single-node',
+      '--wait',
+      '--poll-interval',
+      '1s',
+    ]),
+    'ClusterId',
+  )
   esc(['mesdb', 'clusters', 'get', '--id', restored, '--json'])
 
   section("Check the restored data with the engine's verifier")
@@ -155,12 +212,17 @@ try {
 
   section('Summary')
   const scheduled = backups.filter((b) => b.linkedResource === jobId)
-  console.log([
-    `cluster ${clusterId} (live writer) backed up ${1 + 3} times in ${((Date.now() - started) / 1000).toFixed(1)} s of demo`,
-    `manual backup ${manual} kept; job ${jobId} kept its newest ${scheduled.length} of 3 (max-backup-count 2)`,
-    `restored cluster ${restored} from backup ${latest.id}; node verify passed`,
-    `slowest command: esc ${timings.reduce((a, b) => (b.ms > a.ms ? b : a)).args.slice(0, 3).join(' ')} (${timings.reduce((a, b) => (b.ms > a.ms ? b : a)).ms} ms)`,
-  ].join('\n'))
+  console.log(
+    [
+      `cluster ${clusterId} (live writer) backed up ${1 + 3} times in ${((Date.now() - started) / 1000).toFixed(1)} s of demo`,
+      `manual backup ${manual} kept; job ${jobId} kept its newest ${scheduled.length} of 3 (max-backup-count 2)`,
+      `restored cluster ${restored} from backup ${latest.id}; node verify passed`,
+      `slowest command: esc ${timings
+        .reduce((a, b) => (b.ms > a.ms ? b : a))
+        .args.slice(0, 3)
+        .join(' ')} (${timings.reduce((a, b) => (b.ms > a.ms ? b : a)).ms} ms)`,
+    ].join('\n'),
+  )
 } catch (error) {
   process.exitCode = 1
   console.error(`\nDemo failed: ${error.message}`)

@@ -63,13 +63,22 @@ if (calls === 0 || left.some((m) => !m.includes('"import()"'))) {
 // The first line names the bundle by its content; the code cache records it (bin/oclif-core.js).
 const sha256 = createHash('sha256').update(rewritten).digest('hex')
 writeFileSync(outfile, `// esc's bundle of ${corePjson.name} ${corePjson.version}, sha256:${sha256}\n${rewritten}`)
-writeFileSync(join(outDir, 'package.json'), JSON.stringify({
-  name: corePjson.name,
-  version: corePjson.version,
-  description: `${corePjson.name} ${corePjson.version} bundled into one file by esc's scripts/oclif-bundle.js`,
-  type: 'commonjs',
-  engines: corePjson.engines,
-  license: corePjson.license,
-}, null, 2) + '\n')
+writeFileSync(
+  join(outDir, 'package.json'),
+  JSON.stringify(
+    {
+      name: corePjson.name,
+      version: corePjson.version,
+      description: `${corePjson.name} ${corePjson.version} bundled into one file by esc's scripts/oclif-bundle.js`,
+      type: 'commonjs',
+      engines: corePjson.engines,
+      license: corePjson.license,
+    },
+    null,
+    2,
+  ) + '\n',
+)
 const inputs = Object.keys(result.metafile.inputs).length
-console.log(`bundled ${corePjson.name} ${corePjson.version} (${inputs} files) into ${relative(process.cwd(), outfile)}; ${calls} import() calls go through __escImport`)
+console.log(
+  `bundled ${corePjson.name} ${corePjson.version} (${inputs} files) into ${relative(process.cwd(), outfile)}; ${calls} import() calls go through __escImport`,
+)

@@ -25,9 +25,16 @@ await rootPlugin.load()
 const config = await Config.load({root, plugins: new Map([[rootPlugin.name, rootPlugin]])})
 for (const c of [full, config]) {
   const command = await c.findCommand('mesdb:backups:list').load()
-  await Parser.parse(['--limit', '2', '--fmt', 'api'], {flags: {...command.baseFlags, ...command.flags}, args: command.args, strict: command.strict, context: {}})
+  await Parser.parse(['--limit', '2', '--fmt', 'api'], {
+    flags: {...command.baseFlags, ...command.flags},
+    args: command.args,
+    strict: command.strict,
+    context: {},
+  })
 }
 
 const data = loaded.script.createCachedData()
 writeFileSync(CODE_CACHE, Buffer.concat([Buffer.from(`${cacheHeader(readFileSync(BUNDLE, 'utf8'))}\n`), data]))
-console.log(`wrote the code cache of the @oclif/core bundle (${(data.length / 1024).toFixed(0)} KiB) to ${relative(process.cwd(), CODE_CACHE)}`)
+console.log(
+  `wrote the code cache of the @oclif/core bundle (${(data.length / 1024).toFixed(0)} KiB) to ${relative(process.cwd(), CODE_CACHE)}`,
+)

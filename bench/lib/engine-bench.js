@@ -14,7 +14,11 @@ export function timed(argv, {cwd, allowExit = [0], env} = {}) {
   spawnSync('sync')
   const out = join(cwd ?? process.cwd(), '.time-output')
   const started = process.hrtime.bigint()
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', out, ...argv], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true', ...env}})
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', out, ...argv], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, CI: 'true', ...env},
+  })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const [, rss] = readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ')
   rmSync(out, {force: true})
@@ -40,14 +44,21 @@ export function measureInterleaved(specs, runs) {
     specs.forEach((spec, k) => {
       spec.prepare?.()
       samples[k].push(spec.run())
-      process.stderr.write(`  ${spec.name} #${i + 1}: ${samples[k].at(-1).seconds.toFixed(2)} s, ${(samples[k].at(-1).maxRssKb / 1024).toFixed(0)} MiB\n`)
+      process.stderr.write(
+        `  ${spec.name} #${i + 1}: ${samples[k].at(-1).seconds.toFixed(2)} s, ${(samples[k].at(-1).maxRssKb / 1024).toFixed(0)} MiB\n`,
+      )
     })
   }
   return specs.map((spec, k) => summarize(spec.name, samples[k]))
 }
 
 function summarize(name, samples) {
-  return {name, seconds: median(samples.map((s) => s.seconds)), maxRssKb: Math.max(...samples.map((s) => s.maxRssKb)), samples: samples.map((s) => Number(s.seconds.toFixed(3)))}
+  return {
+    name,
+    seconds: median(samples.map((s) => s.seconds)),
+    maxRssKb: Math.max(...samples.map((s) => s.maxRssKb)),
+    samples: samples.map((s) => Number(s.seconds.toFixed(3))),
+  }
 }
 
 /** Runs `prepare` (untimed) then `run` (timed) `runs` times; returns medians and every sample. */
@@ -56,9 +67,16 @@ export function measure(name, runs, prepare, run) {
   for (let i = 0; i < runs; i++) {
     prepare?.()
     samples.push(run())
-    process.stderr.write(`  ${name} #${i + 1}: ${samples.at(-1).seconds.toFixed(2)} s, ${(samples.at(-1).maxRssKb / 1024).toFixed(0)} MiB\n`)
+    process.stderr.write(
+      `  ${name} #${i + 1}: ${samples.at(-1).seconds.toFixed(2)} s, ${(samples.at(-1).maxRssKb / 1024).toFixed(0)} MiB\n`,
+    )
   }
-  return {name, seconds: median(samples.map((s) => s.seconds)), maxRssKb: Math.max(...samples.map((s) => s.maxRssKb)), samples: samples.map((s) => Number(s.seconds.toFixed(3)))}
+  return {
+    name,
+    seconds: median(samples.map((s) => s.seconds)),
+    maxRssKb: Math.max(...samples.map((s) => s.maxRssKb)),
+    samples: samples.map((s) => Number(s.seconds.toFixed(3))),
+  }
 }
 
 export function machine(dir) {
@@ -89,7 +107,9 @@ export function duBytes(path) {
  */
 export function snapshotCli(repo, into) {
   rmSync(into, {recursive: true, force: true})
-  sh(`mkdir -p ${into} && cp -r ${repo}/dist ${into}/dist && cp -r ${repo}/bin ${into}/bin && cp ${repo}/package.json ${repo}/oclif.manifest.json ${into}/ && ln -s ${repo}/node_modules ${into}/node_modules`)
+  sh(
+    `mkdir -p ${into} && cp -r ${repo}/dist ${into}/dist && cp -r ${repo}/bin ${into}/bin && cp ${repo}/package.json ${repo}/oclif.manifest.json ${into}/ && ln -s ${repo}/node_modules ${into}/node_modules`,
+  )
   return join(into, 'bin', 'run.js')
 }
 

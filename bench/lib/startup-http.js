@@ -97,7 +97,9 @@ const r = await sendPlainRequest(${url}, {method: 'GET'}); if (r.status !== 200)
     }
     const base = median(times[0])
     console.log(`machine: ${os.cpus().length} CPUs (nproc), node ${process.version}, ${os.platform()} ${os.arch()}`)
-    console.log(`command: npm run bench:startup -- --http (BENCH_RUNS=${runs} rounds, cases interleaved, median after 2 warm-up rounds, BENCH_HTTP_MODULE=${modulePath}); 1-min load average at the end: ${os.loadavg()[0].toFixed(2)}`)
+    console.log(
+      `command: npm run bench:startup -- --http (BENCH_RUNS=${runs} rounds, cases interleaved, median after 2 warm-up rounds, BENCH_HTTP_MODULE=${modulePath}); 1-min load average at the end: ${os.loadavg()[0].toFixed(2)}`,
+    )
     console.log('')
     console.log('| case | median ms | min | max | added to the baseline (median) |')
     console.log('|---|---:|---:|---:|---:|')

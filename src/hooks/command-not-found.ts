@@ -16,7 +16,9 @@ const hook: Hook.CommandNotFound = async function (opts) {
   const suggestion = closest(opts.id, visible)
   const topic = opts.id.split(':')[0]
   const helpCommand = `${opts.config.bin} help${opts.config.findTopic(topic) ? ` ${topic}` : ''}`
-  const lines = [`Error: "${typed}" is not an ${opts.config.bin} command.${suggestion ? ` Did you mean "${toConfiguredId(suggestion, opts.config)}"?` : ''}`]
+  const lines = [
+    `Error: "${typed}" is not an ${opts.config.bin} command.${suggestion ? ` Did you mean "${toConfiguredId(suggestion, opts.config)}"?` : ''}`,
+  ]
   lines.push(`  Run ${helpCommand} for a list of available commands.`)
   process.stderr.write(`${lines.join('\n')}\n`)
   this.exit(ExitCode.Usage)

@@ -27,9 +27,19 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
 }
 
 const BACKUP = {
-  id: 'c1ev3l5o0aeu6ojco7b0', projectId: 'p1', sourceClusterId: 'c1eut65o0aeu6ojco7a0', sourceClusterDescription: 'Demo',
-  description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
-  created: '2021-03-26T14:38:12Z', availableNodeCount: 1, serverVersion: '24.10', serverVersionTag: '24.10.1',
+  id: 'c1ev3l5o0aeu6ojco7b0',
+  projectId: 'p1',
+  sourceClusterId: 'c1eut65o0aeu6ojco7a0',
+  sourceClusterDescription: 'Demo',
+  description: 'on demand backup',
+  sizeGb: 8,
+  provider: 'aws',
+  region: 'eu-central-1',
+  status: 'available',
+  created: '2021-03-26T14:38:12Z',
+  availableNodeCount: 1,
+  serverVersion: '24.10',
+  serverVersionTag: '24.10.1',
 }
 
 describe('bin/dispatch.js: the fast path behaves as the normal oclif path', function () {
@@ -53,9 +63,16 @@ describe('bin/dispatch.js: the fast path behaves as the normal oclif path', func
     home = mkdtempSync(path.join(os.tmpdir(), 'esc-dispatch-'))
     writeFileSync(path.join(home, 'settings.toml'), '')
     env = {
-      PATH: process.env.PATH, HOME: home, ESC_CONFIG_DIR: home, ESC_KEYRING: '0', ESC_ACCESS_TOKEN: 'test-token',
-      ESC_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ESC_ORG_ID: 'o1', ESC_PROJECT_ID: 'p1',
-      NODE_ENV: 'production', CI: 'true',
+      PATH: process.env.PATH,
+      HOME: home,
+      ESC_CONFIG_DIR: home,
+      ESC_KEYRING: '0',
+      ESC_ACCESS_TOKEN: 'test-token',
+      ESC_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      ESC_ORG_ID: 'o1',
+      ESC_PROJECT_ID: 'p1',
+      NODE_ENV: 'production',
+      CI: 'true',
     }
   })
 
@@ -95,7 +112,8 @@ describe('bin/dispatch.js: the fast path behaves as the normal oclif path', func
     'mesdb backups lst': (o) => assert.ok(o.code === 2 && o.stderr.includes('Did you mean "mesdb backups list"'), JSON.stringify(o)),
     'mesdb backups list --help': (o) => assert.ok(o.code === 0 && o.stdout.includes('USAGE'), JSON.stringify(o)),
     'mesdb backups list -h': (o) => assert.ok(o.code === 0 && o.stdout.includes('USAGE'), JSON.stringify(o)),
-    'mesdb --json backups get --id c1ev3l5o0aeu6ojco7b0': (o) => assert.ok(o.code === 0 && JSON.parse(o.stdout).id === BACKUP.id, JSON.stringify(o)),
+    'mesdb --json backups get --id c1ev3l5o0aeu6ojco7b0': (o) =>
+      assert.ok(o.code === 0 && JSON.parse(o.stdout).id === BACKUP.id, JSON.stringify(o)),
     'mesdb backups --fmt api list': (o) => assert.ok(o.code === 0 && JSON.parse(o.stdout).backups[0].id === BACKUP.id, JSON.stringify(o)),
   }
 
@@ -139,10 +157,12 @@ describe('bin/dispatch.js helpers', () => {
     dispatch = await import(new URL('../../bin/dispatch.js', import.meta.url).href)
   })
 
-  it("knows the first word of every command the core plugins add (their manifests)", () => {
+  it('knows the first word of every command the core plugins add (their manifests)', () => {
     const pjson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {oclif: {plugins: string[]}}
     for (const plugin of pjson.oclif.plugins) {
-      const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', plugin, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+      const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', plugin, 'oclif.manifest.json'), 'utf8')) as {
+        commands: Record<string, unknown>
+      }
       for (const id of Object.keys(manifest.commands)) assert.ok(dispatch.PLUGIN_COMMAND_WORDS.has(id.split(':')[0]), `${plugin}: ${id}`)
     }
   })
@@ -154,7 +174,10 @@ describe('bin/dispatch.js helpers', () => {
       for (const argv of [[], ['--debug'], ['help'], ['autocomplete', 'bash'], ['mesdb', '-h'], ['mesdb', 'backups', 'list', '--help']]) {
         assert.equal(dispatch.needsNormalPath(argv), true, argv.join(' '))
       }
-      for (const argv of [['mesdb', 'backups', 'list'], ['profiles', 'list', '--', '--help']]) {
+      for (const argv of [
+        ['mesdb', 'backups', 'list'],
+        ['profiles', 'list', '--', '--help'],
+      ]) {
         assert.equal(dispatch.needsNormalPath(argv), false, argv.join(' '))
       }
     } finally {
@@ -172,7 +195,8 @@ const core = await import('@oclif/core')
 console.log(JSON.stringify({rejected: loaded.cacheRejected, same: core.default === loaded.exports && createRequire(import.meta.url)('@oclif/core') === loaded.exports, flags: typeof core.Flags.string}))`
     const out = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['--input-type=module', '-e', script], {cwd: repoRoot, encoding: 'utf8'}, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      )
     })
     assert.deepEqual(JSON.parse(out), {rejected: false, same: true, flags: 'function'})
   })

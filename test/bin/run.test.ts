@@ -21,8 +21,15 @@ describe('hoistGlobalFlags', () => {
   })
 
   it('moves global flags given before the command to just after its words', () => {
-    assert.deepEqual(hoist(['--profile', 'local', 'mesdb', 'backups', 'list', '--limit', '2']),
-      ['mesdb', 'backups', 'list', '--profile', 'local', '--limit', '2'])
+    assert.deepEqual(hoist(['--profile', 'local', 'mesdb', 'backups', 'list', '--limit', '2']), [
+      'mesdb',
+      'backups',
+      'list',
+      '--profile',
+      'local',
+      '--limit',
+      '2',
+    ])
     assert.deepEqual(hoist(['--debug', '--fmt=api', 'node', 'verify', '/tmp/x']), ['node', 'verify', '/tmp/x', '--debug', '--fmt=api'])
   })
 
@@ -30,8 +37,15 @@ describe('hoistGlobalFlags', () => {
   it('moves global flags given between the command words to just after them', () => {
     assert.deepEqual(hoist(['mesdb', '--json', 'backups', 'get', '-i', 'X']), ['mesdb', 'backups', 'get', '--json', '-i', 'X'])
     assert.deepEqual(hoist(['mesdb', 'backups', '--fmt', 'api', 'list']), ['mesdb', 'backups', 'list', '--fmt', 'api'])
-    assert.deepEqual(hoist(['--debug', 'mesdb', '--profile=p', 'backups', 'list', '--limit', '2']),
-      ['mesdb', 'backups', 'list', '--debug', '--profile=p', '--limit', '2'])
+    assert.deepEqual(hoist(['--debug', 'mesdb', '--profile=p', 'backups', 'list', '--limit', '2']), [
+      'mesdb',
+      'backups',
+      'list',
+      '--debug',
+      '--profile=p',
+      '--limit',
+      '2',
+    ])
     assert.deepEqual(hoist(['mesdb', 'backups', 'get', '--id', 'x', '--json']), ['mesdb', 'backups', 'get', '--id', 'x', '--json'])
     assert.deepEqual(hoist(['mesdb', '--', '--json', 'x']), ['mesdb', '--', '--json', 'x'])
   })
@@ -73,7 +87,12 @@ describe('esc with a global flag between the command words', () => {
 
 describe('esc <command> -h', () => {
   // clap gives every command -h as well as --help.
-  for (const argv of [['mesdb', 'backups', 'list', '-h'], ['node', 'verify', '-h'], ['local', 'start', '-h'], ['profiles', 'set', '-h']]) {
+  for (const argv of [
+    ['mesdb', 'backups', 'list', '-h'],
+    ['node', 'verify', '-h'],
+    ['local', 'start', '-h'],
+    ['profiles', 'set', '-h'],
+  ]) {
     it(`esc ${argv.join(' ')} prints the help and exits 0`, () => {
       const out = execFileSync(process.execPath, [runJs, ...argv], {encoding: 'utf8', stdio: 'pipe'})
       assert.match(out, new RegExp(`USAGE\\n  \\$ esc ${argv.slice(0, -1).join(' ')}`))
@@ -81,8 +100,9 @@ describe('esc <command> -h', () => {
   }
 
   it('no command uses -h for a flag of its own (it is the help flag)', () => {
-    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as
-      {commands: Record<string, {flags: Record<string, {char?: string}>}>}
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+      commands: Record<string, {flags: Record<string, {char?: string}>}>
+    }
     assert.ok(Object.keys(manifest.commands).length > 20)
     for (const [id, command] of Object.entries(manifest.commands)) {
       for (const [name, flag] of Object.entries(command.flags)) assert.notEqual(flag.char, 'h', `${id} --${name}`)

@@ -14,12 +14,26 @@ const DOCS_MESDB = `/mesdb/v1/organizations/${ORG}/projects/${DOCS_PROJECT}`
 const SOURCE_CLUSTER = 'c1eut65o0aeu6ojco7a0'
 const BACKUP_ID = 'c1ev3l5o0aeu6ojco7b0'
 const DOCS_BACKUP = backup({
-  id: BACKUP_ID, projectId: DOCS_PROJECT, sourceClusterId: SOURCE_CLUSTER, region: 'eu-central-1', created: '2021-03-26T14:38:12Z',
+  id: BACKUP_ID,
+  projectId: DOCS_PROJECT,
+  sourceClusterId: SOURCE_CLUSTER,
+  region: 'eu-central-1',
+  created: '2021-03-26T14:38:12Z',
 })
 
 /** `esc mesdb backups create --description "$1" --source-cluster-id … --project-id …` as the docs write it. */
-const docsCreate = (description: string, ...more: string[]) =>
-  ['mesdb', 'backups', 'create', '--description', description, '--source-cluster-id', SOURCE_CLUSTER, '--project-id', DOCS_PROJECT, ...more]
+const docsCreate = (description: string, ...more: string[]) => [
+  'mesdb',
+  'backups',
+  'create',
+  '--description',
+  description,
+  '--source-cluster-id',
+  SOURCE_CLUSTER,
+  '--project-id',
+  DOCS_PROJECT,
+  ...more,
+]
 
 /** What `$(…)` does to a command's output: trailing newlines go. */
 const commandSubstitution = (stdout: string) => stdout.replace(/\n+$/, '')
@@ -70,25 +84,40 @@ describe('compatibility with the official esc: the docs and scripts', () => {
       const r = await esc(docsCreate(description), {env: env()})
       assert.equal(r.stdout, `BackupId("${BACKUP_ID}")\n`, r.stderr)
     }
-    assert.deepEqual(post.bodies.map((b) => JSON.parse(b).description), typed)
+    assert.deepEqual(
+      post.bodies.map((b) => JSON.parse(b).description),
+      typed,
+    )
   })
 
   it("script: esc mesdb backups list --json | jq '.[0]' reads esc's v1 Backup", async () => {
     const second = backup({id: 'c1ev3l5o0aeu6ojco7c0', projectId: DOCS_PROJECT, linkedResource: 'c1jobjobjob0aeu6ojco'})
-    nock(API).get(`${DOCS_MESDB}/backups`).reply(200, {backups: [DOCS_BACKUP, second]})
+    nock(API)
+      .get(`${DOCS_MESDB}/backups`)
+      .reply(200, {backups: [DOCS_BACKUP, second]})
     const r = await esc(['mesdb', 'backups', 'list', '--project-id', DOCS_PROJECT, '--json'], {env: env()})
     assert.ok(!r.stdout.endsWith('\n'), 'esc --json: no trailing newline')
     const list = JSON.parse(r.stdout)
     assert.deepEqual(list[0], {
-      id: BACKUP_ID, projectId: DOCS_PROJECT, sourceClusterId: SOURCE_CLUSTER, sourceClusterDescription: 'Demo-Backup',
-      description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
-      created: '2021-03-26T14:38:12+00:00', linkedResource: null,
+      id: BACKUP_ID,
+      projectId: DOCS_PROJECT,
+      sourceClusterId: SOURCE_CLUSTER,
+      sourceClusterDescription: 'Demo-Backup',
+      description: 'on demand backup',
+      sizeGb: 8,
+      provider: 'aws',
+      region: 'eu-central-1',
+      status: 'available',
+      created: '2021-03-26T14:38:12+00:00',
+      linkedResource: null,
     })
     assert.equal(list[1].linkedResource, 'c1jobjobjob0aeu6ojco')
   })
 
   it('script: polling `esc mesdb backups get --id $id --json | jq -r .status` until available', async () => {
-    nock(API).get(`${DOCS_MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: {...DOCS_BACKUP, status: 'creating'}})
+    nock(API)
+      .get(`${DOCS_MESDB}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: {...DOCS_BACKUP, status: 'creating'}})
     nock(API).get(`${DOCS_MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: DOCS_BACKUP})
     const statuses: string[] = []
     for (let i = 0; i < 2; i++) {
@@ -103,34 +132,88 @@ describe('compatibility with the official esc: the docs and scripts', () => {
     const mesdb = `/mesdb/v1/organizations/${ORG}/projects/${restoreProject}`
     const post = capture({id: 'c1mnqjdo0aembuk4ljo0'})
     // Unlike esc, this CLI reads the backup first to check the restore before sending it.
-    nock(API).get(`${mesdb}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup({projectId: restoreProject})})
+    nock(API)
+      .get(`${mesdb}/backups/c10dvoarh41lb9otkdrg`)
+      .reply(200, {backup: backup({projectId: restoreProject})})
     nock(API).post(`${mesdb}/clusters`).reply(post.reply)
-    const created = await esc([
-      'mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', 'c10dvoarh41lb9otkdrg',
-      '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
-      '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', restoreProject,
-    ], {env: env()})
+    const created = await esc(
+      [
+        'mesdb',
+        'clusters',
+        'create',
+        '--description',
+        'restore',
+        '--source-backup-id',
+        'c10dvoarh41lb9otkdrg',
+        '--instance-type',
+        'F1',
+        '--disk-size-in-gb',
+        '10',
+        '--disk-type',
+        'gp3',
+        '--network-id',
+        'c10dr5qrh41lbabqa2j0',
+        '--projection-level',
+        'off',
+        '--server-version',
+        '24.10',
+        '--topology',
+        'single-node',
+        '--project-id',
+        restoreProject,
+      ],
+      {env: env()},
+    )
     assert.equal(created.stdout, 'ClusterId("c1mnqjdo0aembuk4ljo0")\n', created.stderr)
-    assert.equal(post.bodies[0], JSON.stringify({
-      description: 'restore', diskSizeGb: 10, diskType: 'gp3', instanceType: 'F1', networkId: 'c10dr5qrh41lbabqa2j0',
-      projectionLevel: 'off', serverVersion: '24.10', sourceBackupId: 'c10dvoarh41lb9otkdrg', topology: 'single-node',
-    }))
+    assert.equal(
+      post.bodies[0],
+      JSON.stringify({
+        description: 'restore',
+        diskSizeGb: 10,
+        diskType: 'gp3',
+        instanceType: 'F1',
+        networkId: 'c10dr5qrh41lbabqa2j0',
+        projectionLevel: 'off',
+        serverVersion: '24.10',
+        sourceBackupId: 'c10dvoarh41lb9otkdrg',
+        topology: 'single-node',
+      }),
+    )
     nock(API).get(`${mesdb}/clusters/c1mnqjdo0aembuk4ljo0`).reply(200, {cluster: cluster()})
-    const got = await esc(['mesdb', 'clusters', 'get', '--id', 'c1mnqjdo0aembuk4ljo0', '--project-id', restoreProject, '--json'], {env: env()})
+    const got = await esc(['mesdb', 'clusters', 'get', '--id', 'c1mnqjdo0aembuk4ljo0', '--project-id', restoreProject, '--json'], {
+      env: env(),
+    })
     const host = 'c1mnqjdo0aembuk4ljo0.mesdb.eventstore.cloud'
     assert.deepEqual(JSON.parse(got.stdout), {
-      id: 'c1mnqjdo0aembuk4ljo0', organizationId: ORG, projectId: restoreProject, networkId: 'c10dr5qrh41lbabqa2j0',
-      description: 'restore', provider: 'aws', region: 'eu-west-2', topology: 'single-node', instanceType: 'f1',
-      diskSizeGb: 10, diskType: 'gp3', serverVersion: '24.10', projectionLevel: 'off', status: 'available',
-      created: '2021-03-26T09:37:17Z', addresses: {tcp: [`${host}:1113`], grpc: `esdb://${host}:2113`, ui: `https://${host}:2113`},
+      id: 'c1mnqjdo0aembuk4ljo0',
+      organizationId: ORG,
+      projectId: restoreProject,
+      networkId: 'c10dr5qrh41lbabqa2j0',
+      description: 'restore',
+      provider: 'aws',
+      region: 'eu-west-2',
+      topology: 'single-node',
+      instanceType: 'f1',
+      diskSizeGb: 10,
+      diskType: 'gp3',
+      serverVersion: '24.10',
+      projectionLevel: 'off',
+      status: 'available',
+      created: '2021-03-26T09:37:17Z',
+      addresses: {tcp: [`${host}:1113`], grpc: `esdb://${host}:2113`, ui: `https://${host}:2113`},
     })
   })
 
   it('docs: orchestrate jobs list and history list --job-id print one Debug line per item, then a blank line', async () => {
     const orchestrate = `/orchestrate/v1/organizations/${ORG}/projects/${DOCS_PROJECT}`
     const theJob = job({projectId: DOCS_PROJECT})
-    nock(API).get(`${orchestrate}/jobs`).reply(200, {jobs: [theJob]})
-    nock(API).get(`${orchestrate}/history`).query({jobId: theJob.id}).reply(200, {items: [historyItem({projectId: DOCS_PROJECT})]})
+    nock(API)
+      .get(`${orchestrate}/jobs`)
+      .reply(200, {jobs: [theJob]})
+    nock(API)
+      .get(`${orchestrate}/history`)
+      .query({jobId: theJob.id})
+      .reply(200, {items: [historyItem({projectId: DOCS_PROJECT})]})
     const projectEnv = {...env(), ESC_PROJECT_ID: DOCS_PROJECT}
     const jobs = await esc(['orchestrate', 'jobs', 'list'], {env: projectEnv})
     assert.equal(
@@ -151,10 +234,25 @@ describe('compatibility with the official esc: the docs and scripts', () => {
     const orchestrate = `/orchestrate/v1/organizations/${ORG}/projects/${DOCS_PROJECT}`
     const post = capture({id: 'c1jobjobjob0aeu6ojco'})
     nock(API).post(`${orchestrate}/jobs`).reply(post.reply)
-    const r = await esc([
-      'orchestrate', 'jobs', 'create', '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *', 'scheduled-backup',
-      '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', 'c196ogto0aeqohe3ommq',
-    ], {env: {...env(), ESC_PROJECT_ID: DOCS_PROJECT}})
+    const r = await esc(
+      [
+        'orchestrate',
+        'jobs',
+        'create',
+        '--description',
+        'My Hourly Backup',
+        '--schedule',
+        '0 */1 * * *',
+        'scheduled-backup',
+        '--description',
+        '{cluster} Hourly Backup {datetime:RFC3339}',
+        '--max-backup-count',
+        '2',
+        '--cluster-id',
+        'c196ogto0aeqohe3ommq',
+      ],
+      {env: {...env(), ESC_PROJECT_ID: DOCS_PROJECT}},
+    )
     assert.equal(r.stdout, 'JobId("c1jobjobjob0aeu6ojco")\n', r.stderr)
     assert.deepEqual(post.bodies, [
       '{"type":"ScheduledBackup","data":{"clusterId":"c196ogto0aeqohe3ommq","description":"{cluster} Hourly Backup {datetime:RFC3339}",' +
@@ -175,7 +273,9 @@ describe('compatibility with the official esc: the docs and scripts', () => {
   })
 
   it('cli output escapes quotes, backslashes and newlines in strings like Rust Debug', async () => {
-    nock(API).get(`${DOCS_MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: {...DOCS_BACKUP, description: 'a "q" \\ b\n'}})
+    nock(API)
+      .get(`${DOCS_MESDB}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: {...DOCS_BACKUP, description: 'a "q" \\ b\n'}})
     const r = await esc(['mesdb', 'backups', 'get', '--project-id', DOCS_PROJECT, '--id', BACKUP_ID], {env: env()})
     assert.match(r.stdout, / description: "a \\"q\\" \\\\ b\\n", /)
   })

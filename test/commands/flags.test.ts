@@ -13,7 +13,15 @@ async function help(argv: string[]): Promise<string> {
 const CLOUD_ONLY = ['--profile', '--api-url', '--refresh-token', '--fmt', '--noninteractive']
 
 describe('which flags each kind of command has', () => {
-  for (const argv of [['node', 'backup'], ['node', 'generate'], ['node', 'restore'], ['node', 'verify'], ['local', 'status'], ['local', 'demo-data'], ['local', 'clusters', 'attach']]) {
+  for (const argv of [
+    ['node', 'backup'],
+    ['node', 'generate'],
+    ['node', 'restore'],
+    ['node', 'verify'],
+    ['local', 'status'],
+    ['local', 'demo-data'],
+    ['local', 'clusters', 'attach'],
+  ]) {
     it(`esc ${argv.join(' ')} --help lists --debug and --json, and none of esc's cloud flags`, async () => {
       const text = await help(argv)
       for (const flag of CLOUD_ONLY) assert.ok(!text.includes(`${flag}`), `${flag} in: ${text}`)
@@ -22,18 +30,23 @@ describe('which flags each kind of command has', () => {
     })
   }
 
-  for (const argv of [['local', 'start'], ['local', 'stop']]) {
+  for (const argv of [
+    ['local', 'start'],
+    ['local', 'stop'],
+  ]) {
     it(`esc ${argv.join(' ')} --help lists --debug only (it prints no result to render as JSON)`, async () => {
       const text = await help(argv)
       // `local start --profile` is its own flag (the profile it writes), not the cloud's global one.
       const own = argv[1] === 'start' ? ['--profile'] : []
-      for (const flag of [...CLOUD_ONLY, '--json'].filter((f) => !own.includes(f))) assert.ok(!text.includes(`${flag}`), `${flag} in: ${text}`)
-      if (own.length > 0) assert.ok(text.includes('--profile=<value> [default: local] The profile of settings.toml to point at this local cloud'), text)
+      for (const flag of [...CLOUD_ONLY, '--json'].filter((f) => !own.includes(f)))
+        assert.ok(!text.includes(`${flag}`), `${flag} in: ${text}`)
+      if (own.length > 0)
+        assert.ok(text.includes('--profile=<value> [default: local] The profile of settings.toml to point at this local cloud'), text)
       assert.ok(text.includes('--debug'), text)
     })
   }
 
-  it('a cloud command keeps all of esc\'s global flags', async () => {
+  it("a cloud command keeps all of esc's global flags", async () => {
     const text = await help(['mesdb', 'clusters', 'list'])
     for (const flag of [...CLOUD_ONLY, '--debug', '--json']) assert.ok(text.includes(flag), `${flag} missing: ${text}`)
     assert.ok(text.includes('--json Renders the classic ESC output as JSON (some differences from API)'), text)
@@ -78,7 +91,9 @@ describe('typed flags: a bad value is a usage error at parse time', () => {
     const poll = await runCli(['orchestrate', 'jobs', 'run', '-i', 'j1', '--poll-interval', '10s'], {env})
     assert.equal(poll.exitCode, 2)
     assert.equal(poll.stderr, 'Error: --poll-interval applies only with --wait; add --wait or leave --poll-interval out\n')
-    const create = await runCli(['mesdb', 'backups', 'create', '--source-cluster-id', 'c1', '--description', 'd', '--timeout', '10s'], {env})
+    const create = await runCli(['mesdb', 'backups', 'create', '--source-cluster-id', 'c1', '--description', 'd', '--timeout', '10s'], {
+      env,
+    })
     assert.equal(create.exitCode, 2)
     assert.equal(create.stderr, 'Error: --timeout applies only with --wait or --retry-on-lock; add one of them or leave --timeout out\n')
   })

@@ -24,7 +24,11 @@ describe('usage errors name the input (exit 2, one line)', () => {
     assert.match(r.stderr, pattern)
   }
 
-  for (const [flag, value] of [['--description', ''], ['--description', '   '], ['--source-cluster-id', '']] as const) {
+  for (const [flag, value] of [
+    ['--description', ''],
+    ['--description', '   '],
+    ['--source-cluster-id', ''],
+  ] as const) {
     it(`backups create ${flag} "${value}"`, async () => {
       const args = {'--description': 'nightly', '--source-cluster-id': 'c1', [flag]: value}
       const r = await esc(['mesdb', 'backups', 'create', ...Object.entries(args).flat()], {env: e()})
@@ -33,11 +37,50 @@ describe('usage errors name the input (exit 2, one line)', () => {
   }
 
   it('clusters create and jobs create refuse a blank --description too', async () => {
-    const c = await esc(['mesdb', 'clusters', 'create', '--description', ' ', '--network-id', 'n', '--topology', 'single-node',
-      '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--server-version', '24.10', '--projection-level', 'off'], {env: e()})
+    const c = await esc(
+      [
+        'mesdb',
+        'clusters',
+        'create',
+        '--description',
+        ' ',
+        '--network-id',
+        'n',
+        '--topology',
+        'single-node',
+        '--instance-type',
+        'F1',
+        '--disk-size-in-gb',
+        '10',
+        '--disk-type',
+        'gp3',
+        '--server-version',
+        '24.10',
+        '--projection-level',
+        'off',
+      ],
+      {env: e()},
+    )
     oneLine(c, /^Error: --description is empty: /)
-    const j = await esc(['orchestrate', 'jobs', 'create', '--description', '', '--schedule', '0 * * * *', 'scheduled-backup',
-      '--cluster-id', 'c1', '--description', 'nightly', '--max-backup-count', '2'], {env: e()})
+    const j = await esc(
+      [
+        'orchestrate',
+        'jobs',
+        'create',
+        '--description',
+        '',
+        '--schedule',
+        '0 * * * *',
+        'scheduled-backup',
+        '--cluster-id',
+        'c1',
+        '--description',
+        'nightly',
+        '--max-backup-count',
+        '2',
+      ],
+      {env: e()},
+    )
     oneLine(j, /^Error: --description is empty: /)
   })
 
@@ -75,12 +118,14 @@ describe('usage errors name the input (exit 2, one line)', () => {
 
   it('node backup --node-url garbage', async () => {
     await writeFile(join(dir, 'x'), '')
-    const r = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--node-url', 'garbage'], {env: {CI: 'true', ESC_NODE_URL: undefined}})
+    const r = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--node-url', 'garbage'], {
+      env: {CI: 'true', ESC_NODE_URL: undefined},
+    })
     oneLine(r, /^Error: --node-url garbage is not a URL: give the node's HTTP URL, e\.g\. https:\/\/127\.0\.0\.1:2113\n$/)
   })
 })
 
-describe('errors of the system said in the user\'s terms (one line)', () => {
+describe("errors of the system said in the user's terms (one line)", () => {
   let dir: string
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'esc-raw-'))
@@ -100,7 +145,10 @@ describe('errors of the system said in the user\'s terms (one line)', () => {
     await writeFile(file, '')
     const r = await runCli(['node', 'generate', file], {env: {CI: 'true'}})
     assert.equal(r.exitCode, 2)
-    assert.equal(r.stderr, `Error: ${file} is a file, not a directory; give a directory to write the data directory into (created when missing)\n`)
+    assert.equal(
+      r.stderr,
+      `Error: ${file} is a file, not a directory; give a directory to write the data directory into (created when missing)\n`,
+    )
   })
 
   it('node backup --db <not a data directory>: says what it is not, and what is missing', async () => {

@@ -9,7 +9,8 @@ import {adminToken, assertBuilt, localIds, type RunningCloud, sandbox, type Sand
  * side of a race is still running when the other arrives, on any machine.
  */
 const SLOW = {ESC_LOCAL_CLUSTER_CHANGE_MS: '6000', ESC_LOCAL_TEST_COPY_THROTTLE_MS: '500'}
-const LOCKED = 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
+const LOCKED =
+  'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
 
 describe('e2e: cluster changes and the cluster operation lock', function () {
   this.timeout(120_000)
@@ -25,7 +26,9 @@ describe('e2e: cluster changes and the cluster operation lock', function () {
     const {orgId, projectId} = await localIds(box)
     mesdb = `/mesdb/v1/organizations/${orgId}/projects/${projectId}`
     orchestrate = `/orchestrate/v1/organizations/${orgId}/projects/${projectId}`
-    cluster = (await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '10', '--chunk-size', '262144'])).stdout.trim()
+    cluster = (
+      await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '10', '--chunk-size', '262144'])
+    ).stdout.trim()
   })
   after(async () => {
     if (cloud) await stopCloud(cloud)
@@ -34,7 +37,11 @@ describe('e2e: cluster changes and the cluster operation lock', function () {
 
   const api = async (method: string, path: string, body?: unknown) => {
     const token = await adminToken(box, cloud!.url)
-    const res = await fetch(`${cloud!.url}${path}`, {method, headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
+    const res = await fetch(`${cloud!.url}${path}`, {
+      method,
+      headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     return {status: res.status, body: (res.status === 204 ? undefined : await res.json()) as any}
   }
   const status = async () => (await api('GET', `${mesdb}/clusters/${cluster}`)).body.cluster.status as string
@@ -66,7 +73,12 @@ describe('e2e: cluster changes and the cluster operation lock', function () {
   })
 
   it('a scheduled run that finds the cluster locked by a resize is recorded as failed with that reason', async () => {
-    const job = await api('POST', `${orchestrate}/jobs`, {type: 'ScheduledBackup', description: 'hourly', schedule: '0 * * * *', data: {clusterId: cluster, description: 'scheduled', maxBackupCount: 2}})
+    const job = await api('POST', `${orchestrate}/jobs`, {
+      type: 'ScheduledBackup',
+      description: 'hourly',
+      schedule: '0 * * * *',
+      data: {clusterId: cluster, description: 'scheduled', maxBackupCount: 2},
+    })
     const resize = await box.esc(['mesdb', 'clusters', 'resize', '-i', cluster, '--target-size', 'C4', '--fmt', 'api'])
     assert.equal(resize.code, 0, resize.stderr)
     assert.match(resize.stdout, /^\{"targetSize":"C4"\}\n\{"id":"\w+"\}\n$/)

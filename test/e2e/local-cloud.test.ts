@@ -43,7 +43,17 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('seed: on-demand backup, get, list and delete', async () => {
-    const created = await box.esc(['mesdb', 'backups', 'create', '--description', 'on demand backup', '--source-cluster-id', clusterId, '--project-id', ids.projectId])
+    const created = await box.esc([
+      'mesdb',
+      'backups',
+      'create',
+      '--description',
+      'on demand backup',
+      '--source-cluster-id',
+      clusterId,
+      '--project-id',
+      ids.projectId,
+    ])
     assert.equal(created.code, 0, created.stderr)
     const backupId = /^BackupId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
     const waited = await box.esc(['mesdb', 'backups', 'wait', '--id', backupId, '--poll-interval', '1s', '--timeout', '30s'])
@@ -68,8 +78,21 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('labels: the CLI sends the description as typed, the local cloud renders it once; {index} continues after a delete', async () => {
-    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{{literal}} <v24> a > b #{index}', '--source-cluster-id', clusterId,
-      '--wait', '--poll-interval', '1s', '--timeout', '30s', '--json'])
+    const created = await box.esc([
+      'mesdb',
+      'backups',
+      'create',
+      '--description',
+      '{{literal}} <v24> a > b #{index}',
+      '--source-cluster-id',
+      clusterId,
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '30s',
+      '--json',
+    ])
     assert.equal(created.code, 0, created.stderr)
     // The previous test's backup (index 1) was deleted: the number is not reused.
     assert.equal(JSON.parse(created.stdout).description, '{literal} <v24> a > b #2')
@@ -79,15 +102,53 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('seed: restore with clusters create --source-backup-id, then verify the restored data', async () => {
-    const created = await box.esc(['mesdb', 'backups', 'create', '--description', '{cluster} #{index}', '--source-cluster-id', clusterId,
-      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    const created = await box.esc([
+      'mesdb',
+      'backups',
+      'create',
+      '--description',
+      '{cluster} #{index}',
+      '--source-cluster-id',
+      clusterId,
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '30s',
+    ])
     assert.equal(created.code, 0, created.stderr)
     const backupId = /BackupId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
     assert.match(created.stdout, /status: "available"|available/)
-    const restore = await box.esc(['mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', backupId,
-      '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
-      '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', ids.projectId,
-      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    const restore = await box.esc([
+      'mesdb',
+      'clusters',
+      'create',
+      '--description',
+      'restore',
+      '--source-backup-id',
+      backupId,
+      '--instance-type',
+      'F1',
+      '--disk-size-in-gb',
+      '10',
+      '--disk-type',
+      'gp3',
+      '--network-id',
+      'c10dr5qrh41lbabqa2j0',
+      '--projection-level',
+      'off',
+      '--server-version',
+      '24.10',
+      '--topology',
+      'single-node',
+      '--project-id',
+      ids.projectId,
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '30s',
+    ])
     assert.equal(restore.code, 0, restore.stderr)
     const restoredId = /ClusterId\("([0-9a-v]{20})"\)/.exec(restore.stdout)![1]
     const got = await box.esc(['mesdb', 'clusters', 'get', '--id', restoredId, '--project-id', ids.projectId, '--json'])
@@ -97,7 +158,20 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(cluster.addresses.grpc, `esdb://${restoredId}.mesdb.eventstore.cloud:2113`)
     const verify = await box.esc(['node', 'verify', join(box.stateDir, 'clusters', restoredId, 'db')])
     assert.equal(verify.code, 0, verify.stdout + verify.stderr)
-    const viaRestore = await box.esc(['mesdb', 'backups', 'restore', '-i', backupId, '--description', 'restore 2', '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    const viaRestore = await box.esc([
+      'mesdb',
+      'backups',
+      'restore',
+      '-i',
+      backupId,
+      '--description',
+      'restore 2',
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '30s',
+    ])
     assert.equal(viaRestore.code, 0, viaRestore.stderr)
     const secondId = /ClusterId\("([0-9a-v]{20})"\)/.exec(viaRestore.stdout)![1]
     const waited = await box.esc(['mesdb', 'clusters', 'wait', '--id', secondId, '--poll-interval', '1s', '--timeout', '30s'])
@@ -112,8 +186,22 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('seed: an hourly scheduled-backup job, runs with pruning, history, delete', async () => {
-    const created = await box.esc(['orchestrate', 'jobs', 'create', '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *',
-      'scheduled-backup', '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', clusterId])
+    const created = await box.esc([
+      'orchestrate',
+      'jobs',
+      'create',
+      '--description',
+      'My Hourly Backup',
+      '--schedule',
+      '0 */1 * * *',
+      'scheduled-backup',
+      '--description',
+      '{cluster} Hourly Backup {datetime:RFC3339}',
+      '--max-backup-count',
+      '2',
+      '--cluster-id',
+      clusterId,
+    ])
     assert.equal(created.code, 0, created.stderr)
     const jobId = /^JobId\("([0-9a-v]{20})"\)\n$/.exec(created.stdout)![1]
     const list = await box.esc(['orchestrate', 'jobs', 'list'])
@@ -135,7 +223,10 @@ describe('e2e: esc against the local cloud', function () {
     const backups = JSON.parse((await box.esc(['mesdb', 'backups', 'list', '--fmt', 'api'])).stdout).backups
     const mine = backups.filter((b: {linkedResource?: string}) => b.linkedResource === jobId).map((b: {id: string}) => b.id)
     assert.deepEqual(mine, runs.slice(1))
-    assert.match(backups.find((b: {id: string}) => b.id === runs[2]).description, /^Demo cluster Hourly Backup \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    assert.match(
+      backups.find((b: {id: string}) => b.id === runs[2]).description,
+      /^Demo cluster Hourly Backup \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    )
     const del = await box.esc(['orchestrate', 'jobs', 'delete', '--id', jobId])
     assert.equal(del.code, 0, del.stderr)
     assert.equal((await box.esc(['orchestrate', 'jobs', 'list'])).stdout, '\n')
@@ -153,7 +244,11 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(cluster.description, 'node 1')
     const backup = await box.esc(['mesdb', 'backups', 'create', '--description', 'self-hosted', '--source-cluster-id', id])
     const backupId = /BackupId\("(\w+)"\)/.exec(backup.stdout)![1]
-    await until('the backup', async () => (JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available' ? true : undefined))
+    await until('the backup', async () =>
+      JSON.parse((await box.esc(['mesdb', 'backups', 'get', '--id', backupId, '--fmt', 'api'])).stdout).backup.status === 'available'
+        ? true
+        : undefined,
+    )
     const missing = await box.esc(['local', 'clusters', 'attach', '--dir', box.stateDir, '--db', join(box.root, 'nope')])
     assert.equal(missing.code, 1)
     assert.match(missing.stderr, /is not a KurrentDB data directory/)
@@ -166,16 +261,59 @@ describe('e2e: esc against the local cloud', function () {
   })
 
   it('creates an empty cluster and waits for it', async () => {
-    const created = await box.esc(['mesdb', 'clusters', 'create', '--description', 'empty', '--instance-type', 'F1', '--disk-size-in-gb', '10',
-      '--disk-type', 'gp3', '--network-id', 'net', '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node',
-      '--wait', '--poll-interval', '1s', '--timeout', '30s'])
+    const created = await box.esc([
+      'mesdb',
+      'clusters',
+      'create',
+      '--description',
+      'empty',
+      '--instance-type',
+      'F1',
+      '--disk-size-in-gb',
+      '10',
+      '--disk-type',
+      'gp3',
+      '--network-id',
+      'net',
+      '--projection-level',
+      'off',
+      '--server-version',
+      '24.10',
+      '--topology',
+      'single-node',
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '30s',
+    ])
     assert.equal(created.code, 0, created.stderr)
     const id = /ClusterId\("([0-9a-v]{20})"\)/.exec(created.stdout)![1]
     const verify = await box.esc(['node', 'verify', join(box.stateDir, 'clusters', id, 'db')])
     assert.equal(verify.code, 0, verify.stdout + verify.stderr)
-    const bad = await box.esc(['mesdb', 'clusters', 'create', '--description', 'x', '--instance-type', 'F1', '--disk-size-in-gb', '10',
-      '--disk-type', 'gp3', '--network-id', 'net', '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node',
-      '--source-backup-id', 'c1ev3l5o0aeu6ojco7b0'])
+    const bad = await box.esc([
+      'mesdb',
+      'clusters',
+      'create',
+      '--description',
+      'x',
+      '--instance-type',
+      'F1',
+      '--disk-size-in-gb',
+      '10',
+      '--disk-type',
+      'gp3',
+      '--network-id',
+      'net',
+      '--projection-level',
+      'off',
+      '--server-version',
+      '24.10',
+      '--topology',
+      'single-node',
+      '--source-backup-id',
+      'c1ev3l5o0aeu6ojco7b0',
+    ])
     assert.equal(bad.code, 1)
     assert.match(bad.stderr, /404/)
     assert.equal((await box.esc(['mesdb', 'clusters', 'delete', '--id', id])).code, 0)
@@ -201,7 +339,9 @@ describe('e2e: esc against the local cloud', function () {
     const second = await box.esc(['local', 'start', '--dir', box.stateDir, '--port', '0', '--detach'])
     assert.equal(second.code, 1)
     assert.equal(second.stdout, '')
-    assert.equal(second.stderr,
-      `Error: a local cloud is already running on ${box.stateDir} (pid ${cloud.pid}, ${cloud.url})\n  Stop it with \`esc local stop --dir ${box.stateDir}\`\n`)
+    assert.equal(
+      second.stderr,
+      `Error: a local cloud is already running on ${box.stateDir} (pid ${cloud.pid}, ${cloud.url})\n  Stop it with \`esc local stop --dir ${box.stateDir}\`\n`,
+    )
   })
 })

@@ -36,23 +36,35 @@ describe('e2e: crash safety and the per-cluster lock', function () {
   it('survives kill -9 mid-backup: in-flight work defunct/failed, partial dirs gone, available backups untouched', async () => {
     cloud = await startCloud(box)
     const {orgId, projectId} = await localIds(box)
-    const demo = async () => (await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '8', '--chunk-size', '262144'])).stdout.trim()
+    const demo = async () =>
+      (await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '8', '--chunk-size', '262144'])).stdout.trim()
     const x = await demo()
     const y = await demo()
     const api = async (method: string, path: string, body?: unknown) => {
       const token = await adminToken(box, cloud!.url)
-      const res = await fetch(`${cloud!.url}${path}`, {method, headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
+      const res = await fetch(`${cloud!.url}${path}`, {
+        method,
+        headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
       return {status: res.status, body: (res.status === 204 ? undefined : await res.json()) as any}
     }
     const mesdb = `/mesdb/v1/organizations/${orgId}/projects/${projectId}`
     const orchestrate = `/orchestrate/v1/organizations/${orgId}/projects/${projectId}`
     const first = await box.esc(['mesdb', 'backups', 'create', '--description', 'kept', '--source-cluster-id', x])
     const keptId = /BackupId\("(\w+)"\)/.exec(first.stdout)![1]
-    await until('the first backup', async () => ((await api('GET', `${mesdb}/backups/${keptId}`)).body.backup.status === 'available' ? true : undefined))
+    await until('the first backup', async () =>
+      (await api('GET', `${mesdb}/backups/${keptId}`)).body.backup.status === 'available' ? true : undefined,
+    )
     await stopCloud(cloud)
 
     cloud = await startCloud(box, THROTTLE)
-    const job = await api('POST', `${orchestrate}/jobs`, {type: 'ScheduledBackup', description: 'hourly', schedule: '0 * * * *', data: {clusterId: x, description: 'scheduled', maxBackupCount: 2}})
+    const job = await api('POST', `${orchestrate}/jobs`, {
+      type: 'ScheduledBackup',
+      description: 'hourly',
+      schedule: '0 * * * *',
+      data: {clusterId: x, description: 'scheduled', maxBackupCount: 2},
+    })
     const run = await api('POST', `${orchestrate}/jobs/${job.body.id}/run`)
     const historyId = run.body.historyId
     // A manual backup racing the scheduled run: the run holds the lock.
@@ -61,7 +73,9 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     assert.match(manual.stderr, /409/)
     assert.match(manual.stderr, /cluster is locked by another operation/)
     // Two concurrent creates on one cluster: exactly one gets it.
-    const [a, b] = await Promise.all([1, 2].map((n) => box.esc(['mesdb', 'backups', 'create', '--description', `race ${n}`, '--source-cluster-id', y])))
+    const [a, b] = await Promise.all(
+      [1, 2].map((n) => box.esc(['mesdb', 'backups', 'create', '--description', `race ${n}`, '--source-cluster-id', y])),
+    )
     assert.deepEqual([a.code, b.code].sort(), [0, 1])
     const raceId = /BackupId\("(\w+)"\)/.exec((a.code === 0 ? a : b).stdout)![1]
     const history = (await api('GET', `${orchestrate}/history?jobId=${job.body.id}`)).body.items
@@ -107,7 +121,17 @@ describe('e2e: crash safety and the per-cluster lock', function () {
     cloud = await startCloud(box, THROTTLE)
     const {projectId} = await localIds(box)
     const clusters = JSON.parse((await box.esc(['mesdb', 'clusters', 'list', '--fmt', 'api'])).stdout).clusters
-    const created = await box.esc(['mesdb', 'backups', 'create', '--description', 'interrupted', '--source-cluster-id', clusters[0].id, '--project-id', projectId])
+    const created = await box.esc([
+      'mesdb',
+      'backups',
+      'create',
+      '--description',
+      'interrupted',
+      '--source-cluster-id',
+      clusters[0].id,
+      '--project-id',
+      projectId,
+    ])
     const id = /BackupId\("(\w+)"\)/.exec(created.stdout)![1]
     const stop = await box.esc(['local', 'stop', '--dir', box.stateDir])
     assert.equal(stop.code, 0, stop.stderr)

@@ -39,10 +39,30 @@ describe('e2e: local cloud security', function () {
   it('esc access tokens create logs in with the printed password (password grant)', async () => {
     const password = /password: +(\S+)/.exec(cloud.banner)![1]
     assert.match(cloud.banner, /user: +admin@esc\.local/)
-    const created = await box.esc(['access', 'tokens', 'create', '--email', 'admin@esc.local', '--unsafe-password', password, '--profile', 'local'])
+    const created = await box.esc([
+      'access',
+      'tokens',
+      'create',
+      '--email',
+      'admin@esc.local',
+      '--unsafe-password',
+      password,
+      '--profile',
+      'local',
+    ])
     assert.equal(created.code, 0, created.stderr)
     assert.match(created.stdout, /^lrt_[\w-]+\n$/)
-    const wrong = await box.esc(['access', 'tokens', 'create', '--email', 'admin@esc.local', '--unsafe-password', 'nope', '--profile', 'local'])
+    const wrong = await box.esc([
+      'access',
+      'tokens',
+      'create',
+      '--email',
+      'admin@esc.local',
+      '--unsafe-password',
+      'nope',
+      '--profile',
+      'local',
+    ])
     assert.notEqual(wrong.code, 0)
     const list = await box.esc(['mesdb', 'backups', 'list', '--profile', 'local'])
     assert.equal(list.code, 0, list.stderr)
@@ -56,10 +76,15 @@ describe('e2e: local cloud security', function () {
 
   it('warns the user, not only server.log, when --detach binds a non-loopback --host', async () => {
     const other = `${box.root}/exposed`
-    const started = await box.esc(['local', 'start', '--dir', other, '--port', '0', '--host', '0.0.0.0', '--detach'], {ESC_CONFIG_DIR: `${box.root}/exposed-config`})
+    const started = await box.esc(['local', 'start', '--dir', other, '--port', '0', '--host', '0.0.0.0', '--detach'], {
+      ESC_CONFIG_DIR: `${box.root}/exposed-config`,
+    })
     try {
       assert.equal(started.code, 0, started.stderr)
-      assert.match(started.stderr, /^Warning: listening on 0\.0\.0\.0, which is not loopback: anyone who can reach port \d+ can try the API\.\n$/)
+      assert.match(
+        started.stderr,
+        /^Warning: listening on 0\.0\.0\.0, which is not loopback: anyone who can reach port \d+ can try the API\.\n$/,
+      )
       assert.match(started.stdout, /Local cloud running at http:\/\/0\.0\.0\.0:\d+/)
     } finally {
       const stopped = await box.esc(['local', 'stop', '--dir', other])
@@ -71,10 +96,15 @@ describe('e2e: local cloud security', function () {
     const {orgId, projectId} = await localIds(box)
     const token = await adminToken(box, cloud.url)
     for (const id of ['..%2Fx', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', '..']) {
-      const res = await fetch(`${cloud.url}/mesdb/v1/organizations/${orgId}/projects/${projectId}/backups/${id}`, {method: 'DELETE', headers: {authorization: `Bearer ${token}`}})
+      const res = await fetch(`${cloud.url}/mesdb/v1/organizations/${orgId}/projects/${projectId}/backups/${id}`, {
+        method: 'DELETE',
+        headers: {authorization: `Bearer ${token}`},
+      })
       assert.ok(res.status === 400 || res.status === 404, `${id}: ${res.status}`)
     }
-    const res = await fetch(`${cloud.url}/mesdb/v1/organizations/..%2F..%2Fx/projects/${projectId}/clusters`, {headers: {authorization: `Bearer ${token}`}})
+    const res = await fetch(`${cloud.url}/mesdb/v1/organizations/..%2F..%2Fx/projects/${projectId}/clusters`, {
+      headers: {authorization: `Bearer ${token}`},
+    })
     assert.equal(res.status, 400)
     assert.ok(((await res.json()) as any).fields.organizationId)
   })
@@ -96,8 +126,11 @@ describe('e2e: local cloud security', function () {
   })
 
   it('answers 400 invalid_request to a token request with a non-string field, over HTTP', async () => {
-    const res = await fetch(`${cloud.url}/oauth/token`, {method: 'POST', headers: {'content-type': 'application/json'},
-      body: JSON.stringify({grant_type: 'password', username: 'admin@esc.local', password: 12345})})
+    const res = await fetch(`${cloud.url}/oauth/token`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({grant_type: 'password', username: 'admin@esc.local', password: 12345}),
+    })
     assert.equal(res.status, 400)
     assert.equal(((await res.json()) as any).error, 'invalid_request')
   })

@@ -37,11 +37,18 @@ export async function sandbox(): Promise<Sandbox> {
   const root = await mkdtemp(join(tmpdir(), 'esc-e2e-'))
   await mkdir(join(root, 'home'))
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: join(root, 'home'), ESC_CONFIG_DIR: join(root, 'config'),
-    ESC_KEYRING: '0', CI: 'true', NODE_ENV: 'production', TMPDIR: tmpdir(),
+    PATH: process.env.PATH,
+    HOME: join(root, 'home'),
+    ESC_CONFIG_DIR: join(root, 'config'),
+    ESC_KEYRING: '0',
+    CI: 'true',
+    NODE_ENV: 'production',
+    TMPDIR: tmpdir(),
   }
   return {
-    root, stateDir: join(root, 'state'), env,
+    root,
+    stateDir: join(root, 'state'),
+    env,
     esc: (args, extraEnv = {}) => runEsc(args, {...env, ...extraEnv}),
     cleanup: () => rm(root, {recursive: true, force: true}),
   }
@@ -68,9 +75,13 @@ export interface RunningCloud {
 /** `esc local start --port 0` in the foreground, as a child; resolves once it listens. */
 export async function startCloud(box: Sandbox, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<RunningCloud> {
   const child = spawn(process.execPath, [BIN, 'local', 'start', '--dir', box.stateDir, '--port', '0', ...args], {
-    env: {...box.env, ...extraEnv}, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...box.env, ...extraEnv},
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((res) => child.once('exit', (code, signal) => res({code, signal})))
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((res) =>
+    child.once('exit', (code, signal) => res({code, signal})),
+  )
   let out = ''
   let err = ''
   child.stderr!.on('data', (d) => {
@@ -110,10 +121,11 @@ export async function localIds(box: Sandbox): Promise<{orgId: string; projectId:
 export async function adminToken(box: Sandbox, url: string): Promise<string> {
   const creds = JSON.parse(await readFile(join(box.stateDir, 'admin-credentials.json'), 'utf8'))
   const res = await fetch(`${url}/oauth/token`, {
-    method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'},
+    method: 'POST',
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
     body: new URLSearchParams({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
   })
-  return (await res.json() as {access_token: string}).access_token
+  return ((await res.json()) as {access_token: string}).access_token
 }
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

@@ -32,6 +32,12 @@ describe('command_not_found hook (did-you-mean)', () => {
     const r = esc('mesdb', 'backups', 'lst')
     assert.equal(r.status, 2)
     assert.equal(r.stdout, '')
-    assert.equal(r.stderr, '"mesdb backups lst" is not an esc command. Did you mean "mesdb backups list"?\n  Run esc help mesdb for a list of available commands.\n'.replace(/^/, 'Error: '))
+    assert.equal(
+      r.stderr,
+      '"mesdb backups lst" is not an esc command. Did you mean "mesdb backups list"?\n  Run esc help mesdb for a list of available commands.\n'.replace(
+        /^/,
+        'Error: ',
+      ),
+    )
   })
 })

@@ -78,8 +78,10 @@ export function layerViolations(edges: Edge[]): string[] {
     if (!from || !to || from === to) continue
     const rule = LAYER_RULES[from]
     if (!rule) out.push(`${path.relative(repoRoot, e.from)}: in no layer`)
-    else if (!rule.may.includes(to)) out.push(`${path.relative(repoRoot, e.from)} -> ${path.relative(repoRoot, e.to)} (${from} may not import ${to})`)
-    else if (!e.lazy && rule.lazyOnly?.includes(to)) out.push(`${path.relative(repoRoot, e.from)} -> ${path.relative(repoRoot, e.to)} (${from} imports ${to} only lazily)`)
+    else if (!rule.may.includes(to))
+      out.push(`${path.relative(repoRoot, e.from)} -> ${path.relative(repoRoot, e.to)} (${from} may not import ${to})`)
+    else if (!e.lazy && rule.lazyOnly?.includes(to))
+      out.push(`${path.relative(repoRoot, e.from)} -> ${path.relative(repoRoot, e.to)} (${from} imports ${to} only lazily)`)
   }
   return out
 }
@@ -93,22 +95,29 @@ function sourceFiles(dir: string): string[] {
 describe('layers: who may import whom', () => {
   it('every import in src/ keeps the layer rules', () => {
     const files = [...sourceFiles('src/lib'), ...sourceFiles('src/commands'), ...sourceFiles('src/hooks')]
-    for (const file of files) assert.ok(layerOf(file), `${path.relative(repoRoot, file)} is in no layer: put it in one of ${Object.keys(LAYER_RULES).join(', ')}`)
-    assert.deepEqual(files.flatMap((f) => layerViolations(importsOf(f))), [])
+    for (const file of files)
+      assert.ok(layerOf(file), `${path.relative(repoRoot, file)} is in no layer: put it in one of ${Object.keys(LAYER_RULES).join(', ')}`)
+    assert.deepEqual(
+      files.flatMap((f) => layerViolations(importsOf(f))),
+      [],
+    )
   })
 
   it('reports a forbidden import: the engine importing the CLI, a command importing the server eagerly', () => {
     const at = (rel: string) => path.join(repoRoot, rel)
-    assert.deepEqual(layerViolations([
-      {from: at('src/lib/engine/backup.ts'), to: at('src/lib/cli/base-command.ts'), lazy: false},
-      {from: at('src/lib/server/cloud.ts'), to: at('src/lib/client/api/client.ts'), lazy: true},
-      {from: at('src/commands/local/stop.ts'), to: at('src/lib/server/layout.ts'), lazy: false},
-      {from: at('src/commands/local/stop.ts'), to: at('src/lib/server/layout.ts'), lazy: true},
-    ]), [
-      'src/lib/engine/backup.ts -> src/lib/cli/base-command.ts (engine may not import cli)',
-      'src/lib/server/cloud.ts -> src/lib/client/api/client.ts (server may not import client)',
-      'src/commands/local/stop.ts -> src/lib/server/layout.ts (commands imports server only lazily)',
-    ])
+    assert.deepEqual(
+      layerViolations([
+        {from: at('src/lib/engine/backup.ts'), to: at('src/lib/cli/base-command.ts'), lazy: false},
+        {from: at('src/lib/server/cloud.ts'), to: at('src/lib/client/api/client.ts'), lazy: true},
+        {from: at('src/commands/local/stop.ts'), to: at('src/lib/server/layout.ts'), lazy: false},
+        {from: at('src/commands/local/stop.ts'), to: at('src/lib/server/layout.ts'), lazy: true},
+      ]),
+      [
+        'src/lib/engine/backup.ts -> src/lib/cli/base-command.ts (engine may not import cli)',
+        'src/lib/server/cloud.ts -> src/lib/client/api/client.ts (server may not import client)',
+        'src/commands/local/stop.ts -> src/lib/server/layout.ts (commands imports server only lazily)',
+      ],
+    )
   })
 })
 
@@ -117,7 +126,9 @@ const entries = ['create', 'get', 'list', 'delete'].map((c) => path.join(repoRoo
 describe('client command import graph (startup stays light)', () => {
   it('never reaches the local cloud, the KurrentDB engine or server/database packages, even lazily', () => {
     const {files, packages} = reachable(entries, false)
-    const bad = [...files].map((f) => path.relative(repoRoot, f)).filter((f) => f.startsWith('src/lib/server/') || f.startsWith('src/lib/engine/'))
+    const bad = [...files]
+      .map((f) => path.relative(repoRoot, f))
+      .filter((f) => f.startsWith('src/lib/server/') || f.startsWith('src/lib/engine/'))
     assert.deepEqual(bad, [])
     for (const pkg of ['fastify', 'better-sqlite3', '@fastify/static', 'autocannon']) {
       assert.ok(!packages.has(pkg), `${pkg} imported by ${packages.get(pkg)}`)
@@ -137,10 +148,13 @@ describe('layers: the engine and the server speak no CLI', () => {
   it('no string in src/lib/engine or src/lib/server names a command-line flag', () => {
     const offenders: string[] = []
     for (const file of [...sourceFiles('src/lib/engine'), ...sourceFiles('src/lib/server')]) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/^\s*(\/\/|\*|\/\*)/.test(line)) return
-        if (/['"`][^'"`]*?\s--[a-z][a-z-]+/.test(line) || /['"`]--[a-z][a-z-]+/.test(line)) offenders.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`)
-      })
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|\*|\/\*)/.test(line)) return
+          if (/['"`][^'"`]*?\s--[a-z][a-z-]+/.test(line) || /['"`]--[a-z][a-z-]+/.test(line))
+            offenders.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`)
+        })
     }
     assert.deepEqual(offenders, [], 'advice goes in the error hint (core/errors.ts ERROR_ADVICE); cli/error-exit.ts words it')
   })

@@ -13,7 +13,9 @@ process.on('warning', (warning) => {
 export const mochaHooks = {
   afterAll(): void {
     if (late.length > 0) {
-      throw new Error(`${late.length} promise rejection(s) were handled only after they went unhandled (await the promise, or attach its handler at once):\n${late.join('\n')}`)
+      throw new Error(
+        `${late.length} promise rejection(s) were handled only after they went unhandled (await the promise, or attach its handler at once):\n${late.join('\n')}`,
+      )
     }
   },
 }

@@ -21,8 +21,13 @@ describe('test support: running a command in-process', () => {
   const e = () => ({...env(), ESC_PROJECT_ID: PROJECT})
 
   it('runs a command class the test imported, with the clock given to its waits', async () => {
-    nock(API).get(GET).twice().reply(200, {backup: backup({id: ID, status: 'creating'})})
-    nock(API).get(GET).reply(200, {backup: backup({id: ID, status: 'available'})})
+    nock(API)
+      .get(GET)
+      .twice()
+      .reply(200, {backup: backup({id: ID, status: 'creating'})})
+    nock(API)
+      .get(GET)
+      .reply(200, {backup: backup({id: ID, status: 'available'})})
     const clock = virtualClock()
     const r = await runCommand(BackupsWait, ['-i', ID, '--poll-interval', '7s'], {env: e(), clock})
     assert.equal(r.exitCode, 0, r.stderr)
@@ -34,7 +39,9 @@ describe('test support: running a command in-process', () => {
 
   it('does not sleep between API retries, and reports the delays they asked for', async () => {
     nock(API).get(GET).reply(503, 'busy')
-    nock(API).get(GET).reply(200, {backup: backup({id: ID, status: 'available'})})
+    nock(API)
+      .get(GET)
+      .reply(200, {backup: backup({id: ID, status: 'available'})})
     const r = await runCli(['mesdb', 'backups', 'wait', '-i', ID], {env: e()})
     assert.equal(r.exitCode, 0, r.stderr)
     assert.equal(r.sleeps.length, 1, 'one retry after the 503')

@@ -20,9 +20,18 @@ export default class LocalDemoData extends BaseCommand {
     const {flags} = await this.parse(LocalDemoData)
     const {adminRequest, resolveStateDir} = await import('../../lib/cli/local/control.js')
     const dir = resolveStateDir(flags.dir)
-    const created = await adminRequest<{id: string; writer: boolean}>(dir, 'POST', '/local/v1/demo-data', {
-      description: flags.description, chunks: flags.chunks, chunkSize: flags['chunk-size'], writer: !flags['no-writer'],
-    }, {debug: this.debugLog()}).catch((error: Error) => {
+    const created = await adminRequest<{id: string; writer: boolean}>(
+      dir,
+      'POST',
+      '/local/v1/demo-data',
+      {
+        description: flags.description,
+        chunks: flags.chunks,
+        chunkSize: flags['chunk-size'],
+        writer: !flags['no-writer'],
+      },
+      {debug: this.debugLog()},
+    ).catch((error: Error) => {
       throw new EscError(`demo data: ${error.message}`)
     })
     if (this.jsonEnabled()) return created.id

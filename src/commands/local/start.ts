@@ -5,18 +5,19 @@ import {describeError} from '../../lib/cli/error-exit.js'
 import {EscError, isEscError, UsageError} from '../../lib/core/errors.js'
 
 export default class LocalStart extends BaseCommand {
-  static override description = 'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
-  static override examples = [
-    '<%= config.bin %> local start',
-    '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach',
-  ]
+  static override description =
+    'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
+  static override examples = ['<%= config.bin %> local start', '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach']
 
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
     port: Flags.integer({description: 'Port to listen on; 0 picks a free one', default: 2180, min: 0, max: 65_535}),
     host: Flags.string({description: 'Address to bind; anything but loopback needs this flag and prints a warning [default: 127.0.0.1]'}),
     detach: Flags.boolean({char: 'd', description: 'Run in the background; stop it with `esc local stop`'}),
-    profile: Flags.string({description: 'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs)', default: 'local'}),
+    profile: Flags.string({
+      description: 'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs)',
+      default: 'local',
+    }),
   }
 
   public async run(): Promise<void> {

@@ -36,19 +36,21 @@ export default class LocalStatus extends BaseCommand {
     const result = {running: true as const, url: info.url, ...status}
     if (this.jsonEnabled()) return result
     const c = status.counts
-    process.stdout.write([
-      `URL:            ${info.url}`,
-      `pid:            ${status.pid}`,
-      `uptime:         ${formatUptime(status.uptimeSeconds)}`,
-      `state dir:      ${status.stateDir}`,
-      `organization:   ${status.organizationId}`,
-      `project:        ${status.projectId}`,
-      `clusters:       ${c.clusters}`,
-      `backups:        ${c.backups}`,
-      `jobs:           ${c.jobs} (${status.scheduledJobs} scheduled)`,
-      `history items:  ${c.history}`,
-      `running now:    ${status.runningOperations} operation(s)`,
-    ].join('\n') + '\n')
+    process.stdout.write(
+      [
+        `URL:            ${info.url}`,
+        `pid:            ${status.pid}`,
+        `uptime:         ${formatUptime(status.uptimeSeconds)}`,
+        `state dir:      ${status.stateDir}`,
+        `organization:   ${status.organizationId}`,
+        `project:        ${status.projectId}`,
+        `clusters:       ${c.clusters}`,
+        `backups:        ${c.backups}`,
+        `jobs:           ${c.jobs} (${status.scheduledJobs} scheduled)`,
+        `history items:  ${c.history}`,
+        `running now:    ${status.runningOperations} operation(s)`,
+      ].join('\n') + '\n',
+    )
     return result
   }
 }

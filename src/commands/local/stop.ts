@@ -4,7 +4,8 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {EscError} from '../../lib/core/errors.js'
 
 export default class LocalStop extends BaseCommand {
-  static override description = 'Stop the local cloud running on a state directory (waits for running copies to reach a safe point and for the process to exit)'
+  static override description =
+    'Stop the local cloud running on a state directory (waits for running copies to reach a safe point and for the process to exit)'
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
   }

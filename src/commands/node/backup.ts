@@ -22,9 +22,15 @@ export default class NodeBackup extends BaseCommand {
     db: Flags.string({description: "The node's data directory (chunk-*.* and *.chk)", required: true}),
     index: Flags.string({description: "The node's index directory [default: <db>/index]"}),
     full: Flags.boolean({description: 'Start over: copy everything into a fresh data directory instead of keeping unchanged files'}),
-    verify: Flags.boolean({description: "Check every copied completed chunk against its footer MD5 (--no-verify skips it; the manifest records that)", default: true, allowNo: true}),
+    verify: Flags.boolean({
+      description: 'Check every copied completed chunk against its footer MD5 (--no-verify skips it; the manifest records that)',
+      default: true,
+      allowNo: true,
+    }),
     offline: Flags.boolean({description: 'The node is stopped: also copy secondary-index (DuckDB) files instead of refusing'}),
-    'link-from': Flags.string({description: 'Another complete backup directory: matching completed chunks are hard-linked from it instead of copied'}),
+    'link-from': Flags.string({
+      description: 'Another complete backup directory: matching completed chunks are hard-linked from it instead of copied',
+    }),
     concurrency: Flags.integer({description: 'Files copied in parallel', default: 3, min: 1, max: 16}),
     'node-url': Flags.string({description: "The node's HTTP URL: stop scavenges and check the node before copying", env: 'ESC_NODE_URL'}),
     username: Flags.string({description: 'User for --node-url ($admins or $ops)', env: 'ESC_NODE_USERNAME'}),
@@ -44,40 +50,53 @@ export default class NodeBackup extends BaseCommand {
     const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
     // (--username/--password may come from the environment, so only these are refused without a URL.)
     const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
-    if (!flags['node-url'] && guardFlags.some((f) => flags[f])) throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
+    if (!flags['node-url'] && guardFlags.some((f) => flags[f]))
+      throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
     // Input checks first, so that a typo is named before anything is created.
     const {requireBackupDirectory, requireHttpUrl} = await import('../../lib/cli/node-input.js')
     if (flags['node-url'] !== undefined) requireHttpUrl('--node-url', flags['node-url'])
     if (flags['link-from'] !== undefined) await requireBackupDirectory('--link-from', flags['link-from'])
-    const ca = flags['ca-file'] ? await readFile(flags['ca-file']).catch(() => {
-      throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
-    }) : undefined
+    const ca = flags['ca-file']
+      ? await readFile(flags['ca-file']).catch(() => {
+          throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
+        })
+      : undefined
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
-      const manifest = await withInterrupt((signal) => backupNode({
-        db: flags.db,
-        index: flags.index,
-        backupDir: args['backup-dir'],
-        full: flags.full,
-        verify: flags.verify,
-        offline: flags.offline,
-        linkFrom: flags['link-from'],
-        concurrency: flags.concurrency,
-        nodeGuard: flags['node-url']
-          ? {url: flags['node-url'], username: flags.username, password: flags.password, ca, insecure: flags.insecure, allowLagging: flags['allow-lagging'], restartScavenge: flags['restart-scavenge']}
-          : undefined,
-        signal,
-        onProgress: (p) => progress.update(p),
-        // Notices (a scavenge stopped or restarted on the node) and warnings are for the user
-        // whatever the output; the rest is detail for a terminal or --debug.
-        log: (line, level) => {
-          if (level === 'notice' || level === 'warning' || interactive || this.debugEnabled) {
-            progress.end()
-            process.stderr.write(`${line}\n`)
-          }
-        },
-      }))
+      const manifest = await withInterrupt((signal) =>
+        backupNode({
+          db: flags.db,
+          index: flags.index,
+          backupDir: args['backup-dir'],
+          full: flags.full,
+          verify: flags.verify,
+          offline: flags.offline,
+          linkFrom: flags['link-from'],
+          concurrency: flags.concurrency,
+          nodeGuard: flags['node-url']
+            ? {
+                url: flags['node-url'],
+                username: flags.username,
+                password: flags.password,
+                ca,
+                insecure: flags.insecure,
+                allowLagging: flags['allow-lagging'],
+                restartScavenge: flags['restart-scavenge'],
+              }
+            : undefined,
+          signal,
+          onProgress: (p) => progress.update(p),
+          // Notices (a scavenge stopped or restarted on the node) and warnings are for the user
+          // whatever the output; the rest is detail for a terminal or --debug.
+          log: (line, level) => {
+            if (level === 'notice' || level === 'warning' || interactive || this.debugEnabled) {
+              progress.end()
+              process.stderr.write(`${line}\n`)
+            }
+          },
+        }),
+      )
       progress.end()
       const {files: _files, ...summary} = manifest
       const result = {...summary, sizeBytes: backupSizeBytes(manifest)}

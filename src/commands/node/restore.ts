@@ -5,9 +5,12 @@ import type {RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
   static override enableJsonFlag = true
-  static override description = 'Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup\'s chaser.chk'
+  static override description = "Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup's chaser.chk"
 
-  static override examples = ['<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb', '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force']
+  static override examples = [
+    '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb',
+    '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force',
+  ]
 
   static override args = {
     'backup-dir': Args.string({description: 'Backup directory written by `esc node backup`', required: true}),
@@ -30,20 +33,22 @@ export default class NodeRestore extends BaseCommand {
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
-      const result = await withInterrupt((signal) => restoreBackup({
-        backupDir: args['backup-dir'],
-        db: flags.db,
-        index: flags.index,
-        force: flags.force,
-        signal,
-        onProgress: (p) => progress.update(p),
-        log: (line) => {
-          if (interactive || this.debugEnabled) {
-            progress.end()
-            process.stderr.write(`${line}\n`)
-          }
-        },
-      }))
+      const result = await withInterrupt((signal) =>
+        restoreBackup({
+          backupDir: args['backup-dir'],
+          db: flags.db,
+          index: flags.index,
+          force: flags.force,
+          signal,
+          onProgress: (p) => progress.update(p),
+          log: (line) => {
+            if (interactive || this.debugEnabled) {
+              progress.end()
+              process.stderr.write(`${line}\n`)
+            }
+          },
+        }),
+      )
       progress.end()
       if (this.jsonEnabled()) return result
       const lines = [

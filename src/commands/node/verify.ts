@@ -12,7 +12,7 @@ export default class NodeVerify extends BaseCommand {
   static override examples = ['<%= config.bin %> node verify /backups/node1', '<%= config.bin %> node verify /var/lib/kurrentdb --json']
 
   static override args = {
-    dir: Args.string({description: 'A backup directory or a stopped node\'s data directory', required: true}),
+    dir: Args.string({description: "A backup directory or a stopped node's data directory", required: true}),
   }
 
   static override flags = {
@@ -22,7 +22,7 @@ export default class NodeVerify extends BaseCommand {
   public async run(): Promise<VerifyReport> {
     const {args, flags} = await this.parse(NodeVerify)
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
-    await requireDirectory(args.dir, 'give a backup directory or a stopped node\'s data directory')
+    await requireDirectory(args.dir, "give a backup directory or a stopped node's data directory")
     const {verifyDirectory} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
@@ -34,7 +34,10 @@ export default class NodeVerify extends BaseCommand {
         `${report.ok ? 'OK' : 'NOT SOUND'}: ${report.dir} (${report.kind === 'backup' ? 'backup' : 'data directory'})`,
         `  checked ${c.chunks} chunks (${c.completedChunks} completed, MD5 verified), ${c.ptables} PTables, ${c.checkpoints} checkpoints; ${formatBytes(c.bytesHashed)} hashed`,
       ]
-      if (report.checkpoints.writer !== undefined) lines.push(`  writer ${report.checkpoints.writer}, chaser ${report.checkpoints.chaser ?? '?'}${report.chunkSize ? `, chunk size ${formatBytes(report.chunkSize)}` : ''}`)
+      if (report.checkpoints.writer !== undefined)
+        lines.push(
+          `  writer ${report.checkpoints.writer}, chaser ${report.checkpoints.chaser ?? '?'}${report.chunkSize ? `, chunk size ${formatBytes(report.chunkSize)}` : ''}`,
+        )
       for (const p of report.problems) lines.push(`  problem: ${p.file}: ${p.reason}`)
       for (const w of report.warnings) lines.push(`  warning: ${w.file}: ${w.reason}`)
       process.stdout.write(lines.join('\n') + '\n')

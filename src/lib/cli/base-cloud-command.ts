@@ -27,7 +27,10 @@ export const globalFlags = {
   noninteractive: Flags.boolean({description: 'If true never prompt for authentication details', helpGroup: 'GLOBAL'}),
   profile: Flags.string({description: 'Profile of settings.toml to use [env: ESC_PROFILE]', helpGroup: 'GLOBAL'}),
   'api-url': Flags.string({description: 'Base URL of the API [env: ESC_API_URL]', helpGroup: 'GLOBAL'}),
-  'no-truncate': Flags.boolean({description: 'Show long table cells whole instead of fitting the table to the terminal', helpGroup: 'GLOBAL'}),
+  'no-truncate': Flags.boolean({
+    description: 'Show long table cells whole instead of fitting the table to the terminal',
+    helpGroup: 'GLOBAL',
+  }),
 }
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
@@ -60,7 +63,10 @@ export abstract class CloudCommand extends BaseCommand {
     if (!this.cachedContext) {
       const {resolveContext} = await import('../client/config/context.js')
       this.cachedContext = await resolveContext({
-        profile: flags.profile, 'api-url': flags['api-url'], 'org-id': flags['org-id'], 'project-id': flags['project-id'],
+        profile: flags.profile,
+        'api-url': flags['api-url'],
+        'org-id': flags['org-id'],
+        'project-id': flags['project-id'],
       })
     }
     return this.cachedContext
@@ -103,7 +109,9 @@ export abstract class CloudCommand extends BaseCommand {
       import('../client/auth/credentials.js'),
     ])
     const tokens = await createTokenProvider(ctx, {
-      refreshToken: flags['refresh-token'], noninteractive: flags.noninteractive, debug: this.debugEnabled,
+      refreshToken: flags['refresh-token'],
+      noninteractive: flags.noninteractive,
+      debug: this.debugEnabled,
     })
     return new ApiClient({
       baseUrl: ctx.apiUrl,

@@ -103,7 +103,9 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError) throw err
     // oclif parse errors (unknown flag, bad option, missing required flag) are usage errors.
     if (err instanceof Errors.CLIError && isParseError(err)) {
-      this.printError(parseErrorSummary(err.message) + this.didYouMean(err), [`See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``])
+      this.printError(parseErrorSummary(err.message) + this.didYouMean(err), [
+        `See more help with \`esc ${this.id?.replaceAll(':', ' ') ?? ''} --help\``,
+      ])
       if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`)
       this.exit(ExitCode.Usage)
     }
@@ -116,7 +118,9 @@ export abstract class BaseCommand extends Command {
   private didYouMean(err: Errors.CLIError): string {
     const {flags} = err as Errors.CLIError & {flags?: unknown}
     if (!Array.isArray(flags) || flags.length !== 1 || typeof flags[0] !== 'string' || !flags[0].startsWith('--')) return ''
-    const names = Object.entries(this.ctor.flags ?? {}).filter(([, f]) => !f.hidden).map(([name]) => name)
+    const names = Object.entries(this.ctor.flags ?? {})
+      .filter(([, f]) => !f.hidden)
+      .map(([name]) => name)
     const meant = closestFlag(flags[0].slice(2).split('=')[0], names)
     return meant ? `; did you mean --${meant}?` : ''
   }
@@ -129,7 +133,10 @@ export abstract class BaseCommand extends Command {
 
 /** oclif's "The following error occurred:\n  Missing required flag x\nSee more help…" as one line. */
 function parseErrorSummary(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help/i.test(l))
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help/i.test(l))
   return lines.join('; ') || message.split('\n')[0]
 }
 

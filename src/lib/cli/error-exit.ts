@@ -18,21 +18,21 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
 /** The one place an error's kind becomes an exit code. */
 export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, ExitCode>> = {
-  'failure': ExitCode.Failure,
+  failure: ExitCode.Failure,
   'invalid-input': ExitCode.Usage,
-  'auth': ExitCode.Auth,
-  'timeout': ExitCode.Timeout,
+  auth: ExitCode.Auth,
+  timeout: ExitCode.Timeout,
   'failed-state': ExitCode.FailedState,
   'not-found': ExitCode.Failure,
-  'conflict': ExitCode.Failure,
-  'unavailable': ExitCode.Failure,
+  conflict: ExitCode.Failure,
+  unavailable: ExitCode.Failure,
   'unsafe-source': ExitCode.Failure,
   // The input exists but is not sound: the same verdict as a resource in a failed state.
   'damaged-file': ExitCode.FailedState,
   'unsound-backup': ExitCode.FailedState,
-  'refused': ExitCode.Failure,
+  refused: ExitCode.Failure,
   'disk-full': ExitCode.Failure,
-  'interrupted': ExitCode.Interrupted,
+  interrupted: ExitCode.Interrupted,
 }
 
 /**
@@ -40,14 +40,14 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, ExitCode>> = {
  * (after "; "); the rest is printed as a suggestion line under it.
  */
 export const ADVICE_TEXT: Readonly<Record<ErrorAdvice, {text: string; inline?: boolean}>> = {
-  'offline': {text: 'Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.'},
-  'force': {text: 'restore onto an empty directory or pass --force to move the current contents aside', inline: true},
+  offline: {text: 'Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.'},
+  force: {text: 'restore onto an empty directory or pass --force to move the current contents aside', inline: true},
   'allow-lagging': {text: 'Back up an up-to-date node, or pass --allow-lagging to back up this one anyway.'},
   'node-credentials': {text: 'Pass --username/--password (or ESC_NODE_USERNAME/ESC_NODE_PASSWORD) of an $admins or $ops user.'},
   'without-node-guard': {text: 'Make sure no scavenge runs, then back up without --node-url.'},
-  'index': {text: "check the node's index, or back up with --index pointing at the right directory", inline: true},
+  index: {text: "check the node's index, or back up with --index pointing at the right directory", inline: true},
   'separate-index': {text: 'give --index a directory of its own', inline: true},
-  'db': {text: "Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."},
+  db: {text: "Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."},
   'state-dir': {text: 'restore it from a copy, or start with a new --dir', inline: true},
 }
 

@@ -15,9 +15,26 @@ export const JOB_TYPES = ['ScheduledBackup'] as const
 
 export const BACKUP_STATUSES = ['creating', 'available', 'deleted', 'deleting', 'defunct'] as const
 export const CLUSTER_STATUSES = [
-  'provisioning', 'disks available', 'expanding disks', 'restarting', 'available', 'defunct',
-  'inconsistent', 'upgrading', 'deleting instances', 'instances deleted', 'deleting disks',
-  'deleted', 'resizing', 'stopping', 'updating configuration', 'compute available',
-  'installing', 'starting', 'deploying', 'updating', 'deleting',
+  'provisioning',
+  'disks available',
+  'expanding disks',
+  'restarting',
+  'available',
+  'defunct',
+  'inconsistent',
+  'upgrading',
+  'deleting instances',
+  'instances deleted',
+  'deleting disks',
+  'deleted',
+  'resizing',
+  'stopping',
+  'updating configuration',
+  'compute available',
+  'installing',
+  'starting',
+  'deploying',
+  'updating',
+  'deleting',
 ] as const
 export const HEALTHS = ['degraded', 'down', 'health-reporting-error', 'ok', 'issues-detected'] as const

@@ -31,13 +31,16 @@ type With<T, E> = {[K in keyof T]: K extends keyof E ? E[K] : T[K]}
 type Known<T> = {[K in keyof T as string extends K ? never : number extends K ? never : K]: T[K]}
 
 export type Backup = With<FromSchema<typeof responses.backupSchema>, {provider: Provider; status: BackupStatus}>
-export type Cluster = With<FromSchema<typeof responses.clusterSchema>, {
-  provider: Provider
-  topology: Topology
-  projectionLevel: ProjectionLevel
-  status: ClusterStatus
-  health: Health
-}>
+export type Cluster = With<
+  FromSchema<typeof responses.clusterSchema>,
+  {
+    provider: Provider
+    topology: Topology
+    projectionLevel: ProjectionLevel
+    status: ClusterStatus
+    health: Health
+  }
+>
 export type ScheduledBackupData = FromSchema<typeof responses.scheduledBackupDataSchema>
 export type Job = With<FromSchema<typeof responses.jobSchema>, {status: JobStatus; type: JobType}>
 export type HistoryItem = FromSchema<typeof responses.historyItemSchema>
@@ -47,11 +50,14 @@ export type ProblemDetails = FromSchema<typeof responses.problemDetailsSchema>
 
 export type CreateBackupRequest = Known<FromSchema<typeof requests.createBackupBody>>
 /** Topology and projection level stay open: a restore copies them from a cluster the API described. */
-export type CreateClusterRequest = With<Known<FromSchema<typeof requests.createClusterBody>>, {
-  topology: Topology
-  projectionLevel: ProjectionLevel
-  provider: string
-}>
+export type CreateClusterRequest = With<
+  Known<FromSchema<typeof requests.createClusterBody>>,
+  {
+    topology: Topology
+    projectionLevel: ProjectionLevel
+    provider: string
+  }
+>
 export type CreateJobRequest = Known<FromSchema<typeof requests.createJobBody>>
 export type UpdateClusterRequest = Known<FromSchema<typeof requests.updateClusterBody>>
 export type ExpandClusterRequest = Known<FromSchema<typeof requests.expandClusterBody>>
@@ -67,11 +73,25 @@ export type CreateJobResponse = CreatedResponse
 /** resize, upgrade, stop and start answer an operation id, which the official CLI requires and discards. */
 export type ClusterCommandResponse = CreatedResponse
 
-export interface ListBackupsResponse { backups: Backup[] }
-export interface GetBackupResponse { backup: Backup }
-export interface ListClustersResponse { clusters: Cluster[] }
-export interface GetClusterResponse { cluster: Cluster }
-export interface ListJobsResponse { jobs: Job[] }
-export interface GetJobResponse { job: Job }
-export interface ListHistoryResponse { items: HistoryItem[] }
+export interface ListBackupsResponse {
+  backups: Backup[]
+}
+export interface GetBackupResponse {
+  backup: Backup
+}
+export interface ListClustersResponse {
+  clusters: Cluster[]
+}
+export interface GetClusterResponse {
+  cluster: Cluster
+}
+export interface ListJobsResponse {
+  jobs: Job[]
+}
+export interface GetJobResponse {
+  job: Job
+}
+export interface ListHistoryResponse {
+  items: HistoryItem[]
+}
 export type RunJobResponse = FromSchema<typeof responses.runJobSchema>

@@ -10,35 +10,86 @@ const boolean = {type: 'boolean'} as const
 
 export const backupSchema = {
   type: 'object',
-  required: ['id', 'projectId', 'sourceClusterId', 'sourceClusterDescription', 'description', 'sizeGb', 'provider', 'region', 'status', 'created'],
+  required: [
+    'id',
+    'projectId',
+    'sourceClusterId',
+    'sourceClusterDescription',
+    'description',
+    'sizeGb',
+    'provider',
+    'region',
+    'status',
+    'created',
+  ],
   properties: {
-    id: string, projectId: string, sourceClusterId: string, sourceClusterDescription: string, description: string,
-    sizeGb: number, provider: string, region: string, status: string,
+    id: string,
+    projectId: string,
+    sourceClusterId: string,
+    sourceClusterDescription: string,
+    description: string,
+    sizeGb: number,
+    provider: string,
+    region: string,
+    status: string,
     /** RFC 3339 */
     created: string,
     /** The job that created it (scheduled backups). */
     linkedResource: string,
     // Required by the official CLI's schema but used by no output: tolerated when missing.
-    availableNodeCount: number, serverVersion: string, serverVersionTag: string,
+    availableNodeCount: number,
+    serverVersion: string,
+    serverVersionTag: string,
   },
 } as const
 
 export const clusterSchema = {
   type: 'object',
   required: [
-    'id', 'organizationId', 'projectId', 'networkId', 'description', 'provider', 'region', 'topology', 'instanceType',
-    'diskSizeGb', 'diskType', 'serverVersion', 'projectionLevel', 'status', 'created',
+    'id',
+    'organizationId',
+    'projectId',
+    'networkId',
+    'description',
+    'provider',
+    'region',
+    'topology',
+    'instanceType',
+    'diskSizeGb',
+    'diskType',
+    'serverVersion',
+    'projectionLevel',
+    'status',
+    'created',
   ],
   properties: {
-    id: string, organizationId: string, projectId: string, networkId: string, description: string, provider: string,
-    region: string, topology: string, instanceType: string, diskSizeGb: number, diskType: string, diskIops: number,
-    diskThroughput: number, serverVersion: string, projectionLevel: string, status: string,
+    id: string,
+    organizationId: string,
+    projectId: string,
+    networkId: string,
+    description: string,
+    provider: string,
+    region: string,
+    topology: string,
+    instanceType: string,
+    diskSizeGb: number,
+    diskType: string,
+    diskIops: number,
+    diskThroughput: number,
+    serverVersion: string,
+    projectionLevel: string,
+    status: string,
     /** RFC 3339 */
     created: string,
     aclId: string,
     // Required by the official CLI's schema but used by no output: tolerated when missing.
-    canExpandDisk: boolean, cloudIntegratedAuthentication: boolean, health: string, patchAvailable: boolean,
-    protected: boolean, publicAccess: boolean, serverVersionTag: string,
+    canExpandDisk: boolean,
+    cloudIntegratedAuthentication: boolean,
+    health: string,
+    patchAvailable: boolean,
+    protected: boolean,
+    publicAccess: boolean,
+    serverVersionTag: string,
   },
 } as const
 
@@ -53,8 +104,14 @@ export const jobSchema = {
   type: 'object',
   required: ['id', 'organizationId', 'projectId', 'description', 'schedule', 'status', 'type', 'data'],
   properties: {
-    id: string, organizationId: string, projectId: string, description: string, schedule: string,
-    status: string, type: string, data: scheduledBackupDataSchema,
+    id: string,
+    organizationId: string,
+    projectId: string,
+    description: string,
+    schedule: string,
+    status: string,
+    type: string,
+    data: scheduledBackupDataSchema,
   },
 } as const
 
@@ -62,7 +119,12 @@ export const historyItemSchema = {
   type: 'object',
   required: ['id', 'organizationId', 'projectId', 'jobId', 'status', 'details', 'linkedResource', 'startTime'],
   properties: {
-    id: string, organizationId: string, projectId: string, jobId: string, status: string, details: string,
+    id: string,
+    organizationId: string,
+    projectId: string,
+    jobId: string,
+    status: string,
+    details: string,
     linkedResource: string,
     /** RFC 3339 */
     startTime: string,
@@ -75,7 +137,11 @@ export const historyItemSchema = {
 export const problemDetailsSchema = {
   type: 'object',
   properties: {
-    type: string, title: string, status: number, detail: string, instance: string,
+    type: string,
+    title: string,
+    status: number,
+    detail: string,
+    instance: string,
     fields: {type: 'object', additionalProperties: string},
   },
 } as const
@@ -83,16 +149,18 @@ export const problemDetailsSchema = {
 export const createdSchema = {type: 'object', required: ['id'], properties: {id: string}} as const
 export const runJobSchema = {type: 'object', properties: {historyId: string}} as const
 
-const listOf = <Key extends string, Item>(key: Key, item: Item) => ({
-  type: 'object',
-  required: [key],
-  properties: {[key]: {type: 'array', items: item}} as {[K in Key]: {type: 'array'; items: Item}},
-} as const)
-const oneOf = <Key extends string, Item>(key: Key, item: Item) => ({
-  type: 'object',
-  required: [key],
-  properties: {[key]: item} as {[K in Key]: Item},
-} as const)
+const listOf = <Key extends string, Item>(key: Key, item: Item) =>
+  ({
+    type: 'object',
+    required: [key],
+    properties: {[key]: {type: 'array', items: item}} as {[K in Key]: {type: 'array'; items: Item}},
+  }) as const
+const oneOf = <Key extends string, Item>(key: Key, item: Item) =>
+  ({
+    type: 'object',
+    required: [key],
+    properties: {[key]: item} as {[K in Key]: Item},
+  }) as const
 
 export const listBackupsSchema = listOf('backups', backupSchema)
 export const getBackupSchema = oneOf('backup', backupSchema)

@@ -33,14 +33,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     // Longer sleeps are chained timers of at most MAX_TIMER_MS each.
     const arm = (left: number) => {
-      timer = globalThis.setTimeout(() => {
-        if (left > MAX_TIMER_MS) {
-          arm(left - MAX_TIMER_MS)
-          return
-        }
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, Math.min(MAX_TIMER_MS, Math.max(0, left)))
+      timer = globalThis.setTimeout(
+        () => {
+          if (left > MAX_TIMER_MS) {
+            arm(left - MAX_TIMER_MS)
+            return
+          }
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        Math.min(MAX_TIMER_MS, Math.max(0, left)),
+      )
     }
     arm(ms)
     signal?.addEventListener('abort', onAbort, {once: true})
@@ -52,4 +55,3 @@ export const systemClock: WaitClock = {
   sleep,
   watchdog: sleep,
 }
-

@@ -34,7 +34,11 @@ export type RequestErrorCode = 'ETIMEDOUT' | 'ABORT_ERR' | 'ECONNREFUSED' | 'ECO
 
 /** Errors carry a `code` (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ABORT_ERR…) and, for timeouts, `event` ('connect' | 'request'). */
 export class RequestError extends Error {
-  constructor(message: string, readonly code: RequestErrorCode | undefined, readonly event?: 'connect' | 'request') {
+  constructor(
+    message: string,
+    readonly code: RequestErrorCode | undefined,
+    readonly event?: 'connect' | 'request',
+  ) {
     super(message)
     this.name = 'RequestError'
   }
@@ -46,9 +50,13 @@ export async function sendPlainRequest(url: string, req: PlainRequest): Promise<
   const headers: Record<string, string> = {...req.headers}
   if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body))
   if (req.signal?.aborted) throw new RequestError('request aborted', 'ABORT_ERR')
-  const tls = target.protocol === 'https:'
-    ? {...(req.ca === undefined ? {} : {ca: req.ca}), ...(req.rejectUnauthorized === undefined ? {} : {rejectUnauthorized: req.rejectUnauthorized})}
-    : {}
+  const tls =
+    target.protocol === 'https:'
+      ? {
+          ...(req.ca === undefined ? {} : {ca: req.ca}),
+          ...(req.rejectUnauthorized === undefined ? {} : {rejectUnauthorized: req.rejectUnauthorized}),
+        }
+      : {}
 
   return new Promise<PlainResponse>((resolve, reject) => {
     let settled = false
@@ -69,7 +77,9 @@ export async function sendPlainRequest(url: string, req: PlainRequest): Promise<
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', (e: NodeJS.ErrnoException) => finish(new RequestError(e.message, e.code ?? 'ECONNRESET')))
-      res.on('end', () => finish(undefined, {status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}))
+      res.on('end', () =>
+        finish(undefined, {status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}),
+      )
     })
     const timeOut = (event: 'connect' | 'request', ms: number) => {
       finish(new RequestError(`${event} timed out after ${ms} ms`, 'ETIMEDOUT', event))

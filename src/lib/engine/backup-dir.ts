@@ -25,7 +25,10 @@ const STAGING_PREFIX = '.staging-'
 const DATA_PREFIX = 'data-'
 
 export function newBackupId(now = new Date()): string {
-  return `${now.toISOString().replaceAll(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`
+  return `${now
+    .toISOString()
+    .replaceAll(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`
 }
 
 export function dataDirName(id: string): string {
@@ -61,7 +64,9 @@ export async function openBackupDir(dir: string): Promise<string | undefined> {
   const created = await mkdir(dir, {recursive: true})
   const foreign = (await readdir(dir)).filter((n) => !isOwnEntry(n))
   if (foreign.length > 0) {
-    throw new UsageError(`${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`)
+    throw new UsageError(
+      `${dir} is not empty and not an esc backup (found ${foreign.slice(0, 3).join(', ')}); choose an empty or new directory`,
+    )
   }
   return created
 }
@@ -74,7 +79,13 @@ export async function removeIfCreatedEmpty(dir: string, created: string | undefi
   if (created === undefined) return
   const top = resolve(created)
   for (let current = resolve(dir); ; current = dirname(current)) {
-    if (!(await rmdir(current).then(() => true, () => false))) return
+    if (
+      !(await rmdir(current).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return
     if (current === top || dirname(current) === current) return
   }
 }
@@ -94,7 +105,10 @@ export async function lockBackupDir(dir: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())
       if (pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
-        throw new EscError(`another backup (pid ${pid}) is running into ${dir}`, {kind: 'conflict', suggestions: ['Wait for it to finish, or remove .lock if that process is gone.']})
+        throw new EscError(`another backup (pid ${pid}) is running into ${dir}`, {
+          kind: 'conflict',
+          suggestions: ['Wait for it to finish, or remove .lock if that process is gone.'],
+        })
       }
       await unlink(path).catch(() => undefined)
     }

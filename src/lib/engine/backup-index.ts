@@ -41,7 +41,10 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
   if (listing.anyFiles && (listing.hasIndexMap || listing.ptables.length > 0)) {
     for (;;) {
       throwIfAborted(ctx.signal, 'backup')
-      if (++attempts > MAX_INDEXMAP_ATTEMPTS) throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`, {kind: 'conflict'})
+      if (++attempts > MAX_INDEXMAP_ATTEMPTS)
+        throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`, {
+          kind: 'conflict',
+        })
       // Step 2: copy indexmap, waiting while it is between delete and rename.
       const copied = await readIndexMapWhenPresent(ctx)
       map = parseIndexMap(copied, 'indexmap')
@@ -84,7 +87,12 @@ async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       if (waited >= INDEXMAP_WAIT_LIMIT) {
-        throw new FormatError(join(ctx.index, INDEXMAP), 'missing', `${join(ctx.index, INDEXMAP)} is missing while the index directory holds PTables (waited ${(INDEXMAP_WAIT_LIMIT * INDEXMAP_WAIT_MS) / 1000} s for the node to write it)`, {advice: 'index'})
+        throw new FormatError(
+          join(ctx.index, INDEXMAP),
+          'missing',
+          `${join(ctx.index, INDEXMAP)} is missing while the index directory holds PTables (waited ${(INDEXMAP_WAIT_LIMIT * INDEXMAP_WAIT_MS) / 1000} s for the node to write it)`,
+          {advice: 'index'},
+        )
       }
       throwIfAborted(ctx.signal, 'backup')
       await ctx.sleep(INDEXMAP_WAIT_MS)
@@ -119,7 +127,14 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
         throw new EscError(`PTable ${name} referenced by the indexmap fails verification: ${(error as Error).message}`, {cause: error})
       }
       ctx.progress.advance(srcTail.size, rel)
-      ctx.files.set(rel, {path: rel, kind: 'ptable', size: srcTail.size, md5: srcTail.tail.toString('hex'), verified: true, origin: 'copied'})
+      ctx.files.set(rel, {
+        path: rel,
+        kind: 'ptable',
+        size: srcTail.size,
+        md5: srcTail.tail.toString('hex'),
+        verified: true,
+        origin: 'copied',
+      })
     }
     const bloom = `${name}.bloomfilter`
     if (listed.has(bloom)) await copyIfChanged(ctx, join(ctx.index, bloom), `index/${bloom}`, 'bloomfilter')
@@ -165,9 +180,23 @@ async function copyOptional(ctx: BackupContext, relInIndex: string, kind: Manife
   await copyIfChanged(ctx, src, rel, kind)
 }
 
-async function writeIndexFile(ctx: BackupContext, relInIndex: string, bytes: Buffer, kind: ManifestFileKind, value?: number): Promise<void> {
+async function writeIndexFile(
+  ctx: BackupContext,
+  relInIndex: string,
+  bytes: Buffer,
+  kind: ManifestFileKind,
+  value?: number,
+): Promise<void> {
   const rel = `index/${relInIndex}`
   const target = join(ctx.staging, rel)
   await writeFileAtomic(target, bytes, {tempPath: partialName(target)})
-  ctx.files.set(rel, {path: rel, kind, size: bytes.length, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', ...(value === undefined ? {} : {value})})
+  ctx.files.set(rel, {
+    path: rel,
+    kind,
+    size: bytes.length,
+    md5: createHash('md5').update(bytes).digest('hex'),
+    verified: true,
+    origin: 'copied',
+    ...(value === undefined ? {} : {value}),
+  })
 }

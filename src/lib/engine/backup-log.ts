@@ -5,7 +5,14 @@ import {join} from 'node:path'
 import {writeFileAtomic} from '../core/atomic-write.js'
 import {EscError} from '../core/errors.js'
 import type {BackupContext} from './backup-context.js'
-import {CHUNK_FOOTER_SIZE, CHUNK_HEADER_SIZE, HASH_SIZE, decodeChunkFooter, parseChunkName, preallocatedChunkFileSize} from './chunk-format.js'
+import {
+  CHUNK_FOOTER_SIZE,
+  CHUNK_HEADER_SIZE,
+  HASH_SIZE,
+  decodeChunkFooter,
+  parseChunkName,
+  preallocatedChunkFileSize,
+} from './chunk-format.js'
 import {removeInside} from './contained-path.js'
 import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
 import {throwIfAborted} from './format-error.js'
@@ -47,14 +54,27 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   for (const {name, bytes, value} of reads) {
     const target = join(ctx.staging, name)
     await writeFileAtomic(target, bytes, {tempPath: partialName(target)})
-    ctx.files.set(name, {path: name, kind: 'checkpoint', size: 8, md5: createHash('md5').update(bytes).digest('hex'), verified: true, origin: 'copied', value})
+    ctx.files.set(name, {
+      path: name,
+      kind: 'checkpoint',
+      size: 8,
+      md5: createHash('md5').update(bytes).digest('hex'),
+      verified: true,
+      origin: 'copied',
+      value,
+    })
   }
   // Step 6: list chunk files; the range up to writer.chk must be whole (the node may have moved on
   // since the run's first check: this is the listing the copy uses).
   const {chunkSize, lastChunk, planned, excess} = await planLog(await discoverLayout(ctx.db, ctx.index), writer)
   const dropped = excess.map((c) => c.name)
   for (const name of dropped) ctx.log(`${name}: starts after writer.chk (${writer}); left out so the restore's truncation succeeds`)
-  ctx.progress.addTotal(planned.reduce((sum, c) => sum + (c.start === lastChunk ? Math.min(c.size, CHUNK_HEADER_SIZE + writer - c.start * chunkSize) : c.size), 0))
+  ctx.progress.addTotal(
+    planned.reduce(
+      (sum, c) => sum + (c.start === lastChunk ? Math.min(c.size, CHUNK_HEADER_SIZE + writer - c.start * chunkSize) : c.size),
+      0,
+    ),
+  )
   // Step 7: copy what is not already in the backup (intact), in parallel.
   await runPool(planned, ctx.concurrency, (c) => copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}), ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
@@ -67,7 +87,13 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
     }
   }
   for (const name of ['truncate.chk']) ctx.files.delete(name)
-  const checkpoints = {writer, chaser: values['chaser.chk'], epoch: values['epoch.chk'] ?? -1, proposal: values['proposal.chk'] ?? -1, ...(values['tag.chk'] === undefined ? {} : {tag: values['tag.chk']})}
+  const checkpoints = {
+    writer,
+    chaser: values['chaser.chk'],
+    epoch: values['epoch.chk'] ?? -1,
+    proposal: values['proposal.chk'] ?? -1,
+    ...(values['tag.chk'] === undefined ? {} : {tag: values['tag.chk']}),
+  }
   return {checkpoints, chunkSize, lastChunk, dropped, duckdb}
 }
 
@@ -95,7 +121,16 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     const length = CHUNK_HEADER_SIZE + plan.writer - c.start * plan.chunkSize
     const {md5} = await copyPrefixAtomic(src, dst, length, preallocatedChunkFileSize(plan.chunkSize), ctx.signal)
     ctx.progress.advance(length, c.name)
-    ctx.files.set(c.name, {path: c.name, kind: 'chunk', size: preallocatedChunkFileSize(plan.chunkSize), md5: md5.toString('hex'), hashedBytes: length, completed: false, verified: true, origin: 'copied'})
+    ctx.files.set(c.name, {
+      path: c.name,
+      kind: 'chunk',
+      size: preallocatedChunkFileSize(plan.chunkSize),
+      md5: md5.toString('hex'),
+      hashedBytes: length,
+      completed: false,
+      verified: true,
+      origin: 'copied',
+    })
     return
   }
   const source = await readTail(src, HASH_SIZE)
@@ -135,7 +170,9 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     if (ctx.verify) {
       const check = await checkTrailerMd5(tmp, ctx.signal)
       if (!check.ok) {
-        throw new EscError(`${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``)
+        throw new EscError(
+          `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
+        )
       }
     }
     entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}

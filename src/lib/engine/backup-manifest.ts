@@ -37,16 +37,32 @@ export function buildManifest(input: ManifestInput): BackupManifest {
     dataDir: input.dataDir,
     tool: {name: 'esc', version: toolVersion()},
     source: {
-      db: ctx.db, index: ctx.index, hostname: hostname(), offline: ctx.offline, duckdb: input.duckdb,
+      db: ctx.db,
+      index: ctx.index,
+      hostname: hostname(),
+      offline: ctx.offline,
+      duckdb: input.duckdb,
       ...(input.nodeUrl ? {nodeUrl: redactUrlCredentials(input.nodeUrl), node: input.node} : {}),
     },
     chunkSize: input.log.chunkSize,
     checkpoints: input.log.checkpoints,
     lastChunk: input.log.lastChunk,
-    index: map ? {prepareCheckpoint: map.prepareCheckpoint, commitCheckpoint: map.commitCheckpoint, tables: map.tables.length, attempts: input.index.attempts} : null,
+    index: map
+      ? {
+          prepareCheckpoint: map.prepareCheckpoint,
+          commitCheckpoint: map.commitCheckpoint,
+          tables: map.tables.length,
+          attempts: input.index.attempts,
+        }
+      : null,
     verification: ctx.verify ? 'md5' : 'skipped',
     warnings: ctx.warnings,
-    timings: {startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(), ...input.timings},
+    timings: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      ...input.timings,
+    },
     stats: {
       files: files.length,
       bytes: files.reduce((s, f) => s + f.size, 0),

@@ -4,7 +4,18 @@ import {join, resolve} from 'node:path'
 import {EscError, UsageError} from '../core/errors.js'
 import {redactUrlCredentials} from '../core/url-credentials.js'
 import {type BackupContext, ProgressTracker, indexPreviousBackup} from './backup-context.js'
-import {hardLinkTree, listTree, lockBackupDir, newBackupId, openBackupDir, promoteStaging, removeIfCreatedEmpty, removeLeftovers, stagingDirName, dataDirName} from './backup-dir.js'
+import {
+  hardLinkTree,
+  listTree,
+  lockBackupDir,
+  newBackupId,
+  openBackupDir,
+  promoteStaging,
+  removeIfCreatedEmpty,
+  removeLeftovers,
+  stagingDirName,
+  dataDirName,
+} from './backup-dir.js'
 import {backupIndex} from './backup-index.js'
 import {backupLog} from './backup-log.js'
 import {buildManifest} from './backup-manifest.js'
@@ -42,7 +53,8 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
   const layout = await discoverLayout(db, index)
   if (layout.duckdb.length > 0 && !offline) {
     throw new EscError(`${db} has secondary-index files (${layout.duckdb.join(', ')}); a hot file copy of them is not safe`, {
-      kind: 'unsafe-source', hint: {advice: 'offline'},
+      kind: 'unsafe-source',
+      hint: {advice: 'offline'},
     })
   }
   // Before anything is created: a node URL that does not parse must leave no directory behind.
@@ -91,8 +103,19 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const files = await reconcile(ctx)
     for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
     const manifest = buildManifest({
-      id, dataDir: dataDirName(id), differential, ctx, files, index: indexResult, log: logResult, duckdb: layout.duckdb.length > 0,
-      nodeUrl: opts.nodeGuard?.url, node: nodeInfo, started, finished: new Date(), timings: {indexMs: t1 - t0, logMs: t2 - t1},
+      id,
+      dataDir: dataDirName(id),
+      differential,
+      ctx,
+      files,
+      index: indexResult,
+      log: logResult,
+      duckdb: layout.duckdb.length > 0,
+      nodeUrl: opts.nodeGuard?.url,
+      node: nodeInfo,
+      started,
+      finished: new Date(),
+      timings: {indexMs: t1 - t0, logMs: t2 - t1},
     })
     await assertRestorable(staging, manifest, opts.signal)
     await promoteStaging(backupDir, id)
@@ -109,7 +132,10 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     } catch (error) {
       // The backup itself is complete (or already failed): say loudly what is left to do.
       const url = redactUrlCredentials(opts.nodeGuard?.url ?? '')
-      log(`warning: could not resume auto-scavenge on ${url}: ${redactUrlCredentials((error as Error).message)}; resume it with POST /auto-scavenge/resume`, 'warning')
+      log(
+        `warning: could not resume auto-scavenge on ${url}: ${redactUrlCredentials((error as Error).message)}; resume it with POST /auto-scavenge/resume`,
+        'warning',
+      )
     } finally {
       await release()
       await removeIfCreatedEmpty(backupDir, created)
@@ -124,7 +150,11 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
  * is not there (every other data directory would look like a leftover, the real data included):
  * nothing is removed then.
  */
-async function openCurrentBackup(backupDir: string, protect: readonly string[], log: (line: string) => void): Promise<BackupManifest | undefined> {
+async function openCurrentBackup(
+  backupDir: string,
+  protect: readonly string[],
+  log: (line: string) => void,
+): Promise<BackupManifest | undefined> {
   const current = await tryReadManifest(backupDir)
   if (current && !(await stat(join(backupDir, current.dataDir)).catch(() => undefined))?.isDirectory()) {
     throw new UnsoundBackupError(
@@ -140,10 +170,14 @@ async function openCurrentBackup(backupDir: string, protect: readonly string[], 
 function restoreWarnings({writer, chaser}: {writer: number; chaser: number}, index: {map?: {commitCheckpoint: number}}): string[] {
   const warnings: string[] = []
   if (writer - chaser > MAX_TRUNCATION) {
-    warnings.push(`writer.chk − chaser.chk = ${writer - chaser} bytes exceeds the default MaxTruncation (256 MiB): the first start after a restore needs MaxTruncation=-1`)
+    warnings.push(
+      `writer.chk − chaser.chk = ${writer - chaser} bytes exceeds the default MaxTruncation (256 MiB): the first start after a restore needs MaxTruncation=-1`,
+    )
   }
   if (index.map && index.map.commitCheckpoint >= chaser) {
-    warnings.push(`indexmap commit checkpoint ${index.map.commitCheckpoint} is not below chaser.chk ${chaser}: the node will rebuild its index after a restore`)
+    warnings.push(
+      `indexmap commit checkpoint ${index.map.commitCheckpoint} is not below chaser.chk ${chaser}: the node will rebuild its index after a restore`,
+    )
   }
   return warnings
 }
@@ -151,10 +185,19 @@ function restoreWarnings({writer, chaser}: {writer: number; chaser: number}, ind
 /** The backup directory shares nothing with the node's data: neither lies inside the other (links resolved). */
 async function checkRunPaths(db: string, index: string, backupDir: string): Promise<void> {
   const [dbReal, indexReal, backupReal] = await Promise.all([realPathOf(db), realPathOf(index), realPathOf(backupDir)])
-  for (const [what, path, real] of [['data directory', db, dbReal], ['index directory', index, indexReal]] as const) {
+  for (const [what, path, real] of [
+    ['data directory', db, dbReal],
+    ['index directory', index, indexReal],
+  ] as const) {
     if (real === backupReal) throw new UsageError(`the ${what} ${path} is the backup directory; back up into a directory of its own`)
-    if (isInside(real, backupReal)) throw new UsageError(`the ${what} ${path} is inside the backup directory ${backupDir}; back up into a directory outside the node's data`)
-    if (isInside(backupReal, real)) throw new UsageError(`the backup directory ${backupDir} is inside the ${what} ${path}; back up into a directory outside the node's data`)
+    if (isInside(real, backupReal))
+      throw new UsageError(
+        `the ${what} ${path} is inside the backup directory ${backupDir}; back up into a directory outside the node's data`,
+      )
+    if (isInside(backupReal, real))
+      throw new UsageError(
+        `the backup directory ${backupDir} is inside the ${what} ${path}; back up into a directory outside the node's data`,
+      )
   }
 }
 
@@ -167,7 +210,10 @@ async function assertRestorable(staging: string, manifest: BackupManifest, signa
   const report = await verifyBackupData(staging, manifest, {hash: false, signal})
   if (report.ok) return
   const first = report.problems[0]
-  throw new UnsoundBackupError(`the new backup would not restore: ${first.file}: ${first.reason}; the previous backup is unchanged`, report.problems)
+  throw new UnsoundBackupError(
+    `the new backup would not restore: ${first.file}: ${first.reason}; the previous backup is unchanged`,
+    report.problems,
+  )
 }
 
 /** Every file in staging must have a manifest entry and every entry a file. */

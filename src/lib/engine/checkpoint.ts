@@ -32,7 +32,11 @@ export async function readCheckpoint(path: string): Promise<number> {
  * Writes an 8-byte checkpoint and fsyncs it. In place by default (as the server does); `atomic`
  * writes a sibling temp file and renames it, so a reader never sees a short file.
  */
-export async function writeCheckpoint(path: string, value: number | bigint, options: {atomic?: boolean; sync?: boolean} = {}): Promise<void> {
+export async function writeCheckpoint(
+  path: string,
+  value: number | bigint,
+  options: {atomic?: boolean; sync?: boolean} = {},
+): Promise<void> {
   const target = options.atomic ? `${path}.${process.pid}.tmp` : path
   const fh = await open(target, options.atomic ? 'w' : await existsFlag(path))
   try {

@@ -19,7 +19,12 @@ import {guidToBytes} from './records.js'
  * the footer with its MD5, truncate to that size, read-only. `hash` has been fed the header and
  * every data byte already; returns the final file size and the MD5.
  */
-export async function completeChunk(fh: FileHandle, path: string, hash: Hash, physicalDataSize: number): Promise<{size: number; md5: Buffer}> {
+export async function completeChunk(
+  fh: FileHandle,
+  path: string,
+  hash: Hash,
+  physicalDataSize: number,
+): Promise<{size: number; md5: Buffer}> {
   const size = completedChunkFileSize(physicalDataSize)
   const paddingStart = CHUNK_HEADER_SIZE + physicalDataSize
   const padding = Buffer.alloc(size - CHUNK_FOOTER_SIZE - paddingStart)
@@ -40,7 +45,12 @@ export async function completeChunk(fh: FileHandle, path: string, hash: Hash, ph
  * pre-sized (zero-filled) to a full chunk, then renamed to its final name. Returns the handle
  * and a hash already fed with the header.
  */
-export async function createOngoingChunk(db: string, start: number, chunkSize: number, chunkId: string): Promise<{fh: FileHandle; path: string; hash: Hash}> {
+export async function createOngoingChunk(
+  db: string,
+  start: number,
+  chunkSize: number,
+  chunkId: string,
+): Promise<{fh: FileHandle; path: string; hash: Hash}> {
   const name = chunkFileName(start, 0)
   const path = join(db, name)
   const tmp = join(db, `${name}.${chunkId}.tmp`)

@@ -58,7 +58,10 @@ export class UnsafeRemovalError extends EscError {
  * restored from). A symbolic link is removed itself, never what it points to. Missing: no-op.
  */
 export async function removeInside(target: string, owner: string, protect: readonly string[] = []): Promise<boolean> {
-  const exists = await lstat(target).then(() => true, () => false)
+  const exists = await lstat(target).then(
+    () => true,
+    () => false,
+  )
   if (!exists) return false
   // The parent's real path plus the final name: a link named `target` is judged (and removed) as a link.
   const real = join(await realPathOf(dirname(resolve(target))), basename(target))

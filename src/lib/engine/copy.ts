@@ -46,7 +46,13 @@ export async function fsyncFile(path: string): Promise<void> {
  * copied. Used for the ongoing chunk: only data up to writer.chk matters (a restore truncates
  * there) and the rest is pre-allocated space.
  */
-export async function copyPrefixAtomic(src: string, dst: string, length: number, finalSize: number, signal?: AbortSignal): Promise<{md5: Buffer; copied: number}> {
+export async function copyPrefixAtomic(
+  src: string,
+  dst: string,
+  length: number,
+  finalSize: number,
+  signal?: AbortSignal,
+): Promise<{md5: Buffer; copied: number}> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   const input = await openRegular(src)

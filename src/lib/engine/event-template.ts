@@ -13,7 +13,16 @@ const MIN_DATA = 64
 export class EventTemplate {
   readonly framedSize: number
   private readonly template: Buffer
-  private readonly offsets: {logPosition: number; txPosition: number; expected: number; stream: number; eventId: number; timestamp: number; seq: number; streamInData: number}
+  private readonly offsets: {
+    logPosition: number
+    txPosition: number
+    expected: number
+    stream: number
+    eventId: number
+    timestamp: number
+    seq: number
+    streamInData: number
+  }
 
   constructor(framedSize: number, runId: Buffer) {
     const probe = this.build(MIN_DATA, runId)
@@ -53,7 +62,11 @@ export class EventTemplate {
   }
 
   /** Writes one event at `offset` of `target` (which must have framedSize bytes free there). */
-  write(target: Buffer, offset: number, e: {logPosition: number; stream: number; eventNumber: number; seq: number; timestampTicks: bigint}): void {
+  write(
+    target: Buffer,
+    offset: number,
+    e: {logPosition: number; stream: number; eventNumber: number; seq: number; timestampTicks: bigint},
+  ): void {
     this.template.copy(target, offset)
     const o = this.offsets
     const pos = BigInt(e.logPosition)

@@ -24,7 +24,11 @@ export class FormatError extends EscError {
  * changed; whoever holds a record of this backup should mark it unusable.
  */
 export class UnsoundBackupError extends EscError {
-  constructor(message: string, readonly problems: {file: string; reason: string}[] = [], suggestions: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: {file: string; reason: string}[] = [],
+    suggestions: string[] = [],
+  ) {
     super(message, {kind: 'unsound-backup', suggestions})
     this.name = 'UnsoundBackupError'
   }

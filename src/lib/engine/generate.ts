@@ -35,7 +35,10 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
   const runId = guidToBytes(randomGuid(next))
   const eventsPerChunk = opts.eventsPerChunk ?? Math.max(1, Math.floor(chunkSize / 1024))
   const template = new EventTemplate(Math.floor((chunkSize - 1024) / eventsPerChunk), runId)
-  if (template.framedSize > chunkSize - 512) throw new UsageError(`${eventsPerChunk} events per chunk are too few for a chunk size of ${chunkSize} bytes: one event would not fit in a chunk`)
+  if (template.framedSize > chunkSize - 512)
+    throw new UsageError(
+      `${eventsPerChunk} events per chunk are too few for a chunk size of ${chunkSize} bytes: one event would not fit in a chunk`,
+    )
   const eventNumbers = new Int32Array(STREAMS)
   const startMs = Date.now() - 3_600_000
   const batch = Buffer.allocUnsafe(Math.min(BATCH_BYTES, chunkSize + CHUNK_HEADER_SIZE))
@@ -68,7 +71,14 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
       filled = CHUNK_HEADER_SIZE
       if (c === 0) {
         const epoch = frameRecord(
-          encodeEpochSystemRecord({logPosition: 0, timestampMs: startMs, epochNumber: 0, epochId: randomGuid(next), prevEpochPosition: -1, leaderInstanceId: randomGuid(next)}),
+          encodeEpochSystemRecord({
+            logPosition: 0,
+            timestampMs: startMs,
+            epochNumber: 0,
+            epochId: randomGuid(next),
+            prevEpochPosition: -1,
+            leaderInstanceId: randomGuid(next),
+          }),
         )
         epoch.copy(batch, filled)
         filled += epoch.length
@@ -79,9 +89,19 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
         if (filled + template.framedSize > batch.length) await flush()
         const stream = seq % STREAMS
         const logPosition = chunkStart + local
-        template.write(batch, filled, {logPosition, stream, eventNumber: eventNumbers[stream], seq, timestampTicks: dotnetTicks(startMs + seq)})
+        template.write(batch, filled, {
+          logPosition,
+          stream,
+          eventNumber: eventNumbers[stream],
+          seq,
+          timestampTicks: dotnetTicks(startMs + seq),
+        })
         if (opts.withIndex && !last) {
-          entries.push({version: BigInt(eventNumbers[stream]), streamHash: streamHash(EventTemplate.streamName(stream)), position: BigInt(logPosition)})
+          entries.push({
+            version: BigInt(eventNumbers[stream]),
+            streamHash: streamHash(EventTemplate.streamName(stream)),
+            position: BigInt(logPosition),
+          })
           lastIndexed = logPosition
         }
         eventNumbers[stream]++
@@ -116,7 +136,10 @@ export async function generateDataDir(dir: string, opts: GenerateOptions): Promi
     await mkdir(index, {recursive: true})
     const tables = ptables.map((file, position) => ({level: 0, position, file}))
     const cp = tables.length > 0 ? lastIndexed : -1
-    await writeFile(join(index, 'indexmap'), serializeIndexMap({version: INDEXMAP_VERSION, prepareCheckpoint: cp, commitCheckpoint: cp, tables}))
+    await writeFile(
+      join(index, 'indexmap'),
+      serializeIndexMap({version: INDEXMAP_VERSION, prepareCheckpoint: cp, commitCheckpoint: cp, tables}),
+    )
   }
   return {dir: db, index, chunkSize, chunks: opts.chunks, events: seq, writer, bytes, ptables}
 }
@@ -131,7 +154,8 @@ async function writeGeneratedPTable(index: string, entries: IndexEntry[], next: 
 }
 
 function validate(opts: GenerateOptions): void {
-  if (!Number.isInteger(opts.chunks) || opts.chunks < 1) throw new UsageError(`the number of chunks must be a whole number ≥ 1, got ${opts.chunks}`)
+  if (!Number.isInteger(opts.chunks) || opts.chunks < 1)
+    throw new UsageError(`the number of chunks must be a whole number ≥ 1, got ${opts.chunks}`)
   if (!Number.isInteger(opts.chunkSize) || opts.chunkSize < MIN_CHUNK_SIZE || opts.chunkSize > 2 ** 30) {
     throw new UsageError(`the chunk size must be between 4 KiB and 1 GiB, got ${opts.chunkSize}`)
   }

@@ -67,7 +67,9 @@ export class NodeGuard {
       await this.pauseAutoScavenge()
       return await this.checkGossip()
     } catch (error) {
-      await this.release().catch((resumeError: Error) => this.log(`warning: could not resume auto-scavenge: ${resumeError.message}`, 'warning'))
+      await this.release().catch((resumeError: Error) =>
+        this.log(`warning: could not resume auto-scavenge: ${resumeError.message}`, 'warning'),
+      )
       throw error
     }
   }
@@ -91,15 +93,24 @@ export class NodeGuard {
   private async stopScavenge(): Promise<void> {
     const res = await this.request('GET', '/admin/scavenge/current', undefined, this.signal)
     if (res.status === 404) {
-      throw new EscError(`${this.base} has no GET /admin/scavenge/current (a server older than 22.10?): esc cannot tell whether a scavenge runs`, {
-        kind: 'unavailable', hint: {advice: 'without-node-guard'},
-      })
+      throw new EscError(
+        `${this.base} has no GET /admin/scavenge/current (a server older than 22.10?): esc cannot tell whether a scavenge runs`,
+        {
+          kind: 'unavailable',
+          hint: {advice: 'without-node-guard'},
+        },
+      )
     }
     if (res.status !== 200) throw this.fail('GET /admin/scavenge/current', res)
     const id = (parseJson(res.body) as {scavengeId?: string} | undefined)?.scavengeId
     if (!id) return
     this.log(`stopping scavenge ${id}`, 'notice')
-    const del = await this.request('DELETE', `/admin/scavenge/${encodeURIComponent(id)}`, this.options.requestTimeoutMs ?? 600_000, this.signal)
+    const del = await this.request(
+      'DELETE',
+      `/admin/scavenge/${encodeURIComponent(id)}`,
+      this.options.requestTimeoutMs ?? 600_000,
+      this.signal,
+    )
     if (del.status === 404) return // finished on its own meanwhile
     if (del.status !== 200) throw this.fail(`DELETE /admin/scavenge/${id}`, del)
     this.abortedScavengeId = id
@@ -137,18 +148,25 @@ export class NodeGuard {
     const gossip = parseJson(res.body) as {members?: GossipMember[]; serverIp?: string; serverPort?: number} | undefined
     const members = gossip?.members ?? []
     const self =
-      members.find((m) => sameEndpoint(m.httpEndPointIp, m.httpEndPointPort, gossip) || sameEndpoint(m.internalHttpEndPointIp, m.internalHttpEndPointPort, gossip)) ??
-      (members.length === 1 ? members[0] : undefined)
+      members.find(
+        (m) =>
+          sameEndpoint(m.httpEndPointIp, m.httpEndPointPort, gossip) ||
+          sameEndpoint(m.internalHttpEndPointIp, m.internalHttpEndPointPort, gossip),
+      ) ?? (members.length === 1 ? members[0] : undefined)
     if (!self) throw new EscError(`the node at ${this.base} does not appear in its own gossip`)
     if (!self.isAlive || !HEALTHY_STATES.has(String(self.state))) {
-      throw new EscError(`the node at ${this.base} is ${self.isAlive ? '' : 'not alive, '}in state ${self.state}; back up a Leader, Follower or ReadOnlyReplica`, {kind: 'failed-state'})
+      throw new EscError(
+        `the node at ${this.base} is ${self.isAlive ? '' : 'not alive, '}in state ${self.state}; back up a Leader, Follower or ReadOnlyReplica`,
+        {kind: 'failed-state'},
+      )
     }
     const leader = members.find((m) => m.state === 'Leader' && m.isAlive)
     const lagging: string[] = []
     const maxLag = this.options.maxLagBytes ?? DEFAULT_MAX_LAG
     if (!leader) lagging.push('no alive leader in gossip')
     else {
-      if (leader.epochNumber !== self.epochNumber || leader.epochId !== self.epochId) lagging.push(`in epoch ${self.epochNumber}, the leader in ${leader.epochNumber}`)
+      if (leader.epochNumber !== self.epochNumber || leader.epochId !== self.epochId)
+        lagging.push(`in epoch ${self.epochNumber}, the leader in ${leader.epochNumber}`)
       const behind = (leader.writerCheckpoint ?? 0) - (self.writerCheckpoint ?? 0)
       if (behind > maxLag) lagging.push(`${behind} bytes behind the leader`)
     }
@@ -162,7 +180,12 @@ export class NodeGuard {
     return {...self, leaderWriterCheckpoint: leader?.writerCheckpoint}
   }
 
-  private async request(method: Method, path: string, timeout = this.options.requestTimeoutMs ?? 30_000, signal?: AbortSignal): Promise<{status: number; body: string}> {
+  private async request(
+    method: Method,
+    path: string,
+    timeout = this.options.requestTimeoutMs ?? 30_000,
+    signal?: AbortSignal,
+  ): Promise<{status: number; body: string}> {
     throwIfAborted(signal, 'backup')
     const headers: Record<string, string> = {accept: 'application/json'}
     if (this.username !== undefined) {
@@ -181,7 +204,10 @@ export class NodeGuard {
       return {status: res.status, body: res.body}
     } catch (error) {
       throwIfAborted(signal, 'backup')
-      throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {kind: 'unavailable', cause: error})
+      throw new EscError(`cannot reach the node at ${this.base} (${method} ${path}): ${(error as Error).message}`, {
+        kind: 'unavailable',
+        cause: error,
+      })
     }
   }
 
@@ -194,7 +220,11 @@ export class NodeGuard {
   }
 }
 
-function sameEndpoint(ip: string | undefined, port: number | undefined, gossip: {serverIp?: string; serverPort?: number} | undefined): boolean {
+function sameEndpoint(
+  ip: string | undefined,
+  port: number | undefined,
+  gossip: {serverIp?: string; serverPort?: number} | undefined,
+): boolean {
   return Boolean(gossip?.serverIp) && ip === gossip?.serverIp && port === gossip?.serverPort
 }
 

@@ -53,7 +53,17 @@ export async function discoverLayout(db: string, index?: string): Promise<DbLayo
   const dbDir = resolve(db)
   const entries = await readdir(dbDir, {withFileTypes: true})
   const all: ChunkFile[] = []
-  const layout: DbLayout = {db: dbDir, index: resolve(index ?? defaultIndexDir(dbDir)), chunks: [], oldVersions: [], checkpoints: [], duckdb: [], unreadable: [], ignored: [], other: []}
+  const layout: DbLayout = {
+    db: dbDir,
+    index: resolve(index ?? defaultIndexDir(dbDir)),
+    chunks: [],
+    oldVersions: [],
+    checkpoints: [],
+    duckdb: [],
+    unreadable: [],
+    ignored: [],
+    other: [],
+  }
   for (const e of entries) {
     const parsed = parseChunkName(e.name)
     if (parsed) {

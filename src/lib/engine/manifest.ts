@@ -11,7 +11,8 @@ export const MANIFEST_NAME = 'esc-backup.json'
 export const MANIFEST_FORMAT = 'esc-kurrentdb-backup'
 export const MANIFEST_FORMAT_VERSION = 1
 
-export type ManifestFileKind = 'chunk' | 'checkpoint' | 'indexmap' | 'ptable' | 'bloomfilter' | 'stream-existence' | 'scavenge-db' | 'duckdb'
+export type ManifestFileKind =
+  'chunk' | 'checkpoint' | 'indexmap' | 'ptable' | 'bloomfilter' | 'stream-existence' | 'scavenge-db' | 'duckdb'
 
 export interface ManifestFile {
   /** Relative to the backup's data directory, with `/` separators (`index/<guid>` for index files). */
@@ -61,7 +62,15 @@ export interface BackupManifest {
   verification: 'md5' | 'skipped'
   warnings: string[]
   timings: {startedAt: string; finishedAt: string; durationMs: number; indexMs: number; logMs: number}
-  stats: {files: number; bytes: number; filesCopied: number; bytesCopied: number; filesKept: number; filesLinked: number; bytesLinked: number}
+  stats: {
+    files: number
+    bytes: number
+    filesCopied: number
+    bytesCopied: number
+    filesKept: number
+    filesLinked: number
+    bytesLinked: number
+  }
   files: ManifestFile[]
 }
 
@@ -99,7 +108,16 @@ export class NotABackupError extends EscError {
 /** Largest manifest read: about 200 bytes per file, so millions of files; anything bigger is damage. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 const DATA_DIR_NAME = /^data-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/
-const FILE_KINDS: readonly string[] = ['chunk', 'checkpoint', 'indexmap', 'ptable', 'bloomfilter', 'stream-existence', 'scavenge-db', 'duckdb']
+const FILE_KINDS: readonly string[] = [
+  'chunk',
+  'checkpoint',
+  'indexmap',
+  'ptable',
+  'bloomfilter',
+  'stream-existence',
+  'scavenge-db',
+  'duckdb',
+]
 
 /** Whether `name` is a data directory name the engine makes (`data-<time>-<random>`), and nothing else. */
 export function isDataDirName(name: unknown): name is string {
@@ -123,7 +141,8 @@ export function manifestProblem(m: Partial<BackupManifest>): string | undefined 
   if (!isCount(m.lastChunk)) return `lastChunk ${JSON.stringify(m.lastChunk)} is not a chunk number`
   const cp = m.checkpoints as Record<string, unknown> | null | undefined
   if (!isObject(cp)) return `checkpoints ${JSON.stringify(cp)} is not an object`
-  for (const name of ['writer', 'chaser'] as const) if (!isCount(cp[name])) return `checkpoints.${name} ${JSON.stringify(cp[name])} is not a log position`
+  for (const name of ['writer', 'chaser'] as const)
+    if (!isCount(cp[name])) return `checkpoints.${name} ${JSON.stringify(cp[name])} is not a log position`
   // What reports print: a manifest without them is damaged, not a reason to crash.
   for (const key of ['source', 'stats', 'timings'] as const) {
     if (!isObject(m[key])) return `${key} ${JSON.stringify(m[key])} is not an object`
@@ -136,7 +155,8 @@ export function manifestProblem(m: Partial<BackupManifest>): string | undefined 
     seen.add(f.path)
     if (!FILE_KINDS.includes(f.kind)) return `files[${i}].kind ${JSON.stringify(f.kind)} is unknown`
     if (!isCount(f.size)) return `files[${i}].size ${JSON.stringify(f.size)} is not a byte count`
-    if (f.hashedBytes !== undefined && (!isCount(f.hashedBytes) || f.hashedBytes > f.size)) return `files[${i}].hashedBytes is not a byte count within its size`
+    if (f.hashedBytes !== undefined && (!isCount(f.hashedBytes) || f.hashedBytes > f.size))
+      return `files[${i}].hashedBytes is not a byte count within its size`
     if (typeof f.md5 !== 'string' || !/^[0-9a-f]{32}$/.test(f.md5)) return `files[${i}].md5 is not an MD5`
   }
   return undefined
@@ -168,9 +188,11 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
 }
 
 function unsoundManifest(path: string, why: string): UnsoundBackupError {
-  return new UnsoundBackupError(`${path} is not a sound backup manifest: ${why}; nothing was changed`, [{file: MANIFEST_NAME, reason: why}], [
-    'Keep this directory as it is for inspection, and back up into a new directory.',
-  ])
+  return new UnsoundBackupError(
+    `${path} is not a sound backup manifest: ${why}; nothing was changed`,
+    [{file: MANIFEST_NAME, reason: why}],
+    ['Keep this directory as it is for inspection, and back up into a new directory.'],
+  )
 }
 
 /** The manifest, or undefined when the directory holds none; a damaged manifest still throws. */

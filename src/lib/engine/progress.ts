@@ -17,7 +17,8 @@ export function formatBytes(n: number): string {
 export function formatProgress(p: ProgressEvent, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? (p.bytesDone / elapsedMs) * 1000 : 0
   const pct = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 0
-  const eta = rate > 0 && p.bytesTotal > p.bytesDone ? `  ETA ${formatDuration(((p.bytesTotal - p.bytesDone) / rate) * 1000, 'compact')}` : ''
+  const eta =
+    rate > 0 && p.bytesTotal > p.bytesDone ? `  ETA ${formatDuration(((p.bytesTotal - p.bytesDone) / rate) * 1000, 'compact')}` : ''
   return `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%)  ${formatBytes(rate)}/s${eta}`
 }
 

@@ -32,7 +32,9 @@ export function ptableFileSize(entries: number, midpoints: number): number {
 
 /** A V4 PTable: header, entries sorted descending, midpoints, footer, MD5 of all of it. */
 export function encodePTable(entries: IndexEntry[]): Buffer {
-  const sorted = [...entries].sort((a, b) => cmpDesc(a.streamHash, b.streamHash) || cmpDesc(a.version, b.version) || cmpDesc(a.position, b.position))
+  const sorted = [...entries].sort(
+    (a, b) => cmpDesc(a.streamHash, b.streamHash) || cmpDesc(a.version, b.version) || cmpDesc(a.position, b.position),
+  )
   // Midpoints: first and last entry (what a tiny table caches).
   const mids = sorted.length === 0 ? [] : sorted.length === 1 ? [0] : [0, sorted.length - 1]
   const buf = Buffer.alloc(ptableFileSize(sorted.length, mids.length))
@@ -101,7 +103,8 @@ export async function verifyPTable(path: string, signal?: AbortSignal, options: 
   if (body < 0 || body % entrySize !== 0) throw new FormatError(name, `PTable size ${size} does not fit its entry size (half-written?)`)
   if (options.hash === false) return {version, entries: body / entrySize, midpoints, size}
   const check = await checkTrailerMd5(path, signal)
-  if (!check.ok) throw new FormatError(name, `PTable MD5 mismatch (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`)
+  if (!check.ok)
+    throw new FormatError(name, `PTable MD5 mismatch (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`)
   return {version, entries: body / entrySize, midpoints, size}
 }
 

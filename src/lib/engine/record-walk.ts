@@ -10,7 +10,13 @@ const WINDOW = MAX_RECORD_SIZE + RECORD_FRAME_OVERHEAD + 4 * 1024 * 1024
  * Walks the framed records of `[from, to)` of a chunk file (raw offsets), checking framing and that
  * each record's log position matches where it sits. Reads through one bounded window.
  */
-export async function walkRecords(path: string, from: number, to: number, logPositionAt: (offset: number) => number, onRecord?: (type: number, logPosition: number) => void): Promise<number> {
+export async function walkRecords(
+  path: string,
+  from: number,
+  to: number,
+  logPositionAt: (offset: number) => number,
+  onRecord?: (type: number, logPosition: number) => void,
+): Promise<number> {
   const file = basename(path)
   const fh = await openRegular(path)
   const buf = Buffer.allocUnsafe(Math.min(WINDOW, Math.max(to - from, 1)))
@@ -32,7 +38,8 @@ export async function walkRecords(path: string, from: number, to: number, logPos
       const view = buf.subarray(0, windowLen)
       const r = readFramedRecord(view, offset - windowStart, file)
       const expected = logPositionAt(offset)
-      if (r.logPosition !== expected) throw new FormatError(file, `record at offset ${offset} says log position ${r.logPosition}, expected ${expected}`)
+      if (r.logPosition !== expected)
+        throw new FormatError(file, `record at offset ${offset} says log position ${r.logPosition}, expected ${expected}`)
       onRecord?.(r.type, r.logPosition)
       offset = windowStart + r.next
       count++

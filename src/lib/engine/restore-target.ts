@@ -36,14 +36,18 @@ async function findBackupBelow(dir: string, depth: number): Promise<string | und
 export async function checkRestoreTarget(target: string, backupDir: string): Promise<void> {
   const real = await realPathOf(target)
   const backupReal = await realPathOf(backupDir)
-  if (real === backupReal || isInside(real, backupReal)) throw new UsageError(`the restore target ${target} is inside the backup directory ${backupDir}; restore into the node's own directory`)
-  if (isInside(backupReal, real)) throw new UsageError(`the restore target ${target} contains the backup directory ${backupDir}; restore into the node's own directory`)
+  if (real === backupReal || isInside(real, backupReal))
+    throw new UsageError(`the restore target ${target} is inside the backup directory ${backupDir}; restore into the node's own directory`)
+  if (isInside(backupReal, real))
+    throw new UsageError(`the restore target ${target} contains the backup directory ${backupDir}; restore into the node's own directory`)
   for (let dir = real; ; dir = dirname(dir)) {
-    if (await isBackupDirectory(dir)) throw new UsageError(`the restore target ${target} is inside the backup directory ${dir}; restore into the node's own directory`)
+    if (await isBackupDirectory(dir))
+      throw new UsageError(`the restore target ${target} is inside the backup directory ${dir}; restore into the node's own directory`)
     if (dirname(dir) === dir) break
   }
   const below = (await stat(real).catch(() => undefined))?.isDirectory() ? await findBackupBelow(real, BACKUP_SEARCH_DEPTH) : undefined
-  if (below) throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
+  if (below)
+    throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
 }
 
 /** Refuses, before anything is written, a restore whose files do not fit the target's filesystem. */
@@ -52,7 +56,10 @@ export async function checkFreeSpace(target: string, bytes: number): Promise<voi
   while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
   const fs = await statfs(probe)
   const free = fs.bavail * fs.bsize
-  if (free < bytes) throw new DiskFullError(`not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`)
+  if (free < bytes)
+    throw new DiskFullError(
+      `not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`,
+    )
 }
 
 async function isNonEmpty(dir: string): Promise<boolean> {
@@ -84,7 +91,10 @@ export class RestoreTarget {
    * Makes the target directories ready: a non-empty one is refused, or moved aside with `force`
    * (never deleted); then the marker is written (and flushed) before any file of the backup.
    */
-  static async prepare(dirs: string[], options: {force?: boolean; protect: readonly string[]; log: (line: string) => void}): Promise<RestoreTarget> {
+  static async prepare(
+    dirs: string[],
+    options: {force?: boolean; protect: readonly string[]; log: (line: string) => void},
+  ): Promise<RestoreTarget> {
     const stamp = new Date().toISOString().replaceAll(/[-:.]/g, '')
     const prepared: PreparedDir[] = []
     for (const path of dirs) {

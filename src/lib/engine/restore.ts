@@ -32,9 +32,12 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const manifest = await readManifest(backupDir)
   const [dbReal, indexReal] = [await realPathOf(db), await realPathOf(index)]
   if (dbReal === indexReal || isInside(dbReal, indexReal)) {
-    throw new UsageError(`the restore target ${db} is, or is inside, the index directory ${index} (the default index directory is ${defaultIndexDir(db)})`, {
-      hint: {advice: 'separate-index'},
-    })
+    throw new UsageError(
+      `the restore target ${db} is, or is inside, the index directory ${index} (the default index directory is ${defaultIndexDir(db)})`,
+      {
+        hint: {advice: 'separate-index'},
+      },
+    )
   }
   const indexSeparate = !isInside(indexReal, dbReal)
   const targets = indexSeparate ? [db, index] : [db]
@@ -45,7 +48,10 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   })
   if (!report.ok) {
     const first = report.problems.slice(0, 5).map((p) => `${p.file}: ${p.reason}`)
-    throw new UnsoundBackupError(`the backup in ${backupDir} is not sound; nothing was restored`, report.problems, [...first, 'Run `esc node verify` on it for the full list.'])
+    throw new UnsoundBackupError(`the backup in ${backupDir} is not sound; nothing was restored`, report.problems, [
+      ...first,
+      'Run `esc node verify` on it for the full list.',
+    ])
   }
   if (opts.signal?.aborted) throw new AbortError(`restore interrupted; nothing was written to ${db}`)
   const dataDir = join(backupDir, manifest.dataDir)
@@ -90,9 +96,25 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const notes = [
     `truncate.chk = ${chaser} (copy of chaser.chk): on its first start the node truncates the log to it.`,
     'From 24.6 on the node exits (code 0) after that truncation: start it a second time.',
-    ...(exceeds ? [`writer − chaser is ${writer - chaser} bytes, over the default MaxTruncation (256 MiB): start the node once with MaxTruncation=-1.`] : []),
+    ...(exceeds
+      ? [
+          `writer − chaser is ${writer - chaser} bytes, over the default MaxTruncation (256 MiB): start the node once with MaxTruncation=-1.`,
+        ]
+      : []),
     ...(manifest.source.duckdb ? ['The backup holds secondary-index (DuckDB) files from a cold copy.'] : []),
     'If this node was the backup source, take a new full backup once it is back: a differential one would build on data the restore replaced.',
   ]
-  return {db, index, files: files.length, bytes: progress.bytesDone, movedAside: target.movedAside, truncateTo: chaser, writer, chaser, exceedsMaxTruncation: exceeds, notes, durationMs: Date.now() - started}
+  return {
+    db,
+    index,
+    files: files.length,
+    bytes: progress.bytesDone,
+    movedAside: target.movedAside,
+    truncateTo: chaser,
+    writer,
+    chaser,
+    exceedsMaxTruncation: exceeds,
+    notes,
+    durationMs: Date.now() - started,
+  }
 }

@@ -6,7 +6,16 @@ import {CHUNK_HEADER_SIZE} from './chunk-format.js'
 import {decodeCheckpoint} from './checkpoint.js'
 import {FormatError} from './format-error.js'
 import {parseIndexMap} from './indexmap.js'
-import {type ChunkFile, type DbLayout, INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, discoverLayout, readChunkHeader} from './layout.js'
+import {
+  type ChunkFile,
+  type DbLayout,
+  INDEXMAP,
+  SCAVENGING_DB,
+  STREAM_EXISTENCE_CHK,
+  STREAM_EXISTENCE_DAT,
+  discoverLayout,
+  readChunkHeader,
+} from './layout.js'
 import {assertRegularFile, readRegularFile} from './regular-file.js'
 
 /**
@@ -55,9 +64,11 @@ export function checkpointProblem(cp: Partial<LogCheckpoints>): [string, string]
   const {writer, chaser, epoch, proposal} = cp
   if (writer !== undefined && writer < 0) return ['writer.chk', `value ${writer} is below 0`]
   if (chaser !== undefined && chaser < 0) return ['chaser.chk', `value ${chaser} is below 0`]
-  if (writer !== undefined && chaser !== undefined && chaser > writer) return ['chaser.chk', `value ${chaser} is above writer.chk (${writer})`]
+  if (writer !== undefined && chaser !== undefined && chaser > writer)
+    return ['chaser.chk', `value ${chaser} is above writer.chk (${writer})`]
   if (epoch !== undefined && epoch < -1) return ['epoch.chk', `value ${epoch} is below -1`]
-  if (writer !== undefined && epoch !== undefined && epoch > writer) return ['epoch.chk', `value ${epoch} is above writer.chk (${writer}): the epoch must lie inside the log`]
+  if (writer !== undefined && epoch !== undefined && epoch > writer)
+    return ['epoch.chk', `value ${epoch} is above writer.chk (${writer}): the epoch must lie inside the log`]
   if (proposal !== undefined && proposal < -1) return ['proposal.chk', `value ${proposal} is below -1`]
   return undefined
 }
@@ -85,21 +96,29 @@ export interface LogPlan {
 export async function planLog(layout: DbLayout, writer: number): Promise<LogPlan> {
   const {db} = layout
   const u = layout.unreadable[0]
-  if (u) throw new FormatError(join(db, u.name), `cannot be read (${u.reason})`, `${join(db, u.name)} cannot be read (${u.reason}); the backup would have a hole in the log`)
+  if (u)
+    throw new FormatError(
+      join(db, u.name),
+      `cannot be read (${u.reason})`,
+      `${join(db, u.name)} cannot be read (${u.reason}); the backup would have a hole in the log`,
+    )
   if (layout.chunks.length === 0) throw new FormatError(db, 'holds no chunk files: not a KurrentDB data directory')
   const chunkSize = (await readChunkHeader(join(db, layout.chunks[0].name))).chunkSize
   const lastChunk = Math.floor(writer / chunkSize)
   const planned = layout.chunks.filter((c) => c.start <= lastChunk)
   let expected = 0
   for (const c of planned) {
-    if (c.start !== expected) throw new FormatError(db, `chunk ${expected} is missing (the log jumps to ${c.name}); the backup would have a hole in the log`)
+    if (c.start !== expected)
+      throw new FormatError(db, `chunk ${expected} is missing (the log jumps to ${c.name}); the backup would have a hole in the log`)
     const header = await readChunkHeader(join(db, c.name))
     if (header.startNumber !== c.start) throw new FormatError(c.name, `header says start ${header.startNumber}, the name ${c.start}`)
-    if (header.chunkSize !== chunkSize) throw new FormatError(c.name, `chunk size ${header.chunkSize} differs from the first chunk's ${chunkSize}`)
+    if (header.chunkSize !== chunkSize)
+      throw new FormatError(c.name, `chunk size ${header.chunkSize} differs from the first chunk's ${chunkSize}`)
     expected = header.endNumber + 1
     if (c.start === lastChunk) {
       const needed = CHUNK_HEADER_SIZE + writer - c.start * chunkSize
-      if (c.size < needed) throw new FormatError(c.name, `the file is ${c.size} bytes, shorter than writer.chk (${writer}) needs (${needed})`)
+      if (c.size < needed)
+        throw new FormatError(c.name, `the file is ${c.size} bytes, shorter than writer.chk (${writer}) needs (${needed})`)
     }
   }
   if (expected < lastChunk || (expected === lastChunk && writer !== lastChunk * chunkSize)) {
@@ -113,7 +132,13 @@ async function checkIndexSource(index: string): Promise<void> {
   const bytes = await readRegularFile(join(index, INDEXMAP), INDEXMAP_READ_LIMIT).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error
     // A link to nothing is damage; only a missing name can be a rename in progress (the copy waits for it).
-    if (await lstat(join(index, INDEXMAP)).then(() => true, () => false)) throw new FormatError(join(index, INDEXMAP), 'a symbolic link to a file that does not exist')
+    if (
+      await lstat(join(index, INDEXMAP)).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new FormatError(join(index, INDEXMAP), 'a symbolic link to a file that does not exist')
     return undefined // none yet, or between delete and rename
   })
   const tables = bytes ? parseIndexMap(bytes, join(index, INDEXMAP)).tables.map((t) => t.file) : []

@@ -19,7 +19,12 @@ import type {CheckpointValues, VerifyOptions, VerifyReport} from './types.js'
 const reasonOf = (error: unknown) => (error as FormatError).reason ?? (error as Error).message ?? String(error)
 
 const CHECKPOINTS: [string, keyof CheckpointValues][] = [
-  ['writer.chk', 'writer'], ['chaser.chk', 'chaser'], ['epoch.chk', 'epoch'], ['proposal.chk', 'proposal'], ['truncate.chk', 'truncate'], ['tag.chk', 'tag'],
+  ['writer.chk', 'writer'],
+  ['chaser.chk', 'chaser'],
+  ['epoch.chk', 'epoch'],
+  ['proposal.chk', 'proposal'],
+  ['truncate.chk', 'truncate'],
+  ['tag.chk', 'tag'],
 ]
 
 async function readCheckpoints(dataDir: string, report: VerifyReport): Promise<void> {
@@ -47,17 +52,25 @@ export async function checkData(dataDir: string, index: string, report: VerifyRe
   const bad = checkpointProblem(report.checkpoints)
   if (bad) report.problems.push({file: bad[0], reason: bad[1]})
   if (truncate !== undefined && truncate !== -1) {
-    if (report.kind === 'backup') report.problems.push({file: 'truncate.chk', reason: `is ${truncate}; a backup must not carry a truncation (restore sets it)`})
-    else report.warnings.push({file: 'truncate.chk', reason: `a truncation to ${truncate} is pending: the node truncates on its next start`})
+    if (report.kind === 'backup')
+      report.problems.push({file: 'truncate.chk', reason: `is ${truncate}; a backup must not carry a truncation (restore sets it)`})
+    else
+      report.warnings.push({file: 'truncate.chk', reason: `a truncation to ${truncate} is pending: the node truncates on its next start`})
   }
   if (writer !== undefined && chaser !== undefined && writer - chaser > MAX_TRUNCATION) {
-    report.warnings.push({file: 'writer.chk', reason: `writer − chaser = ${writer - chaser} exceeds the default MaxTruncation: first start after restore needs MaxTruncation=-1`})
+    report.warnings.push({
+      file: 'writer.chk',
+      reason: `writer − chaser = ${writer - chaser} exceeds the default MaxTruncation: first start after restore needs MaxTruncation=-1`,
+    })
   }
   const layout = await discoverLayout(dataDir, index)
-  for (const name of layout.other.filter((n) => n.startsWith('chunk-'))) report.problems.push({file: name, reason: 'not a valid chunk file name (chunk-NNNNNN.VVVVVV)'})
+  for (const name of layout.other.filter((n) => n.startsWith('chunk-')))
+    report.problems.push({file: name, reason: 'not a valid chunk file name (chunk-NNNNNN.VVVVVV)'})
   for (const u of layout.unreadable) report.problems.push({file: u.name, reason: `cannot be read: ${u.reason}`})
-  for (const c of layout.oldVersions) report.warnings.push({file: c.name, reason: 'older version of a chunk (the server deletes it at startup)'})
-  if (layout.duckdb.length > 0) report.warnings.push({file: layout.duckdb[0], reason: 'secondary indexes (DuckDB): only a cold copy or volume snapshot is consistent'})
+  for (const c of layout.oldVersions)
+    report.warnings.push({file: c.name, reason: 'older version of a chunk (the server deletes it at startup)'})
+  if (layout.duckdb.length > 0)
+    report.warnings.push({file: layout.duckdb[0], reason: 'secondary indexes (DuckDB): only a cold copy or volume snapshot is consistent'})
   if (layout.chunks.length === 0) {
     report.problems.push({file: dataDir, reason: 'no chunk files'})
     return
@@ -93,7 +106,10 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
     report.checked.chunks++
     if (h.chunkSize !== chunkSize) report.problems.push({file: c.name, reason: `chunk size ${h.chunkSize} differs from ${chunkSize}`})
     if (c.start > last) {
-      report.problems.push({file: c.name, reason: `starts after the last chunk ${last} (writer.chk ${writer}): a restore's truncation fails on it`})
+      report.problems.push({
+        file: c.name,
+        reason: `starts after the last chunk ${last} (writer.chk ${writer}): a restore's truncation fails on it`,
+      })
       continue
     }
     if (c.start > expected) report.problems.push({file: c.name, reason: `gap: chunks ${expected}..${c.start - 1} are missing`})
@@ -110,7 +126,10 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
       else report.checked.completedChunks++
       continue
     } else if (footer.isCompleted) {
-      report.warnings.push({file: c.name, reason: 'the last chunk is completed (writer.chk at its start: the server moves the writer to its end)'})
+      report.warnings.push({
+        file: c.name,
+        reason: 'the last chunk is completed (writer.chk at its start: the server moves the writer to its end)',
+      })
     } else {
       const dataEnd = CHUNK_HEADER_SIZE + (writer - h.startNumber * chunkSize)
       try {
@@ -129,7 +148,11 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
       const check = await checkTrailerMd5(path, opts.signal)
       report.checked.bytesHashed += size
       report.checked.completedChunks++
-      if (!check.ok) report.problems.push({file: name, reason: `MD5 mismatch (footer ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`})
+      if (!check.ok)
+        report.problems.push({
+          file: name,
+          reason: `MD5 mismatch (footer ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')})`,
+        })
       done += size
       opts.onProgress?.({bytesDone: done, bytesTotal: total, file: name})
     },
@@ -142,24 +165,30 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
 }
 
 async function checkIndex(index: string, report: VerifyReport, opts: VerifyOptions): Promise<void> {
-  const optional = async (path: string, limit: number) => readRegularFile(path, limit).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined
-    report.problems.push({file: path.startsWith(index) ? `index${path.slice(index.length)}` : path, reason: reasonOf(error)})
-    return undefined
-  })
+  const optional = async (path: string, limit: number) =>
+    readRegularFile(path, limit).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      report.problems.push({file: path.startsWith(index) ? `index${path.slice(index.length)}` : path, reason: reasonOf(error)})
+      return undefined
+    })
   const bytes = await optional(join(index, 'indexmap'), INDEXMAP_READ_LIMIT)
   const names = await readdir(index).catch(() => [] as string[])
   const sec = await optional(join(index, STREAM_EXISTENCE_CHK), 64)
   if (sec) {
     try {
       const value = decodeCheckpoint(sec, 'streamExistenceFilter.chk')
-      if (report.checkpoints.writer !== undefined && value > report.checkpoints.writer) report.warnings.push({file: 'index/stream-existence/streamExistenceFilter.chk', reason: 'ahead of writer.chk (the filter is rebuilt)'})
+      if (report.checkpoints.writer !== undefined && value > report.checkpoints.writer)
+        report.warnings.push({
+          file: 'index/stream-existence/streamExistenceFilter.chk',
+          reason: 'ahead of writer.chk (the filter is rebuilt)',
+        })
     } catch (error) {
       report.problems.push({file: 'index/stream-existence/streamExistenceFilter.chk', reason: reasonOf(error)})
     }
   }
   if (!bytes) {
-    if (names.some((n) => isPTableName(n))) report.warnings.push({file: 'index/indexmap', reason: 'missing while PTables exist: the node rebuilds the index'})
+    if (names.some((n) => isPTableName(n)))
+      report.warnings.push({file: 'index/indexmap', reason: 'missing while PTables exist: the node rebuilds the index'})
     return
   }
   let referenced: string[] = []
@@ -168,7 +197,10 @@ async function checkIndex(index: string, report: VerifyReport, opts: VerifyOptio
     referenced = map.tables.map((t) => t.file)
     const chaser = report.checkpoints.chaser
     if (chaser !== undefined && map.commitCheckpoint >= chaser && map.tables.length > 0) {
-      report.warnings.push({file: 'index/indexmap', reason: `commit checkpoint ${map.commitCheckpoint} is not below chaser ${chaser}: the node will rebuild the whole index`})
+      report.warnings.push({
+        file: 'index/indexmap',
+        reason: `commit checkpoint ${map.commitCheckpoint} is not below chaser ${chaser}: the node will rebuild the whole index`,
+      })
     }
   } catch (error) {
     report.problems.push({file: 'index/indexmap', reason: reasonOf(error)})
@@ -186,6 +218,7 @@ async function checkIndex(index: string, report: VerifyReport, opts: VerifyOptio
   }
   const keep = new Set(referenced.flatMap((n) => [n, `${n}.bloomfilter`]))
   for (const n of names) {
-    if ((isPTableName(n) || isBloomFilterName(n)) && !keep.has(n)) report.warnings.push({file: `index/${n}`, reason: 'not referenced by the indexmap (the server deletes it at startup)'})
+    if ((isPTableName(n) || isBloomFilterName(n)) && !keep.has(n))
+      report.warnings.push({file: `index/${n}`, reason: 'not referenced by the indexmap (the server deletes it at startup)'})
   }
 }

@@ -31,14 +31,20 @@ export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Pr
     if (!(error instanceof NotABackupError)) {
       // Present but not to be trusted: its paths are not followed.
       report.kind = 'backup'
-      report.problems.push({file: MANIFEST_NAME, reason: (error as {problems?: {reason: string}[]}).problems?.[0]?.reason ?? (error as Error).message})
+      report.problems.push({
+        file: MANIFEST_NAME,
+        reason: (error as {problems?: {reason: string}[]}).problems?.[0]?.reason ?? (error as Error).message,
+      })
       return report
     }
   }
   if (manifest) return verifyBackupData(join(root, manifest.dataDir), manifest, opts, report)
   if ((await readdir(root)).some((n) => n.startsWith('.staging-') || n.startsWith('data-'))) {
     report.kind = 'backup'
-    report.problems.push({file: MANIFEST_NAME, reason: 'missing or incomplete: this directory holds no complete backup (an interrupted first run?)'})
+    report.problems.push({
+      file: MANIFEST_NAME,
+      reason: 'missing or incomplete: this directory holds no complete backup (an interrupted first run?)',
+    })
     return report
   }
   const index = resolve(opts.index ?? defaultIndexDir(root))
@@ -46,8 +52,16 @@ export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Pr
     report.problems.push({file: index, reason: 'index directory does not exist'})
     return report
   }
-  if (await lstat(join(root, RESTORE_MARKER)).then(() => true, () => false)) {
-    report.problems.push({file: RESTORE_MARKER, reason: 'a restore into this directory did not finish: restore into it again, or remove it, before starting the node'})
+  if (
+    await lstat(join(root, RESTORE_MARKER)).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    report.problems.push({
+      file: RESTORE_MARKER,
+      reason: 'a restore into this directory did not finish: restore into it again, or remove it, before starting the node',
+    })
   }
   return checkDataInto(root, index, opts, report)
 }
@@ -56,14 +70,27 @@ export async function verifyDirectory(dir: string, opts: VerifyOptions = {}): Pr
  * Checks a backup's data directory against its manifest, then its contents. Used by
  * verifyDirectory and, with `hash: false`, on a new backup before it replaces the previous one.
  */
-export async function verifyBackupData(dataDir: string, manifest: BackupManifest, opts: VerifyOptions = {}, report = emptyReport(dataDir)): Promise<VerifyReport> {
+export async function verifyBackupData(
+  dataDir: string,
+  manifest: BackupManifest,
+  opts: VerifyOptions = {},
+  report = emptyReport(dataDir),
+): Promise<VerifyReport> {
   report.kind = 'backup'
   await checkManifest(manifest, dataDir, report, opts)
   return checkDataInto(dataDir, join(dataDir, 'index'), opts, report)
 }
 
 function emptyReport(dir: string): VerifyReport {
-  return {ok: false, kind: 'data-directory', dir, problems: [], warnings: [], checked: {chunks: 0, completedChunks: 0, ptables: 0, checkpoints: 0, bytesHashed: 0}, checkpoints: {}}
+  return {
+    ok: false,
+    kind: 'data-directory',
+    dir,
+    problems: [],
+    warnings: [],
+    checked: {chunks: 0, completedChunks: 0, ptables: 0, checkpoints: 0, bytesHashed: 0},
+    checkpoints: {},
+  }
 }
 
 async function checkDataInto(dataDir: string, index: string, opts: VerifyOptions, report: VerifyReport): Promise<VerifyReport> {
@@ -100,7 +127,8 @@ async function checkManifest(manifest: BackupManifest, dataDir: string, report: 
     // Completed chunks and PTables carry their own MD5 (checked below); compare it with the manifest.
     if ((f.kind === 'chunk' && f.completed) || f.kind === 'ptable') {
       const {tail} = await readTail(path, 16)
-      if (tail.toString('hex') !== f.md5) report.problems.push({file: f.path, reason: 'stored MD5 differs from the manifest (replaced file?)'})
+      if (tail.toString('hex') !== f.md5)
+        report.problems.push({file: f.path, reason: 'stored MD5 differs from the manifest (replaced file?)'})
       continue
     }
     // Without hashing, only checkpoints (8 bytes, and what a restore trusts most) are compared.
@@ -116,6 +144,12 @@ async function checkManifest(manifest: BackupManifest, dataDir: string, report: 
       else if (!listed.has(rel)) report.problems.push({file: rel, reason: 'in the backup but not in its manifest'})
     }
   }
-  await walk(dataDir, '').catch(() => report.problems.push({file: manifest.dataDir, reason: 'data directory named by the manifest is missing'}))
-  if (manifest.verification === 'skipped') report.warnings.push({file: MANIFEST_NAME, reason: 'taken without verification: chunk copies were not checked at backup time (checked now)'})
+  await walk(dataDir, '').catch(() =>
+    report.problems.push({file: manifest.dataDir, reason: 'data directory named by the manifest is missing'}),
+  )
+  if (manifest.verification === 'skipped')
+    report.warnings.push({
+      file: MANIFEST_NAME,
+      reason: 'taken without verification: chunk copies were not checked at backup time (checked now)',
+    })
 }

@@ -100,8 +100,18 @@ export class WriterSimulator {
       const record = Buffer.allocUnsafe(template.framedSize)
       const stream = this.seq % STREAMS
       const logPosition = this.chunkNumber * this.chunkSize + this.local
-      template.write(record, 0, {logPosition, stream: STREAM_BASE + stream, eventNumber: this.eventNumbers[stream], seq: this.seq, timestampTicks: dotnetTicks(Date.now())})
-      this.pending.push({version: BigInt(this.eventNumbers[stream]), streamHash: streamHash(EventTemplate.streamName(STREAM_BASE + stream)), position: BigInt(logPosition)})
+      template.write(record, 0, {
+        logPosition,
+        stream: STREAM_BASE + stream,
+        eventNumber: this.eventNumbers[stream],
+        seq: this.seq,
+        timestampTicks: dotnetTicks(Date.now()),
+      })
+      this.pending.push({
+        version: BigInt(this.eventNumbers[stream]),
+        streamHash: streamHash(EventTemplate.streamName(STREAM_BASE + stream)),
+        position: BigInt(logPosition),
+      })
       this.eventNumbers[stream]++
       this.seq++
       await this.fh!.write(record, 0, record.length, CHUNK_HEADER_SIZE + this.local)
@@ -126,7 +136,12 @@ export class WriterSimulator {
     const current = await this.readIndexMap()
     const position = current.tables.filter((t) => t.level === 0).length
     const checkpoint = Number(entries.at(-1)!.position)
-    let map: IndexMap = {...current, prepareCheckpoint: checkpoint, commitCheckpoint: checkpoint, tables: [...current.tables, {level: 0, position, file: name}]}
+    let map: IndexMap = {
+      ...current,
+      prepareCheckpoint: checkpoint,
+      commitCheckpoint: checkpoint,
+      tables: [...current.tables, {level: 0, position, file: name}],
+    }
     await this.replaceIndexMap(map)
     this.stats.ptablesAdded++
     // As the server does: two tables on a level merge into one on the next, so after hours of
@@ -240,4 +255,3 @@ export class WriterSimulator {
     }
   }
 }
-

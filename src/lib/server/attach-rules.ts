@@ -55,20 +55,26 @@ async function checkPath(field: string, given: string, stateDir: string): Promis
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false)
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
 }
 
 async function isRegularFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false)
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  )
 }
 
 /** Checks an attach request's paths; throws 400 (a bad path) or 409 (already attached) problem details. */
 export async function checkAttach(input: AttachInput, stateDir: string, attached: readonly ClusterRow[]): Promise<AttachPaths> {
   const db = await checkPath('db', input.db, stateDir)
   const notData = bad('db', `${db.path} is not a KurrentDB data directory`)
-  if (!await isDirectory(db.real)) throw notData
+  if (!(await isDirectory(db.real))) throw notData
   for (const name of REQUIRED_CHECKPOINTS) {
-    if (!await isRegularFile(join(db.real, name))) throw notData
+    if (!(await isRegularFile(join(db.real, name)))) throw notData
   }
   for (const cluster of attached) {
     const other = await realPathOf(cluster.db_dir).catch(() => cluster.db_dir)
@@ -77,14 +83,17 @@ export async function checkAttach(input: AttachInput, stateDir: string, attached
   const paths: AttachPaths = {db: db.path}
   if (input.index !== undefined) {
     const index = await checkPath('index', input.index, stateDir)
-    if (!await isDirectory(index.real)) throw bad('index', `${index.path} is not a KurrentDB index directory`)
+    if (!(await isDirectory(index.real))) throw bad('index', `${index.path} is not a KurrentDB index directory`)
     paths.index = index.path
   }
   if (input.nodeCaFile !== undefined) {
     const caFile = input.nodeCaFile
     const notPem = bad('nodeCaFile', `${caFile} is not a readable PEM certificate file`)
     if (caFile.includes('\0') || !isAbsolute(caFile)) throw notPem
-    const text = await readRegularFile(caFile, 1024 * 1024).then((b) => b.toString('utf8'), () => '')
+    const text = await readRegularFile(caFile, 1024 * 1024).then(
+      (b) => b.toString('utf8'),
+      () => '',
+    )
     if (!text.includes('-----BEGIN CERTIFICATE-----')) throw notPem
     paths.nodeCaFile = normalize(caFile)
   }

@@ -29,7 +29,11 @@ export const SERVER_VERSIONS = ['23.10.0', '23.10.1', '23.10.2', '24.10.0', '24.
 
 /** Status a cluster shows while each change runs: the statuses the API documents for them. */
 const BUSY: Record<ChangeKind, string> = {
-  expand: 'expanding disks', resize: 'resizing', upgrade: 'upgrading', stop: 'stopping', start: 'starting',
+  expand: 'expanding disks',
+  resize: 'resizing',
+  upgrade: 'upgrading',
+  stop: 'stopping',
+  start: 'starting',
 }
 
 /** Every status a cluster shows while a change runs. */
@@ -43,16 +47,25 @@ export function statusBefore(busy: string): string | undefined {
 
 const invalid = (field: string, why: string) => new ApiProblem(400, `invalid body: ${field}`, {[field]: why})
 
-export function expandChange(row: ClusterRow, body: {diskSizeGb: number; diskIops?: number; diskThroughput?: number; diskType?: string}): ClusterChange {
+export function expandChange(
+  row: ClusterRow,
+  body: {diskSizeGb: number; diskIops?: number; diskThroughput?: number; diskType?: string},
+): ClusterChange {
   const current = clusterSpec(row).diskSizeGb
   if (body.diskSizeGb <= current) {
     throw invalid('diskSizeGb', `must be larger than the current ${current} GB (a disk is never shrunk)`)
   }
   return {
-    kind: 'expand', from: 'available', busy: BUSY.expand, to: 'available',
+    kind: 'expand',
+    from: 'available',
+    busy: BUSY.expand,
+    to: 'available',
     apply: (spec) => ({
-      ...spec, diskSizeGb: body.diskSizeGb, diskIops: body.diskIops ?? spec.diskIops,
-      diskThroughput: body.diskThroughput ?? spec.diskThroughput, diskType: body.diskType ?? spec.diskType,
+      ...spec,
+      diskSizeGb: body.diskSizeGb,
+      diskIops: body.diskIops ?? spec.diskIops,
+      diskThroughput: body.diskThroughput ?? spec.diskThroughput,
+      diskType: body.diskType ?? spec.diskType,
     }),
   }
 }
@@ -67,7 +80,13 @@ export function upgradeChange(body: {targetTag: string}): ClusterChange {
   if (!(SERVER_VERSIONS as readonly string[]).includes(body.targetTag)) {
     throw invalid('targetTag', `must be a version the local cloud offers: ${SERVER_VERSIONS.join(', ')}`)
   }
-  return {kind: 'upgrade', from: 'available', busy: BUSY.upgrade, to: 'available', apply: (spec) => ({...spec, serverVersion: body.targetTag})}
+  return {
+    kind: 'upgrade',
+    from: 'available',
+    busy: BUSY.upgrade,
+    to: 'available',
+    apply: (spec) => ({...spec, serverVersion: body.targetTag}),
+  }
 }
 
 export function stopChange(): ClusterChange {

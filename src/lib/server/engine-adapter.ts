@@ -55,10 +55,14 @@ function simulatedChange(signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('aborted'))
     const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(new Error('aborted'))
-    }, {once: true})
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(new Error('aborted'))
+      },
+      {once: true},
+    )
   })
 }
 
@@ -93,9 +97,11 @@ export function lazyEngine(): Engine {
 }
 
 async function guardOptions({caFile, ...rest}: {url: string} & NodeAccess) {
-  const ca = caFile ? await readFile(caFile).catch((error: Error) => {
-    throw new Error(`cannot read the node's CA file ${caFile}: ${error.message}`)
-  }) : undefined
+  const ca = caFile
+    ? await readFile(caFile).catch((error: Error) => {
+        throw new Error(`cannot read the node's CA file ${caFile}: ${error.message}`)
+      })
+    : undefined
   return {...rest, ca}
 }
 

@@ -24,7 +24,12 @@ export interface BootstrapCredentials {
 }
 
 export class OAuthError extends Error {
-  constructor(readonly status: number, readonly code: string, description: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(description)
   }
 }
@@ -84,7 +89,11 @@ async function checkSecret(secret: string, stored: string | undefined): Promise<
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>()
 
-  constructor(private readonly max = 10, private readonly windowMs = 60_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly max = 10,
+    private readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private recent(address: string): number[] {
     const since = this.now() - this.windowMs
@@ -118,7 +127,10 @@ export class Identity {
   private readonly issuer: string
   private readonly now: () => number
 
-  constructor(private readonly store: Store, options: IdentityOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    options: IdentityOptions = {},
+  ) {
     this.ttlSeconds = options.accessTokenTtlSeconds ?? 3600
     this.issuer = options.issuer ?? 'esc-local'
     this.now = options.now ?? Date.now
@@ -165,7 +177,9 @@ export class Identity {
   issueAccessToken(subject: string): string {
     const iat = Math.floor(this.now() / 1000)
     const header = b64url(JSON.stringify({alg: 'HS256', typ: 'JWT'}))
-    const payload = b64url(JSON.stringify({iss: this.issuer, sub: subject, aud: 'esc-local', scope: TOKEN_SCOPE, iat, exp: iat + this.ttlSeconds}))
+    const payload = b64url(
+      JSON.stringify({iss: this.issuer, sub: subject, aud: 'esc-local', scope: TOKEN_SCOPE, iat, exp: iat + this.ttlSeconds}),
+    )
     const signature = createHmac('sha256', this.secret).update(`${header}.${payload}`).digest('base64url')
     return `${header}.${payload}.${signature}`
   }
@@ -204,14 +218,14 @@ export class Identity {
       }
       case 'client_credentials': {
         const clientId = fields.client_id ?? ''
-        if (!await checkSecret(fields.client_secret ?? '', this.store.identity.clientSecretHash(clientId))) {
+        if (!(await checkSecret(fields.client_secret ?? '', this.store.identity.clientSecretHash(clientId)))) {
           throw new OAuthError(401, 'invalid_client', 'wrong client id or client secret')
         }
         return access(`client:${clientId}`)
       }
       case 'password': {
         const username = fields.username ?? ''
-        if (!await checkSecret(fields.password ?? '', this.store.identity.passwordHash(username))) {
+        if (!(await checkSecret(fields.password ?? '', this.store.identity.passwordHash(username)))) {
           throw new OAuthError(403, 'invalid_grant', 'wrong username or password')
         }
         return access(username, this.newRefreshToken(username))

@@ -20,8 +20,14 @@ export class JobRunner {
   run(job: JobRow): HistoryRow {
     const historyId = newId(this.now().getTime())
     this.store.history.insert({
-      id: historyId, organization_id: job.organization_id, project_id: job.project_id, job_id: job.id,
-      status: HistoryStatus.Running, details: 'backup started', linked_resource: '', start_time: this.now().toISOString(),
+      id: historyId,
+      organization_id: job.organization_id,
+      project_id: job.project_id,
+      job_id: job.id,
+      status: HistoryStatus.Running,
+      details: 'backup started',
+      linked_resource: '',
+      start_time: this.now().toISOString(),
     })
     const fail = (details: string) => {
       this.store.history.finish(historyId, HistoryStatus.Failed, details, this.now().toISOString())
@@ -34,7 +40,9 @@ export class JobRunner {
     }
     try {
       const backup = this.runner.startBackup({
-        cluster, description: job.backup_description, jobId: job.id,
+        cluster,
+        description: job.backup_description,
+        jobId: job.id,
         onDone: async (done, error) => {
           if (error) return fail(`backup ${done.id} failed: ${error.message}`)
           const pruned = await this.prune(job)

@@ -26,7 +26,6 @@ export interface BackupStart {
   onDone?: (backup: BackupRow, error?: Error) => void | Promise<void>
 }
 
-
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error'
 
 /**
@@ -63,16 +62,30 @@ export class OperationsRunner {
     const id = newId(this.now().getTime())
     const spec = clusterSpec(cluster)
     const row = this.store.db.transaction(() => {
-      const locked = !this.store.locks.tryAcquire({cluster_id: cluster.id, kind: 'backup', resource_id: id, started: this.now().toISOString()})
+      const locked = !this.store.locks.tryAcquire({
+        cluster_id: cluster.id,
+        kind: 'backup',
+        resource_id: id,
+        started: this.now().toISOString(),
+      })
       if (locked) throw clusterLocked()
       const index = this.store.clusters.nextBackupIndex(cluster.id)
       const description = renderLabel(start.description, {
-        index, cluster: {id: cluster.id, description: spec.description, provider: spec.provider ?? DEFAULT_PROVIDER}, date: this.now(),
+        index,
+        cluster: {id: cluster.id, description: spec.description, provider: spec.provider ?? DEFAULT_PROVIDER},
+        date: this.now(),
       })
       this.store.backups.insert({
-        id, organization_id: cluster.organization_id, project_id: cluster.project_id, cluster_id: cluster.id,
-        cluster_description: spec.description, description, created: this.now().toISOString(),
-        job_id: start.jobId ?? null, dir: this.options.layout.backupDir(id), cluster_spec: spec,
+        id,
+        organization_id: cluster.organization_id,
+        project_id: cluster.project_id,
+        cluster_id: cluster.id,
+        cluster_description: spec.description,
+        description,
+        created: this.now().toISOString(),
+        job_id: start.jobId ?? null,
+        dir: this.options.layout.backupDir(id),
+        cluster_spec: spec,
       })
       return this.store.backups.get(id)!
     })()
@@ -90,12 +103,18 @@ export class OperationsRunner {
     const started = Date.now()
     try {
       const {sizeBytes} = await this.options.engine.backup({
-        db: layout.clusterData(cluster), index: cluster.index_dir ?? undefined, backupDir,
-        linkFrom: previous && layout.backupDir(previous.id), nodeGuard: nodeGuardOf(cluster), signal,
+        db: layout.clusterData(cluster),
+        index: cluster.index_dir ?? undefined,
+        backupDir,
+        linkFrom: previous && layout.backupDir(previous.id),
+        nodeGuard: nodeGuardOf(cluster),
+        signal,
       })
       await restrictModes(backupDir)
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
-      this.log(`backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`)
+      this.log(
+        `backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`,
+      )
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error))
       const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
@@ -112,7 +131,12 @@ export class OperationsRunner {
 
   /** Provisions a new cluster: empty, or restored from `source` (an available backup). */
   startProvision(cluster: ClusterRow, source?: BackupRow): void {
-    const acquired = this.store.locks.tryAcquire({cluster_id: cluster.id, kind: source ? 'restore' : 'provision', resource_id: cluster.id, started: this.now().toISOString()})
+    const acquired = this.store.locks.tryAcquire({
+      cluster_id: cluster.id,
+      kind: source ? 'restore' : 'provision',
+      resource_id: cluster.id,
+      started: this.now().toISOString(),
+    })
     if (!acquired) throw clusterLocked()
     if (source) this.beginRead(source.id)
     const {layout} = this.options
@@ -144,7 +168,8 @@ export class OperationsRunner {
 
   async deleteBackup(row: BackupRow): Promise<void> {
     if (row.status === 'creating') throw new ApiProblem(409, `backup ${row.id} is still being created`)
-    if (this.readingBackups.has(row.id)) throw new ApiProblem(409, `backup ${row.id} is being read by a restore or a backup linking from it; retry when that has finished`)
+    if (this.readingBackups.has(row.id))
+      throw new ApiProblem(409, `backup ${row.id} is being read by a restore or a backup linking from it; retry when that has finished`)
     // The removal is recorded with the row's delete: a crash in between leaves it to recovery.
     this.store.db.transaction(() => {
       this.store.removals.record('backup', row.id, this.now())
@@ -194,7 +219,10 @@ export class OperationsRunner {
       }
       const spec = clusterSpec(this.store.clusters.get(cluster.id)!)
       this.store.clusters.setSpec(cluster.id, {
-        ...spec, aclId: body.aclId ?? spec.aclId, description: body.description ?? spec.description, protected: body.protected ?? spec.protected,
+        ...spec,
+        aclId: body.aclId ?? spec.aclId,
+        description: body.description ?? spec.description,
+        protected: body.protected ?? spec.protected,
       })
       this.store.locks.release(cluster.id, token)
     })()
@@ -272,9 +300,12 @@ export class OperationsRunner {
   async shutdown(graceMs = 10_000): Promise<void> {
     for (const op of this.running.values()) op.controller.abort()
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([this.idle(), new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs)
-    })])
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs)
+      }),
+    ])
     clearTimeout(timer)
     await Promise.allSettled([...this.writers.keys()].map((id) => this.stopWriter(id)))
   }

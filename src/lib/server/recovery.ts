@@ -29,8 +29,21 @@ const CRASHED = 'interrupted: the local cloud stopped while this was in progress
  * provisioning, a recorded removal) are removed, through safeRemoveOwned; anything else found in
  * backups/ or clusters/ is kept and logged.
  */
-export async function recover(store: Store, layout: StateLayout, now: () => Date = () => new Date(), log: (message: string) => void = () => {}): Promise<RecoveryReport> {
-  const report: RecoveryReport = {defunctBackups: [], defunctClusters: [], failedRuns: [], interruptedChanges: [], removedDirectories: [], keptDirectories: [], releasedLocks: 0}
+export async function recover(
+  store: Store,
+  layout: StateLayout,
+  now: () => Date = () => new Date(),
+  log: (message: string) => void = () => {},
+): Promise<RecoveryReport> {
+  const report: RecoveryReport = {
+    defunctBackups: [],
+    defunctClusters: [],
+    failedRuns: [],
+    interruptedChanges: [],
+    removedDirectories: [],
+    keptDirectories: [],
+    releasedLocks: 0,
+  }
   const remove = async (kind: OwnedKind, id: string): Promise<boolean> => {
     const dir = join(ownerOf(layout, kind), id)
     try {

@@ -28,7 +28,8 @@ describe('credentials end to end (esc mesdb backups list)', () => {
     ESC_REFRESH_TOKEN: undefined,
     ...extra,
   })
-  const list = (extra: Record<string, string> = {}, ...flags: string[]) => runCli(['mesdb', 'backups', 'list', '--fmt', 'api', ...flags], {env: env(extra)})
+  const list = (extra: Record<string, string> = {}, ...flags: string[]) =>
+    runCli(['mesdb', 'backups', 'list', '--fmt', 'api', ...flags], {env: env(extra)})
 
   before(() => nock.disableNetConnect())
   after(() => nock.enableNetConnect())
@@ -44,7 +45,10 @@ describe('credentials end to end (esc mesdb backups list)', () => {
     const r = await list({}, '--noninteractive')
     assert.equal(r.exitCode, 3)
     assert.equal(r.stdout, '')
-    assert.match(r.stderr, /^Error: No previous token was found and interactive mode is disabled\. Authenticate with one of: --refresh-token <token>; ESC_ACCESS_TOKEN=<access token>; ESC_TOKEN or ESC_REFRESH_TOKEN=<refresh token>; ESC_CLIENT_ID and ESC_CLIENT_SECRET \(service account\); or run `esc access tokens create` once to store a token\n/)
+    assert.match(
+      r.stderr,
+      /^Error: No previous token was found and interactive mode is disabled\. Authenticate with one of: --refresh-token <token>; ESC_ACCESS_TOKEN=<access token>; ESC_TOKEN or ESC_REFRESH_TOKEN=<refresh token>; ESC_CLIENT_ID and ESC_CLIENT_SECRET \(service account\); or run `esc access tokens create` once to store a token\n/,
+    )
   })
 
   it('ESC_ACCESS_TOKEN goes straight into the Authorization header', async () => {
@@ -86,7 +90,11 @@ describe('credentials end to end (esc mesdb backups list)', () => {
   it('an expired stored token is refreshed at the identity URL, used, and stored again', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
     const expired = fakeJwt(Math.floor(Date.now() / 1000) - 600)
-    writeFileSync(tokenFile(), JSON.stringify({access_token: expired, refresh_token: 'stored-refresh', scope: 's', expires_in: 60, token_type: 'Bearer'}), {mode: 0o600})
+    writeFileSync(
+      tokenFile(),
+      JSON.stringify({access_token: expired, refresh_token: 'stored-refresh', scope: 's', expires_in: 60, token_type: 'Bearer'}),
+      {mode: 0o600},
+    )
     const fresh = fakeJwt(Math.floor(Date.now() / 1000) + 3600)
     let grant = ''
     nock(IDP)
@@ -106,12 +114,19 @@ describe('credentials end to end (esc mesdb backups list)', () => {
     assert.equal(r.exitCode, 0, r.stderr)
     assert.equal(grant, 'grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=stored-refresh')
     assert.equal(auth, `Bearer ${fresh}`)
-    assert.equal(readFileSync(tokenFile(), 'utf8'), `{"access_token":"${fresh}","refresh_token":"stored-refresh","scope":"s","expires_in":3600,"token_type":"Bearer"}`)
+    assert.equal(
+      readFileSync(tokenFile(), 'utf8'),
+      `{"access_token":"${fresh}","refresh_token":"stored-refresh","scope":"s","expires_in":3600,"token_type":"Bearer"}`,
+    )
   })
 
   it('a 401 from the API triggers one refresh of the stored token and a retry', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
-    writeFileSync(tokenFile(), JSON.stringify({access_token: 'opaque-old', refresh_token: 'stored-refresh', scope: 's', expires_in: 86400, token_type: 'Bearer'}), {mode: 0o600})
+    writeFileSync(
+      tokenFile(),
+      JSON.stringify({access_token: 'opaque-old', refresh_token: 'stored-refresh', scope: 's', expires_in: 86400, token_type: 'Bearer'}),
+      {mode: 0o600},
+    )
     nock(IDP).post('/oauth/token').reply(200, {access_token: 'opaque-new', scope: 's', expires_in: 86400, token_type: 'Bearer'})
     const seen: string[] = []
     nock(API)

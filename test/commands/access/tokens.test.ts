@@ -26,7 +26,7 @@ describe('esc access tokens …', () => {
     t.cleanup()
   })
 
-  it('create --noninteractive prints esc\'s message and exits 255, even with --unsafe-password', async () => {
+  it("create --noninteractive prints esc's message and exits 255, even with --unsafe-password", async () => {
     const r = await esc('access', 'tokens', 'create', '-e', 'me@example.com', '--unsafe-password', 'pw', '--noninteractive')
     assert.deepEqual([r.stdout, r.exitCode], ['--noninteractive mode set, cannot prompt for password\n', 255])
     assert.equal(existsSync(tokenFile()), false)
@@ -37,7 +37,10 @@ describe('esc access tokens …', () => {
       .post('/oauth/token')
       .reply((_uri, body) => {
         bodies.push(String(body))
-        return [200, {access_token: 'acc', refresh_token: 'ref-123', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'}]
+        return [
+          200,
+          {access_token: 'acc', refresh_token: 'ref-123', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'},
+        ]
       })
     const r = await esc('access', 'tokens', 'create', '--email', 'me@example.com', '--unsafe-password', 'pw')
     assert.deepEqual([r.stdout, r.stderr, r.exitCode], ['ref-123\n', '', 0])
@@ -45,14 +48,25 @@ describe('esc access tokens …', () => {
       bodies[0],
       'grant_type=password&username=me%40example.com&password=pw&scope=cloud%3Aaccess+offline_access&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&audience=https%3A%2F%2Fapi.eventstore.cloud',
     )
-    assert.equal(readFileSync(tokenFile(), 'utf8'), '{"access_token":"acc","refresh_token":"ref-123","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}')
+    assert.equal(
+      readFileSync(tokenFile(), 'utf8'),
+      '{"access_token":"acc","refresh_token":"ref-123","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}',
+    )
     assert.equal(statSync(tokenFile()).mode & 0o777, 0o600)
     const shown = await esc('access', 'tokens', 'display')
     assert.deepEqual([shown.stdout, shown.exitCode], ['ref-123\n', 0])
   })
 
   it('create --no-keychain stores the token in the file the official esc reads (0600)', async () => {
-    nock(IDP).post('/oauth/token').reply(200, {access_token: 'acc', refresh_token: 'ref-9', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'})
+    nock(IDP)
+      .post('/oauth/token')
+      .reply(200, {
+        access_token: 'acc',
+        refresh_token: 'ref-9',
+        scope: 'cloud:access offline_access',
+        expires_in: 86400,
+        token_type: 'Bearer',
+      })
     const r = await esc('access', 'tokens', 'create', '-e', 'me@example.com', '--unsafe-password', 'pw', '--no-keychain')
     assert.deepEqual([r.stdout, r.stderr, r.exitCode], ['ref-9\n', '', 0])
     assert.equal(JSON.parse(readFileSync(tokenFile(), 'utf8')).refresh_token, 'ref-9')
@@ -81,7 +95,11 @@ describe('esc access tokens …', () => {
 
   it('display reads a token file written by the official esc', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
-    writeFileSync(tokenFile(), '{"access_token":"a","refresh_token":"esc-written-refresh","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}', {mode: 0o600})
+    writeFileSync(
+      tokenFile(),
+      '{"access_token":"a","refresh_token":"esc-written-refresh","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}',
+      {mode: 0o600},
+    )
     const r = await esc('access', 'tokens', 'display')
     assert.deepEqual([r.stdout, r.stderr, r.exitCode], ['esc-written-refresh\n', '', 0])
   })

@@ -15,8 +15,14 @@ describe('esc local … --json: the result as pretty JSON with a trailing newlin
     dir = await tempDir()
     nodeDb = join(await tempDir(), 'db')
     const umask = process.umask()
-    started = await serve({dir, host: '127.0.0.1', port: 0, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
-      engine: new FakeEngine(), exit: () => {}})
+    started = await serve({
+      dir,
+      host: '127.0.0.1',
+      port: 0,
+      env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
+      engine: new FakeEngine(),
+      exit: () => {},
+    })
     process.umask(umask)
   })
   after(async () => {

@@ -23,7 +23,8 @@ describe('esc node commands', function () {
   })
   afterEach(() => rm(dir, {recursive: true, force: true}))
 
-  const generate = (extra: string[] = []) => runCli(['node', 'generate', join(dir, 'db'), '--chunks', '3', '--chunk-size', '64KiB', ...extra], {env})
+  const generate = (extra: string[] = []) =>
+    runCli(['node', 'generate', join(dir, 'db'), '--chunks', '3', '--chunk-size', '64KiB', ...extra], {env})
 
   it('generate writes a data directory that verify finds sound (exit 0)', async () => {
     const g = await generate(['--with-index'])
@@ -76,7 +77,10 @@ describe('esc node commands', function () {
     assert.match(v.stdout, /\n {2}problem: chunk-000001\.000000: MD5 mismatch \(footer [0-9a-f]{32}, computed [0-9a-f]{32}\)\n/)
     const j = await runCli(['node', 'verify', join(dir, 'db'), '--json'], {env})
     assert.equal(j.exitCode, 5)
-    assert.deepEqual(JSON.parse(j.stdout).problems.map((p: {file: string}) => p.file), ['chunk-000001.000000'])
+    assert.deepEqual(
+      JSON.parse(j.stdout).problems.map((p: {file: string}) => p.file),
+      ['chunk-000001.000000'],
+    )
   })
 
   it('restore refuses a non-empty target without --force (exit 2) and moves it aside with it', async () => {
@@ -86,7 +90,10 @@ describe('esc node commands', function () {
     await runCli(['node', 'generate', target, '--chunks', '1', '--chunk-size', '64KiB'], {env})
     const refused = await runCli(['node', 'restore', join(dir, 'bk'), '--db', target], {env})
     assert.equal(refused.exitCode, 2)
-    assert.match(refused.stderr, /^Error: .*target is not empty; restore onto an empty directory or pass --force to move the current contents aside\n$/)
+    assert.match(
+      refused.stderr,
+      /^Error: .*target is not empty; restore onto an empty directory or pass --force to move the current contents aside\n$/,
+    )
     const forced = await runCli(['node', 'restore', join(dir, 'bk'), '--db', target, '--force'], {env})
     assert.equal(forced.exitCode, 0, forced.stderr)
     const moved = /previous contents moved to (\S+)/.exec(forced.stdout)?.[1]
@@ -128,8 +135,11 @@ describe('esc node commands', function () {
     await writeFile(join(dir, 'db', 'kurrent.ddb'), 'duck')
     const b = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db')], {env})
     assert.equal(b.exitCode, 1)
-    assert.equal(b.stderr, `Error: ${join(dir, 'db')} has secondary-index files (kurrent.ddb); a hot file copy of them is not safe\n` +
-      '  Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.\n')
+    assert.equal(
+      b.stderr,
+      `Error: ${join(dir, 'db')} has secondary-index files (kurrent.ddb); a hot file copy of them is not safe\n` +
+        '  Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.\n',
+    )
     const offline = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--offline', '--json'], {env})
     assert.equal(offline.exitCode, 0, offline.stderr)
     assert.equal(JSON.parse(offline.stdout).source.duckdb, true)
@@ -156,11 +166,32 @@ describe('esc node commands', function () {
     try {
       const auth = {authorization: `Basic ${Buffer.from('ops:secret').toString('base64')}`}
       const scope = nock('http://127.0.0.1:2113', {reqheaders: auth})
-        .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-        .post('/auto-scavenge/pause').reply(200, {})
-        .get('/gossip').reply(200, {members: [{state: 'Leader', isAlive: true, httpEndPointIp: '127.0.0.1', httpEndPointPort: 2113, writerCheckpoint: 5, chaserCheckpoint: 5, epochNumber: 1, epochId: 'e'}], serverIp: '127.0.0.1', serverPort: 2113})
-        .post('/auto-scavenge/resume').reply(200, {})
-      const b = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--json'], {env: {...env, ESC_NODE_URL: 'http://127.0.0.1:2113', ESC_NODE_USERNAME: 'ops', ESC_NODE_PASSWORD: 'secret'}})
+        .get('/admin/scavenge/current')
+        .reply(200, {scavengeId: '', scavengeLink: ''})
+        .post('/auto-scavenge/pause')
+        .reply(200, {})
+        .get('/gossip')
+        .reply(200, {
+          members: [
+            {
+              state: 'Leader',
+              isAlive: true,
+              httpEndPointIp: '127.0.0.1',
+              httpEndPointPort: 2113,
+              writerCheckpoint: 5,
+              chaserCheckpoint: 5,
+              epochNumber: 1,
+              epochId: 'e',
+            },
+          ],
+          serverIp: '127.0.0.1',
+          serverPort: 2113,
+        })
+        .post('/auto-scavenge/resume')
+        .reply(200, {})
+      const b = await runCli(['node', 'backup', join(dir, 'bk'), '--db', join(dir, 'db'), '--json'], {
+        env: {...env, ESC_NODE_URL: 'http://127.0.0.1:2113', ESC_NODE_USERNAME: 'ops', ESC_NODE_PASSWORD: 'secret'},
+      })
       assert.equal(b.exitCode, 0, b.stderr)
       assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
       const summary = JSON.parse(b.stdout)

@@ -5,7 +5,15 @@ import {API, historyItem, ORCHESTRATE, ORG, PROJECT, useCommandEnv} from '../mes
 
 const HISTORY = `${ORCHESTRATE}/history`
 const older = historyItem({id: 'h1', jobId: 'j1', startTime: '2021-03-26T13:00:00Z', endTime: '2021-03-26T13:02:30Z', linkedResource: 'b1'})
-const newer = historyItem({id: 'h2', jobId: 'j1', status: 'failed', details: 'cluster locked', startTime: '2021-03-26T14:00:00Z', endTime: undefined, linkedResource: 'b2'})
+const newer = historyItem({
+  id: 'h2',
+  jobId: 'j1',
+  status: 'failed',
+  details: 'cluster locked',
+  startTime: '2021-03-26T14:00:00Z',
+  endTime: undefined,
+  linkedResource: 'b2',
+})
 const debugLine = (h: typeof older, end: string) =>
   `HistoryItem { org_id: OrgId("${ORG}"), project_id: ProjectId("${PROJECT}"), job_id: JobId("${h.jobId}"), status: "${h.status}", ` +
   `details: "${h.details}", linked_resource: "${h.linkedResource}", start_time: ${h.startTime}, end_time: ${end} }`
@@ -16,7 +24,9 @@ describe('esc orchestrate history list', () => {
 
   // esc prints the API's order (scripts take the first line); only the table sorts.
   it("lists the project history in the API's order as esc Debug lines", async () => {
-    const scope = nock(API).get(HISTORY).reply(200, {items: [older, newer]})
+    const scope = nock(API)
+      .get(HISTORY)
+      .reply(200, {items: [older, newer]})
     const r = await esc(['orchestrate', 'history', 'list'], {env: e()})
     assert.equal(r.stdout, `${debugLine(older, 'Some(2021-03-26T13:02:30Z)')}\n${debugLine(newer, 'None')}\n\n`)
     assert.equal(r.exitCode, 0)
@@ -24,9 +34,15 @@ describe('esc orchestrate history list', () => {
   })
 
   it("keeps the API's order in --json and -q", async () => {
-    nock(API).get(HISTORY).twice().reply(200, {items: [older, newer]})
+    nock(API)
+      .get(HISTORY)
+      .twice()
+      .reply(200, {items: [older, newer]})
     const json = JSON.parse((await esc(['orchestrate', 'history', 'list', '--json'], {env: e()})).stdout)
-    assert.deepEqual(json.map((h: {startTime: string}) => h.startTime), [older.startTime, newer.startTime])
+    assert.deepEqual(
+      json.map((h: {startTime: string}) => h.startTime),
+      [older.startTime, newer.startTime],
+    )
     assert.equal((await esc(['orchestrate', 'history', 'list', '-q'], {env: e()})).stdout, 'h1\nh2\n')
   })
 
@@ -38,16 +54,28 @@ describe('esc orchestrate history list', () => {
   })
 
   it('--json prints the v1 items (no id, endTime null when running)', async () => {
-    nock(API).get(HISTORY).reply(200, {items: [newer]})
+    nock(API)
+      .get(HISTORY)
+      .reply(200, {items: [newer]})
     const r = await esc(['orchestrate', 'history', 'list', '--json'], {env: e()})
-    assert.deepEqual(JSON.parse(r.stdout), [{
-      organizationId: ORG, projectId: PROJECT, jobId: 'j1', status: 'failed', details: 'cluster locked',
-      linkedResource: 'b2', startTime: '2021-03-26T14:00:00Z', endTime: null,
-    }])
+    assert.deepEqual(JSON.parse(r.stdout), [
+      {
+        organizationId: ORG,
+        projectId: PROJECT,
+        jobId: 'j1',
+        status: 'failed',
+        details: 'cluster locked',
+        linkedResource: 'b2',
+        startTime: '2021-03-26T14:00:00Z',
+        endTime: null,
+      },
+    ])
   })
 
   it('the table has job, status, started, ended, duration, details and linked resource, newest first', async () => {
-    nock(API).get(HISTORY).reply(200, {items: [older, newer]})
+    nock(API)
+      .get(HISTORY)
+      .reply(200, {items: [older, newer]})
     const r = await esc(['orchestrate', 'history', 'list', '--fmt', 'table'], {env: e()})
     const lines = r.stdout.split('\n')
     assert.match(lines[1], /Job\s+│\s+Status\s+│\s+Started\s+│\s+Ended\s+│\s+Duration\s+│\s+Details\s+│\s+Linked resource/)

@@ -6,7 +6,14 @@ import {loadConfig} from '../../support/run-cli.js'
 import {API, capture, job, ORCHESTRATE, PROJECT, useCommandEnv} from '../mesdb/clusters/helpers.js'
 
 const JOB = ['--description', 'My Hourly Backup', '--schedule', '0 */1 * * *']
-const BACKUP = ['--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', 'c196ogto0aeqohe3ommq']
+const BACKUP = [
+  '--description',
+  '{cluster} Hourly Backup {datetime:RFC3339}',
+  '--max-backup-count',
+  '2',
+  '--cluster-id',
+  'c196ogto0aeqohe3ommq',
+]
 const DOCS = ['orchestrate', 'jobs', 'create', ...JOB, 'scheduled-backup', ...BACKUP]
 const DOCS_BODY =
   '{"type":"ScheduledBackup","data":{"clusterId":"c196ogto0aeqohe3ommq","description":"{cluster} Hourly Backup {datetime:RFC3339}",' +
@@ -20,7 +27,9 @@ describe('esc orchestrate jobs create', () => {
 
   it('runs the docs command verbatim: each --description lands at its level, the template is sent unrendered', async () => {
     const post = capture({id: 'c1jobjobjob0aeu6ojco'})
-    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).post(JOBS).reply(post.reply)
+    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
+      .post(JOBS)
+      .reply(post.reply)
     const r = await esc(DOCS, {env: withProject()})
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'JobId("c1jobjobjob0aeu6ojco")\n')
@@ -30,12 +39,16 @@ describe('esc orchestrate jobs create', () => {
   })
 
   it('warns on stderr when another active job on the same cluster fires at the same minute, and still creates the job', async () => {
-    nock(API).get(JOBS).reply(200, {jobs: [
-      job({id: 'j-nightly', description: 'Nightly', schedule: '0 3 * * *'}),
-      job({id: 'j-elsewhere', schedule: '0 3 * * *', data: {clusterId: 'c-other', description: 'x', maxBackupCount: 1}}),
-      job({id: 'j-gone', schedule: '0 3 * * *', status: 'deleted'}),
-      job({id: 'j-offset', schedule: '30 */1 * * *'}),
-    ]})
+    nock(API)
+      .get(JOBS)
+      .reply(200, {
+        jobs: [
+          job({id: 'j-nightly', description: 'Nightly', schedule: '0 3 * * *'}),
+          job({id: 'j-elsewhere', schedule: '0 3 * * *', data: {clusterId: 'c-other', description: 'x', maxBackupCount: 1}}),
+          job({id: 'j-gone', schedule: '0 3 * * *', status: 'deleted'}),
+          job({id: 'j-offset', schedule: '30 */1 * * *'}),
+        ],
+      })
     nock(API).post(JOBS).reply(200, {id: 'c1jobjobjob0aeu6ojco'})
     const r = await esc(DOCS, {env: withProject()})
     assert.equal(r.exitCode, 0)
@@ -61,8 +74,20 @@ describe('esc orchestrate jobs create', () => {
     const post = capture({id: 'j2'})
     nock(API).post(JOBS).reply(post.reply)
     const r = await esc(
-      create('--project-id', PROJECT, '--schedule=0 */1 * * *', '--description=My Hourly Backup', 'scheduled-backup',
-        '-d', '{cluster} Hourly Backup {datetime:RFC3339}', '-m', '2', '-c', 'c196ogto0aeqohe3ommq', '--json'),
+      create(
+        '--project-id',
+        PROJECT,
+        '--schedule=0 */1 * * *',
+        '--description=My Hourly Backup',
+        'scheduled-backup',
+        '-d',
+        '{cluster} Hourly Backup {datetime:RFC3339}',
+        '-m',
+        '2',
+        '-c',
+        'c196ogto0aeqohe3ommq',
+        '--json',
+      ),
       {env: env()},
     )
     assert.equal(r.stderr, '')
@@ -87,21 +112,77 @@ describe('esc orchestrate jobs create', () => {
   })
 
   const usage: Array<[string, string[], RegExp]> = [
-    ['a missing job type', create(...JOB), /^Error: Missing job type: add `scheduled-backup -d <backup description> -m <max backup count> -c <cluster id>` after the job's flags\n/],
-    ['an unknown job type', create(...JOB, 'scheduled-restore', ...BACKUP), /^Error: Unknown job type 'scheduled-restore': the only job type is scheduled-backup\n/],
-    ['a job type flag before the job type', create(...JOB, '-m', '2', 'scheduled-backup', '-d', 'x', '-c', 'c1'), /^Error: -m\/--max-backup-count belongs to the scheduled-backup job type: put it after `scheduled-backup`\n/],
-    ['a job flag after the job type', create('--description', 'j', 'scheduled-backup', ...BACKUP, '--schedule', '0 * * * *'), /^Error: --schedule is a flag of the job: put it before `scheduled-backup`\n/],
-    ['a missing job description', create('--schedule', '0 */1 * * *', 'scheduled-backup', ...BACKUP), /^Error: Missing --description before `scheduled-backup`: the job's description \(the one after scheduled-backup describes each backup\)\n/],
-    ['a missing backup description', create(...JOB, 'scheduled-backup', '-m', '2', '-c', 'c1'), /^Error: Missing -d\/--description after `scheduled-backup`: each backup's description/],
-    ['a missing schedule', create('--description', 'j', 'scheduled-backup', ...BACKUP), /^Error: Missing --schedule before `scheduled-backup`/],
-    ['a missing max backup count', create(...JOB, 'scheduled-backup', '-d', 'x', '-c', 'c1'), /^Error: Missing -m\/--max-backup-count after `scheduled-backup`/],
-    ['a missing cluster id', create(...JOB, 'scheduled-backup', '-d', 'x', '-m', '2'), /^Error: Missing -c\/--cluster-id after `scheduled-backup`/],
-    ['a zero max backup count', create(...JOB, 'scheduled-backup', '-d', 'x', '-m', '0', '-c', 'c1'), /^Error: .*greater than or equal to 1/],
+    [
+      'a missing job type',
+      create(...JOB),
+      /^Error: Missing job type: add `scheduled-backup -d <backup description> -m <max backup count> -c <cluster id>` after the job's flags\n/,
+    ],
+    [
+      'an unknown job type',
+      create(...JOB, 'scheduled-restore', ...BACKUP),
+      /^Error: Unknown job type 'scheduled-restore': the only job type is scheduled-backup\n/,
+    ],
+    [
+      'a job type flag before the job type',
+      create(...JOB, '-m', '2', 'scheduled-backup', '-d', 'x', '-c', 'c1'),
+      /^Error: -m\/--max-backup-count belongs to the scheduled-backup job type: put it after `scheduled-backup`\n/,
+    ],
+    [
+      'a job flag after the job type',
+      create('--description', 'j', 'scheduled-backup', ...BACKUP, '--schedule', '0 * * * *'),
+      /^Error: --schedule is a flag of the job: put it before `scheduled-backup`\n/,
+    ],
+    [
+      'a missing job description',
+      create('--schedule', '0 */1 * * *', 'scheduled-backup', ...BACKUP),
+      /^Error: Missing --description before `scheduled-backup`: the job's description \(the one after scheduled-backup describes each backup\)\n/,
+    ],
+    [
+      'a missing backup description',
+      create(...JOB, 'scheduled-backup', '-m', '2', '-c', 'c1'),
+      /^Error: Missing -d\/--description after `scheduled-backup`: each backup's description/,
+    ],
+    [
+      'a missing schedule',
+      create('--description', 'j', 'scheduled-backup', ...BACKUP),
+      /^Error: Missing --schedule before `scheduled-backup`/,
+    ],
+    [
+      'a missing max backup count',
+      create(...JOB, 'scheduled-backup', '-d', 'x', '-c', 'c1'),
+      /^Error: Missing -m\/--max-backup-count after `scheduled-backup`/,
+    ],
+    [
+      'a missing cluster id',
+      create(...JOB, 'scheduled-backup', '-d', 'x', '-m', '2'),
+      /^Error: Missing -c\/--cluster-id after `scheduled-backup`/,
+    ],
+    [
+      'a zero max backup count',
+      create(...JOB, 'scheduled-backup', '-d', 'x', '-m', '0', '-c', 'c1'),
+      /^Error: .*greater than or equal to 1/,
+    ],
     ['an unknown flag', create(...JOB, 'scheduled-backup', ...BACKUP, '--keep', '3'), /^Error: .*--keep/],
-    ['a schedule under an hour', create('--description', 'j', '--schedule', '*/30 * * * *', 'scheduled-backup', ...BACKUP), /^Error: Invalid schedule '\*\/30 \* \* \* \*': minute '\*\/30' runs backups 30 minutes apart; scheduled backups must be at least 60 minutes apart/],
-    ['a schedule with a day of month', create('--description', 'j', '--schedule', '0 0 1 * *', 'scheduled-backup', ...BACKUP), /^Error: Invalid schedule '0 0 1 \* \*': day-of-month '1' must be '\*'/],
-    ['an unknown label token', create(...JOB, 'scheduled-backup', '-d', '{clustr} backup', '-m', '2', '-c', 'c1'), /^Error: Unknown token 'clustr' in the label template \(did you mean 'cluster'\?\); valid tokens: index, cluster, datetime; write '\{\{' and '\}\}' for literal braces\n {2}\{clustr\} backup\n {3}\^{6}\n/],
-    ['an unknown label format', create(...JOB, 'scheduled-backup', '-d', '{datetime:iso}', '-m', '2', '-c', 'c1'), /^Error: Unknown format 'iso' for token 'datetime' in the label template; valid formats: utc, rfc822, unix, json, rfc3339\n/],
+    [
+      'a schedule under an hour',
+      create('--description', 'j', '--schedule', '*/30 * * * *', 'scheduled-backup', ...BACKUP),
+      /^Error: Invalid schedule '\*\/30 \* \* \* \*': minute '\*\/30' runs backups 30 minutes apart; scheduled backups must be at least 60 minutes apart/,
+    ],
+    [
+      'a schedule with a day of month',
+      create('--description', 'j', '--schedule', '0 0 1 * *', 'scheduled-backup', ...BACKUP),
+      /^Error: Invalid schedule '0 0 1 \* \*': day-of-month '1' must be '\*'/,
+    ],
+    [
+      'an unknown label token',
+      create(...JOB, 'scheduled-backup', '-d', '{clustr} backup', '-m', '2', '-c', 'c1'),
+      /^Error: Unknown token 'clustr' in the label template \(did you mean 'cluster'\?\); valid tokens: index, cluster, datetime; write '\{\{' and '\}\}' for literal braces\n {2}\{clustr\} backup\n {3}\^{6}\n/,
+    ],
+    [
+      'an unknown label format',
+      create(...JOB, 'scheduled-backup', '-d', '{datetime:iso}', '-m', '2', '-c', 'c1'),
+      /^Error: Unknown format 'iso' for token 'datetime' in the label template; valid formats: utc, rfc822, unix, json, rfc3339\n/,
+    ],
   ]
   for (const [what, argv, message] of usage) {
     it(`refuses ${what} with exit 2 and sends nothing`, async () => {
@@ -137,7 +218,10 @@ describe('esc orchestrate jobs create', () => {
 
   it('documents both levels in --help', async () => {
     const help = await commandHelp('orchestrate:jobs:create')
-    assert.match(help.replace(/\s+/g, " "), /\$ esc orchestrate jobs create \[--org-id <value>\] \[--project-id <value>\] --description <value> --schedule <value> scheduled-backup -d <value> -m <value> -c <value>/)
+    assert.match(
+      help.replace(/\s+/g, ' '),
+      /\$ esc orchestrate jobs create \[--org-id <value>\] \[--project-id <value>\] --description <value> --schedule <value> scheduled-backup -d <value> -m <value> -c <value>/,
+    )
     assert.match(help, /SCHEDULED-BACKUP FLAGS \(all required\)/)
     assert.match(help, /\n {2}-d, --description=<value> +Description to give each backup\n/)
     assert.match(help, /\n {2}-m, --max-backup-count=<value> +Max number of backups to keep\n/)

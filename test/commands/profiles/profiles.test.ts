@@ -20,8 +20,14 @@ describe('esc profiles …', () => {
   })
   afterEach(() => t.cleanup())
 
-  it('set creates the profile and prints nothing; get prints esc\'s pretty JSON without a trailing newline', async () => {
-    assert.deepEqual(await esc('profiles', 'set', '-p', 'dev', '-n', 'org-id', '-v', 'o1'), {stdout: '', stderr: '', exitCode: 0, sleeps: [], error: undefined})
+  it("set creates the profile and prints nothing; get prints esc's pretty JSON without a trailing newline", async () => {
+    assert.deepEqual(await esc('profiles', 'set', '-p', 'dev', '-n', 'org-id', '-v', 'o1'), {
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      sleeps: [],
+      error: undefined,
+    })
     await esc('profiles', 'set', '--profile', 'dev', '--name', 'api-base-url', '--value', 'http://127.0.0.1:2180')
     await esc('profiles', 'set', '-p', 'dev', '-n', 'fmt', '-v', 'cli-json')
     assert.equal(settings(), '[[profile]]\nname = "dev"\norg-id = "o1"\napi-base-url = "http://127.0.0.1:2180/"\nfmt = "cli-json"\n')
@@ -37,7 +43,12 @@ describe('esc profiles …', () => {
   it('get: "" for an unset org/project id, nothing for an unset url/fmt, nothing for an unknown profile', async () => {
     await esc('profiles', 'set', '-p', 'bare', '-n', 'fmt', '-v', 'api')
     await esc('profiles', 'delete', '-p', 'bare', '-n', 'fmt')
-    for (const [name, expected] of [['org-id', '""'], ['project-id', '""'], ['api-base-url', ''], ['fmt', '']]) {
+    for (const [name, expected] of [
+      ['org-id', '""'],
+      ['project-id', '""'],
+      ['api-base-url', ''],
+      ['fmt', ''],
+    ]) {
       const r = await esc('profiles', 'get', '-p', 'bare', '-n', name)
       assert.deepEqual([r.stdout, r.exitCode], [expected, 0], name)
     }
@@ -69,7 +80,10 @@ describe('esc profiles …', () => {
     const r = await esc('profiles', 'list')
     assert.equal(r.exitCode, 0)
     const list = JSON.parse(r.stdout)
-    assert.deepEqual(list.map((p: {name: string}) => p.name), ['prod', 'staging'])
+    assert.deepEqual(
+      list.map((p: {name: string}) => p.name),
+      ['prod', 'staging'],
+    )
     assert.equal(r.stdout.split('\n')[1], '  {')
   })
 
@@ -88,7 +102,7 @@ describe('esc profiles …', () => {
     assert.match(settings(), /\[future-section\]/)
   })
 
-  it('default get: esc\'s message and exit 255 without a default; the JSON string once set', async () => {
+  it("default get: esc's message and exit 255 without a default; the JSON string once set", async () => {
     const none = await esc('profiles', 'default', 'get')
     assert.equal(none.stdout, 'No default profile set\n\nTo set a default profile use:\n\nesc profiles default set <profile_name>\n')
     assert.equal(none.exitCode, 255)

@@ -36,10 +36,13 @@ describe('error-exit', () => {
       message: '/x is not empty; restore onto an empty directory or pass --force to move the current contents aside',
       suggestions: [],
     })
-    assert.deepEqual(describeError(new EscError('hot copy is not safe', {kind: 'unsafe-source', hint: {advice: 'offline'}, suggestions: ['more']})), {
-      message: 'hot copy is not safe',
-      suggestions: ['Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.', 'more'],
-    })
+    assert.deepEqual(
+      describeError(new EscError('hot copy is not safe', {kind: 'unsafe-source', hint: {advice: 'offline'}, suggestions: ['more']})),
+      {
+        message: 'hot copy is not safe',
+        suggestions: ['Stop the node (POST /admin/shutdown) and run again with --offline, or use volume snapshots.', 'more'],
+      },
+    )
     assert.deepEqual(describeError(new EscError('plain', {suggestions: ['s']})), {message: 'plain', suggestions: ['s']})
   })
 })

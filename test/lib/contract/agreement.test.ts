@@ -56,7 +56,8 @@ describe('the API contract: what the local cloud validates and what the client d
     })
     after(() => app.close())
 
-    const validates = async (i: number, payload: unknown) => (await app.inject({method: 'POST', url: `/${i}`, payload: payload as object})).statusCode === 200
+    const validates = async (i: number, payload: unknown) =>
+      (await app.inject({method: 'POST', url: `/${i}`, payload: payload as object})).statusCode === 200
     const decodes = (body: Body, payload: unknown) => {
       try {
         body.decode(payload)
@@ -83,17 +84,25 @@ describe('the API contract: what the local cloud validates and what the client d
       const t = await openTestCloud()
       try {
         const get = async (url: string) => (await t.cloud.app.inject({method: 'GET', url, headers: t.auth})).json()
-        const post = async (url: string, payload: object) => (await t.cloud.app.inject({method: 'POST', url, headers: t.auth, payload})).json()
+        const post = async (url: string, payload: object) =>
+          (await t.cloud.app.inject({method: 'POST', url, headers: t.auth, payload})).json()
         const clusterId = await createCluster(t)
         await post(`${t.mesdb}/backups`, {description: 'on demand', sourceClusterId: clusterId})
         await t.cloud.ctx.runner.idle()
-        const jobBody: CreateJobRequest = {type: 'ScheduledBackup', data: {clusterId, description: 'hourly', maxBackupCount: 2}, description: 'j', schedule: '0 */1 * * *'}
+        const jobBody: CreateJobRequest = {
+          type: 'ScheduledBackup',
+          data: {clusterId, description: 'hourly', maxBackupCount: 2},
+          description: 'j',
+          schedule: '0 */1 * * *',
+        }
         const {id: jobId} = await post(`${t.orchestrate}/jobs`, jobBody)
         await post(`${t.orchestrate}/jobs/${jobId}/run`, {})
         await t.cloud.ctx.runner.idle()
         const answers: Array<[string, unknown]> = [
-          ['backups list', await get(`${t.mesdb}/backups`)], ['clusters list', await get(`${t.mesdb}/clusters`)],
-          ['jobs list', await get(`${t.orchestrate}/jobs`)], ['history list', await get(`${t.orchestrate}/history`)],
+          ['backups list', await get(`${t.mesdb}/backups`)],
+          ['clusters list', await get(`${t.mesdb}/clusters`)],
+          ['jobs list', await get(`${t.orchestrate}/jobs`)],
+          ['history list', await get(`${t.orchestrate}/history`)],
         ]
         for (const [name, answer] of answers) {
           const i = RESPONSES.findIndex((body) => body.name === name)
@@ -122,7 +131,12 @@ describe('the API contract: what the local cloud validates and what the client d
       const clusterId = await createCluster(t)
       const backupBody: CreateBackupRequest = {description: 'on demand', sourceClusterId: clusterId}
       const newCluster: CreateClusterRequest = {...clusterBody}
-      const jobBody: CreateJobRequest = {type: 'ScheduledBackup', data: {clusterId, description: 'hourly', maxBackupCount: 2}, description: 'j', schedule: '0 */1 * * *'}
+      const jobBody: CreateJobRequest = {
+        type: 'ScheduledBackup',
+        data: {clusterId, description: 'hourly', maxBackupCount: 2},
+        description: 'j',
+        schedule: '0 */1 * * *',
+      }
       const cases: Array<[string, {required: readonly string[]}, Record<string, unknown>]> = [
         [`${t.mesdb}/backups`, requests.createBackupBody, backupBody],
         [`${t.mesdb}/clusters`, requests.createClusterBody, newCluster],
@@ -147,7 +161,12 @@ describe('the API contract: what the local cloud validates and what the client d
       assert.deepEqual([...TOPOLOGIES], ['single-node', 'three-node-multi-zone'])
       for (const topology of TOPOLOGIES) await createCluster(t, {...clusterBody, topology})
       for (const topology of ['three-node', 'five-node']) {
-        const res = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/clusters`, headers: t.auth, payload: {...clusterBody, topology}})
+        const res = await t.cloud.app.inject({
+          method: 'POST',
+          url: `${t.mesdb}/clusters`,
+          headers: t.auth,
+          payload: {...clusterBody, topology},
+        })
         assert.equal(res.statusCode, 400)
         assert.deepEqual(res.json().fields, {topology: 'must be equal to one of the allowed values: single-node, three-node-multi-zone'})
       }

@@ -35,7 +35,9 @@ describe('atomic write', () => {
     const target = join(dir, 'in-the-way')
     await mkdir(join(target, 'child'), {recursive: true})
     await assert.rejects(writeFileAtomic(target, 'x'), {code: /^(EISDIR|ENOTEMPTY|EEXIST)$/})
-    await assert.rejects(writeFileAtomic(target, Buffer.from('x'), {tempPath: `${target}.esc-partial`}), {code: /^(EISDIR|ENOTEMPTY|EEXIST)$/})
+    await assert.rejects(writeFileAtomic(target, Buffer.from('x'), {tempPath: `${target}.esc-partial`}), {
+      code: /^(EISDIR|ENOTEMPTY|EEXIST)$/,
+    })
     assert.deepEqual(await readdir(dir), ['in-the-way'])
   })
 })

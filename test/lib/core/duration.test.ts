@@ -51,7 +51,7 @@ describe('duration', () => {
       assert.equal(formatDuration(7_500_000, 'compact'), '2h05m')
     })
 
-    it('has the unpadded style of the tables\' Duration column', () => {
+    it("has the unpadded style of the tables' Duration column", () => {
       assert.equal(formatDuration(1_999, 'unpadded'), '1s')
       assert.equal(formatDuration(300_000, 'unpadded'), '5m 0s')
       assert.equal(formatDuration(303_000, 'unpadded'), '5m 3s')

@@ -11,7 +11,7 @@ describe('errors', () => {
     assert.equal(errorKind(new EscError('late', {kind: 'timeout'})), 'timeout')
   })
 
-  it('carries no exit code: those are the CLI\'s', () => {
+  it("carries no exit code: those are the CLI's", () => {
     assert.equal('exit' in new EscError('boom'), false)
     assert.equal('exit' in new UsageError('bad'), false)
   })

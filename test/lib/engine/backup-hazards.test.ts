@@ -32,13 +32,19 @@ describe('kurrentdb backup hazards (the table in docs/engine.md, "The procedure,
     const manifest = await backupNode({db, backupDir: bk, log: (l) => lines.push(l)})
     assert.equal(manifest.lastChunk, 2)
     assert.ok(!manifest.files.some((f) => f.path === 'chunk-000003.000000'))
-    assert.ok(lines.some((l) => /^chunk-000003\.000000: starts after writer\.chk \(\d+\); left out/.test(l)), lines.join('\n'))
+    assert.ok(
+      lines.some((l) => /^chunk-000003\.000000: starts after writer\.chk \(\d+\); left out/.test(l)),
+      lines.join('\n'),
+    )
     // A naive copy would carry it: verify flags exactly that.
     const naive = join(dir, 'naive')
     await generateDataDir(naive, {chunks: 3, chunkSize: CHUNK})
     await copyFile(join(db, 'chunk-000003.000000'), join(naive, 'chunk-000003.000000'))
     const report = await verifyDirectory(naive)
-    assert.deepEqual(report.problems.map((p) => p.file), ['chunk-000003.000000'])
+    assert.deepEqual(
+      report.problems.map((p) => p.file),
+      ['chunk-000003.000000'],
+    )
     assert.match(report.problems[0].reason, /starts after the last chunk 2/)
     const restored = join(dir, 'restored')
     await restoreBackup({backupDir: bk, db: restored})
@@ -94,7 +100,10 @@ describe('kurrentdb backup hazards (the table in docs/engine.md, "The procedure,
     bytes[200] ^= 0xff
     await chmod(path, 0o644)
     await writeFile(path, bytes)
-    await assert.rejects(backupNode({db, backupDir: bk, full: true}), /PTable .* referenced by the indexmap fails verification: .*PTable MD5 mismatch/)
+    await assert.rejects(
+      backupNode({db, backupDir: bk, full: true}),
+      /PTable .* referenced by the indexmap fails verification: .*PTable MD5 mismatch/,
+    )
     assert.equal((await readManifest(bk)).id, before.id)
     assert.equal((await verifyDirectory(bk)).ok, true)
   })
@@ -113,7 +122,10 @@ describe('kurrentdb backup hazards (the table in docs/engine.md, "The procedure,
     const entry = manifest.files.find((f) => f.path === 'chunk-000001.000000')!
     assert.equal(entry.origin, 'copied')
     assert.equal(entry.md5, source.subarray(-16).toString('hex'))
-    assert.ok(lines.some((l) => l.startsWith('chunk-000001.000000: same name, different size or footer MD5')), lines.join('\n'))
+    assert.ok(
+      lines.some((l) => l.startsWith('chunk-000001.000000: same name, different size or footer MD5')),
+      lines.join('\n'),
+    )
     assert.deepEqual(await readFile(join(bk, manifest.dataDir, 'chunk-000001.000000')), source)
     assert.equal(manifest.files.find((f) => f.path === 'chunk-000000.000000')!.origin, 'kept')
   })
@@ -148,11 +160,20 @@ describe('kurrentdb backup hazards (the table in docs/engine.md, "The procedure,
     const chunk = join(db, 'chunk-000001.000000')
     await rename(chunk, `${chunk}.moved`)
     await symlink(join(dir, 'nowhere'), chunk)
-    await assert.rejects(backupNode({db, backupDir: bk}), /chunk-000001\.000000 cannot be read \(dangling symbolic link\); the backup would have a hole in the log/)
+    await assert.rejects(
+      backupNode({db, backupDir: bk}),
+      /chunk-000001\.000000 cannot be read \(dangling symbolic link\); the backup would have a hole in the log/,
+    )
     const report = await verifyDirectory(db)
-    assert.deepEqual(report.problems.find((p) => p.file === 'chunk-000001.000000'), {file: 'chunk-000001.000000', reason: 'cannot be read: dangling symbolic link'})
+    assert.deepEqual(
+      report.problems.find((p) => p.file === 'chunk-000001.000000'),
+      {file: 'chunk-000001.000000', reason: 'cannot be read: dangling symbolic link'},
+    )
     await unlink(chunk)
-    await assert.rejects(backupNode({db, backupDir: bk, full: true}), /chunk 1 is missing \(the log jumps to chunk-000002\.000000\); the backup would have a hole in the log/)
+    await assert.rejects(
+      backupNode({db, backupDir: bk, full: true}),
+      /chunk 1 is missing \(the log jumps to chunk-000002\.000000\); the backup would have a hole in the log/,
+    )
     assert.equal((await readManifest(bk)).id, good.id)
     assert.equal((await verifyDirectory(bk)).ok, true)
   })

@@ -46,12 +46,19 @@ describe('kurrentdb hot backup against a live writer', function () {
         indexTouched = false
         const manifest = await backupNode({db, backupDir: bk, log: (l) => lines.push(l), onProgress})
         await writing
-        seen.push({chunks: sim.stats.chunksCompleted - before.chunksCompleted, ptables: sim.stats.ptablesAdded - before.ptablesAdded, indexAttempts: manifest.index!.attempts})
+        seen.push({
+          chunks: sim.stats.chunksCompleted - before.chunksCompleted,
+          ptables: sim.stats.ptablesAdded - before.ptablesAdded,
+          indexAttempts: manifest.index!.attempts,
+        })
         assert.equal(manifest.kind, run === 0 ? 'full' : 'differential')
         const report = await verifyDirectory(bk)
         assert.deepEqual(report.problems, [], `run ${run}`)
         // Only the current data directory remains.
-        assert.deepEqual((await readdir(bk)).filter((n) => n.startsWith('data-') || n.startsWith('.staging')), [manifest.dataDir])
+        assert.deepEqual(
+          (await readdir(bk)).filter((n) => n.startsWith('data-') || n.startsWith('.staging')),
+          [manifest.dataDir],
+        )
         for (let i = 0; i < 5; i++) await sim.appendOnce()
       }
     } finally {
@@ -61,7 +68,10 @@ describe('kurrentdb hot backup against a live writer', function () {
     const crossed = seen.reduce((s, x) => s + x.chunks, 0)
     assert.ok(crossed >= 3, `the writer completed ${crossed} chunks during the backups`)
     assert.ok(seen.reduce((s, x) => s + x.ptables, 0) >= 2, 'PTables were added during the backups')
-    assert.ok(seen.some((x) => x.indexAttempts >= 2), `the indexmap changed under the index step: ${JSON.stringify(seen)}`)
+    assert.ok(
+      seen.some((x) => x.indexAttempts >= 2),
+      `the indexmap changed under the index step: ${JSON.stringify(seen)}`,
+    )
 
     const manifest = await readManifest(bk)
     assert.ok(manifest.checkpoints.chaser <= manifest.checkpoints.writer)
@@ -101,7 +111,11 @@ describe('kurrentdb hot backup against a live writer', function () {
     const third = await backupNode({db, backupDir: bk, full: true})
     assert.equal(third.kind, 'full')
     assert.ok(third.files.every((f) => f.origin === 'copied'))
-    assert.equal((await stat(join(bk, third.dataDir, 'chunk-000000.000000'))).nlink, 1, 'a full backup shares nothing with the previous one')
+    assert.equal(
+      (await stat(join(bk, third.dataDir, 'chunk-000000.000000'))).nlink,
+      1,
+      'a full backup shares nothing with the previous one',
+    )
   })
 
   it('hard-links matching completed chunks from --link-from instead of copying', async () => {

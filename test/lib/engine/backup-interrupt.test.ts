@@ -69,7 +69,10 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
   it('SIGKILL mid-run leaves the previous backup restorable; the next run cleans up and takes over the lock', async () => {
     const previous = await backupNode({db, backupDir: bk})
     await grow()
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'support', 'backup-child.ts'), db, bk], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'support', 'backup-child.ts'), db, bk], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (d) => (stderr += d))
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
@@ -78,7 +81,10 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
       child.on('exit', () => reject(new Error(`child exited before copying: ${stderr}`)))
     })
     const during = await readdir(bk)
-    assert.ok(during.some((n) => n.startsWith('.staging-')), 'killed while staging')
+    assert.ok(
+      during.some((n) => n.startsWith('.staging-')),
+      'killed while staging',
+    )
     assert.ok(during.includes('.lock'))
     child.kill('SIGKILL')
     assert.equal(await exited, 'SIGKILL')
@@ -86,7 +92,10 @@ describe('kurrentdb interrupted backups leave the previous backup intact', funct
     const lines: string[] = []
     const next = await backupNode({db, backupDir: bk, log: (l) => lines.push(l)})
     assert.equal(next.kind, 'differential')
-    assert.ok(lines.some((l) => /^removed leftovers of an interrupted run: \.staging-/.test(l)), lines.join('\n'))
+    assert.ok(
+      lines.some((l) => /^removed leftovers of an interrupted run: \.staging-/.test(l)),
+      lines.join('\n'),
+    )
     assert.deepEqual((await readdir(bk)).sort(), [next.dataDir, 'esc-backup.json'])
     assert.equal((await verifyDirectory(bk)).ok, true)
   })

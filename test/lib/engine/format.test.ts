@@ -20,7 +20,14 @@ import {FormatError} from '../../../src/lib/engine/format-error.js'
 import {parseIndexMap, serializeIndexMap} from '../../../src/lib/engine/indexmap.js'
 import {checkTrailerMd5, md5OfFile} from '../../../src/lib/engine/md5.js'
 import {encodePTable, ptableFileSize, verifyPTable} from '../../../src/lib/engine/ptable.js'
-import {dotnetTicks, encodeEpochSystemRecord, encodePrepareV1, frameRecord, guidToBytes, readFramedRecord} from '../../../src/lib/engine/records.js'
+import {
+  dotnetTicks,
+  encodeEpochSystemRecord,
+  encodePrepareV1,
+  frameRecord,
+  guidToBytes,
+  readFramedRecord,
+} from '../../../src/lib/engine/records.js'
 import {murmur3a, xxhash32} from '../../../src/lib/engine/stream-hash.js'
 import {exitCodeOf} from '../../../src/lib/cli/error-exit.js'
 
@@ -38,7 +45,8 @@ describe('kurrentdb format', () => {
     it('parses start number and version and formats them back', () => {
       assert.deepEqual(parseChunkName('chunk-000123.000002'), {start: 123, version: 2})
       assert.equal(chunkFileName(123, 2), 'chunk-000123.000002')
-      for (const bad of ['chunk-1.0', 'chunk-000001.000000.old', 'chk-000001.000000', 'chunk-000001.000000.tmp']) assert.equal(parseChunkName(bad), undefined, bad)
+      for (const bad of ['chunk-1.0', 'chunk-000001.000000.old', 'chk-000001.000000', 'chunk-000001.000000.tmp'])
+        assert.equal(parseChunkName(bad), undefined, bad)
     })
     it('computes pre-allocated and completed sizes like the server', () => {
       assert.equal(preallocatedChunkFileSize(268435456), 268439552)
@@ -66,11 +74,19 @@ describe('kurrentdb format', () => {
       assert.deepEqual([h.chunkSize, h.startNumber, h.endNumber, h.isScavenged, h.version, h.transformType], [1048576, 3, 5, true, 4, 0])
     })
     it('refuses short, non-chunk and inconsistent headers with the file named', () => {
-      throwsFormat(() => decodeChunkHeader(Buffer.alloc(40), 'chunk-000000.000000'), 'chunk-000000.000000', /too short for a chunk header \(40 of 128 bytes\)/)
+      throwsFormat(
+        () => decodeChunkHeader(Buffer.alloc(40), 'chunk-000000.000000'),
+        'chunk-000000.000000',
+        /too short for a chunk header \(40 of 128 bytes\)/,
+      )
       const ptable = encodeChunkHeader({chunkSize: 1, startNumber: 0, fileType: 1})
       throwsFormat(() => decodeChunkHeader(ptable, 'x'), 'x', /not a chunk file \(header file type 1, expected 2\)/)
       throwsFormat(() => decodeChunkHeader(encodeChunkHeader({chunkSize: 0, startNumber: 0}), 'x'), 'x', /bad chunk size 0/)
-      throwsFormat(() => decodeChunkHeader(encodeChunkHeader({chunkSize: 10, startNumber: 4, endNumber: 2}), 'x'), 'x', /bad chunk range 4-2/)
+      throwsFormat(
+        () => decodeChunkHeader(encodeChunkHeader({chunkSize: 10, startNumber: 4, endNumber: 2}), 'x'),
+        'x',
+        /bad chunk range 4-2/,
+      )
     })
   })
 
@@ -83,9 +99,18 @@ describe('kurrentdb format', () => {
     })
     it('reports inconsistent footers', () => {
       assert.equal(footerProblem(decodeChunkFooter(Buffer.alloc(128)), 4096), 'footer is not marked completed')
-      assert.match(footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 10, mapSize: 13})), 4096)!, /posmap size 13 is not a multiple of 12/)
-      assert.match(footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 100, logicalDataSize: 50})), 4096)!, /logical data size 50 is below physical 100/)
-      assert.match(footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 5000})), 4096)!, /file is 4096 bytes, footer needs at least 5256/)
+      assert.match(
+        footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 10, mapSize: 13})), 4096)!,
+        /posmap size 13 is not a multiple of 12/,
+      )
+      assert.match(
+        footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 100, logicalDataSize: 50})), 4096)!,
+        /logical data size 50 is below physical 100/,
+      )
+      assert.match(
+        footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 5000})), 4096)!,
+        /file is 4096 bytes, footer needs at least 5256/,
+      )
       assert.equal(footerProblem(decodeChunkFooter(encodeChunkFooter({physicalDataSize: 100})), 4096), undefined)
       throwsFormat(() => decodeChunkFooter(Buffer.alloc(5), 'c'), 'c', /too short for a chunk footer/)
     })
@@ -99,7 +124,16 @@ describe('kurrentdb format', () => {
     })
     it('writes a V1 prepare field by field', () => {
       const eventId = Buffer.alloc(16, 0xab)
-      const body = encodePrepareV1({logPosition: 4096, expectedVersion: 6, streamId: 'orders', eventId, timestampTicks: 5n, eventType: 'Placed', data: Buffer.from('{"a":1}'), metadata: Buffer.from('{}')})
+      const body = encodePrepareV1({
+        logPosition: 4096,
+        expectedVersion: 6,
+        streamId: 'orders',
+        eventId,
+        timestampTicks: 5n,
+        eventType: 'Placed',
+        data: Buffer.from('{"a":1}'),
+        metadata: Buffer.from('{}'),
+      })
       assert.deepEqual([body[0], body[1]], [0, 1])
       assert.equal(body.readBigInt64LE(2), 4096n)
       assert.equal(body.readUInt16LE(10), 0x127, 'Data|TransactionBegin|TransactionEnd|IsCommitted|IsJson')
@@ -118,7 +152,14 @@ describe('kurrentdb format', () => {
       assert.equal(body.length, 103)
     })
     it('writes an epoch system record with a JSON payload', () => {
-      const body = encodeEpochSystemRecord({logPosition: 0, timestampMs: 0, epochNumber: 2, epochId: '00000000-0000-0000-0000-000000000001', prevEpochPosition: -1, leaderInstanceId: '00000000-0000-0000-0000-000000000002'})
+      const body = encodeEpochSystemRecord({
+        logPosition: 0,
+        timestampMs: 0,
+        epochNumber: 2,
+        epochId: '00000000-0000-0000-0000-000000000001',
+        prevEpochPosition: -1,
+        leaderInstanceId: '00000000-0000-0000-0000-000000000002',
+      })
       assert.deepEqual([body[0], body[1], body[18], body[19]], [2, 0, 1, 2])
       assert.equal(body.readBigInt64LE(10), dotnetTicks(0))
       assert.equal(dotnetTicks(0), 621355968000000000n)
@@ -127,7 +168,15 @@ describe('kurrentdb format', () => {
       assert.equal(json.PrevEpochPosition, -1)
     })
     it('reads framed records and refuses bad framing', () => {
-      const body = encodePrepareV1({logPosition: 77, expectedVersion: -1, streamId: 's', eventId: Buffer.alloc(16), timestampTicks: 0n, eventType: 't', data: Buffer.alloc(0)})
+      const body = encodePrepareV1({
+        logPosition: 77,
+        expectedVersion: -1,
+        streamId: 's',
+        eventId: Buffer.alloc(16),
+        timestampTicks: 0n,
+        eventType: 't',
+        data: Buffer.alloc(0),
+      })
       const framed = frameRecord(body)
       const r = readFramedRecord(framed, 0)
       assert.deepEqual([r.length, r.type, r.version, r.logPosition, r.next], [body.length, 0, 1, 77, framed.length])
@@ -156,17 +205,33 @@ describe('kurrentdb format', () => {
     })
     it('refuses a 0-byte or short checkpoint, saying why it matters', async () => {
       await writeFile(join(dir, 'truncate.chk'), '')
-      await assert.rejects(readCheckpoint(join(dir, 'truncate.chk')), (e: FormatError) => e.file === 'truncate.chk' && /exactly 8 bytes, found 0 \(an empty checkpoint reads as 0 on the server\)/.test(e.reason))
+      await assert.rejects(
+        readCheckpoint(join(dir, 'truncate.chk')),
+        (e: FormatError) =>
+          e.file === 'truncate.chk' && /exactly 8 bytes, found 0 \(an empty checkpoint reads as 0 on the server\)/.test(e.reason),
+      )
       throwsFormat(() => decodeCheckpoint(Buffer.alloc(4), 'epoch.chk'), 'epoch.chk', /exactly 8 bytes, found 4$/)
     })
   })
 
   describe('indexmap', () => {
-    const map = {version: 2, prepareCheckpoint: 100, commitCheckpoint: 90, maxAutoMergeLevel: 2147483647, tables: [{level: 0, position: 0, file: '5a1a8395-94ee-40c1-bf93-aa757b5887f8'}, {level: 1, position: 0, file: '6b1a8395-94ee-40c1-bf93-aa757b5887f8'}]}
+    const map = {
+      version: 2,
+      prepareCheckpoint: 100,
+      commitCheckpoint: 90,
+      maxAutoMergeLevel: 2147483647,
+      tables: [
+        {level: 0, position: 0, file: '5a1a8395-94ee-40c1-bf93-aa757b5887f8'},
+        {level: 1, position: 0, file: '6b1a8395-94ee-40c1-bf93-aa757b5887f8'},
+      ],
+    }
     it('writes MD5 of everything after the hash, uppercase, then the documented lines', () => {
       const buf = serializeIndexMap(map)
       const text = buf.toString()
-      assert.equal(text.split('\n').slice(1).join('\n'), '2\n100/90\n2147483647\n0,0,5a1a8395-94ee-40c1-bf93-aa757b5887f8\n1,0,6b1a8395-94ee-40c1-bf93-aa757b5887f8\n')
+      assert.equal(
+        text.split('\n').slice(1).join('\n'),
+        '2\n100/90\n2147483647\n0,0,5a1a8395-94ee-40c1-bf93-aa757b5887f8\n1,0,6b1a8395-94ee-40c1-bf93-aa757b5887f8\n',
+      )
       assert.equal(text.slice(0, 32), createHash('md5').update(buf.subarray(32)).digest('hex').toUpperCase())
       assert.deepEqual(parseIndexMap(buf), map)
     })
@@ -179,8 +244,16 @@ describe('kurrentdb format', () => {
       throwsFormat(() => parseIndexMap(tampered), 'indexmap', /MD5 mismatch/)
       throwsFormat(() => parseIndexMap(Buffer.from(buf.toString().toLowerCase())), 'indexmap', /not an uppercase MD5/)
       throwsFormat(() => parseIndexMap(Buffer.from('ABC')), 'indexmap', /too short/)
-      throwsFormat(() => parseIndexMap(serializeIndexMap({...map, tables: [{level: 0, position: 1, file: 'a'}]})), 'indexmap', /level 0 is missing contiguous positions/)
-      throwsFormat(() => parseIndexMap(serializeIndexMap({...map, prepareCheckpoint: -1, commitCheckpoint: -1})), 'indexmap', /negative checkpoints with PTables/)
+      throwsFormat(
+        () => parseIndexMap(serializeIndexMap({...map, tables: [{level: 0, position: 1, file: 'a'}]})),
+        'indexmap',
+        /level 0 is missing contiguous positions/,
+      )
+      throwsFormat(
+        () => parseIndexMap(serializeIndexMap({...map, prepareCheckpoint: -1, commitCheckpoint: -1})),
+        'indexmap',
+        /negative checkpoints with PTables/,
+      )
     })
   })
 
@@ -200,7 +273,11 @@ describe('kurrentdb format', () => {
       const buf = encodePTable(entries)
       const path = join(dir, '5a1a8395-94ee-40c1-bf93-aa757b5887f8')
       await writeFile(path, buf.subarray(0, 200))
-      await assert.rejects(verifyPTable(path), (e: FormatError) => e.file === '5a1a8395-94ee-40c1-bf93-aa757b5887f8' && /PTable too short|does not fit|footer does not match/.test(e.reason))
+      await assert.rejects(
+        verifyPTable(path),
+        (e: FormatError) =>
+          e.file === '5a1a8395-94ee-40c1-bf93-aa757b5887f8' && /PTable too short|does not fit|footer does not match/.test(e.reason),
+      )
       const bad = Buffer.from(buf)
       bad[130] ^= 1
       await writeFile(path, bad)

@@ -20,7 +20,18 @@ describe('kurrentdb generator and writer simulator', () => {
     const db = join(dir, 'db')
     const r = await generateDataDir(db, {chunks: 4, chunkSize: 65536, eventsPerChunk: 50, withIndex: true})
     const names = (await readdir(db)).sort()
-    assert.deepEqual(names, ['chaser.chk', 'chunk-000000.000000', 'chunk-000001.000000', 'chunk-000002.000000', 'chunk-000003.000000', 'epoch.chk', 'index', 'proposal.chk', 'truncate.chk', 'writer.chk'])
+    assert.deepEqual(names, [
+      'chaser.chk',
+      'chunk-000000.000000',
+      'chunk-000001.000000',
+      'chunk-000002.000000',
+      'chunk-000003.000000',
+      'epoch.chk',
+      'index',
+      'proposal.chk',
+      'truncate.chk',
+      'writer.chk',
+    ])
     for (const n of [0, 1, 2]) {
       const st = await stat(join(db, `chunk-00000${n}.000000`))
       assert.equal(st.size % 4096, 0)
@@ -52,9 +63,18 @@ describe('kurrentdb generator and writer simulator', () => {
 
   it('refuses a directory that already holds a node and bad sizes', async () => {
     await generateDataDir(join(dir, 'db'), {chunks: 1, chunkSize: 8192})
-    await assert.rejects(generateDataDir(join(dir, 'db'), {chunks: 1, chunkSize: 8192}), /already holds KurrentDB files \(chaser\.chk\); choose an empty directory/)
-    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 0, chunkSize: 8192}), /^UsageError: the number of chunks must be a whole number ≥ 1, got 0$/)
-    await assert.rejects(generateDataDir(join(dir, 'x'), {chunks: 1, chunkSize: 100}), /^UsageError: the chunk size must be between 4 KiB and 1 GiB, got 100$/)
+    await assert.rejects(
+      generateDataDir(join(dir, 'db'), {chunks: 1, chunkSize: 8192}),
+      /already holds KurrentDB files \(chaser\.chk\); choose an empty directory/,
+    )
+    await assert.rejects(
+      generateDataDir(join(dir, 'x'), {chunks: 0, chunkSize: 8192}),
+      /^UsageError: the number of chunks must be a whole number ≥ 1, got 0$/,
+    )
+    await assert.rejects(
+      generateDataDir(join(dir, 'x'), {chunks: 1, chunkSize: 100}),
+      /^UsageError: the chunk size must be between 4 KiB and 1 GiB, got 100$/,
+    )
   })
 
   it('the simulator appends like the server: chunks completed at the boundary, PTables and indexmap replaced', async () => {
@@ -104,11 +124,28 @@ describe('kurrentdb generator and writer simulator', () => {
   it('discovers layout: latest chunk versions, checkpoints, DuckDB and ignored files', async () => {
     const db = join(dir, 'db')
     await mkdir(db)
-    for (const n of ['chunk-000000.000000', 'chunk-000000.000002', 'chunk-000001.000000', 'writer.chk', 'kurrent.ddb', 'kurrent.ddb.wal', 'x.tmp', 'indexmap.abc.indexmap.tmp', 'chunk-000002.000000.1234.tmp']) await writeFile(join(db, n), '')
+    for (const n of [
+      'chunk-000000.000000',
+      'chunk-000000.000002',
+      'chunk-000001.000000',
+      'writer.chk',
+      'kurrent.ddb',
+      'kurrent.ddb.wal',
+      'x.tmp',
+      'indexmap.abc.indexmap.tmp',
+      'chunk-000002.000000.1234.tmp',
+    ])
+      await writeFile(join(db, n), '')
     await mkdir(join(db, 'index-backup-2024'))
     const l = await discoverLayout(db)
-    assert.deepEqual(l.chunks.map((c) => c.name), ['chunk-000000.000002', 'chunk-000001.000000'])
-    assert.deepEqual(l.oldVersions.map((c) => c.name), ['chunk-000000.000000'])
+    assert.deepEqual(
+      l.chunks.map((c) => c.name),
+      ['chunk-000000.000002', 'chunk-000001.000000'],
+    )
+    assert.deepEqual(
+      l.oldVersions.map((c) => c.name),
+      ['chunk-000000.000000'],
+    )
     assert.deepEqual(l.checkpoints, ['writer.chk'])
     assert.deepEqual(l.duckdb.sort(), ['kurrent.ddb', 'kurrent.ddb.wal'])
     assert.deepEqual(l.ignored.sort(), ['chunk-000002.000000.1234.tmp', 'index-backup-2024', 'indexmap.abc.indexmap.tmp', 'x.tmp'])

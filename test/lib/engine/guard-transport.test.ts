@@ -21,10 +21,11 @@ async function listen(server: Server, scheme: 'http' | 'https' = 'http'): Promis
   const {port} = server.address() as AddressInfo
   return {
     url: `${scheme}://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
@@ -38,7 +39,11 @@ const healthyNode: Handler = (req, res) => {
   if (req.url === '/admin/scavenge/current') return json(200, {scavengeId: ''})
   if (req.url === '/auto-scavenge/pause') return json(404, {})
   if (req.url === '/gossip') {
-    return json(200, {serverIp: '127.0.0.1', serverPort: port, members: [{state: 'Leader', isAlive: true, httpEndPointIp: '127.0.0.1', httpEndPointPort: port, epochNumber: 1, epochId: 'e1'}]})
+    return json(200, {
+      serverIp: '127.0.0.1',
+      serverPort: port,
+      members: [{state: 'Leader', isAlive: true, httpEndPointIp: '127.0.0.1', httpEndPointPort: port, epochNumber: 1, epochId: 'e1'}],
+    })
   }
   json(500, {})
 }
@@ -51,7 +56,10 @@ describe('kurrentdb node guard transport (real sockets on loopback)', () => {
       assert.equal(trusted.state, 'Leader')
 
       await assert.rejects(new NodeGuard({url: node.url}).prepare(), (error: EscError) => {
-        assert.match(error.message, new RegExp(`^cannot reach the node at ${node.url} \\(GET /admin/scavenge/current\\): self[- ]signed certificate`))
+        assert.match(
+          error.message,
+          new RegExp(`^cannot reach the node at ${node.url} \\(GET /admin/scavenge/current\\): self[- ]signed certificate`),
+        )
         return true
       })
 
@@ -64,10 +72,12 @@ describe('kurrentdb node guard transport (real sockets on loopback)', () => {
 
   it('sends the credentials written into the URL as Basic auth', async () => {
     const seen: Array<string | undefined> = []
-    const node = await listen(createHttpServer((req, res) => {
-      seen.push(req.headers.authorization)
-      healthyNode(req, res)
-    }))
+    const node = await listen(
+      createHttpServer((req, res) => {
+        seen.push(req.headers.authorization)
+        healthyNode(req, res)
+      }),
+    )
     try {
       await new NodeGuard({url: node.url.replace('://', '://admin:chan%40geit@')}).prepare()
       assert.deepEqual(new Set(seen), new Set([`Basic ${Buffer.from('admin:chan@geit').toString('base64')}`]))

@@ -14,17 +14,38 @@ const NODE = 'http://127.0.0.1:2113'
 const AUTH = {authorization: `Basic ${Buffer.from('admin:changeit').toString('base64')}`}
 
 function member(over: Record<string, unknown> = {}) {
-  return {instanceId: 'a', state: 'Follower', isAlive: true, httpEndPointIp: '127.0.0.1', httpEndPointPort: 2113, writerCheckpoint: 1000, chaserCheckpoint: 1000, epochNumber: 3, epochId: 'e3', ...over}
+  return {
+    instanceId: 'a',
+    state: 'Follower',
+    isAlive: true,
+    httpEndPointIp: '127.0.0.1',
+    httpEndPointPort: 2113,
+    writerCheckpoint: 1000,
+    chaserCheckpoint: 1000,
+    epochNumber: 3,
+    epochId: 'e3',
+    ...over,
+  }
 }
 
 function gossip(self: Record<string, unknown>, leader: Record<string, unknown> = {}) {
-  return {members: [member(self), member({instanceId: 'l', state: 'Leader', httpEndPointIp: '10.0.0.2', ...leader})], serverIp: '127.0.0.1', serverPort: 2113}
+  return {
+    members: [member(self), member({instanceId: 'l', state: 'Leader', httpEndPointIp: '10.0.0.2', ...leader})],
+    serverIp: '127.0.0.1',
+    serverPort: 2113,
+  }
 }
 
 describe('kurrentdb node guard (fake node over HTTP)', () => {
   const sleeps: number[] = []
   const lines: string[] = []
-  const options = {url: NODE, username: 'admin', password: 'changeit', pollIntervalMs: 250, sleep: async (ms: number) => void sleeps.push(ms)}
+  const options = {
+    url: NODE,
+    username: 'admin',
+    password: 'changeit',
+    pollIntervalMs: 250,
+    sleep: async (ms: number) => void sleeps.push(ms),
+  }
 
   before(() => nock.disableNetConnect())
   after(() => nock.enableNetConnect())
@@ -36,12 +57,18 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
 
   it('stops a running scavenge, pauses auto-scavenge, checks gossip, then resumes and restarts the scavenge', async () => {
     const scope = nock(NODE, {reqheaders: AUTH})
-      .get('/admin/scavenge/current').reply(200, {scavengeId: 'sc-1', scavengeLink: '/admin/scavenge/sc-1'})
-      .delete('/admin/scavenge/sc-1').reply(200, '"sc-1"')
-      .post('/auto-scavenge/pause').reply(200, {})
-      .get('/gossip').reply(200, gossip({}))
-      .post('/auto-scavenge/resume').reply(200, {})
-      .post('/admin/scavenge').reply(200, {scavengeId: 'sc-2'})
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: 'sc-1', scavengeLink: '/admin/scavenge/sc-1'})
+      .delete('/admin/scavenge/sc-1')
+      .reply(200, '"sc-1"')
+      .post('/auto-scavenge/pause')
+      .reply(200, {})
+      .get('/gossip')
+      .reply(200, gossip({}))
+      .post('/auto-scavenge/resume')
+      .reply(200, {})
+      .post('/admin/scavenge')
+      .reply(200, {scavengeId: 'sc-2'})
     const guard = new NodeGuard({...options, restartScavenge: true}, (l) => lines.push(l))
     const info = await guard.prepare()
     assert.equal(info.state, 'Follower')
@@ -52,9 +79,12 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
 
   it('takes credentials written into the node URL as Basic auth and never shows them (errors, logs, manifest)', async () => {
     const scope = nock(NODE, {reqheaders: AUTH})
-      .get('/admin/scavenge/current').reply(200, {scavengeId: ''})
-      .post('/auto-scavenge/pause').reply(404)
-      .get('/gossip').reply(500, 'boom')
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: ''})
+      .post('/auto-scavenge/pause')
+      .reply(404)
+      .get('/gossip')
+      .reply(500, 'boom')
     const guard = new NodeGuard({url: 'http://admin:changeit@127.0.0.1:2113/', pollIntervalMs: 250}, (l) => lines.push(l))
     await assert.rejects(guard.prepare(), (error: Error) => {
       assert.equal(error.message, 'GET /gossip on http://127.0.0.1:2113 answered 500: boom')
@@ -62,22 +92,32 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
     })
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
     assert.ok(!lines.join('\n').includes('changeit'))
-    assert.throws(() => new NodeGuard({url: 'http://admin:changeit@bad host:x'}), (error: EscError) => {
-      assert.equal(error.message, 'the node URL http://***@bad host:x is not a valid URL')
-      assert.equal(exitCodeOf(error), 2)
-      return true
-    })
+    assert.throws(
+      () => new NodeGuard({url: 'http://admin:changeit@bad host:x'}),
+      (error: EscError) => {
+        assert.equal(error.message, 'the node URL http://***@bad host:x is not a valid URL')
+        assert.equal(exitCodeOf(error), 2)
+        return true
+      },
+    )
   })
 
   it('polls auto-scavenge status after a 202 until Paused, with the injected interval', async () => {
     const scope = nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-      .post('/auto-scavenge/pause').reply(202, {})
-      .get('/auto-scavenge/status').reply(200, {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null})
-      .get('/auto-scavenge/status').reply(200, {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null})
-      .get('/auto-scavenge/status').reply(200, {state: 'Paused', schedule: '0 6 * * 6', timeUntilNextCycle: null})
-      .get('/gossip').reply(200, gossip({state: 'Leader'}, {instanceId: 'a', state: 'Leader'}))
-      .post('/auto-scavenge/resume').reply(200, {})
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause')
+      .reply(202, {})
+      .get('/auto-scavenge/status')
+      .reply(200, {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null})
+      .get('/auto-scavenge/status')
+      .reply(200, {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null})
+      .get('/auto-scavenge/status')
+      .reply(200, {state: 'Paused', schedule: '0 6 * * 6', timeUntilNextCycle: null})
+      .get('/gossip')
+      .reply(200, gossip({state: 'Leader'}, {instanceId: 'a', state: 'Leader'}))
+      .post('/auto-scavenge/resume')
+      .reply(200, {})
     const guard = new NodeGuard(options)
     await guard.prepare()
     assert.deepEqual(sleeps, [250, 250])
@@ -88,10 +128,15 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
   it('stops waiting for auto-scavenge to pause on abort (Ctrl-C, SIGTERM, shutdown) and still resumes it', async () => {
     const pausing = {state: 'Pausing', schedule: '0 6 * * 6', timeUntilNextCycle: null}
     const scope = nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-      .post('/auto-scavenge/pause').reply(202, {})
-      .get('/auto-scavenge/status').times(2).reply(200, pausing)
-      .post('/auto-scavenge/resume').reply(200, {})
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause')
+      .reply(202, {})
+      .get('/auto-scavenge/status')
+      .times(2)
+      .reply(200, pausing)
+      .post('/auto-scavenge/resume')
+      .reply(200, {})
     const controller = new AbortController()
     const sleep = async (ms: number) => {
       sleeps.push(ms)
@@ -107,9 +152,12 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
   it('carries on without auto-scavenge (404 or 503) and then does not resume it', async () => {
     for (const status of [404, 503]) {
       const scope = nock(NODE)
-        .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-        .post('/auto-scavenge/pause').reply(status, {title: 'AutoScavenge is not enabled'})
-        .get('/gossip').reply(200, gossip({}))
+        .get('/admin/scavenge/current')
+        .reply(200, {scavengeId: '', scavengeLink: ''})
+        .post('/auto-scavenge/pause')
+        .reply(status, {title: 'AutoScavenge is not enabled'})
+        .get('/gossip')
+        .reply(200, gossip({}))
       const guard = new NodeGuard(options)
       await guard.prepare()
       await guard.release()
@@ -120,10 +168,14 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
 
   it('refuses a lagging follower (exit 5) and still resumes auto-scavenge; --allow-lagging proceeds with a warning', async () => {
     const scope = nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-      .post('/auto-scavenge/pause').reply(200, {})
-      .get('/gossip').reply(200, gossip({writerCheckpoint: 1000}, {writerCheckpoint: 1000 + 64 * 1024 * 1024}))
-      .post('/auto-scavenge/resume').reply(200, {})
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause')
+      .reply(200, {})
+      .get('/gossip')
+      .reply(200, gossip({writerCheckpoint: 1000}, {writerCheckpoint: 1000 + 64 * 1024 * 1024}))
+      .post('/auto-scavenge/resume')
+      .reply(200, {})
     const guard = new NodeGuard(options)
     await assert.rejects(guard.prepare(), (e: EscError) => {
       assert.equal(exitCodeOf(e), 5)
@@ -137,19 +189,28 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
 
     nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-      .post('/auto-scavenge/pause').reply(200, {})
-      .get('/gossip').reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause')
+      .reply(200, {})
+      .get('/gossip')
+      .reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
     const lenient = new NodeGuard({...options, allowLagging: true}, (l) => lines.push(l))
     await lenient.prepare()
-    assert.match(lines.at(-1)!, /^warning: the node at http:\/\/127\.0\.0\.1:2113 is lagging: in epoch 2, the leader in 3 \(lagging allowed\)$/)
+    assert.match(
+      lines.at(-1)!,
+      /^warning: the node at http:\/\/127\.0\.0\.1:2113 is lagging: in epoch 2, the leader in 3 \(lagging allowed\)$/,
+    )
   })
 
   it('refuses a node that is not Leader/Follower/ReadOnlyReplica', async () => {
     nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-      .post('/auto-scavenge/pause').reply(404)
-      .get('/gossip').reply(200, gossip({state: 'CatchingUp'}))
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: '', scavengeLink: ''})
+      .post('/auto-scavenge/pause')
+      .reply(404)
+      .get('/gossip')
+      .reply(200, gossip({state: 'CatchingUp'}))
     await assert.rejects(new NodeGuard(options).prepare(), /is in state CatchingUp; back up a Leader, Follower or ReadOnlyReplica/)
   })
 
@@ -172,12 +233,20 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       await generateDataDir(db, {chunks: 2, chunkSize: 65536})
       await writeFile(join(db, 'writer.chk'), Buffer.alloc(3))
       const scope = nock(NODE)
-        .get('/admin/scavenge/current').reply(200, {scavengeId: '', scavengeLink: ''})
-        .post('/auto-scavenge/pause').reply(202, {})
-        .get('/auto-scavenge/status').reply(200, {state: 'Paused'})
-        .get('/gossip').reply(200, gossip({}))
-        .post('/auto-scavenge/resume').reply(200, {})
-      await assert.rejects(backupNode({db, backupDir: join(dir, 'bk'), nodeGuard: options}), /writer\.chk: checkpoint must be exactly 8 bytes, found 3/)
+        .get('/admin/scavenge/current')
+        .reply(200, {scavengeId: '', scavengeLink: ''})
+        .post('/auto-scavenge/pause')
+        .reply(202, {})
+        .get('/auto-scavenge/status')
+        .reply(200, {state: 'Paused'})
+        .get('/gossip')
+        .reply(200, gossip({}))
+        .post('/auto-scavenge/resume')
+        .reply(200, {})
+      await assert.rejects(
+        backupNode({db, backupDir: join(dir, 'bk'), nodeGuard: options}),
+        /writer\.chk: checkpoint must be exactly 8 bytes, found 3/,
+      )
       assert.ok(scope.isDone(), `pending: ${scope.pendingMocks()}`)
     } finally {
       await rm(dir, {recursive: true, force: true})
@@ -187,16 +256,24 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
   // Stopping someone's scavenge is a change to the node: the CLI shows it even when not on a terminal.
   it('logs stopping and restarting a scavenge at notice level, warnings at warning level', async () => {
     nock(NODE)
-      .get('/admin/scavenge/current').reply(200, {scavengeId: 'sc-1'})
-      .delete('/admin/scavenge/sc-1').reply(200, '"sc-1"')
-      .post('/auto-scavenge/pause').reply(404)
-      .get('/gossip').reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
-      .post('/admin/scavenge').reply(200, {scavengeId: 'sc-2'})
+      .get('/admin/scavenge/current')
+      .reply(200, {scavengeId: 'sc-1'})
+      .delete('/admin/scavenge/sc-1')
+      .reply(200, '"sc-1"')
+      .post('/auto-scavenge/pause')
+      .reply(404)
+      .get('/gossip')
+      .reply(200, gossip({epochNumber: 2, epochId: 'e2'}))
+      .post('/admin/scavenge')
+      .reply(200, {scavengeId: 'sc-2'})
     const leveled: Array<[string | undefined, string]> = []
     const guard = new NodeGuard({...options, restartScavenge: true, allowLagging: true}, (l, level) => leveled.push([level, l]))
     await guard.prepare()
     await guard.release()
-    assert.deepEqual(leveled.filter(([level]) => level === 'notice').map(([, l]) => l), ['stopping scavenge sc-1', 'scavenge sc-1 stopped', 'scavenge restarted (sc-2)'])
+    assert.deepEqual(
+      leveled.filter(([level]) => level === 'notice').map(([, l]) => l),
+      ['stopping scavenge sc-1', 'scavenge sc-1 stopped', 'scavenge restarted (sc-2)'],
+    )
     assert.equal(leveled.filter(([level]) => level === 'warning').length, 1)
     assert.match(leveled.find(([level]) => level === 'warning')![1], /^warning: .*--allow-lagging/)
   })

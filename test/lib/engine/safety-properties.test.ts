@@ -7,7 +7,19 @@ import fc from 'fast-check'
 import {EscError} from '../../../src/lib/core/errors.js'
 import {backupNode, restoreBackup, verifyDirectory} from '../../../src/lib/engine/index.js'
 import {manifestEdit, applyManifestEdits} from './support/manifest-edits.js'
-import {CHUNK, type Case, FILE_KINDS, SEED, type Template, assertRestorable, makeTemplate, replaceWith, runs, snapshotExcept, withinBound} from './support/property-case.js'
+import {
+  CHUNK,
+  type Case,
+  FILE_KINDS,
+  SEED,
+  type Template,
+  assertRestorable,
+  makeTemplate,
+  replaceWith,
+  runs,
+  snapshotExcept,
+  withinBound,
+} from './support/property-case.js'
 import {snapshotTree} from './support/sandbox.js'
 
 /**
@@ -93,8 +105,20 @@ describe('engine safety properties (generated cases)', function () {
 
   it('file kinds: a FIFO, directory, device link, dangling link, empty, short or long file in place of any file', async () => {
     const ptable = (await readdir(join(template.root, 'template', 'db', 'index'))).find((n) => /^[\da-f-]{36}$/.test(n))
-    const files = ['writer.chk', 'chaser.chk', 'epoch.chk', 'truncate.chk', 'proposal.chk', 'chunk-000000.000000', 'chunk-000001.000000',
-      'chunk-000002.000000', 'index/indexmap', `index/${ptable}`, `index/${ptable}.bloomfilter`, 'index']
+    const files = [
+      'writer.chk',
+      'chaser.chk',
+      'epoch.chk',
+      'truncate.chk',
+      'proposal.chk',
+      'chunk-000000.000000',
+      'chunk-000001.000000',
+      'chunk-000002.000000',
+      'index/indexmap',
+      `index/${ptable}`,
+      `index/${ptable}.bloomfilter`,
+      'index',
+    ]
     const replacement = fc.record({file: fc.constantFrom(...files), kind: fc.constantFrom(...FILE_KINDS)})
     await fc.assert(
       fc.asyncProperty(fc.array(replacement, {minLength: 1, maxLength: 2}), fc.boolean(), async (replacements, full) => {
@@ -131,7 +155,9 @@ describe('engine safety properties (generated cases)', function () {
           }
           const target = join(c.root, 'target')
           const before = await snapshotTree(c.root)
-          const run = await withinBound(what, (): Promise<unknown> => (op === 'restore' ? restoreBackup({backupDir: c.bk, db: target}) : verifyDirectory(c.bk)))
+          const run = await withinBound(what, (): Promise<unknown> =>
+            op === 'restore' ? restoreBackup({backupDir: c.bk, db: target}) : verifyDirectory(c.bk),
+          )
           if (op === 'verify' || !run.ok) {
             if (!run.ok) assertOneLineRefusal(run.error, what)
             assert.deepEqual(await snapshotTree(c.root), before, `${what}: nothing changed anywhere`)
@@ -201,4 +227,8 @@ async function writablePaths(c: Case, targets: string[]): Promise<string[]> {
   return out
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false)
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  )

@@ -42,7 +42,11 @@ describe('engine safety: a backup never makes things worse', () => {
     assert.equal((await readManifest(bk)).id, id, 'the previous backup is still the current one')
     const report = await verifyDirectory(bk)
     assert.deepEqual(report.problems, [])
-    assert.deepEqual((await readdir(bk)).filter((n) => n.startsWith('.staging-')), [], 'no staging directory was left (or made)')
+    assert.deepEqual(
+      (await readdir(bk)).filter((n) => n.startsWith('.staging-')),
+      [],
+      'no staging directory was left (or made)',
+    )
     const restored = join(dir, `restored-${Math.random().toString(36).slice(2)}`)
     await restoreBackup({backupDir: bk, db: restored})
     await rm(restored, {recursive: true, force: true})
@@ -58,30 +62,49 @@ describe('engine safety: a backup never makes things worse', () => {
     assert.deepEqual(await snapshotTree(dir), before, 'nothing changed anywhere')
     await generateDataDir(db, {chunks: 2, chunkSize: CHUNK})
     await assert.rejects(backupNode({db, index: join(bk, 'idx'), backupDir: bk}), /index directory .* is inside the backup directory/)
-    await assert.rejects(backupNode({db: live, index: idx, backupDir: join(live, 'bk')}), /the backup directory .* is inside the data directory/)
+    await assert.rejects(
+      backupNode({db: live, index: idx, backupDir: join(live, 'bk')}),
+      /the backup directory .* is inside the data directory/,
+    )
   })
 
   describe('2. a differential run refuses a damaged source before staging anything', () => {
     const cases: [string, () => Promise<void>, RegExp][] = [
       ['a negative writer.chk', () => writeCheckpointValue(join(db, 'writer.chk'), -5), /writer\.chk: .*-5.* below 0/],
-      ['a chaser.chk beyond writer.chk', async () => {
-        const writer = (await readFile(join(db, 'writer.chk'))).readBigInt64LE(0)
-        await writeCheckpointValue(join(db, 'chaser.chk'), Number(writer) + 100)
-      }, /chaser\.chk: .* is above writer\.chk/],
-      ['a damaged header in the ongoing chunk', async () => {
-        const path = join(db, 'chunk-000002.000000')
-        const bytes = await readFile(path)
-        bytes[0] = 7
-        await writeFile(path, bytes)
-      }, /chunk-000002\.000000: not a chunk file/],
+      [
+        'a chaser.chk beyond writer.chk',
+        async () => {
+          const writer = (await readFile(join(db, 'writer.chk'))).readBigInt64LE(0)
+          await writeCheckpointValue(join(db, 'chaser.chk'), Number(writer) + 100)
+        },
+        /chaser\.chk: .* is above writer\.chk/,
+      ],
+      [
+        'a damaged header in the ongoing chunk',
+        async () => {
+          const path = join(db, 'chunk-000002.000000')
+          const bytes = await readFile(path)
+          bytes[0] = 7
+          await writeFile(path, bytes)
+        },
+        /chunk-000002\.000000: not a chunk file/,
+      ],
       ['a missing first chunk', () => unlink(join(db, 'chunk-000000.000000')), /chunk 0 is missing/],
-      ['an epoch.chk beyond writer.chk', async () => {
-        await writeCheckpointValue(join(db, 'epoch.chk'), 10 * CHUNK)
-      }, /epoch\.chk: .* is above writer\.chk/],
-      ['an ongoing chunk shorter than writer.chk says', async () => {
-        const path = join(db, 'chunk-000002.000000')
-        await writeFile(path, (await readFile(path)).subarray(0, 200))
-      }, /chunk-000002\.000000: .* shorter than writer\.chk/],
+      [
+        'an epoch.chk beyond writer.chk',
+        async () => {
+          await writeCheckpointValue(join(db, 'epoch.chk'), 10 * CHUNK)
+        },
+        /epoch\.chk: .* is above writer\.chk/,
+      ],
+      [
+        'an ongoing chunk shorter than writer.chk says',
+        async () => {
+          const path = join(db, 'chunk-000002.000000')
+          await writeFile(path, (await readFile(path)).subarray(0, 200))
+        },
+        /chunk-000002\.000000: .* shorter than writer\.chk/,
+      ],
     ]
     for (const [what, damage, reason] of cases) {
       it(`${what}: refused naming the file, the previous backup stays current and restorable`, async () => {
@@ -112,7 +135,10 @@ describe('engine safety: a backup never makes things worse', () => {
     manifest.files.push({path: '../../x/evil.txt', kind: 'checkpoint', size: 4, md5: '0'.repeat(32), verified: true, origin: 'copied'})
     await writeFile(manifestPath, JSON.stringify(manifest))
     const target = join(dir, 't', 'a', 'b', 'db')
-    await assert.rejects(restoreBackup({backupDir: bk, db: target}), /files\[\d+\]\.path "\.\.\/\.\.\/x\/evil\.txt" is not a plain relative path/)
+    await assert.rejects(
+      restoreBackup({backupDir: bk, db: target}),
+      /files\[\d+\]\.path "\.\.\/\.\.\/x\/evil\.txt" is not a plain relative path/,
+    )
     assert.equal(existsSync(join(dir, 't')), false, 'nothing was created')
     const report = await verifyDirectory(bk)
     assert.equal(report.ok, false)
@@ -184,19 +210,25 @@ describe('engine safety: a backup never makes things worse', () => {
       await generateDataDir(db, {chunks: 2, chunkSize: CHUNK})
       await fifoAt(join(db, 'writer.chk'))
       const report = await verifyDirectory(db)
-      assert.deepEqual(report.problems.find((p) => p.file === 'writer.chk'), {file: 'writer.chk', reason: 'not a regular file (a FIFO)'})
+      assert.deepEqual(
+        report.problems.find((p) => p.file === 'writer.chk'),
+        {file: 'writer.chk', reason: 'not a regular file (a FIFO)'},
+      )
     })
   })
 
   describe('7. restore never writes into a backup directory', () => {
-    it('refuses the backup\'s own data directory, a directory inside the backup directory, and one containing it', async () => {
+    it("refuses the backup's own data directory, a directory inside the backup directory, and one containing it", async () => {
       const good = await goodBackup()
       const inside = [join(bk, good.dataDir), join(bk, 'data-restored'), join(bk, 'sub', 'db')]
       for (const target of inside) {
         await assert.rejects(restoreBackup({backupDir: bk, db: target, force: true}), /is inside the backup directory/)
       }
       await assert.rejects(restoreBackup({backupDir: bk, db: dir, force: true}), /contains the backup directory/)
-      await assert.rejects(restoreBackup({backupDir: bk, db: join(dir, 'r'), index: join(bk, 'index'), force: true}), /is inside the backup directory/)
+      await assert.rejects(
+        restoreBackup({backupDir: bk, db: join(dir, 'r'), index: join(bk, 'index'), force: true}),
+        /is inside the backup directory/,
+      )
       // Another backup directory (not the one restored from) is just as off limits.
       const other = join(dir, 'other-bk')
       await backupNode({db, backupDir: other})
@@ -210,7 +242,10 @@ describe('engine safety: a backup never makes things worse', () => {
     const good = await goodBackup()
     await assert.rejects(backupNode({db, index: join(dir, 'nope'), backupDir: bk}), /index directory .*nope does not exist/)
     await assertStillCurrent(good.id)
-    assert.ok((await readManifest(bk)).files.some((f) => f.kind === 'ptable'), 'the previous backup keeps its index')
+    assert.ok(
+      (await readManifest(bk)).files.some((f) => f.kind === 'ptable'),
+      'the previous backup keeps its index',
+    )
     const report = await verifyDirectory(db, {index: join(dir, 'nope')})
     assert.equal(report.ok, false)
     assert.deepEqual(report.problems, [{file: join(dir, 'nope'), reason: 'index directory does not exist'}])
@@ -229,10 +264,14 @@ describe('engine safety: a backup never makes things worse', () => {
       await symlink(join(dir, 'nowhere'), join(index, 'indexmap'))
       await assert.rejects(backupNode({db, backupDir: bk}), /indexmap: a symbolic link to a file that does not exist/)
       await unlink(join(index, 'indexmap'))
-      await assert.rejects(backupNode({db, backupDir: bk, sleep: async () => undefined}), (e: EscError) =>
-        /indexmap is missing while the index directory holds PTables \(waited 30 s for the node to write it\)$/.test(e.message) &&
-        withoutFlags(e) && e.hint?.advice === 'index' &&
-        describeError(e).message.endsWith("; check the node's index, or back up with --index pointing at the right directory"))
+      await assert.rejects(
+        backupNode({db, backupDir: bk, sleep: async () => undefined}),
+        (e: EscError) =>
+          /indexmap is missing while the index directory holds PTables \(waited 30 s for the node to write it\)$/.test(e.message) &&
+          withoutFlags(e) &&
+          e.hint?.advice === 'index' &&
+          describeError(e).message.endsWith("; check the node's index, or back up with --index pointing at the right directory"),
+      )
       await assertStillCurrent(good.id)
     })
 
@@ -244,7 +283,10 @@ describe('engine safety: a backup never makes things worse', () => {
       await writeFile(manifestPath, JSON.stringify(manifest))
       const before = await snapshotTree(dir)
       for (const full of [false, true]) {
-        await assert.rejects(backupNode({db, backupDir: bk, full}), /esc-backup\.json names the data directory data-20260101T000000Z-abcdef, which is missing; nothing was changed/)
+        await assert.rejects(
+          backupNode({db, backupDir: bk, full}),
+          /esc-backup\.json names the data directory data-20260101T000000Z-abcdef, which is missing; nothing was changed/,
+        )
         assert.deepEqual(await snapshotTree(dir), before, `full=${full}: nothing changed`)
       }
       assert.ok(existsSync(join(bk, good.dataDir)))
@@ -264,7 +306,10 @@ describe('engine safety: a backup never makes things worse', () => {
       ] as const) {
         await writeFile(manifestPath, JSON.stringify({...JSON.parse(original), [key]: value}))
         const target = join(dir, 'target')
-        await assert.rejects(restoreBackup({backupDir: bk, db: target}), (e: Error) => e.name === 'UnsoundBackupError' && reason.test(e.message) && !e.message.includes('\n'))
+        await assert.rejects(
+          restoreBackup({backupDir: bk, db: target}),
+          (e: Error) => e.name === 'UnsoundBackupError' && reason.test(e.message) && !e.message.includes('\n'),
+        )
         assert.equal(existsSync(target), false)
       }
     })
@@ -274,9 +319,15 @@ describe('engine safety: a backup never makes things worse', () => {
       const target = join(dir, 'node')
       await assert.rejects(restoreBackup({backupDir: bk, db: join(target, 'db'), index: target}), /is, or is inside, the index directory/)
       await assert.rejects(restoreBackup({backupDir: bk, db: target, index: target}), /is, or is inside, the index directory/)
-      await assert.rejects(restoreBackup({backupDir: bk, db: target, index: target}), (e: EscError) =>
-        withoutFlags(e) && e.kind === 'invalid-input' && e.hint?.advice === 'separate-index' &&
-        describeError(e).message === `the restore target ${target} is, or is inside, the index directory ${target} (the default index directory is ${join(target, 'index')}); give --index a directory of its own`)
+      await assert.rejects(
+        restoreBackup({backupDir: bk, db: target, index: target}),
+        (e: EscError) =>
+          withoutFlags(e) &&
+          e.kind === 'invalid-input' &&
+          e.hint?.advice === 'separate-index' &&
+          describeError(e).message ===
+            `the restore target ${target} is, or is inside, the index directory ${target} (the default index directory is ${join(target, 'index')}); give --index a directory of its own`,
+      )
       assert.equal(existsSync(target), false)
     })
   })
@@ -289,11 +340,22 @@ describe('engine safety: a backup never makes things worse', () => {
       await writeFile(join(target, 'old.txt'), 'the node before')
       const controller = new AbortController()
       await assert.rejects(
-        restoreBackup({backupDir: bk, db: target, force: true, signal: controller.signal, concurrency: 1, onProgress: () => controller.abort()}),
-        (error: Error) => isAbortError(error) && /nothing of the backup was left in .*node; its previous contents are back/.test(error.message),
+        restoreBackup({
+          backupDir: bk,
+          db: target,
+          force: true,
+          signal: controller.signal,
+          concurrency: 1,
+          onProgress: () => controller.abort(),
+        }),
+        (error: Error) =>
+          isAbortError(error) && /nothing of the backup was left in .*node; its previous contents are back/.test(error.message),
       )
       assert.deepEqual(await readdir(target), ['old.txt'])
-      assert.deepEqual((await readdir(dir)).filter((n) => n.includes('before-restore')), [])
+      assert.deepEqual(
+        (await readdir(dir)).filter((n) => n.includes('before-restore')),
+        [],
+      )
     })
 
     it('a full disk: one line that says so, and nothing left behind', async function () {
@@ -308,8 +370,11 @@ describe('engine safety: a backup never makes things worse', () => {
         await generateDataDir(db, {chunks: 8, chunkSize: 16 * 1024, withIndex: true})
         await backupNode({db, backupDir: bk})
         const target = join(small, 'db')
-        await assert.rejects(restoreBackup({backupDir: bk, db: target}), (error: Error & {code?: string}) =>
-          error.code === 'ENOSPC' && /^not enough space for the restore in .*small\/db: needs \d+ bytes, \d+ free/.test(error.message))
+        await assert.rejects(
+          restoreBackup({backupDir: bk, db: target}),
+          (error: Error & {code?: string}) =>
+            error.code === 'ENOSPC' && /^not enough space for the restore in .*small\/db: needs \d+ bytes, \d+ free/.test(error.message),
+        )
         assert.deepEqual(await readdir(small), [])
       } finally {
         execFileSync('umount', [small])

@@ -57,11 +57,18 @@ describe('kurrentdb verify', () => {
     bytes[140] ^= 1
     await writeFile(second, bytes)
     await writeFile(join(db, 'epoch.chk'), '')
-    assert.deepEqual((await problems(db)).sort(), [
-      'epoch.chk: checkpoint must be exactly 8 bytes, found 0 (an empty checkpoint reads as 0 on the server)',
-      `index/${map.tables[0].file}: referenced by the indexmap but missing`,
-      `index/${map.tables[1].file}: ${(await problems(db)).find((p) => p.startsWith(`index/${map.tables[1].file}`))!.split(': ').slice(1).join(': ')}`,
-    ].sort())
+    assert.deepEqual(
+      (await problems(db)).sort(),
+      [
+        'epoch.chk: checkpoint must be exactly 8 bytes, found 0 (an empty checkpoint reads as 0 on the server)',
+        `index/${map.tables[0].file}: referenced by the indexmap but missing`,
+        `index/${map.tables[1].file}: ${(await problems(db))
+          .find((p) => p.startsWith(`index/${map.tables[1].file}`))!
+          .split(': ')
+          .slice(1)
+          .join(': ')}`,
+      ].sort(),
+    )
     assert.ok((await problems(db)).some((p) => p.startsWith(`index/${map.tables[1].file}: PTable MD5 mismatch`)))
   })
 

@@ -36,8 +36,22 @@ describe('local API: backups and clusters', () => {
     await t.cloud.ctx.runner.idle()
     const backup = (await call('GET', `${t.mesdb}/backups/${id}`)).json().backup
     // sizeBytes: the local cloud's extension with the real size (sizeGb stays the contract's whole GiB, rounded up).
-    assert.deepEqual(Object.keys(backup).sort(), ['availableNodeCount', 'created', 'description', 'id', 'projectId', 'provider',
-      'region', 'serverVersion', 'serverVersionTag', 'sizeBytes', 'sizeGb', 'sourceClusterDescription', 'sourceClusterId', 'status'])
+    assert.deepEqual(Object.keys(backup).sort(), [
+      'availableNodeCount',
+      'created',
+      'description',
+      'id',
+      'projectId',
+      'provider',
+      'region',
+      'serverVersion',
+      'serverVersionTag',
+      'sizeBytes',
+      'sizeGb',
+      'sourceClusterDescription',
+      'sourceClusterId',
+      'status',
+    ])
     assert.equal(backup.status, 'available')
     assert.equal(backup.sizeGb, 4)
     assert.equal(backup.sizeBytes, 3 * 1024 ** 3 + 1)
@@ -66,7 +80,10 @@ describe('local API: backups and clusters', () => {
     ])
     assert.deepEqual([a.statusCode, b.statusCode].sort(), [202, 409])
     const conflict = a.statusCode === 409 ? a : b
-    assert.equal(conflict.json().detail, 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade')
+    assert.equal(
+      conflict.json().detail,
+      'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade',
+    )
     assert.equal(conflict.json().status, 409)
     await t.engine.release(new Error('No space left on device (ENOSPC)'))
     await t.cloud.ctx.runner.idle()
@@ -90,7 +107,12 @@ describe('local API: backups and clusters', () => {
     const backup = await call('POST', `${t.mesdb}/backups`, {description: 'x {nope}', sourceClusterId: 'c1ev3l5o0aeu6ojco7b0'})
     assert.equal(backup.statusCode, 400)
     assert.ok(backup.json().fields.description)
-    const badJson = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {...t.auth, 'content-type': 'application/json'}, payload: '{'})
+    const badJson = await t.cloud.app.inject({
+      method: 'POST',
+      url: `${t.mesdb}/backups`,
+      headers: {...t.auth, 'content-type': 'application/json'},
+      payload: '{',
+    })
     assert.equal(badJson.statusCode, 400)
   })
 
@@ -211,12 +233,23 @@ describe('local API: backups and clusters', () => {
     const {writeFile} = await import('node:fs/promises')
     await writeFile(caFile, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')
     const res = await call('POST', '/local/v1/clusters/attach', {
-      db, nodeUrl: 'https://127.0.0.1:2113', nodeUsername: 'admin', nodePassword: 'changeit', nodeCaFile: caFile, nodeInsecure: true,
+      db,
+      nodeUrl: 'https://127.0.0.1:2113',
+      nodeUsername: 'admin',
+      nodePassword: 'changeit',
+      nodeCaFile: caFile,
+      nodeInsecure: true,
     })
     assert.equal(res.statusCode, 201, res.body)
     await call('POST', `${t.mesdb}/backups`, {description: 'x', sourceClusterId: res.json().id})
     await t.cloud.ctx.runner.idle()
-    assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'https://127.0.0.1:2113', username: 'admin', password: 'changeit', caFile, insecure: true})
+    assert.deepEqual(t.engine.backups[0].nodeGuard, {
+      url: 'https://127.0.0.1:2113',
+      username: 'admin',
+      password: 'changeit',
+      caFile,
+      insecure: true,
+    })
     const cluster = (await call('GET', `${t.mesdb}/clusters/${res.json().id}`)).body
     assert.doesNotMatch(cluster, /changeit/, 'the password is never served')
     const noUrl = await call('POST', '/local/v1/clusters/attach', {db, nodeUsername: 'admin', nodePassword: 'changeit'})
@@ -224,4 +257,3 @@ describe('local API: backups and clusters', () => {
     assert.ok(noUrl.json().fields.nodeUrl)
   })
 })
-

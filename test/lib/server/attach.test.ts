@@ -96,7 +96,12 @@ describe('local cloud: attach rules', () => {
   it('gives data copied into the state directory mode 0600 and its directories 0700', async () => {
     const db = await fakeDataDir(join(outside, 'node1'))
     const id = (await attach({db})).json().id
-    const res = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'b', sourceClusterId: id}})
+    const res = await t.cloud.app.inject({
+      method: 'POST',
+      url: `${t.mesdb}/backups`,
+      headers: t.auth,
+      payload: {description: 'b', sourceClusterId: id},
+    })
     assert.equal(res.statusCode, 202, res.body)
     await t.cloud.ctx.runner.idle()
     const backupDir = t.cloud.ctx.layout.backupDir(res.json().id)

@@ -2,7 +2,8 @@ import {strict as assert} from 'node:assert'
 
 import {clusterBody, createCluster, openTestCloud, type TestCloud} from './helpers.js'
 
-const LOCKED = 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
+const LOCKED =
+  'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade'
 
 describe('local API: cluster changes (update, expand, resize, upgrade, stop, start) and the operation lock', () => {
   let t: TestCloud
@@ -140,7 +141,12 @@ describe('local API: cluster changes (update, expand, resize, upgrade, stop, sta
   })
 
   it('a scheduled run that finds the cluster locked by a resize is recorded as failed with that reason', async () => {
-    const job = {type: 'ScheduledBackup', data: {clusterId: id, description: 'scheduled', maxBackupCount: 2}, description: 'j', schedule: '0 */1 * * *'}
+    const job = {
+      type: 'ScheduledBackup',
+      data: {clusterId: id, description: 'scheduled', maxBackupCount: 2},
+      description: 'j',
+      schedule: '0 */1 * * *',
+    }
     const jobId = (await call('POST', `${t.orchestrate}/jobs`, job)).json().id
     t.engine.hold = true
     assert.equal((await put('/commands/resize', {targetSize: 'C4'})).statusCode, 202)

@@ -65,7 +65,11 @@ describe('local cloud with the real engine', () => {
       seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`)
       if (req.url === '/gossip') {
         res.writeHead(200, {'content-type': 'application/json'})
-        res.end(JSON.stringify({members: [{state: 'Leader', isAlive: true, epochNumber: 1, epochId: 'e', writerCheckpoint: 0, chaserCheckpoint: 0}]}))
+        res.end(
+          JSON.stringify({
+            members: [{state: 'Leader', isAlive: true, epochNumber: 1, epochId: 'e', writerCheckpoint: 0, chaserCheckpoint: 0}],
+          }),
+        )
       } else if (req.url === '/admin/scavenge/current') {
         res.writeHead(200, {'content-type': 'application/json'})
         res.end('{}')
@@ -79,7 +83,12 @@ describe('local cloud with the real engine', () => {
       const db = join(await tempDir('esc-node-'), 'node1')
       await (await loadEngine()).generate(db, {chunks: 2, chunkSize: 256 * 1024})
       const {port} = node.address() as {port: number}
-      const attached = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: `http://127.0.0.1:${port}`, nodeUsername: 'ops', nodePassword: 's3cret'})
+      const attached = await call('POST', '/local/v1/clusters/attach', {
+        db,
+        nodeUrl: `http://127.0.0.1:${port}`,
+        nodeUsername: 'ops',
+        nodePassword: 's3cret',
+      })
       assert.equal(attached.statusCode, 201, attached.body)
       assert.equal((await backup(attached.json().id)).status, 'available')
       const basic = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`
@@ -118,8 +127,7 @@ describe('local cloud with the real engine', () => {
     assert.equal((await call('GET', `${t.mesdb}/backups/${good.id}`)).json().backup.status, 'available')
   })
 
-
-  it('a source with DuckDB files ends the backup defunct with the engine\'s reason and no CLI flag in it', async () => {
+  it("a source with DuckDB files ends the backup defunct with the engine's reason and no CLI flag in it", async () => {
     const clusterId = await demo()
     await writeFile(join(t.cloud.ctx.layout.clusterDb(clusterId), 'kurrent.ddb'), 'duck')
     const bad = await backup(clusterId)

@@ -17,8 +17,13 @@ describe('local cloud hardening', () => {
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
     t.cloud.app.inject({method, url, headers: t.auth, ...(payload === undefined ? {} : {payload: payload as object})})
   const token = (payload: unknown, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
-    t.cloud.app.inject({method: 'POST', url: '/oauth/token', remoteAddress, headers: {'content-type': 'application/json', ...headers},
-      payload: typeof payload === 'string' ? payload : JSON.stringify(payload)})
+    t.cloud.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      remoteAddress,
+      headers: {'content-type': 'application/json', ...headers},
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    })
 
   // Finding 3: /oauth/token trusted field types (500 on a number), crashed on bad percent-encoding, hashed on the event loop.
   describe('/oauth/token', () => {
@@ -75,7 +80,11 @@ describe('local cloud hardening', () => {
       assert.equal(limited.statusCode, 429, limited.body)
       assert.ok(Number(limited.headers['retry-after']) > 0)
       assert.equal(limited.json().status, 429)
-      const other = await token({grant_type: 'password', username: 'admin@esc.local', password: t.cloud.bootstrap!.password}, {}, '127.0.0.2')
+      const other = await token(
+        {grant_type: 'password', username: 'admin@esc.local', password: t.cloud.bootstrap!.password},
+        {},
+        '127.0.0.2',
+      )
       assert.equal(other.statusCode, 200, 'another address is not limited')
     })
   })
@@ -146,15 +155,24 @@ describe('local cloud hardening', () => {
       const attached = await call('POST', '/local/v1/clusters/attach', {db, nodeUrl: 'http://admin:s3cret@127.0.0.1:2113'})
       assert.equal(attached.statusCode, 201, attached.body)
       const clusterId = attached.json().id
-      const jobId = (await call('POST', `${t.orchestrate}/jobs`, {type: 'ScheduledBackup', description: 'j', schedule: '0 * * * *',
-        data: {clusterId, description: 'x', maxBackupCount: 3}})).json().id
+      const jobId = (
+        await call('POST', `${t.orchestrate}/jobs`, {
+          type: 'ScheduledBackup',
+          description: 'j',
+          schedule: '0 * * * *',
+          data: {clusterId, description: 'x', maxBackupCount: 3},
+        })
+      ).json().id
       t.engine.failWith = 'node guard: cannot reach http://admin:s3cret@127.0.0.1:2113/gossip: ECONNREFUSED'
       const manual = (await call('POST', `${t.mesdb}/backups`, {description: 'b', sourceClusterId: clusterId})).json().id
       await t.cloud.ctx.runner.idle()
       await call('POST', `${t.orchestrate}/jobs/${jobId}/run`)
       await t.cloud.ctx.runner.idle()
-      assert.deepEqual(t.engine.backups[0].nodeGuard, {url: 'http://127.0.0.1:2113', username: 'admin', password: 's3cret'},
-        'the credentials reach the node guard as Basic auth')
+      assert.deepEqual(
+        t.engine.backups[0].nodeGuard,
+        {url: 'http://127.0.0.1:2113', username: 'admin', password: 's3cret'},
+        'the credentials reach the node guard as Basic auth',
+      )
       const answers = [
         (await call('GET', `${t.mesdb}/backups/${manual}`)).body,
         (await call('GET', `${t.mesdb}/backups`)).body,
@@ -162,7 +180,9 @@ describe('local cloud hardening', () => {
         (await call('GET', `${t.orchestrate}/history`)).body,
       ]
       assert.match(answers[0], /\*\*\*@127\.0\.0\.1/, answers[0])
-      const store = t.cloud.ctx.store.db.prepare('SELECT details FROM backups UNION ALL SELECT details FROM history UNION ALL SELECT node_url FROM clusters').all()
+      const store = t.cloud.ctx.store.db
+        .prepare('SELECT details FROM backups UNION ALL SELECT details FROM history UNION ALL SELECT node_url FROM clusters')
+        .all()
       for (const text of [...answers, logs.join('\n'), JSON.stringify(store)]) assert.doesNotMatch(text, /s3cret/, text)
     })
   })

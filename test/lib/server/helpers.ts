@@ -120,13 +120,16 @@ export interface TestCloud {
 
 /** A local cloud on a temp dir with a fake engine, driven through fastify's inject. */
 export async function openTestCloud(options: Partial<LocalCloudOptions> & {dir?: string} = {}): Promise<TestCloud> {
-  const dir = options.dir ?? await tempDir()
+  const dir = options.dir ?? (await tempDir())
   const engine = (options.engine as FakeEngine | undefined) ?? new FakeEngine()
   const cloud = await LocalCloud.open({schedule: false, ...options, dir, engine})
   const token = cloud.ctx.identity.issueAccessToken('test')
   const {organizationId: o, projectId: p} = cloud.defaults
   return {
-    cloud, engine, dir, token,
+    cloud,
+    engine,
+    dir,
+    token,
     auth: {authorization: `Bearer ${token}`},
     mesdb: `/mesdb/v1/organizations/${o}/projects/${p}`,
     orchestrate: `/orchestrate/v1/organizations/${o}/projects/${p}`,
@@ -138,8 +141,14 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> & {dir?:
 }
 
 export const clusterBody = {
-  description: 'Demo-Backup', diskSizeGb: 10, diskType: 'gp3', instanceType: 'F1', networkId: 'net',
-  projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node',
+  description: 'Demo-Backup',
+  diskSizeGb: 10,
+  diskType: 'gp3',
+  instanceType: 'F1',
+  networkId: 'net',
+  projectionLevel: 'off',
+  serverVersion: '24.10',
+  topology: 'single-node',
 }
 
 /** Creates a cluster through the API and waits until it is available. */

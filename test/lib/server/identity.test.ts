@@ -30,10 +30,18 @@ describe('local identity', () => {
     assert.equal(password.statusCode, 200)
     assert.match(password.json().refresh_token, /^lrt_/)
 
-    const client = await token(JSON.stringify({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}), 'application/json')
+    const client = await token(
+      JSON.stringify({grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret}),
+      'application/json',
+    )
     assert.equal(client.statusCode, 200)
     const basic = Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')
-    const viaBasic = await t.cloud.app.inject({method: 'POST', url: '/oauth/token', headers: {authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded'}, payload: 'grant_type=client_credentials'})
+    const viaBasic = await t.cloud.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: {authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded'},
+      payload: 'grant_type=client_credentials',
+    })
     assert.equal(viaBasic.statusCode, 200)
   })
 

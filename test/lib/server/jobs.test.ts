@@ -13,7 +13,9 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
     t.cloud.app.inject({method, url, headers: t.auth, ...(payload === undefined ? {} : {payload: payload as object})})
   const jobBody = () => ({
-    type: 'ScheduledBackup', description: 'My Hourly Backup', schedule: '0 */1 * * *',
+    type: 'ScheduledBackup',
+    description: 'My Hourly Backup',
+    schedule: '0 */1 * * *',
     data: {clusterId, description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2},
   })
 
@@ -29,8 +31,13 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
       const {id} = created.json()
       const job = (await call('GET', `${t.orchestrate}/jobs/${id}`)).json().job
       assert.deepEqual(job, {
-        id, organizationId: t.cloud.defaults.organizationId, projectId: t.cloud.defaults.projectId,
-        description: 'My Hourly Backup', schedule: '0 */1 * * *', status: 'active', type: 'ScheduledBackup',
+        id,
+        organizationId: t.cloud.defaults.organizationId,
+        projectId: t.cloud.defaults.projectId,
+        description: 'My Hourly Backup',
+        schedule: '0 */1 * * *',
+        status: 'active',
+        type: 'ScheduledBackup',
         data: {clusterId, description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2},
       })
       assert.equal((await call('GET', `${t.orchestrate}/jobs`)).json().jobs.length, 1)
@@ -41,11 +48,21 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
     })
 
     it('rejects a bad schedule and a bad label template by field', async () => {
-      const res = await call('POST', `${t.orchestrate}/jobs`, {...jobBody(), schedule: '*/5 * * * *', data: {...jobBody().data, description: '{bogus}'}})
+      const res = await call('POST', `${t.orchestrate}/jobs`, {
+        ...jobBody(),
+        schedule: '*/5 * * * *',
+        data: {...jobBody().data, description: '{bogus}'},
+      })
       assert.equal(res.statusCode, 400)
       assert.deepEqual(Object.keys(res.json().fields).sort(), ['data.description', 'schedule'])
       const missing = await call('POST', `${t.orchestrate}/jobs`, {type: 'Other', data: {clusterId}})
-      assert.deepEqual(Object.keys(missing.json().fields).sort(), ['data.description', 'data.maxBackupCount', 'description', 'schedule', 'type'])
+      assert.deepEqual(Object.keys(missing.json().fields).sort(), [
+        'data.description',
+        'data.maxBackupCount',
+        'description',
+        'schedule',
+        'type',
+      ])
     })
 
     it('runs a job: history item, linked backup, and pruning of its own oldest backups only', async () => {
@@ -63,12 +80,25 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
         await t.cloud.ctx.runner.idle()
       }
       const items = (await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items
-      assert.deepEqual(items.map((i: {id: string}) => i.id), runs)
+      assert.deepEqual(
+        items.map((i: {id: string}) => i.id),
+        runs,
+      )
       assert.ok(items.every((i: {status: string; endTime?: string}) => i.status === 'succeeded' && i.endTime))
-      const backups = (await call('GET', `${t.mesdb}/backups`)).json().backups as Array<{id: string; linkedResource?: string; description: string}>
+      const backups = (await call('GET', `${t.mesdb}/backups`)).json().backups as Array<{
+        id: string
+        linkedResource?: string
+        description: string
+      }>
       const mine = backups.filter((b) => b.linkedResource === jobId)
-      assert.deepEqual(mine.map((b) => b.id), items.slice(2).map((i: {linkedResource: string}) => i.linkedResource))
-      assert.ok(backups.some((b) => b.id === manual), 'manual backup kept')
+      assert.deepEqual(
+        mine.map((b) => b.id),
+        items.slice(2).map((i: {linkedResource: string}) => i.linkedResource),
+      )
+      assert.ok(
+        backups.some((b) => b.id === manual),
+        'manual backup kept',
+      )
       assert.equal(backups.filter((b) => b.linkedResource === otherJob).length, 1, "another job's backup kept")
       assert.match(items[2].details, /pruned/)
       assert.equal(existsSync(t.cloud.ctx.layout.backupDir(items[0].linkedResource)), false)
@@ -84,7 +114,10 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
       const item = (await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items[0]
       assert.equal(item.id, run.json().historyId)
       assert.equal(item.status, 'failed')
-      assert.equal(item.details, 'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade')
+      assert.equal(
+        item.details,
+        'the cluster is locked by another operation, such as another backup is in progress, disk expansion, cluster resize, database upgrade',
+      )
       await t.engine.release()
       await t.cloud.ctx.runner.idle()
     })
@@ -125,16 +158,22 @@ describe('local API: jobs, history, pruning and the scheduler', () => {
       await clock.tickAsync(3 * 60 * 60_000) // 09:30 → 12:30 with the server down
       const {openTestCloud: reopen} = await import('./helpers.js')
       const restarted = await reopen({dir, schedule: true, accessTokenTtlSeconds: 7 * 86_400})
-      t = {...restarted, close: async () => {
-        await restarted.close()
-        const {rm} = await import('node:fs/promises')
-        await rm(dir, {recursive: true, force: true})
-      }}
+      t = {
+        ...restarted,
+        close: async () => {
+          await restarted.close()
+          const {rm} = await import('node:fs/promises')
+          await rm(dir, {recursive: true, force: true})
+        },
+      }
       assert.equal(t.cloud.ctx.scheduler.armedCount, 1)
       await clock.tickAsync(30 * 60_000)
       await t.cloud.ctx.runner.idle()
       const items = (await call('GET', `${t.orchestrate}/history?jobId=${jobId}`)).json().items
-      assert.deepEqual(items.map((i: {startTime: string}) => i.startTime), ['2026-11-21T13:00:00.000Z'])
+      assert.deepEqual(
+        items.map((i: {startTime: string}) => i.startTime),
+        ['2026-11-21T13:00:00.000Z'],
+      )
     })
 
     it('a scheduled run racing a manual backup: exactly one of them gets the cluster', async () => {

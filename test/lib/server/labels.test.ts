@@ -50,13 +50,19 @@ describe('local API: backup labels', () => {
     const other = await createCluster(t)
     const res = await call('POST', `${t.mesdb}/backups`, {description: '#{index}', sourceClusterId: other})
     await t.cloud.ctx.runner.idle()
-    assert.equal((await call('GET', `${t.mesdb}/backups/${res.json().id}`)).json().backup.description, '#1', 'each cluster counts on its own')
+    assert.equal(
+      (await call('GET', `${t.mesdb}/backups/${res.json().id}`)).json().backup.description,
+      '#1',
+      'each cluster counts on its own',
+    )
   })
 
   it('shares the counter between manual backups and scheduled runs, and stores a job label with plain brackets', async () => {
     await backUp('manual')
     const job = await call('POST', `${t.orchestrate}/jobs`, {
-      type: 'ScheduledBackup', description: 'hourly', schedule: '0 */1 * * *',
+      type: 'ScheduledBackup',
+      description: 'hourly',
+      schedule: '0 */1 * * *',
       data: {clusterId, description: 'run <v24> {{x}} #{index}', maxBackupCount: 5},
     })
     assert.equal(job.statusCode, 200, job.body)

@@ -20,7 +20,7 @@ describe('local cloud: error kinds as problem statuses', () => {
     assert.equal(problemStatusOf(new Error('not ours')), 500)
   })
 
-  it('tells the engine\'s verdicts by kind, not by class name', () => {
+  it("tells the engine's verdicts by kind, not by class name", () => {
     assert.equal(isUnsoundBackup(new UnsoundBackupError('unsound')), true)
     assert.equal(isUnsoundBackup(new NotABackupError('/b', 'esc-backup.json is missing')), true)
     assert.equal(isUnsoundBackup(Object.assign(new Error('x'), {name: 'UnsoundBackupError'})), false)

@@ -18,7 +18,14 @@ describe('local cloud crash recovery', () => {
     const clusterId = await createCluster(t)
     const good = (await call('POST', `${t.mesdb}/backups`, {description: 'good', sourceClusterId: clusterId})).json().id
     await t.cloud.ctx.runner.idle()
-    const jobId = (await call('POST', `${t.orchestrate}/jobs`, {type: 'ScheduledBackup', description: 'j', schedule: '0 * * * *', data: {clusterId, description: 'x', maxBackupCount: 1}})).json().id
+    const jobId = (
+      await call('POST', `${t.orchestrate}/jobs`, {
+        type: 'ScheduledBackup',
+        description: 'j',
+        schedule: '0 * * * *',
+        data: {clusterId, description: 'x', maxBackupCount: 1},
+      })
+    ).json().id
     t.engine.hold = true
     const historyId = (await call('POST', `${t.orchestrate}/jobs/${jobId}/run`)).json().historyId
     await t.engine.reached()
@@ -43,7 +50,12 @@ describe('local cloud crash recovery', () => {
       assert.equal(store.history.get(historyId)!.status, 'failed')
       assert.equal(store.locks.all().length, 0)
       assert.deepEqual(restarted.cloud.recovery.defunctBackups, [inFlight])
-      const next = await restarted.cloud.app.inject({method: 'POST', url: `${restarted.mesdb}/backups`, headers: restarted.auth, payload: {description: 'after', sourceClusterId: clusterId}})
+      const next = await restarted.cloud.app.inject({
+        method: 'POST',
+        url: `${restarted.mesdb}/backups`,
+        headers: restarted.auth,
+        payload: {description: 'after', sourceClusterId: clusterId},
+      })
       assert.equal(next.statusCode, 202, 'lock released')
       await restarted.cloud.ctx.runner.idle()
     } finally {
@@ -54,11 +66,25 @@ describe('local cloud crash recovery', () => {
   it('marks an interrupted restore defunct and removes its partial data', async () => {
     const t = await openTestCloud({dir})
     const clusterId = await createCluster(t)
-    const backupId = (await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'b', sourceClusterId: clusterId}})).json().id
+    const backupId = (
+      await t.cloud.app.inject({
+        method: 'POST',
+        url: `${t.mesdb}/backups`,
+        headers: t.auth,
+        payload: {description: 'b', sourceClusterId: clusterId},
+      })
+    ).json().id
     await t.cloud.ctx.runner.idle()
     t.engine.hold = true
     const {clusterBody} = await import('./helpers.js')
-    const restoreId = (await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/clusters`, headers: t.auth, payload: {...clusterBody, sourceBackupId: backupId}})).json().id
+    const restoreId = (
+      await t.cloud.app.inject({
+        method: 'POST',
+        url: `${t.mesdb}/clusters`,
+        headers: t.auth,
+        payload: {...clusterBody, sourceBackupId: backupId},
+      })
+    ).json().id
     await t.engine.reached()
     t.cloud.ctx.store.close()
     const restarted = await openTestCloud({dir})
@@ -77,7 +103,14 @@ describe('local cloud crash recovery', () => {
     const t = await openTestCloud({dir})
     const clusterId = await createCluster(t)
     t.engine.hold = true
-    const id = (await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'b', sourceClusterId: clusterId}})).json().id
+    const id = (
+      await t.cloud.app.inject({
+        method: 'POST',
+        url: `${t.mesdb}/backups`,
+        headers: t.auth,
+        payload: {description: 'b', sourceClusterId: clusterId},
+      })
+    ).json().id
     await t.engine.reached()
     await t.cloud.close(1000)
     const restarted = await openTestCloud({dir})
@@ -95,7 +128,14 @@ describe('local cloud crash recovery', () => {
     const before = join(dir, 'before')
     const t = await openTestCloud({dir: before})
     const clusterId = await createCluster(t)
-    const first = (await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'b', sourceClusterId: clusterId}})).json().id
+    const first = (
+      await t.cloud.app.inject({
+        method: 'POST',
+        url: `${t.mesdb}/backups`,
+        headers: t.auth,
+        payload: {description: 'b', sourceClusterId: clusterId},
+      })
+    ).json().id
     await t.cloud.ctx.runner.idle()
     await t.close()
     const {rename} = await import('node:fs/promises')
@@ -104,7 +144,8 @@ describe('local cloud crash recovery', () => {
     const moved = await openTestCloud({dir: after})
     try {
       const {layout} = moved.cloud.ctx
-      const call = (method: 'POST' | 'DELETE', url: string, payload?: object) => moved.cloud.app.inject({method, url, headers: moved.auth, payload})
+      const call = (method: 'POST' | 'DELETE', url: string, payload?: object) =>
+        moved.cloud.app.inject({method, url, headers: moved.auth, payload})
       assert.equal((await call('POST', `${moved.mesdb}/backups`, {description: 'c', sourceClusterId: clusterId})).statusCode, 202)
       await moved.cloud.ctx.runner.idle()
       const {clusterBody} = await import('./helpers.js')
@@ -133,13 +174,47 @@ describe('local cloud crash recovery', () => {
     const nodeData = join(dir, 'backups', nodeId, 'db')
     await mkdir(nodeData, {recursive: true})
     await writeFile(join(nodeData, 'writer.chk'), Buffer.alloc(8))
-    store.clusters.insert({id: 'c1ev3l5o0aeu6ojco7b2', organization_id: organizationId, project_id: projectId, status: 'available',
-      created: new Date().toISOString(), kind: 'attached', db_dir: nodeData, spec: {description: 'n', diskSizeGb: 1, diskType: 'x',
-        instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    store.clusters.insert({
+      id: 'c1ev3l5o0aeu6ojco7b2',
+      organization_id: organizationId,
+      project_id: projectId,
+      status: 'available',
+      created: new Date().toISOString(),
+      kind: 'attached',
+      db_dir: nodeData,
+      spec: {
+        description: 'n',
+        diskSizeGb: 1,
+        diskType: 'x',
+        instanceType: 'x',
+        networkId: 'x',
+        projectionLevel: 'off',
+        serverVersion: '24.10',
+        topology: 'single-node',
+      },
+    })
     // A backup row left creating whose id names that directory: recovery must still refuse to remove it.
-    store.backups.insert({id: nodeId, organization_id: organizationId, project_id: projectId, cluster_id: 'c1ev3l5o0aeu6ojco7b2',
-      cluster_description: 'n', description: 'x', created: new Date().toISOString(), job_id: null, dir: join(dir, 'backups', nodeId),
-      cluster_spec: {description: 'n', diskSizeGb: 1, diskType: 'x', instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    store.backups.insert({
+      id: nodeId,
+      organization_id: organizationId,
+      project_id: projectId,
+      cluster_id: 'c1ev3l5o0aeu6ojco7b2',
+      cluster_description: 'n',
+      description: 'x',
+      created: new Date().toISOString(),
+      job_id: null,
+      dir: join(dir, 'backups', nodeId),
+      cluster_spec: {
+        description: 'n',
+        diskSizeGb: 1,
+        diskType: 'x',
+        instanceType: 'x',
+        networkId: 'x',
+        projectionLevel: 'off',
+        serverVersion: '24.10',
+        topology: 'single-node',
+      },
+    })
     const notAnId = join(dir, 'backups', 'my-notes')
     await mkdir(notAnId)
     await writeFile(join(notAnId, 'keep.txt'), 'precious')
@@ -151,9 +226,27 @@ describe('local cloud crash recovery', () => {
     const outside = await tempDir()
     await writeFile(join(outside, 'x'), 'x')
     const linked = 'c1ev3l5o0aeu6ojco7b4'
-    store.backups.insert({id: linked, organization_id: organizationId, project_id: projectId, cluster_id: 'c1ev3l5o0aeu6ojco7b2',
-      cluster_description: 'n', description: 'x', created: new Date().toISOString(), job_id: null, dir: join(dir, 'backups', linked),
-      cluster_spec: {description: 'n', diskSizeGb: 1, diskType: 'x', instanceType: 'x', networkId: 'x', projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node'}})
+    store.backups.insert({
+      id: linked,
+      organization_id: organizationId,
+      project_id: projectId,
+      cluster_id: 'c1ev3l5o0aeu6ojco7b2',
+      cluster_description: 'n',
+      description: 'x',
+      created: new Date().toISOString(),
+      job_id: null,
+      dir: join(dir, 'backups', linked),
+      cluster_spec: {
+        description: 'n',
+        diskSizeGb: 1,
+        diskType: 'x',
+        instanceType: 'x',
+        networkId: 'x',
+        projectionLevel: 'off',
+        serverVersion: '24.10',
+        topology: 'single-node',
+      },
+    })
     const {symlink} = await import('node:fs/promises')
     await symlink(outside, join(dir, 'backups', linked))
     t.cloud.ctx.store.close()
@@ -171,8 +264,14 @@ describe('local cloud crash recovery', () => {
       assert.ok(recovery.keptDirectories.includes(notAnId))
       assert.ok(recovery.keptDirectories.includes(join(dir, 'backups', nodeId)))
       assert.ok(recovery.removedDirectories.includes(join(dir, 'backups', deleted)))
-      assert.ok(logs.some((l) => l.includes('kept') && l.includes(notAnId)), logs.join('\n'))
-      assert.ok(logs.some((l) => l.includes('removed') && l.includes(deleted)), logs.join('\n'))
+      assert.ok(
+        logs.some((l) => l.includes('kept') && l.includes(notAnId)),
+        logs.join('\n'),
+      )
+      assert.ok(
+        logs.some((l) => l.includes('removed') && l.includes(deleted)),
+        logs.join('\n'),
+      )
     } finally {
       await restarted.close()
       await rm(outside, {recursive: true, force: true})
@@ -181,7 +280,8 @@ describe('local cloud crash recovery', () => {
 
   it('after a crash during a cluster change, puts the cluster back as it was and releases its lock', async () => {
     const t = await openTestCloud({dir})
-    const put = (id: string, path: string, payload?: object) => t.cloud.app.inject({method: 'PUT', url: `${t.mesdb}/clusters/${id}${path}`, headers: t.auth, payload})
+    const put = (id: string, path: string, payload?: object) =>
+      t.cloud.app.inject({method: 'PUT', url: `${t.mesdb}/clusters/${id}${path}`, headers: t.auth, payload})
     const expanding = await createCluster(t)
     const stopped = await createCluster(t)
     assert.equal((await put(stopped, '/commands/stop')).statusCode, 202)
@@ -201,7 +301,12 @@ describe('local cloud crash recovery', () => {
       assert.equal(JSON.parse(a.spec).diskSizeGb, 10, 'the change was not applied')
       assert.equal(store.clusters.get(stopped)!.status, 'stopped')
       assert.equal(store.locks.all().length, 0)
-      const again = await restarted.cloud.app.inject({method: 'PUT', url: `${restarted.mesdb}/clusters/${expanding}/disk/expand`, headers: restarted.auth, payload: {diskSizeGb: 50}})
+      const again = await restarted.cloud.app.inject({
+        method: 'PUT',
+        url: `${restarted.mesdb}/clusters/${expanding}/disk/expand`,
+        headers: restarted.auth,
+        payload: {diskSizeGb: 50},
+      })
       assert.equal(again.statusCode, 202, 'lock released')
       await restarted.cloud.ctx.runner.idle()
     } finally {

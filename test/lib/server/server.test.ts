@@ -56,8 +56,12 @@ describe('local server plumbing', () => {
     const port = (blocker.address() as {port: number}).port
     const umask = process.umask()
     try {
-      await assert.rejects(serve({dir, host: '127.0.0.1', port, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'}}),
-        new RegExp(`^Error: port ${port} on 127\\.0\\.0\\.1 is already in use; stop what uses it or pick another with --port \\(0 picks a free one\\)$`))
+      await assert.rejects(
+        serve({dir, host: '127.0.0.1', port, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'}}),
+        new RegExp(
+          `^Error: port ${port} on 127\\.0\\.0\\.1 is already in use; stop what uses it or pick another with --port \\(0 picks a free one\\)$`,
+        ),
+      )
     } finally {
       process.umask(umask)
       blocker.close()
@@ -66,7 +70,11 @@ describe('local server plumbing', () => {
     const cloud = await LocalCloud.open({dir, schedule: false})
     try {
       assert.ok(cloud.bootstrap, 'the credentials of the failed start were never shown: the next start must create new ones')
-      assert.equal((await cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password})).token_type, 'Bearer')
+      assert.equal(
+        (await cloud.ctx.identity.grant({grant_type: 'password', username: cloud.bootstrap.username, password: cloud.bootstrap.password}))
+          .token_type,
+        'Bearer',
+      )
     } finally {
       await cloud.close(0)
     }
@@ -77,7 +85,10 @@ describe('local server plumbing', () => {
     const lock = ServerLock.tryAcquire(layout)!
     try {
       await writeServerInfo(layout, {pid: process.pid, url: 'http://127.0.0.1:1', startedAt: 'x', dir})
-      const expected = (why: string) => new RegExp(`^Error: cannot read the local cloud's admin credentials ${layout.adminCredentials.replaceAll('.', '\\.')}: ${why}; restore that file \\(it was written at the first start\\), or use a new --dir$`)
+      const expected = (why: string) =>
+        new RegExp(
+          `^Error: cannot read the local cloud's admin credentials ${layout.adminCredentials.replaceAll('.', '\\.')}: ${why}; restore that file \\(it was written at the first start\\), or use a new --dir$`,
+        )
       await assert.rejects(adminRequest(dir, 'GET', '/local/v1/status'), expected('it does not exist'))
       await writeFile(layout.adminCredentials, '{', {mode: 0o600})
       await assert.rejects(adminRequest(dir, 'GET', '/local/v1/status'), expected('.*JSON.*'))
@@ -89,12 +100,20 @@ describe('local server plumbing', () => {
   })
 
   it('a damaged state.db is named in the start error', async () => {
-    await writeFile(join(dir, 'state.db'), 'not a database, just text that is long enough for SQLite to read a header from it', {mode: 0o600})
+    await writeFile(join(dir, 'state.db'), 'not a database, just text that is long enough for SQLite to read a header from it', {
+      mode: 0o600,
+    })
     // The server names the file and gives advice; only the CLI words the advice as a flag.
-    const error = await LocalCloud.open({dir, schedule: false}).then(() => undefined, (e: EscError) => e)
+    const error = await LocalCloud.open({dir, schedule: false}).then(
+      () => undefined,
+      (e: EscError) => e,
+    )
     assert.ok(error && isEscError(error))
     assert.equal(error.message, `${join(dir, 'state.db')}: file is not a database`)
-    assert.equal(describeError(error).message, `${join(dir, 'state.db')}: file is not a database; restore it from a copy, or start with a new --dir`)
+    assert.equal(
+      describeError(error).message,
+      `${join(dir, 'state.db')}: file is not a database; restore it from a copy, or start with a new --dir`,
+    )
   })
 
   it('treats a dead or zombie pid as not alive', async () => {
@@ -130,7 +149,13 @@ describe('local server plumbing', () => {
     const store = new Store(join(dir, 'state.db'))
     const identity = new Identity(store)
     const env = {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'}
-    const result = await writeLocalProfile({url: 'http://127.0.0.1:2180', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})
+    const result = await writeLocalProfile({
+      url: 'http://127.0.0.1:2180',
+      organizationId: 'o'.repeat(20),
+      projectId: 'p'.repeat(20),
+      identity,
+      env,
+    })
     assert.equal(result.madeDefault, true)
     assert.equal(result.tokenSource, 'file')
     const toml = await readFile(join(dir, 'config', 'settings.toml'), 'utf8')
@@ -143,21 +168,34 @@ describe('local server plumbing', () => {
     assert.equal(identity.verifyAccessToken(token.access_token), 'admin@esc.local')
     assert.equal((await identity.grant({grant_type: 'refresh_token', refresh_token: token.refresh_token})).token_type, 'Bearer')
     // A second write keeps the existing default.
-    const again = await writeLocalProfile({url: 'http://127.0.0.1:9', organizationId: 'o'.repeat(20), projectId: 'p'.repeat(20), identity, env})
+    const again = await writeLocalProfile({
+      url: 'http://127.0.0.1:9',
+      organizationId: 'o'.repeat(20),
+      projectId: 'p'.repeat(20),
+      identity,
+      env,
+    })
     assert.equal(again.madeDefault, false)
     assert.match(await readFile(join(dir, 'config', 'settings.toml'), 'utf8'), /api-base-url = "http:\/\/127\.0\.0\.1:9\/"/)
     store.close()
   })
 
   it('names nested and missing fields in the problem details map', () => {
-    assert.deepEqual(validationFields([
-      {instancePath: '/data', message: "must have required property 'clusterId'", params: {missingProperty: 'clusterId'}},
-      {instancePath: '/topology', message: 'must be equal to one of the allowed values', params: {allowedValues: ['single-node', 'three-node-multi-zone']}},
-      {instancePath: '/backupId', message: 'must match pattern "^[0-9a-v]{20}$"', params: {}},
-    ]), {
-      'data.clusterId': "must have required property 'clusterId'",
-      topology: 'must be equal to one of the allowed values: single-node, three-node-multi-zone',
-      backupId: 'must be an id: 20 characters of 0-9 and a-v',
-    })
+    assert.deepEqual(
+      validationFields([
+        {instancePath: '/data', message: "must have required property 'clusterId'", params: {missingProperty: 'clusterId'}},
+        {
+          instancePath: '/topology',
+          message: 'must be equal to one of the allowed values',
+          params: {allowedValues: ['single-node', 'three-node-multi-zone']},
+        },
+        {instancePath: '/backupId', message: 'must match pattern "^[0-9a-v]{20}$"', params: {}},
+      ]),
+      {
+        'data.clusterId': "must have required property 'clusterId'",
+        topology: 'must be equal to one of the allowed values: single-node, three-node-multi-zone',
+        backupId: 'must be an id: 20 characters of 0-9 and a-v',
+      },
+    )
   })
 })

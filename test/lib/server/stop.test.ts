@@ -59,10 +59,22 @@ describe('local cloud stop', () => {
     const engine = new FakeEngine()
     const exits: number[] = []
     const umask = process.umask()
-    const started = await serve({dir, host: '127.0.0.1', port: 0, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
-      engine, shutdownGraceMs: 300, shutdownCapMs: 5000, exit: (code) => exits.push(code)})
+    const started = await serve({
+      dir,
+      host: '127.0.0.1',
+      port: 0,
+      env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
+      engine,
+      shutdownGraceMs: 300,
+      shutdownCapMs: 5000,
+      exit: (code) => exits.push(code),
+    })
     process.umask(umask)
-    const {organizationId: o, projectId: p} = await adminRequest<{organizationId: string; projectId: string}>(dir, 'GET', '/local/v1/status')
+    const {organizationId: o, projectId: p} = await adminRequest<{organizationId: string; projectId: string}>(
+      dir,
+      'GET',
+      '/local/v1/status',
+    )
     const mesdb = `/mesdb/v1/organizations/${o}/projects/${p}`
     const {id: clusterId} = await adminRequest<{id: string}>(dir, 'POST', `${mesdb}/clusters`, clusterBody)
     for (let i = 0; i < 100; i++) {
@@ -91,8 +103,16 @@ describe('local cloud stop', () => {
       exited = resolve
     })
     const umask = process.umask()
-    const started = await serve({dir, host: '127.0.0.1', port: 0, env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
-      engine, shutdownGraceMs: 200, shutdownCapMs: 800, exit: (code) => exited(code)})
+    const started = await serve({
+      dir,
+      host: '127.0.0.1',
+      port: 0,
+      env: {ESC_CONFIG_DIR: join(dir, 'config'), ESC_KEYRING: '0'},
+      engine,
+      shutdownGraceMs: 200,
+      shutdownCapMs: 800,
+      exit: (code) => exited(code),
+    })
     process.umask(umask)
     engine.startWriter = async () => ({stop: () => new Promise<void>(() => {})}) // a writer that never stops
     await adminRequest(dir, 'POST', '/local/v1/demo-data', {writer: true})

@@ -24,7 +24,8 @@ describe('local store', () => {
     assert.match(a, /^[0-9a-v]{20}$/)
     assert.ok(a < b)
     assert.ok(isId('c1ev3l5o0aeu6ojco7b0'))
-    for (const bad of ['../x', 'C1EV3L5O0AEU6OJCO7B0', 'c1ev3l5o0aeu6ojco7b', 'c1ev3l5o0aeu6ojco7bw', '']) assert.equal(isId(bad), false, bad)
+    for (const bad of ['../x', 'C1EV3L5O0AEU6OJCO7B0', 'c1ev3l5o0aeu6ojco7b', 'c1ev3l5o0aeu6ojco7bw', ''])
+      assert.equal(isId(bad), false, bad)
   })
 
   it('migrates a fresh database to the latest schema in WAL mode', () => {

@@ -47,9 +47,11 @@ export default class LocalClustersAttach extends BaseCommand {
       if (flags.insecure) body.nodeInsecure = true
     }
     if (flags.description) body.description = flags.description
-    const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body, {debug: this.debugLog()}).catch((error: Error) => {
-      throw new EscError(`attach: ${error.message}`)
-    })
+    const created = await adminRequest<{id: string}>(dir, 'POST', '/local/v1/clusters/attach', body, {debug: this.debugLog()}).catch(
+      (error: Error) => {
+        throw new EscError(`attach: ${error.message}`)
+      },
+    )
     if (!this.jsonEnabled()) process.stdout.write(`${created.id}\n`)
     return created.id
   }

@@ -11,9 +11,13 @@ export default class BackupsCreate extends CloudCommand {
   static override flags = {
     'org-id': orgFlag('The organization id the backup will relate to'),
     'project-id': projectFlag('The project id the backup will relate to'),
-    'source-cluster-id': nonBlankFlag({description: 'The id of the cluster to create backup of', fix: 'give the id of the cluster to back up'}),
+    'source-cluster-id': nonBlankFlag({
+      description: 'The id of the cluster to create backup of',
+      fix: 'give the id of the cluster to back up',
+    }),
     description: nonBlankFlag({
-      description: 'A human-readable description of the backup, sent as typed; the service renders {cluster}, {index} and {datetime} tokens',
+      description:
+        'A human-readable description of the backup, sent as typed; the service renders {cluster}, {index} and {datetime} tokens',
       fix: 'give the backup a description',
     }),
     ...backupCreateFlags,

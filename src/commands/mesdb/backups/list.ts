@@ -41,7 +41,10 @@ In the API's order, as esc prints them (scripts may take the first line); --limi
     const printer = await this.output(flags)
     const res = await api.listBackups(orgId, projectId)
     const backups = selectBackups(res.data.backups, {
-      clusterId: flags['cluster-id'], status: flags.status, limit: flags.limit, newestFirst: printer.format === 'table',
+      clusterId: flags['cluster-id'],
+      status: flags.status,
+      limit: flags.limit,
+      newestFirst: printer.format === 'table',
     })
     await printer.list(backupKind, backups, res)
   }

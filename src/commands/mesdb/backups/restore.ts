@@ -31,7 +31,9 @@ the backup) and --network-id (a network of the target project).`
     'project-id': projectFlag('The project id the new cluster will be created in'),
     id: idFlag('Id of the backup to restore'),
     'source-project-id': Flags.string({description: 'The project id the backup belongs to (default: --project-id)'}),
-    description: Flags.string({description: "A human-readable description of the new cluster (default: 'Restore of <backup description>')"}),
+    description: Flags.string({
+      description: "A human-readable description of the new cluster (default: 'Restore of <backup description>')",
+    }),
     'network-id': Flags.string({description: 'The network id the cluster will be set on'}),
     topology: Flags.string({description: 'Either single-node or three-node-multi-zone', options: [...TOPOLOGIES]}),
     'instance-type': Flags.string({description: 'Type of instance, e.g. F1 for a micro or C4 for a large instance'}),

@@ -30,9 +30,17 @@ locked: backups wait until it is available again.`
     const api = await this.apiClient(flags)
     // Key order as the official CLI serializes it.
     const body = {
-      diskSizeGb: flags['disk-size-in-gb'], diskIops: flags['disk-iops'], diskThroughput: flags['disk-throughput'], diskType: flags['disk-type'],
+      diskSizeGb: flags['disk-size-in-gb'],
+      diskIops: flags['disk-iops'],
+      diskThroughput: flags['disk-throughput'],
+      diskType: flags['disk-type'],
     }
-    await changeCluster(api, await this.output(flags), {orgId, projectId, id: flags.id},
-      () => api.expandCluster(orgId, projectId, flags.id, body), {wait: flags.wait, timing})
+    await changeCluster(
+      api,
+      await this.output(flags),
+      {orgId, projectId, id: flags.id},
+      () => api.expandCluster(orgId, projectId, flags.id, body),
+      {wait: flags.wait, timing},
+    )
   }
 }

@@ -21,7 +21,12 @@ The cluster shows 'stopping', then 'stopped'; a stopped cluster cannot be backed
     const timing = waitTiming(flags, this.clocks.wait)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
-    await changeCluster(api, await this.output(flags), {orgId, projectId, id: flags.id},
-      () => api.clusterCommand(orgId, projectId, flags.id, 'stop'), {wait: flags.wait, timing, until: 'stopped'})
+    await changeCluster(
+      api,
+      await this.output(flags),
+      {orgId, projectId, id: flags.id},
+      () => api.clusterCommand(orgId, projectId, flags.id, 'stop'),
+      {wait: flags.wait, timing, until: 'stopped'},
+    )
   }
 }

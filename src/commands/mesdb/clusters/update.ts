@@ -29,7 +29,12 @@ deleted until it is updated with --protected false.`
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
     const body = {aclId: flags['acl-id'], description: flags.description, protected: parseBoolFlag(flags.protected)}
-    await changeCluster(api, await this.output(flags), {orgId, projectId, id: flags.id},
-      () => api.updateCluster(orgId, projectId, flags.id, body), {wait: flags.wait, timing})
+    await changeCluster(
+      api,
+      await this.output(flags),
+      {orgId, projectId, id: flags.id},
+      () => api.updateCluster(orgId, projectId, flags.id, body),
+      {wait: flags.wait, timing},
+    )
   }
 }

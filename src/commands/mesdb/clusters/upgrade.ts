@@ -28,7 +28,12 @@ it is available again.`
     const timing = waitTiming(flags, this.clocks.wait)
     const {orgId, projectId} = this.requireOrgProject(await this.context(flags))
     const api = await this.apiClient(flags)
-    await changeCluster(api, await this.output(flags), {orgId, projectId, id: flags.id},
-      () => api.clusterCommand(orgId, projectId, flags.id, 'upgrade', {targetTag: flags['target-tag']}), {wait: flags.wait, timing})
+    await changeCluster(
+      api,
+      await this.output(flags),
+      {orgId, projectId, id: flags.id},
+      () => api.clusterCommand(orgId, projectId, flags.id, 'upgrade', {targetTag: flags['target-tag']}),
+      {wait: flags.wait, timing},
+    )
   }
 }

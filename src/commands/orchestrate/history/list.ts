@@ -7,7 +7,10 @@ export default class HistoryList extends CloudCommand {
   static override description = `Show job history
 
 In the API's order, as esc prints them (scripts may take the first line); the table sorts newest first. cli and --json keep esc's shapes, the api formats print the raw body.`
-  static override examples = ['<%= config.bin %> orchestrate history list --job-id c1jobjobjob0aeu6ojco', '<%= config.bin %> orchestrate history list --fmt table']
+  static override examples = [
+    '<%= config.bin %> orchestrate history list --job-id c1jobjobjob0aeu6ojco',
+    '<%= config.bin %> orchestrate history list --fmt table',
+  ]
 
   static override flags = {
     'org-id': orgFlag('The organization id the history relates to'),

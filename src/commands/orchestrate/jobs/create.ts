@@ -39,9 +39,7 @@ function shapeOf(flags: Interfaces.FlagInput): FlagShape {
 }
 
 /** The job's flags without `required`: missing ones get a message saying at which level they go. */
-const jobFlagsOptional = Object.fromEntries(
-  Object.entries(jobFlags).map(([name, f]) => [name, {...f, required: false}]),
-) as typeof jobFlags
+const jobFlagsOptional = Object.fromEntries(Object.entries(jobFlags).map(([name, f]) => [name, {...f, required: false}])) as typeof jobFlags
 
 export default class JobsCreate extends CloudCommand {
   static override description = `Create a job

@@ -25,7 +25,10 @@ With --fmt table, also shows each job's next run (UTC) and how its last run ende
       return
     }
     // The table adds each job's last result, from one history listing; unreadable history shows `?`.
-    const history = await api.listHistory(orgId, projectId).then((h) => h.data.items, () => undefined)
+    const history = await api.listHistory(orgId, projectId).then(
+      (h) => h.data.items,
+      () => undefined,
+    )
     await printer.list(jobTableKind(history && lastRunByJob(history)), res.data.jobs, res)
   }
 }

@@ -38,7 +38,10 @@ With --wait -q, prints the id of that backup.`
     if (!flags.wait) {
       if (historyId) await printer.created(historyIdKind, {data: {id: historyId}, exchange: started.exchange})
       else if (printer.isApiFormat) printer.exchange(started.exchange)
-      else process.stderr.write(`Started job ${jobId}; the API returned no history id (see \`esc orchestrate history list --job-id ${jobId}\`)\n`)
+      else
+        process.stderr.write(
+          `Started job ${jobId}; the API returned no history id (see \`esc orchestrate history list --job-id ${jobId}\`)\n`,
+        )
       return
     }
     const marker: RunMarker = {historyId, before}
@@ -67,10 +70,7 @@ With --wait -q, prints the id of that backup.`
 }
 
 /** One line about the backup a run made, or about its linked resource when that is not a backup we can read. */
-async function describeLinkedBackup(
-  get: () => Promise<{data: {backup: {status: string; sizeGb: number}}}>,
-  id: string,
-): Promise<string> {
+async function describeLinkedBackup(get: () => Promise<{data: {backup: {status: string; sizeGb: number}}}>, id: string): Promise<string> {
   try {
     const {backup} = (await get()).data
     return `Backup ${id}: ${backup.status}, ${backup.sizeGb} GB (esc mesdb backups get -i ${id})`

@@ -7,7 +7,10 @@ import {isActiveJob} from './active.js'
  * cluster is already on its way out, and a warning must not turn that into a failure.
  */
 export async function jobsOfDeletedCluster(api: ApiClient, orgId: string, projectId: string, clusterId: string): Promise<string[]> {
-  const jobs = await api.listJobs(orgId, projectId).then((r) => r.data.jobs, () => [])
+  const jobs = await api.listJobs(orgId, projectId).then(
+    (r) => r.data.jobs,
+    () => [],
+  )
   return jobs
     .filter((j) => j.data?.clusterId === clusterId && isActiveJob(j))
     .map(

@@ -24,7 +24,9 @@ export function startBanner(facts: StartBannerFacts, options: {defaultDir: boole
   const {url, stateDir, profile, recovery, bootstrap} = facts
   const lines = [`Local cloud running at ${url} (pid ${facts.pid})`, `State directory: ${stateDir}`, profileLine(profile)]
   if (recovery.defunctBackups.length > 0 || recovery.defunctClusters.length > 0) {
-    lines.push(`Crash recovery: ${recovery.defunctBackups.length} backup(s) and ${recovery.defunctClusters.length} restore(s) left in progress were marked defunct`)
+    lines.push(
+      `Crash recovery: ${recovery.defunctBackups.length} backup(s) and ${recovery.defunctClusters.length} restore(s) left in progress were marked defunct`,
+    )
   }
   if (bootstrap) {
     lines.push(

@@ -53,14 +53,23 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const {cloud, url} = await openAndListen(layout, lock, log, options, env)
   const report = cloud.recovery
   if (report.defunctBackups.length + report.defunctClusters.length + report.failedRuns.length > 0) {
-    log(`crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`)
+    log(
+      `crash recovery: defunct backups ${report.defunctBackups.join(',') || '-'}, defunct clusters ${report.defunctClusters.join(',') || '-'}, failed runs ${report.failedRuns.join(',') || '-'}`,
+    )
   }
   const profile = await publish(layout, cloud, url, env, options.profile)
   log(`listening on ${url} (pid ${process.pid})`)
   const {stopped, stop} = stopOnSignals(cloud, layout, lock, log, options)
   return {
-    url, pid: process.pid, stateDir: layout.root, adminCredentialsFile: layout.adminCredentials,
-    profile, recovery: report, bootstrap: cloud.bootstrap, stopped, stop,
+    url,
+    pid: process.pid,
+    stateDir: layout.root,
+    adminCredentialsFile: layout.adminCredentials,
+    profile,
+    recovery: report,
+    bootstrap: cloud.bootstrap,
+    stopped,
+    stop,
   }
 }
 
@@ -88,11 +97,22 @@ function serverLog(layout: StateLayout): Log {
 }
 
 /** Opens the state and listens; on failure, releases what it took (the lock, the unseen bootstrap credentials). */
-async function openAndListen(layout: StateLayout, lock: ServerLock, log: Log, options: ServeOptions, env: NodeJS.ProcessEnv): Promise<{cloud: LocalCloud; url: string}> {
+async function openAndListen(
+  layout: StateLayout,
+  lock: ServerLock,
+  log: Log,
+  options: ServeOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{cloud: LocalCloud; url: string}> {
   let cloud: LocalCloud
   try {
     const ttl = Number(env.ESC_LOCAL_TOKEN_TTL ?? 3600)
-    cloud = await LocalCloud.open({dir: layout.root, log, engine: options.engine, accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600})
+    cloud = await LocalCloud.open({
+      dir: layout.root,
+      log,
+      engine: options.engine,
+      accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600,
+    })
   } catch (error) {
     lock.release()
     throw error
@@ -110,7 +130,9 @@ async function openAndListen(layout: StateLayout, lock: ServerLock, log: Log, op
 /** A taken port names the port and the fix; other listen errors pass as they are. */
 function listenError(error: unknown, options: ServeOptions): unknown {
   if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error
-  return new Error(`port ${options.port} on ${options.host} is already in use; stop what uses it or pick another with --port (0 picks a free one)`)
+  return new Error(
+    `port ${options.port} on ${options.host} is already in use; stop what uses it or pick another with --port (0 picks a free one)`,
+  )
 }
 
 /**
@@ -120,15 +142,31 @@ function listenError(error: unknown, options: ServeOptions): unknown {
  */
 async function publish(layout: StateLayout, cloud: LocalCloud, url: string, env: NodeJS.ProcessEnv, profile: string | undefined) {
   if (cloud.bootstrap) {
-    await writeFile(layout.adminCredentials, `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`, {mode: 0o600})
+    await writeFile(
+      layout.adminCredentials,
+      `${JSON.stringify({clientId: cloud.bootstrap.clientId, clientSecret: cloud.bootstrap.clientSecret}, null, 2)}\n`,
+      {mode: 0o600},
+    )
   }
   await writeServerInfo(layout, {pid: process.pid, url, startedAt: cloud.ctx.startedAt.toISOString(), dir: layout.root})
-  return writeLocalProfile({url, organizationId: cloud.defaults.organizationId, projectId: cloud.defaults.projectId, identity: cloud.ctx.identity, env, profile})
-    .catch((error: Error) => error)
+  return writeLocalProfile({
+    url,
+    organizationId: cloud.defaults.organizationId,
+    projectId: cloud.defaults.projectId,
+    identity: cloud.ctx.identity,
+    env,
+    profile,
+  }).catch((error: Error) => error)
 }
 
 /** SIGINT/SIGTERM stop the server gracefully; a second signal, or a shutdown past the cap, ends the process at once. */
-function stopOnSignals(cloud: LocalCloud, layout: StateLayout, lock: ServerLock, log: Log, options: ServeOptions): {stopped: Promise<void>; stop: (reason: string) => void} {
+function stopOnSignals(
+  cloud: LocalCloud,
+  layout: StateLayout,
+  lock: ServerLock,
+  log: Log,
+  options: ServeOptions,
+): {stopped: Promise<void>; stop: (reason: string) => void} {
   const exit = options.exit ?? ((code: number) => process.exit(code))
   const graceMs = options.shutdownGraceMs ?? 10_000
   const capMs = options.shutdownCapMs ?? 20_000

@@ -17,7 +17,11 @@ export async function startDetached(dir: string, argv: string[], timeoutMs = 30_
   await mkdir(layout.root, {recursive: true, mode: 0o700})
   const logFd = openSync(layout.logFile, 'a', 0o600)
   const args = [...process.execArgv, process.argv[1], 'local', 'start', ...argv.filter((a) => a !== '--detach' && a !== '-d')]
-  const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', logFd, logFd, 'ipc'], env: {...process.env, ESC_LOCAL_DETACHED: '1'}})
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', logFd, logFd, 'ipc'],
+    env: {...process.env, ESC_LOCAL_DETACHED: '1'},
+  })
   return new Promise<{banner: string; warning?: string}>((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`the local cloud did not start within ${timeoutMs / 1000} s; see ${layout.logFile}`))

@@ -51,10 +51,18 @@ export async function writeLocalProfile(options: {
   }
   const makeDefault = defaultProfileName(settings) === undefined
   const audience = localAudience(options.organizationId)
-  await upsertProfile(name, {
-    orgId: options.organizationId, projectId: options.projectId, apiBaseUrl: options.url,
-    identityUrl: options.url, audience, clientId: LOCAL_CLIENT_ID,
-  }, {makeDefault, dir})
+  await upsertProfile(
+    name,
+    {
+      orgId: options.organizationId,
+      projectId: options.projectId,
+      apiBaseUrl: options.url,
+      identityUrl: options.url,
+      audience,
+      clientId: LOCAL_CLIENT_ID,
+    },
+    {makeDefault, dir},
+  )
   const store = openTokenStore(dir, audience, {env, warn: () => {}})
   const tokenSource = await store.save({
     access_token: options.identity.issueAccessToken(ADMIN_USER),
@@ -81,7 +89,12 @@ function otherLocalCloudUrl(table: Parameters<typeof toProfile>[0] | undefined, 
 /** Whether an HTTP server answers at `url` within a second (any status: a local cloud answers 401 without a token). */
 async function answersHttp(url: string): Promise<boolean> {
   try {
-    await sendPlainRequest(new URL('local/v1/status', url).href, {method: 'GET', headers: {}, connectTimeoutMs: 1000, requestTimeoutMs: 2000})
+    await sendPlainRequest(new URL('local/v1/status', url).href, {
+      method: 'GET',
+      headers: {},
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+    })
     return true
   } catch {
     return false

@@ -29,7 +29,8 @@ export interface FormatInputs {
 export function resolveFormat(i: FormatInputs): OutputFormat {
   let configured: OutputFormat | undefined
   if (i.flag) {
-    if (!isOutputFormat(i.flag)) throw new UsageError(`--fmt ${i.flag} is not an output format`, {suggestions: [`Use one of: ${OUTPUT_FORMATS.join(', ')}`]})
+    if (!isOutputFormat(i.flag))
+      throw new UsageError(`--fmt ${i.flag} is not an output format`, {suggestions: [`Use one of: ${OUTPUT_FORMATS.join(', ')}`]})
     configured = i.flag
   } else if (i.profile) {
     if (!isOutputFormat(i.profile)) {

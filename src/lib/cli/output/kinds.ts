@@ -3,9 +3,7 @@
  * printer does the rest, in every format; adding a command never adds formatting code.
  */
 import type {Backup, Cluster, HistoryItem, Job} from '../../contract/models.js'
-import {
-  debugNewtype as nt, debugNum, debugOption, debugStr as str, debugStruct, debugVec, pascalVariant, rfc3339Utc,
-} from './rust-debug.js'
+import {debugNewtype as nt, debugNum, debugOption, debugStr as str, debugStruct, debugVec, pascalVariant, rfc3339Utc} from './rust-debug.js'
 import {backupV1, clusterAddresses, clusterV1, historyItemV1, jobV1, providerV1} from './v1.js'
 
 /** Human renderings used by table cells, provided by the table module (lazy: date-fns). */
@@ -136,9 +134,14 @@ export const clusterKind: ResourceKind<Cluster> = {
       ['disk_throughput', debugOption(c.diskThroughput, debugNum)],
     ])
     const addresses = debugStruct('ClusterAddresses', [
-      ['tcp', debugVec(a.tcp.map(str))], ['grpc', str(a.grpc)], ['ui', str(a.ui)],
+      ['tcp', debugVec(a.tcp.map(str))],
+      ['grpc', str(a.grpc)],
+      ['ui', str(a.ui)],
     ])
-    return debugStruct('EnrichedCluster', [['cluster', cluster], ['addresses', addresses]])
+    return debugStruct('EnrichedCluster', [
+      ['cluster', cluster],
+      ['addresses', addresses],
+    ])
   },
   columns: [
     {header: 'ID', cell: (c) => c.id},
@@ -178,15 +181,16 @@ export const jobKind: ResourceKind<Job> = {
   plural: 'jobs',
   id: (j) => j.id,
   v1: jobV1,
-  debug: (j) => debugStruct('Job', [
-    ['id', nt('JobId', j.id)],
-    ['org_id', nt('OrgId', j.organizationId)],
-    ['project_id', nt('ProjectId', j.projectId)],
-    ['description', str(j.description)],
-    ['schedule', str(j.schedule)],
-    ['status', str(j.status)],
-    ['data', jobDataDebug(j)],
-  ]),
+  debug: (j) =>
+    debugStruct('Job', [
+      ['id', nt('JobId', j.id)],
+      ['org_id', nt('OrgId', j.organizationId)],
+      ['project_id', nt('ProjectId', j.projectId)],
+      ['description', str(j.description)],
+      ['schedule', str(j.schedule)],
+      ['status', str(j.status)],
+      ['data', jobDataDebug(j)],
+    ]),
   columns: [
     {header: 'ID', cell: (j) => j.id},
     {header: 'Description', cell: (j) => j.description},
@@ -233,16 +237,17 @@ export const historyItemKind: ResourceKind<HistoryItem> = {
   plural: 'history items',
   id: (h) => h.id,
   v1: historyItemV1,
-  debug: (h) => debugStruct('HistoryItem', [
-    ['org_id', nt('OrgId', h.organizationId)],
-    ['project_id', nt('ProjectId', h.projectId)],
-    ['job_id', nt('JobId', h.jobId)],
-    ['status', str(h.status)],
-    ['details', str(h.details)],
-    ['linked_resource', str(h.linkedResource)],
-    ['start_time', rfc3339Utc(h.startTime)],
-    ['end_time', debugOption(h.endTime, rfc3339Utc)],
-  ]),
+  debug: (h) =>
+    debugStruct('HistoryItem', [
+      ['org_id', nt('OrgId', h.organizationId)],
+      ['project_id', nt('ProjectId', h.projectId)],
+      ['job_id', nt('JobId', h.jobId)],
+      ['status', str(h.status)],
+      ['details', str(h.details)],
+      ['linked_resource', str(h.linkedResource)],
+      ['start_time', rfc3339Utc(h.startTime)],
+      ['end_time', debugOption(h.endTime, rfc3339Utc)],
+    ]),
   columns: historyColumns,
   // One item: the columns of the table, after the item's own id.
   fields: [{header: 'ID', cell: (h) => h.id}, ...historyColumns],

@@ -43,9 +43,13 @@ export class Printer {
   async item<T>(kind: ResourceKind<T>, item: T, res: ApiResponse<unknown>): Promise<void> {
     if (this.quiet) return this.write(`${kind.id(item)}\n`)
     switch (this.format) {
-      case 'api': case 'api-verbose': return this.exchange(res.exchange)
-      case 'cli': return this.write(`${kind.debug(item)}\n`)
-      case 'cli-json': return this.write(JSON.stringify(kind.v1(item), null, 2))
+      case 'api':
+      case 'api-verbose':
+        return this.exchange(res.exchange)
+      case 'cli':
+        return this.write(`${kind.debug(item)}\n`)
+      case 'cli-json':
+        return this.write(JSON.stringify(kind.v1(item), null, 2))
       case 'table': {
         const {renderFields} = await import('./table.js')
         return this.write(await renderFields(kind.fields, item, this.now))
@@ -60,9 +64,19 @@ export class Printer {
   async list<T>(kind: ResourceKind<T>, items: T[], res: ApiResponse<unknown>): Promise<void> {
     if (this.quiet) return this.write(items.map((i) => `${kind.id(i)}\n`).join(''))
     switch (this.format) {
-      case 'api': case 'api-verbose': return this.exchange(res.exchange)
-      case 'cli': return this.write(items.map((i) => `${kind.debug(i)}\n`).join('') + '\n')
-      case 'cli-json': return this.write(JSON.stringify(items.map((i) => kind.v1(i)), null, 2))
+      case 'api':
+      case 'api-verbose':
+        return this.exchange(res.exchange)
+      case 'cli':
+        return this.write(items.map((i) => `${kind.debug(i)}\n`).join('') + '\n')
+      case 'cli-json':
+        return this.write(
+          JSON.stringify(
+            items.map((i) => kind.v1(i)),
+            null,
+            2,
+          ),
+        )
       case 'table': {
         const {renderTable} = await import('./table.js')
         return this.write(await renderTable(kind, items, this.now, {width: this.width}))
@@ -75,10 +89,15 @@ export class Printer {
     const id = res.data.id
     if (this.quiet) return this.write(`${id}\n`)
     switch (this.format) {
-      case 'api': case 'api-verbose': return this.exchange(res.exchange)
-      case 'cli': return this.write(`${debugNewtype(kind.debugName, id)}\n`)
-      case 'cli-json': return this.write(JSON.stringify(id, null, 2))
-      case 'table': return this.write(`Created ${kind.noun} ${id}\n`)
+      case 'api':
+      case 'api-verbose':
+        return this.exchange(res.exchange)
+      case 'cli':
+        return this.write(`${debugNewtype(kind.debugName, id)}\n`)
+      case 'cli-json':
+        return this.write(JSON.stringify(id, null, 2))
+      case 'table':
+        return this.write(`Created ${kind.noun} ${id}\n`)
     }
   }
 

@@ -97,9 +97,10 @@ export function jobV1(j: Job): Record<string, unknown> {
     schedule: j.schedule,
     status: j.status,
     type: j.type,
-    data: j.type === 'ScheduledBackup'
-      ? {description: j.data.description, maxBackupCount: j.data.maxBackupCount, clusterId: j.data.clusterId}
-      : j.data,
+    data:
+      j.type === 'ScheduledBackup'
+        ? {description: j.data.description, maxBackupCount: j.data.maxBackupCount, clusterId: j.data.clusterId}
+        : j.data,
   }
 }
 

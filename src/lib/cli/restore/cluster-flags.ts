@@ -16,7 +16,11 @@ export const optionalClusterFlags = {
 
 /** The request fields for the flags above; unset flags stay undefined (omitted from the body). */
 export function optionalClusterFields(flags: {
-  'acl-id'?: string; 'disk-iops'?: number; 'disk-throughput'?: number; 'public-access'?: string; protected?: string
+  'acl-id'?: string
+  'disk-iops'?: number
+  'disk-throughput'?: number
+  'public-access'?: string
+  protected?: string
 }): {aclId?: string; diskIops?: number; diskThroughput?: number; publicAccess?: boolean; protected?: boolean} {
   return {
     aclId: flags['acl-id'],

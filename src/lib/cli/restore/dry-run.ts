@@ -13,7 +13,10 @@ export interface DryRun {
 }
 
 function noteKey(label: string): string {
-  const words = label.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+  const words = label
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
   return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('')
 }
 

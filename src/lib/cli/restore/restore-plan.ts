@@ -126,7 +126,12 @@ export function planRestore({backup, sourceCluster: c, inputs: f, targetProjectI
  * The request of a restore whose backup could not be read: only from the flags, so only when they
  * give every required setting (undefined otherwise). Nothing is checked against the backup.
  */
-export function planRestoreFromInputs(backupId: string, f: RestoreInputs, targetProjectId: string, sourceProjectId: string): RestorePlan | undefined {
+export function planRestoreFromInputs(
+  backupId: string,
+  f: RestoreInputs,
+  targetProjectId: string,
+  sourceProjectId: string,
+): RestorePlan | undefined {
   const required = [f.description, f.networkId, f.topology, f.instanceType, f.diskSizeGb, f.diskType, f.serverVersion, f.projectionLevel]
   if (required.includes(undefined)) return undefined
   const crossProject = targetProjectId !== sourceProjectId

@@ -133,7 +133,10 @@ async function previewNotes(req: BackupCreateRequest, parsed: LabelTemplate, clo
   })
   const notes: Array<[string, string]> = [['Label preview', preview.label]]
   if (preview.existingBackups !== undefined) {
-    notes.push(['Index', `estimated as the ${preview.existingBackups} existing backups of the cluster + 1; the service assigns the actual number`])
+    notes.push([
+      'Index',
+      `estimated as the ${preview.existingBackups} existing backups of the cluster + 1; the service assigns the actual number`,
+    ])
   }
   return notes
 }

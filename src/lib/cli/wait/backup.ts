@@ -10,7 +10,13 @@ import {reattachCommand} from './outcome.js'
  * what remains of `timing.timeoutMs` when the command already spent some of it (lock retries).
  */
 export async function awaitBackup(
-  api: ApiClient, printer: Printer, orgId: string, projectId: string, id: string, timing: WaitTiming, timeLeftMs = timing.timeoutMs,
+  api: ApiClient,
+  printer: Printer,
+  orgId: string,
+  projectId: string,
+  id: string,
+  timing: WaitTiming,
+  timeLeftMs = timing.timeoutMs,
 ): Promise<void> {
   await awaitOperation({
     label: `backup ${id}`,

@@ -8,7 +8,13 @@ import {reattachCommand} from './outcome.js'
 
 /** Polls a cluster until it is available, or `until` (exit codes as any wait), then prints it. */
 export async function awaitCluster(
-  api: ApiClient, printer: Printer, orgId: string, projectId: string, id: string, timing: WaitTiming, until: ClusterWaitTarget = 'available',
+  api: ApiClient,
+  printer: Printer,
+  orgId: string,
+  projectId: string,
+  id: string,
+  timing: WaitTiming,
+  until: ClusterWaitTarget = 'available',
 ): Promise<void> {
   const untilArgs = until === 'available' ? [] : ['--until', until]
   await awaitOperation({
@@ -25,7 +31,12 @@ export async function awaitCluster(
 
 /** Creates a cluster (a restore when the body names a source backup); prints its id, or with `wait` the available cluster. */
 export async function createCluster(
-  api: ApiClient, printer: Printer, orgId: string, projectId: string, body: CreateClusterRequest, options: {wait: boolean; timing: WaitTiming},
+  api: ApiClient,
+  printer: Printer,
+  orgId: string,
+  projectId: string,
+  body: CreateClusterRequest,
+  options: {wait: boolean; timing: WaitTiming},
 ): Promise<void> {
   const created = await api.createCluster(orgId, projectId, body)
   if (!options.wait) {
@@ -42,8 +53,11 @@ export async function createCluster(
  * the cluster may still show its old settings.
  */
 export async function changeCluster(
-  api: ApiClient, printer: Printer, target: {orgId: string; projectId: string; id: string},
-  send: () => Promise<ApiResponse<unknown>>, options: {wait: boolean; timing: WaitTiming; until?: ClusterWaitTarget},
+  api: ApiClient,
+  printer: Printer,
+  target: {orgId: string; projectId: string; id: string},
+  send: () => Promise<ApiResponse<unknown>>,
+  options: {wait: boolean; timing: WaitTiming; until?: ClusterWaitTarget},
 ): Promise<void> {
   const res = await send()
   if (!options.wait) {

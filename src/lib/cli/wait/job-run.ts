@@ -12,9 +12,7 @@ export interface RunMarker {
 
 export function findRunItem(items: HistoryItem[], marker: RunMarker): HistoryItem | undefined {
   if (marker.historyId) return items.find((item) => item.id === marker.historyId)
-  return items
-    .filter((item) => !marker.before.has(item.id))
-    .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime))[0]
+  return items.filter((item) => !marker.before.has(item.id)).sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime))[0]
 }
 
 /** Status of a run for progress lines: `starting` until its history item shows up. */

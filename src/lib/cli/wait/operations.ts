@@ -10,11 +10,17 @@ import {waitForStatus, WaitResult} from './wait-for-status.js'
 export const BACKUP_FAILED_STATUSES = new Set(['defunct', 'deleted', 'deleting'])
 /** A cluster is ready once `available`; these mean it failed or is going away. `inconsistent` may recover, so it is waited on. */
 export const CLUSTER_FAILED_STATUSES = new Set([
-  'defunct', 'deleted', 'deleting', 'deleting instances', 'instances deleted', 'deleting disks',
+  'defunct',
+  'deleted',
+  'deleting',
+  'deleting instances',
+  'instances deleted',
+  'deleting disks',
 ])
 
 /** Why a backup or cluster failed, when the API says (the local cloud's `details` extension). */
-const detailsOf = (value: Backup | Cluster) => (typeof value.details === 'string' && value.details.trim() ? value.details.trim() : undefined)
+const detailsOf = (value: Backup | Cluster) =>
+  typeof value.details === 'string' && value.details.trim() ? value.details.trim() : undefined
 
 export const backupStatus = {
   statusOf: (b: Backup) => String(b.status),

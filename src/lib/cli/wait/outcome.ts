@@ -55,5 +55,7 @@ function shellQuote(arg: string): string {
 
 /** `esc mesdb backups wait -i b1 --org-id o1 --project-id p1 [--timeout 2h]`: org and project are always spelled out. */
 export function reattachCommand(command: string, id: string, orgId: string, projectId: string, extra: string[] = []): string {
-  return ['esc', command, '-i', id, '--org-id', orgId, '--project-id', projectId, ...extra].map((a, i) => (i === 1 ? a : shellQuote(a))).join(' ')
+  return ['esc', command, '-i', id, '--org-id', orgId, '--project-id', projectId, ...extra]
+    .map((a, i) => (i === 1 ? a : shellQuote(a)))
+    .join(' ')
 }

@@ -4,9 +4,24 @@ import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
 import type {
-  CreateBackupRequest, CreateBackupResponse, CreateClusterRequest, CreateClusterResponse, CreateJobRequest,
-  CreateJobResponse, ClusterCommandResponse, ExpandClusterRequest, GetBackupResponse, GetClusterResponse, GetJobResponse, ListBackupsResponse,
-  ListClustersResponse, ListHistoryResponse, ListJobsResponse, ResizeClusterRequest, RunJobResponse, UpdateClusterRequest,
+  CreateBackupRequest,
+  CreateBackupResponse,
+  CreateClusterRequest,
+  CreateClusterResponse,
+  CreateJobRequest,
+  CreateJobResponse,
+  ClusterCommandResponse,
+  ExpandClusterRequest,
+  GetBackupResponse,
+  GetClusterResponse,
+  GetJobResponse,
+  ListBackupsResponse,
+  ListClustersResponse,
+  ListHistoryResponse,
+  ListJobsResponse,
+  ResizeClusterRequest,
+  RunJobResponse,
+  UpdateClusterRequest,
   UpgradeClusterRequest,
 } from '../../contract/models.js'
 
@@ -96,7 +111,11 @@ export class ApiClient {
   }
   /** resize, upgrade, stop, start: the answer must carry an `{"id"}` (the official CLI fails without it). */
   async clusterCommand(
-    o: string, p: string, clusterId: string, command: ClusterCommand, body?: ResizeClusterRequest | UpgradeClusterRequest,
+    o: string,
+    p: string,
+    clusterId: string,
+    command: ClusterCommand,
+    body?: ResizeClusterRequest | UpgradeClusterRequest,
   ): Promise<ApiResponse<ClusterCommandResponse>> {
     return this.call('PUT', `${clustersPath(o, p)}/${idSeg(clusterId, 'cluster')}/commands/${command}`, d.decodeCreated, body)
   }
@@ -124,7 +143,10 @@ export class ApiClient {
   }
 
   private async call<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, decode: (body: unknown) => T, body?: unknown,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    decode: (body: unknown) => T,
+    body?: unknown,
   ): Promise<ApiResponse<T>> {
     const exchange = await this.http.send(method, path, body)
     if (exchange.status < 200 || exchange.status > 299) {

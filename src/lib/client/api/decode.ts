@@ -5,8 +5,19 @@
  */
 import type {Backup, Cluster, CreatedResponse, HistoryItem, Job, RunJobResponse} from '../../contract/models.js'
 import {
-  backupSchema, clusterSchema, createdSchema, getBackupSchema, getClusterSchema, getJobSchema, historyItemSchema,
-  jobSchema, listBackupsSchema, listClustersSchema, listHistorySchema, listJobsSchema, runJobSchema,
+  backupSchema,
+  clusterSchema,
+  createdSchema,
+  getBackupSchema,
+  getClusterSchema,
+  getJobSchema,
+  historyItemSchema,
+  jobSchema,
+  listBackupsSchema,
+  listClustersSchema,
+  listHistorySchema,
+  listJobsSchema,
+  runJobSchema,
 } from '../../contract/responses.js'
 
 /** The part of an object schema decoding reads: its properties' JSON types and which are required. */
@@ -46,7 +57,8 @@ function list<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: 
   const key = schema.required[0]
   const obj = check(body, {properties: {}}, '')
   const items = obj[key]
-  if (!Array.isArray(items)) throw new DecodeProblem(items === undefined ? `missing required field "${key}"` : `field "${key}" is not an array`)
+  if (!Array.isArray(items))
+    throw new DecodeProblem(items === undefined ? `missing required field "${key}"` : `field "${key}" is not an array`)
   return items.map((v, i) => item(v, `${key}[${i}]`))
 }
 

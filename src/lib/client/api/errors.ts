@@ -78,9 +78,18 @@ function authHints(status: number): string[] {
 }
 
 const REASONS: Record<number, string> = {
-  400: 'Bad request', 401: 'Not authorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
-  409: 'Conflict', 422: 'Unprocessable entity', 429: 'Too many requests', 500: 'Internal server error',
-  502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout',
+  400: 'Bad request',
+  401: 'Not authorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  422: 'Unprocessable entity',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+  504: 'Gateway timeout',
 }
 
 function defaultReason(status: number): string {

@@ -4,8 +4,16 @@ import {asPlainHttp, isLoopbackUrl, isPlainHttpAnswer, LOCAL_CLOUD_ADVICE} from 
 import type {HttpExchange} from './exchange.js'
 import {redactHeaders, redactText} from './redact.js'
 import {
-  backoffDelay, CONNECT_TIMEOUT_MS, formatMs, MAX_RETRIES, parseRetryAfter, RETRY_AFTER_MAX_MS,
-  RETRYABLE_METHODS, RETRYABLE_STATUSES, requestTimeoutFromEnv, sleepBetweenRetries,
+  backoffDelay,
+  CONNECT_TIMEOUT_MS,
+  formatMs,
+  MAX_RETRIES,
+  parseRetryAfter,
+  RETRY_AFTER_MAX_MS,
+  RETRYABLE_METHODS,
+  RETRYABLE_STATUSES,
+  requestTimeoutFromEnv,
+  sleepBetweenRetries,
 } from './timing.js'
 
 export interface TransportOptions {
@@ -119,7 +127,8 @@ export class HttpTransport {
     let message: string
     const local = this.opts.profileName === 'local' || isLoopbackUrl(where)
     if (isPlainHttpAnswer(where, error)) message = `the server at ${where} does not speak HTTPS; use ${asPlainHttp(where)}`
-    else if (code === 'ECONNREFUSED' && local) message = `could not connect to ${where}: connection refused — ${LOCAL_CLOUD_ADVICE}, or set --api-url/ESC_API_URL`
+    else if (code === 'ECONNREFUSED' && local)
+      message = `could not connect to ${where}: connection refused — ${LOCAL_CLOUD_ADVICE}, or set --api-url/ESC_API_URL`
     else if (code === 'ECONNREFUSED') message = `could not connect to ${where}: connection refused — ${hint}`
     else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') message = `could not connect to ${where}: host not found — ${hint}`
     else if (code === 'ETIMEDOUT' && event === 'connect') {

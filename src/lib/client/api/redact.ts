@@ -15,10 +15,7 @@ export function redactText(text: string): string {
       // not JSON after all: fall through to the pattern based redaction
     }
   }
-  return redactString(text).replace(
-    /("[^"]*(?:token|password|secret|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
-    `$1"${MASK}"`,
-  )
+  return redactString(text).replace(/("[^"]*(?:token|password|secret|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`)
 }
 
 /** Bearer/Basic credentials and `key=value` pairs whose key names a secret (form bodies, URLs). */

@@ -33,7 +33,11 @@ function nonEmpty(value: string | undefined): string | undefined {
  * A provider that obtains a token from `fetch`, keeps it in memory for the run and fetches again
  * when it expires or on refresh(). `persist` stores each new token (only for the stored-token flow).
  */
-function cachingProvider(fetch: () => Promise<StoredToken>, now: () => number, initial?: {token: StoredToken; obtainedAtMs?: number}): TokenProvider {
+function cachingProvider(
+  fetch: () => Promise<StoredToken>,
+  now: () => number,
+  initial?: {token: StoredToken; obtainedAtMs?: number},
+): TokenProvider {
   let current = initial
   let inFlight: Promise<string> | undefined
   const renew = (): Promise<string> => {
@@ -73,8 +77,7 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   const debug = deps.debug ?? (opts.debug ? (line: string) => process.stderr.write(`[debug] auth: ${line}\n`) : () => {})
   const identity: IdentityOptions = {debug}
 
-  const refreshGrantFor = (token: string) =>
-    cachingProvider(async () => (await identityModule()).refreshGrant(ctx, token, identity), now)
+  const refreshGrantFor = (token: string) => cachingProvider(async () => (await identityModule()).refreshGrant(ctx, token, identity), now)
   const flagRefresh = nonEmpty(opts.refreshToken)
   if (flagRefresh !== undefined) {
     debug('using the refresh token from --refresh-token (not stored)')
@@ -112,9 +115,12 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   }
   // Half a service account (typically a CI secret that did not reach the job) is not a credential;
   // if nothing else is found either, the error names the missing half.
-  const halfServiceAccount = (clientId === undefined) === (clientSecret === undefined)
-    ? undefined
-    : clientId === undefined ? 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset' : 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset'
+  const halfServiceAccount =
+    (clientId === undefined) === (clientSecret === undefined)
+      ? undefined
+      : clientId === undefined
+        ? 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset'
+        : 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset'
   if (halfServiceAccount) debug(`ignoring the service account: ${halfServiceAccount}`)
 
   const store = deps.store ?? (await import('./token-store.js')).openTokenStore(ctx.configDir, ctx.audience, {env, debug})
@@ -151,7 +157,9 @@ export async function selectTokenProvider(ctx: EscContext, opts: TokenProviderOp
   if (halfServiceAccount) {
     throw new EscError(`${halfServiceAccount}: a service account needs both`, {
       kind: 'auth',
-      suggestions: ['Set both ESC_CLIENT_ID and ESC_CLIENT_SECRET (check that the CI secret reaches this step), or unset them to use another credential'],
+      suggestions: [
+        'Set both ESC_CLIENT_ID and ESC_CLIENT_SECRET (check that the CI secret reaches this step), or unset them to use another credential',
+      ],
     })
   }
   throw new EscError(NO_CREDENTIALS_MESSAGE, {kind: 'auth'})

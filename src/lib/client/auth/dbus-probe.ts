@@ -32,7 +32,8 @@ export function sessionBusAddresses(env: NodeJS.ProcessEnv): BusAddress[] {
     )
     if (transport === 'unix' && params.has('path')) addresses.push({path: params.get('path') as string})
     else if (transport === 'unix' && params.has('abstract')) addresses.push({path: `\0${params.get('abstract')}`})
-    else if (transport === 'tcp' && params.has('port')) addresses.push({host: params.get('host') || '127.0.0.1', port: Number(params.get('port'))})
+    else if (transport === 'tcp' && params.has('port'))
+      addresses.push({host: params.get('host') || '127.0.0.1', port: Number(params.get('port'))})
   }
   return addresses
 }

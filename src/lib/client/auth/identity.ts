@@ -8,7 +8,8 @@ import {type StoredToken, toStoredToken} from './token.js'
 export const PASSWORD_SCOPE = 'cloud:access offline_access'
 const MFA_OTP_GRANT = 'http://auth0.com/oauth/grant-type/mfa-otp'
 
-export type IdentityConfig = Pick<EscContext, 'audience' | 'clientId' | 'identityUrl'> & Partial<Pick<EscContext, 'identityUrlSource' | 'apiUrl'>>
+export type IdentityConfig = Pick<EscContext, 'audience' | 'clientId' | 'identityUrl'> &
+  Partial<Pick<EscContext, 'identityUrlSource' | 'apiUrl'>>
 
 /**
  * Why an identity URL is what it is, for the "cannot reach" message: a CI job pointed at a local
@@ -42,7 +43,12 @@ function endpoint(identityUrl: string, path: string): string {
   return `${identityUrl.replace(/\/+$/, '')}/${path}`
 }
 
-async function post(config: IdentityConfig, url: string, payload: {form?: Record<string, string>; json?: Record<string, string>}, debug: (l: string) => void): Promise<IdentityResponse> {
+async function post(
+  config: IdentityConfig,
+  url: string,
+  payload: {form?: Record<string, string>; json?: Record<string, string>},
+  debug: (l: string) => void,
+): Promise<IdentityResponse> {
   const {sendPlainRequest} = await import('../../core/http.js')
   debug(`POST ${url}${payload.form?.grant_type ? ` (grant_type=${payload.form.grant_type})` : ''}`)
   let response
@@ -59,10 +65,13 @@ async function post(config: IdentityConfig, url: string, payload: {form?: Record
     })
   } catch (error) {
     const code = (error as {code?: string}).code
-    throw new EscError(`cannot reach the identity provider at ${url}: ${code ?? (error as Error).message}${identityUrlOrigin(config, code)}`, {
-      kind: 'failure',
-      cause: error,
-    })
+    throw new EscError(
+      `cannot reach the identity provider at ${url}: ${code ?? (error as Error).message}${identityUrlOrigin(config, code)}`,
+      {
+        kind: 'failure',
+        cause: error,
+      },
+    )
   }
   debug(`identity responded ${response.status}`)
   let body: Record<string, unknown> | undefined
@@ -94,7 +103,13 @@ function tokenFrom(grant: string, response: IdentityResponse): StoredToken {
   }
 }
 
-async function tokenGrant(config: IdentityConfig, grant: string, form: Record<string, string>, options: IdentityOptions, hint?: string): Promise<StoredToken> {
+async function tokenGrant(
+  config: IdentityConfig,
+  grant: string,
+  form: Record<string, string>,
+  options: IdentityOptions,
+  hint?: string,
+): Promise<StoredToken> {
   const debug = options.debug ?? (() => {})
   const url = endpoint(config.identityUrl, 'oauth/token')
   const response = await post(config, url, {form}, debug)
@@ -130,7 +145,12 @@ async function mfaGrant(config: IdentityConfig, mfaToken: string, options: Ident
   throw refused('mfa-otp', response)
 }
 
-export function passwordGrant(config: IdentityConfig, username: string, password: string, options: IdentityOptions = {}): Promise<StoredToken> {
+export function passwordGrant(
+  config: IdentityConfig,
+  username: string,
+  password: string,
+  options: IdentityOptions = {},
+): Promise<StoredToken> {
   return tokenGrant(
     config,
     'password',
@@ -150,7 +170,12 @@ export function refreshGrant(config: IdentityConfig, refreshToken: string, optio
   )
 }
 
-export function clientCredentialsGrant(config: IdentityConfig, clientId: string, clientSecret: string, options: IdentityOptions = {}): Promise<StoredToken> {
+export function clientCredentialsGrant(
+  config: IdentityConfig,
+  clientId: string,
+  clientSecret: string,
+  options: IdentityOptions = {},
+): Promise<StoredToken> {
   return tokenGrant(
     config,
     'client_credentials',

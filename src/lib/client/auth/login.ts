@@ -21,7 +21,10 @@ export interface PasswordLoginOptions {
 export async function passwordLogin(config: IdentityConfig, options: PasswordLoginOptions): Promise<StoredToken> {
   const {prompter} = options
   let email = options.email
-  if (email !== undefined && !isValidEmail(email)) throw new UsageError(`invalid email "${email}"`, {suggestions: ['Pass the email of your Kurrent Cloud account, e.g. -e me@example.com']})
+  if (email !== undefined && !isValidEmail(email))
+    throw new UsageError(`invalid email "${email}"`, {
+      suggestions: ['Pass the email of your Kurrent Cloud account, e.g. -e me@example.com'],
+    })
   if (email === undefined) {
     email = await prompter.ask('Email: ')
     if (!isValidEmail(email)) throw new UsageError(`invalid email "${email}"`)

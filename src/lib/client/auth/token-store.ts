@@ -41,7 +41,7 @@ export interface TokenStoreOptions {
 export function openTokenStore(configDir: string, audience: string, options: TokenStoreOptions = {}): TokenStore {
   const debug = options.debug ?? (() => {})
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const keychain = options.fileOnly ? NO_KEYCHAIN : options.keychain ?? openKeychain(options.env ?? process.env, debug)
+  const keychain = options.fileOnly ? NO_KEYCHAIN : (options.keychain ?? openKeychain(options.env ?? process.env, debug))
   const account = audienceHost(audience)
   const filePath = join(tokensDir(configDir), account)
   // The official esc writes its token file with the default umask (0644). Warning on every run would
@@ -50,7 +50,13 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
   const warnedMark = join(tokensDir(configDir), `.${account}.mode-warned`)
 
   async function warnOnce(line: string): Promise<void> {
-    if (await stat(warnedMark).then(() => true, () => false)) return
+    if (
+      await stat(warnedMark).then(
+        () => true,
+        () => false,
+      )
+    )
+      return
     warn(line)
     await writeFile(warnedMark, '', {mode: 0o600}).catch(() => debug(`cannot write ${warnedMark}; the warning may repeat`))
   }
@@ -88,7 +94,10 @@ export function openTokenStore(configDir: string, audience: string, options: Tok
       const fromKeychain = parseKeychainEntry(await keychain.get(account), debug)
       if (fromKeychain) {
         // The official esc only writes the file: a file newer than our keychain entry wins.
-        const fileMtime = await stat(filePath).then((info) => info.mtimeMs, () => undefined)
+        const fileMtime = await stat(filePath).then(
+          (info) => info.mtimeMs,
+          () => undefined,
+        )
         if (fileMtime === undefined || fromKeychain.obtainedAtMs === undefined || fileMtime <= fromKeychain.obtainedAtMs) {
           debug(`token loaded from the keychain (service ${KEYCHAIN_SERVICE}, account ${account})`)
           return fromKeychain

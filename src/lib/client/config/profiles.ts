@@ -103,7 +103,11 @@ export interface ProfileValues {
  * Creates or updates a profile in one write (the local cloud uses this to point a profile at
  * itself). Only the given values change; everything else in the file is kept.
  */
-export async function upsertProfile(name: string, values: ProfileValues, options: {makeDefault?: boolean; dir?: string} = {}): Promise<void> {
+export async function upsertProfile(
+  name: string,
+  values: ProfileValues,
+  options: {makeDefault?: boolean; dir?: string} = {},
+): Promise<void> {
   const plain: Array<[ProfileProperty, string | undefined]> = [
     ['org-id', values.orgId],
     ['project-id', values.projectId],

@@ -77,8 +77,7 @@ function displayName(shape: FlagShape, name: string): string {
  */
 export function splitJobArgv(argv: string[], levels: JobArgvLevels): SplitJobArgv {
   const {flags, wordIndex} = scan(argv, [levels.parent, levels.child, levels.global])
-  const childOnly = (spelled: string) =>
-    lookup(levels.child, spelled) !== undefined && lookup(levels.parent, spelled) === undefined
+  const childOnly = (spelled: string) => lookup(levels.child, spelled) !== undefined && lookup(levels.parent, spelled) === undefined
   const misplacedBefore = flags.find((f) => childOnly(f.spelled) && lookup(levels.global, f.spelled) === undefined)
 
   if (wordIndex === -1) {
@@ -95,13 +94,13 @@ export function splitJobArgv(argv: string[], levels: JobArgvLevels): SplitJobArg
   }
   if (misplacedBefore) {
     const name = lookup(levels.child, misplacedBefore.spelled)!
-    throw new UsageError(
-      `${displayName(levels.child, name)} belongs to the scheduled-backup job type: put it after \`scheduled-backup\``,
-    )
+    throw new UsageError(`${displayName(levels.child, name)} belongs to the scheduled-backup job type: put it after \`scheduled-backup\``)
   }
   const childArgv = argv.slice(wordIndex + 1)
   const misplacedAfter = scan(childArgv, [levels.child, levels.global]).flags.find(
-    (f) => lookup(levels.parent, f.spelled) !== undefined && lookup(levels.child, f.spelled) === undefined &&
+    (f) =>
+      lookup(levels.parent, f.spelled) !== undefined &&
+      lookup(levels.child, f.spelled) === undefined &&
       lookup(levels.global, f.spelled) === undefined,
   )
   if (misplacedAfter) {

@@ -44,5 +44,7 @@ export function formatLocalRunTime(date: Date, timeZone?: string): string {
 /** `2026-11-21 21:00 UTC (2026-11-21 22:00 Europe/Berlin)`; the UTC time alone when the local zone is UTC. */
 export function formatRunTime(date: Date, timeZone?: string): string {
   const local = formatLocalRunTime(date, timeZone)
-  return /\s(UTC|Etc\/UTC|Etc\/GMT|GMT|Etc\/Universal|Universal)$/.test(local) ? formatUtcRunTime(date) : `${formatUtcRunTime(date)} (${local})`
+  return /\s(UTC|Etc\/UTC|Etc\/GMT|GMT|Etc\/Universal|Universal)$/.test(local)
+    ? formatUtcRunTime(date)
+    : `${formatUtcRunTime(date)} (${local})`
 }

@@ -37,30 +37,18 @@ function expandStepField(expression: string, field: 'minute' | 'hour', value: st
     return range(0, max).filter((v) => v % Number(step[1]) === 0)
   }
   if (/^\d{1,2}$/.test(value) && Number(value) <= max) return [Number(value)]
-  throw new ScheduleError(
-    expression,
-    field,
-    `${field} '${value}' must be '*', a number from 0 to ${max} or '*/n' with n from 1 to ${max}`,
-  )
+  throw new ScheduleError(expression, field, `${field} '${value}' must be '*', a number from 0 to ${max} or '*/n' with n from 1 to ${max}`)
 }
 
 function expandDayOfWeek(expression: string, value: string): number[] {
   if (value === '*') return range(0, 6)
   if (/^\d$/.test(value) && Number(value) <= 7) return [Number(value) % 7]
-  throw new ScheduleError(
-    expression,
-    'day-of-week',
-    `day-of-week '${value}' must be '*' or a single day from 0 to 7 (0 and 7 are Sunday)`,
-  )
+  throw new ScheduleError(expression, 'day-of-week', `day-of-week '${value}' must be '*' or a single day from 0 to 7 (0 and 7 are Sunday)`)
 }
 
 function requireStar(expression: string, field: 'day-of-month' | 'month', value: string): void {
   if (value !== '*') {
-    throw new ScheduleError(
-      expression,
-      field,
-      `${field} '${value}' must be '*': Kurrent schedules run every day or on one day of the week`,
-    )
+    throw new ScheduleError(expression, field, `${field} '${value}' must be '*': Kurrent schedules run every day or on one day of the week`)
   }
 }
 

@@ -73,7 +73,9 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
     if (error instanceof OAuthError) {
       // Problem details that also carry OAuth's error/error_description (what token clients read).
       if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds))
-      return reply.code(error.status).type('application/problem+json')
+      return reply
+        .code(error.status)
+        .type('application/problem+json')
         .send({...problem(error.status, request.url, error.message), error: error.code, error_description: error.message})
     }
     if (isDiskFull(error)) {

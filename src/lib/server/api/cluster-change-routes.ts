@@ -6,7 +6,12 @@ import type {ClusterRow} from '../store/clusters.js'
 import {requireProject} from './mesdb-routes.js'
 import {notFound} from './problems.js'
 import {
-  clusterParams, expandClusterBody, resizeClusterBody, type SchemaTypeProvider, updateClusterBody, upgradeClusterBody,
+  clusterParams,
+  expandClusterBody,
+  resizeClusterBody,
+  type SchemaTypeProvider,
+  updateClusterBody,
+  upgradeClusterBody,
 } from './schemas.js'
 
 const CLUSTER = '/mesdb/v1/organizations/:organizationId/projects/:projectId/clusters/:clusterId'

@@ -15,8 +15,14 @@ import {attachClusterBody, demoDataBody, type SchemaTypeProvider} from './schema
 /** The spec local clusters get: what `clusters create` would need, filled with local values. */
 export function localClusterSpec(description: string): ClusterSpec {
   return {
-    description, diskSizeGb: 10, diskType: 'local', instanceType: 'local', networkId: 'local',
-    projectionLevel: 'off', serverVersion: '24.10', topology: 'single-node',
+    description,
+    diskSizeGb: 10,
+    diskType: 'local',
+    instanceType: 'local',
+    networkId: 'local',
+    projectionLevel: 'off',
+    serverVersion: '24.10',
+    topology: 'single-node',
   }
 }
 
@@ -87,16 +93,24 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
   app.get('/local/v1/status', async () => {
     const {organizationId, projectId} = ctx.store.ensureDefaults()
     return {
-      pid: process.pid, startedAt: ctx.startedAt.toISOString(),
+      pid: process.pid,
+      startedAt: ctx.startedAt.toISOString(),
       uptimeSeconds: Math.round((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
-      organizationId, projectId, stateDir: ctx.layout.root, runningOperations: ctx.runner.activeCount,
-      scheduledJobs: ctx.scheduler.armedCount, counts: ctx.store.counts(),
+      organizationId,
+      projectId,
+      stateDir: ctx.layout.root,
+      runningOperations: ctx.runner.activeCount,
+      scheduledJobs: ctx.scheduler.armedCount,
+      counts: ctx.store.counts(),
     }
   })
 
   app.post('/local/v1/clusters/attach', {schema: {body: attachClusterBody}}, async (request, reply) => {
     const {body} = request
-    if ((body.nodeUsername !== undefined || body.nodePassword !== undefined || body.nodeCaFile !== undefined || body.nodeInsecure) && !body.nodeUrl) {
+    if (
+      (body.nodeUsername !== undefined || body.nodePassword !== undefined || body.nodeCaFile !== undefined || body.nodeInsecure) &&
+      !body.nodeUrl
+    ) {
       throw new ApiProblem(400, 'invalid body: nodeUrl', {nodeUrl: 'the node credentials and TLS settings need the node URL'})
     }
     const nodeUrl = body.nodeUrl === undefined ? undefined : splitNodeUrl(body)
@@ -106,8 +120,16 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     const {organizationId, projectId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     ctx.store.clusters.insert({
-      id, organization_id: organizationId, project_id: projectId, status: 'available', created: ctx.now().toISOString(),
-      kind: 'attached', db_dir: db, index_dir: paths.index ?? null, node_url: nodeUrl ?? null, node_access: access,
+      id,
+      organization_id: organizationId,
+      project_id: projectId,
+      status: 'available',
+      created: ctx.now().toISOString(),
+      kind: 'attached',
+      db_dir: db,
+      index_dir: paths.index ?? null,
+      node_url: nodeUrl ?? null,
+      node_access: access,
       spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
     })
     return reply.code(201).send({id})
@@ -119,8 +141,14 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     const id = newId(ctx.now().getTime())
     const db = ctx.layout.clusterDb(id)
     ctx.store.clusters.insert({
-      id, organization_id: organizationId, project_id: projectId, status: 'provisioning', created: ctx.now().toISOString(),
-      kind: 'managed', db_dir: db, spec: localClusterSpec(body.description ?? 'Demo cluster'),
+      id,
+      organization_id: organizationId,
+      project_id: projectId,
+      status: 'provisioning',
+      created: ctx.now().toISOString(),
+      kind: 'managed',
+      db_dir: db,
+      spec: localClusterSpec(body.description ?? 'Demo cluster'),
     })
     try {
       await ctx.engine.generate(db, {chunks: body.chunks ?? 4, chunkSize: body.chunkSize ?? 1024 * 1024})

@@ -64,13 +64,17 @@ export function registerMesdbRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     if (source) {
       const sourceSpec = clusterSpec({spec: source.cluster_spec})
       if (spec.diskSizeGb < sourceSpec.diskSizeGb) {
-        throw new ApiProblem(400, 'invalid body: diskSizeGb', {diskSizeGb: `must be at least the source cluster's ${sourceSpec.diskSizeGb} GB`})
+        throw new ApiProblem(400, 'invalid body: diskSizeGb', {
+          diskSizeGb: `must be at least the source cluster's ${sourceSpec.diskSizeGb} GB`,
+        })
       }
       // Like the cloud: a restore stays with the backup's provider and region.
       const from = {provider: sourceSpec.provider ?? DEFAULT_PROVIDER, region: sourceSpec.region ?? DEFAULT_REGION}
       for (const key of ['provider', 'region'] as const) {
         if (spec[key] !== undefined && spec[key] !== from[key]) {
-          throw new ApiProblem(400, `invalid body: ${key}`, {[key]: `a backup cannot be restored to another ${key} (the backup's is ${from[key]})`})
+          throw new ApiProblem(400, `invalid body: ${key}`, {
+            [key]: `a backup cannot be restored to another ${key} (the backup's is ${from[key]})`,
+          })
         }
       }
       spec.provider = from.provider
@@ -78,8 +82,14 @@ export function registerMesdbRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     }
     const id = newId(ctx.now().getTime())
     const row = {
-      id, organization_id: organizationId, project_id: projectId, status: 'provisioning', created: ctx.now().toISOString(),
-      kind: 'managed' as const, db_dir: ctx.layout.clusterDb(id), spec,
+      id,
+      organization_id: organizationId,
+      project_id: projectId,
+      status: 'provisioning',
+      created: ctx.now().toISOString(),
+      kind: 'managed' as const,
+      db_dir: ctx.layout.clusterDb(id),
+      spec,
     }
     store.clusters.insert(row)
     runner.startProvision(store.clusters.get(id)!, source)

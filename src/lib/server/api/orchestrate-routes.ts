@@ -27,9 +27,15 @@ export function registerOrchestrateRoutes(fastify: FastifyInstance, ctx: LocalCl
     if (!cluster || cluster.deleted) throw notFound('cluster', body.data.clusterId)
     const id = newId(ctx.now().getTime())
     store.jobs.insert({
-      id, organization_id: organizationId, project_id: projectId, description: body.description,
-      schedule: body.schedule.trim(), status: 'active', cluster_id: cluster.id,
-      backup_description: body.data.description, max_backup_count: body.data.maxBackupCount,
+      id,
+      organization_id: organizationId,
+      project_id: projectId,
+      description: body.description,
+      schedule: body.schedule.trim(),
+      status: 'active',
+      cluster_id: cluster.id,
+      backup_description: body.data.description,
+      max_backup_count: body.data.maxBackupCount,
       created: ctx.now().toISOString(),
     })
     ctx.scheduler.arm(store.jobs.get(id)!)

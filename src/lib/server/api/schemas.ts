@@ -2,8 +2,18 @@ import type {FastifyTypeProvider} from 'fastify'
 import type {FromSchema, JSONSchema} from 'json-schema-to-ts'
 
 export {
-  backupParams, clusterParams, createBackupBody, createClusterBody, createJobBody, expandClusterBody, historyQuery, jobParams,
-  projectParams, resizeClusterBody, updateClusterBody, upgradeClusterBody,
+  backupParams,
+  clusterParams,
+  createBackupBody,
+  createClusterBody,
+  createJobBody,
+  expandClusterBody,
+  historyQuery,
+  jobParams,
+  projectParams,
+  resizeClusterBody,
+  updateClusterBody,
+  upgradeClusterBody,
 } from '../../contract/requests.js'
 
 /**

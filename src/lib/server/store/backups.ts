@@ -47,10 +47,13 @@ export class BackupRepo {
   }
 
   insert(backup: NewBackup): void {
-    this.db.prepare(`INSERT INTO backups(id, organization_id, project_id, cluster_id, cluster_description, description,
+    this.db
+      .prepare(
+        `INSERT INTO backups(id, organization_id, project_id, cluster_id, cluster_description, description,
         status, created, job_id, dir, cluster_spec)
       VALUES (@id, @organization_id, @project_id, @cluster_id, @cluster_description, @description,
-        'creating', @created, @job_id, @dir, @cluster_spec)`)
+        'creating', @created, @job_id, @dir, @cluster_spec)`,
+      )
       .run({...backup, cluster_spec: JSON.stringify(backup.cluster_spec)})
     this.changes++
   }
@@ -60,17 +63,20 @@ export class BackupRepo {
   }
 
   find(organizationId: string, projectId: string, id: string): BackupRow | undefined {
-    return this.db.prepare('SELECT * FROM backups WHERE id = ? AND organization_id = ? AND project_id = ?')
+    return this.db
+      .prepare('SELECT * FROM backups WHERE id = ? AND organization_id = ? AND project_id = ?')
       .get(id, organizationId, projectId) as BackupRow | undefined
   }
 
   list(organizationId: string, projectId: string): BackupRow[] {
-    return this.db.prepare('SELECT * FROM backups WHERE organization_id = ? AND project_id = ? ORDER BY created, id')
+    return this.db
+      .prepare('SELECT * FROM backups WHERE organization_id = ? AND project_id = ? ORDER BY created, id')
       .all(organizationId, projectId) as BackupRow[]
   }
 
   complete(id: string, sizeBytes: number, completed: string): void {
-    this.db.prepare("UPDATE backups SET status = 'available', size_bytes = ?, completed = ?, details = NULL WHERE id = ?")
+    this.db
+      .prepare("UPDATE backups SET status = 'available', size_bytes = ?, completed = ?, details = NULL WHERE id = ?")
       .run(sizeBytes, completed, id)
     this.changes++
   }
@@ -87,7 +93,8 @@ export class BackupRepo {
 
   /** The cluster's newest available backup: the base unchanged chunks are hard-linked from. */
   latestAvailable(clusterId: string): BackupRow | undefined {
-    return this.db.prepare("SELECT * FROM backups WHERE cluster_id = ? AND status = 'available' ORDER BY completed DESC, id DESC LIMIT 1")
+    return this.db
+      .prepare("SELECT * FROM backups WHERE cluster_id = ? AND status = 'available' ORDER BY completed DESC, id DESC LIMIT 1")
       .get(clusterId) as BackupRow | undefined
   }
 

@@ -23,8 +23,12 @@ export interface ClusterRow {
   deleted: number
 }
 
-export type NewCluster = Pick<ClusterRow, 'id' | 'organization_id' | 'project_id' | 'status' | 'created' | 'kind' | 'db_dir'>
-  & {index_dir?: string | null; node_url?: string | null; node_access?: NodeAccess | null; spec: ClusterSpec}
+export type NewCluster = Pick<ClusterRow, 'id' | 'organization_id' | 'project_id' | 'status' | 'created' | 'kind' | 'db_dir'> & {
+  index_dir?: string | null
+  node_url?: string | null
+  node_access?: NodeAccess | null
+  spec: ClusterSpec
+}
 
 /** Credentials and TLS settings of an attached node's HTTP API, for the engine's node guard. */
 export interface NodeAccess {
@@ -42,11 +46,17 @@ export class ClusterRepo {
   constructor(private readonly db: Database.Database) {}
 
   insert(cluster: NewCluster): void {
-    this.db.prepare(`INSERT INTO clusters(id, organization_id, project_id, status, created, kind, db_dir, index_dir, node_url, node_access, spec)
-      VALUES (@id, @organization_id, @project_id, @status, @created, @kind, @db_dir, @index_dir, @node_url, @node_access, @spec)`)
+    this.db
+      .prepare(
+        `INSERT INTO clusters(id, organization_id, project_id, status, created, kind, db_dir, index_dir, node_url, node_access, spec)
+      VALUES (@id, @organization_id, @project_id, @status, @created, @kind, @db_dir, @index_dir, @node_url, @node_access, @spec)`,
+      )
       .run({
-        ...cluster, index_dir: cluster.index_dir ?? null, node_url: cluster.node_url ?? null,
-        node_access: cluster.node_access ? JSON.stringify(cluster.node_access) : null, spec: JSON.stringify(cluster.spec),
+        ...cluster,
+        index_dir: cluster.index_dir ?? null,
+        node_url: cluster.node_url ?? null,
+        node_access: cluster.node_access ? JSON.stringify(cluster.node_access) : null,
+        spec: JSON.stringify(cluster.spec),
       })
   }
 
@@ -56,17 +66,21 @@ export class ClusterRepo {
 
   /** A live (not deleted) cluster of the given project. */
   find(organizationId: string, projectId: string, id: string): ClusterRow | undefined {
-    return this.db.prepare('SELECT * FROM clusters WHERE id = ? AND organization_id = ? AND project_id = ?')
+    return this.db
+      .prepare('SELECT * FROM clusters WHERE id = ? AND organization_id = ? AND project_id = ?')
       .get(id, organizationId, projectId) as ClusterRow | undefined
   }
 
   list(organizationId: string, projectId: string): ClusterRow[] {
-    return this.db.prepare('SELECT * FROM clusters WHERE organization_id = ? AND project_id = ? AND deleted = 0 ORDER BY created, id')
+    return this.db
+      .prepare('SELECT * FROM clusters WHERE organization_id = ? AND project_id = ? AND deleted = 0 ORDER BY created, id')
       .all(organizationId, projectId) as ClusterRow[]
   }
 
   setStatus(id: string, status: string, details: string | null = null): void {
-    this.db.prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?').run(status, details === null ? null : redactUrlCredentials(details), id)
+    this.db
+      .prepare('UPDATE clusters SET status = ?, details = ? WHERE id = ?')
+      .run(status, details === null ? null : redactUrlCredentials(details), id)
   }
 
   setSpec(id: string, spec: ClusterSpec): void {
@@ -79,13 +93,18 @@ export class ClusterRepo {
 
   /** The next `{index}` for a backup label of this cluster (1, 2, …), manual or scheduled: deleting backups never lowers it. */
   nextBackupIndex(id: string): number {
-    const row = this.db.prepare('UPDATE clusters SET backup_seq = backup_seq + 1 WHERE id = ? RETURNING backup_seq').get(id) as {backup_seq: number}
+    const row = this.db.prepare('UPDATE clusters SET backup_seq = backup_seq + 1 WHERE id = ? RETURNING backup_seq').get(id) as {
+      backup_seq: number
+    }
     return row.backup_seq
   }
 
   /** Every attached node's data and index directories (deleted ones too): never to be removed. */
   attachedDirectories(): string[] {
-    const rows = this.db.prepare("SELECT db_dir, index_dir FROM clusters WHERE kind = 'attached'").all() as {db_dir: string; index_dir: string | null}[]
+    const rows = this.db.prepare("SELECT db_dir, index_dir FROM clusters WHERE kind = 'attached'").all() as {
+      db_dir: string
+      index_dir: string | null
+    }[]
     return rows.flatMap((r) => (r.index_dir ? [r.db_dir, r.index_dir] : [r.db_dir]))
   }
 
@@ -97,7 +116,9 @@ export class ClusterRepo {
   /** Live clusters in any of `statuses`. */
   inStatus(statuses: readonly string[]): ClusterRow[] {
     if (statuses.length === 0) return []
-    return this.db.prepare(`SELECT * FROM clusters WHERE deleted = 0 AND status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ClusterRow[]
+    return this.db
+      .prepare(`SELECT * FROM clusters WHERE deleted = 0 AND status IN (${statuses.map(() => '?').join(', ')})`)
+      .all(...statuses) as ClusterRow[]
   }
 
   withStatus(status: string): ClusterRow[] {
@@ -108,7 +129,7 @@ export class ClusterRepo {
 /** The node guard settings of an attached cluster's backups; undefined without a node URL. */
 export function nodeGuardOf(row: Pick<ClusterRow, 'node_url' | 'node_access'>): ({url: string} & NodeAccess) | undefined {
   if (!row.node_url) return undefined
-  return {url: row.node_url, ...(row.node_access ? JSON.parse(row.node_access) as NodeAccess : {})}
+  return {url: row.node_url, ...(row.node_access ? (JSON.parse(row.node_access) as NodeAccess) : {})}
 }
 
 export function clusterSpec(row: Pick<ClusterRow, 'spec'>): ClusterSpec {
@@ -126,7 +147,7 @@ export function toCluster(row: ClusterRow): Cluster {
     diskType: spec.diskType,
     id: row.id,
     instanceType: spec.instanceType,
-    health: row.status === 'available' ? 'ok' : (row.status === 'defunct' ? 'down' : 'issues-detected'),
+    health: row.status === 'available' ? 'ok' : row.status === 'defunct' ? 'down' : 'issues-detected',
     networkId: spec.networkId,
     organizationId: row.organization_id,
     patchAvailable: false,

@@ -9,7 +9,8 @@ export class IdentityRepo {
   }
 
   clientSecretHash(clientId: string): string | undefined {
-    return (this.db.prepare('SELECT secret_hash FROM clients WHERE client_id = ?').get(clientId) as {secret_hash: string} | undefined)?.secret_hash
+    return (this.db.prepare('SELECT secret_hash FROM clients WHERE client_id = ?').get(clientId) as {secret_hash: string} | undefined)
+      ?.secret_hash
   }
 
   addUser(username: string, passwordHash: string, created: string): void {
@@ -17,7 +18,8 @@ export class IdentityRepo {
   }
 
   passwordHash(username: string): string | undefined {
-    return (this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as {password_hash: string} | undefined)?.password_hash
+    return (this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as {password_hash: string} | undefined)
+      ?.password_hash
   }
 
   addRefreshToken(tokenHash: string, subject: string, created: string): void {
@@ -25,7 +27,8 @@ export class IdentityRepo {
   }
 
   refreshTokenSubject(tokenHash: string): string | undefined {
-    return (this.db.prepare('SELECT subject FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as {subject: string} | undefined)?.subject
+    return (this.db.prepare('SELECT subject FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as {subject: string} | undefined)
+      ?.subject
   }
 
   /** Removes a user, a client and a refresh token at once (undoing a first start that failed). */

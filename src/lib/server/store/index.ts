@@ -50,8 +50,7 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, value)
+    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
   /** The default organization and project, created on first use. */
@@ -60,9 +59,11 @@ export class Store {
       const organizationId = this.getMeta('default_organization_id') ?? newId(now.getTime())
       const projectId = this.getMeta('default_project_id') ?? newId(now.getTime())
       const created = now.toISOString()
-      this.db.prepare('INSERT OR IGNORE INTO organizations(id, name, created) VALUES (?, ?, ?)')
+      this.db
+        .prepare('INSERT OR IGNORE INTO organizations(id, name, created) VALUES (?, ?, ?)')
         .run(organizationId, 'Local organization', created)
-      this.db.prepare('INSERT OR IGNORE INTO projects(id, organization_id, name, created) VALUES (?, ?, ?, ?)')
+      this.db
+        .prepare('INSERT OR IGNORE INTO projects(id, organization_id, name, created) VALUES (?, ?, ?, ?)')
         .run(projectId, organizationId, 'Local project', created)
       this.setMeta('default_organization_id', organizationId)
       this.setMeta('default_project_id', projectId)
@@ -73,7 +74,8 @@ export class Store {
   /** Creates a further project (used for cross-project restores and tests). */
   createProject(organizationId: string, name: string, now = new Date()): string {
     const id = newId(now.getTime())
-    this.db.prepare('INSERT INTO projects(id, organization_id, name, created) VALUES (?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO projects(id, organization_id, name, created) VALUES (?, ?, ?, ?)')
       .run(id, organizationId, name, now.toISOString())
     return id
   }

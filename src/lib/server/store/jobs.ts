@@ -21,10 +21,14 @@ export class JobRepo {
   constructor(private readonly db: Database.Database) {}
 
   insert(job: JobRow): void {
-    this.db.prepare(`INSERT INTO jobs(id, organization_id, project_id, description, schedule, status, cluster_id,
+    this.db
+      .prepare(
+        `INSERT INTO jobs(id, organization_id, project_id, description, schedule, status, cluster_id,
         backup_description, max_backup_count, created)
       VALUES (@id, @organization_id, @project_id, @description, @schedule, @status, @cluster_id,
-        @backup_description, @max_backup_count, @created)`).run(job)
+        @backup_description, @max_backup_count, @created)`,
+      )
+      .run(job)
   }
 
   get(id: string): JobRow | undefined {
@@ -32,12 +36,14 @@ export class JobRepo {
   }
 
   find(organizationId: string, projectId: string, id: string): JobRow | undefined {
-    return this.db.prepare('SELECT * FROM jobs WHERE id = ? AND organization_id = ? AND project_id = ?')
+    return this.db
+      .prepare('SELECT * FROM jobs WHERE id = ? AND organization_id = ? AND project_id = ?')
       .get(id, organizationId, projectId) as JobRow | undefined
   }
 
   list(organizationId: string, projectId: string): JobRow[] {
-    return this.db.prepare("SELECT * FROM jobs WHERE organization_id = ? AND project_id = ? AND status != 'deleted' ORDER BY created, id")
+    return this.db
+      .prepare("SELECT * FROM jobs WHERE organization_id = ? AND project_id = ? AND status != 'deleted' ORDER BY created, id")
       .all(organizationId, projectId) as JobRow[]
   }
 
@@ -80,8 +86,12 @@ export class HistoryRepo {
   constructor(private readonly db: Database.Database) {}
 
   insert(item: Omit<HistoryRow, 'end_time'>): void {
-    this.db.prepare(`INSERT INTO history(id, organization_id, project_id, job_id, status, details, linked_resource, start_time)
-      VALUES (@id, @organization_id, @project_id, @job_id, @status, @details, @linked_resource, @start_time)`).run(item)
+    this.db
+      .prepare(
+        `INSERT INTO history(id, organization_id, project_id, job_id, status, details, linked_resource, start_time)
+      VALUES (@id, @organization_id, @project_id, @job_id, @status, @details, @linked_resource, @start_time)`,
+      )
+      .run(item)
   }
 
   get(id: string): HistoryRow | undefined {
@@ -93,15 +103,19 @@ export class HistoryRepo {
   }
 
   finish(id: string, status: string, details: string, endTime: string): void {
-    this.db.prepare('UPDATE history SET status = ?, details = ?, end_time = ? WHERE id = ?').run(status, redactUrlCredentials(details), endTime, id)
+    this.db
+      .prepare('UPDATE history SET status = ?, details = ?, end_time = ? WHERE id = ?')
+      .run(status, redactUrlCredentials(details), endTime, id)
   }
 
   list(organizationId: string, projectId: string, jobId?: string): HistoryRow[] {
     if (jobId !== undefined) {
-      return this.db.prepare('SELECT * FROM history WHERE organization_id = ? AND project_id = ? AND job_id = ? ORDER BY start_time, id')
+      return this.db
+        .prepare('SELECT * FROM history WHERE organization_id = ? AND project_id = ? AND job_id = ? ORDER BY start_time, id')
         .all(organizationId, projectId, jobId) as HistoryRow[]
     }
-    return this.db.prepare('SELECT * FROM history WHERE organization_id = ? AND project_id = ? ORDER BY start_time, id')
+    return this.db
+      .prepare('SELECT * FROM history WHERE organization_id = ? AND project_id = ? ORDER BY start_time, id')
       .all(organizationId, projectId) as HistoryRow[]
   }
 

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3'
  */
 export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   // 1: the resources the API serves, the per-cluster operation lock and identity.
-  (db) => db.exec(`
+  (db) =>
+    db.exec(`
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
     CREATE TABLE projects (
@@ -39,7 +40,8 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       token_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, created TEXT NOT NULL);
   `),
   // 2: the listings the API and the pruner run most.
-  (db) => db.exec(`
+  (db) =>
+    db.exec(`
     CREATE INDEX backups_by_project ON backups(project_id, created);
     CREATE INDEX backups_by_job ON backups(job_id, created);
     CREATE INDEX history_by_project ON history(project_id, start_time);
@@ -48,7 +50,8 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   (db) => db.exec('ALTER TABLE clusters ADD COLUMN node_access TEXT'),
   // 4: directories the server is about to remove (recorded before the row that owns them goes), so
   // crash recovery removes only what the store recorded, never an entry it does not know.
-  (db) => db.exec(`
+  (db) =>
+    db.exec(`
     CREATE TABLE removals (kind TEXT NOT NULL, id TEXT NOT NULL, recorded TEXT NOT NULL, PRIMARY KEY (kind, id));
   `),
 ]

@@ -16,7 +16,10 @@ export class OperationLocks {
   constructor(private readonly db: Database.Database) {}
 
   tryAcquire(op: OperationRow): boolean {
-    const result = this.db.prepare('INSERT OR IGNORE INTO operations(cluster_id, kind, resource_id, started) VALUES (@cluster_id, @kind, @resource_id, @started)')
+    const result = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO operations(cluster_id, kind, resource_id, started) VALUES (@cluster_id, @kind, @resource_id, @started)',
+      )
       .run(op)
     return result.changes === 1
   }

@@ -6,8 +6,18 @@ import nock from 'nock'
 import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandEnv} from '../clusters/helpers.js'
 
 const CLUSTER_ID = 'c1eut65o0aeu6ojco7a0'
-const create = (description: string, ...args: string[]) =>
-  ['mesdb', 'backups', 'create', '--description', description, '--source-cluster-id', CLUSTER_ID, '--project-id', PROJECT, ...args]
+const create = (description: string, ...args: string[]) => [
+  'mesdb',
+  'backups',
+  'create',
+  '--description',
+  description,
+  '--source-cluster-id',
+  CLUSTER_ID,
+  '--project-id',
+  PROJECT,
+  ...args,
+]
 const SOURCE = cluster({id: CLUSTER_ID, description: 'Demo-Backup', provider: 'aws'})
 // The virtual clock starts at 2023-11-14T22:13:20Z (1700000000 s).
 
@@ -23,7 +33,14 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     assert.ok(scope.isDone())
   })
 
-  for (const typed of ['pre-upgrade <v24>', 'a > b', 'json {"k":1}', '{{x}} stays doubled', '{cluster} pre-deploy {datetime:RFC3339}', '#{index} / <index:HEX>']) {
+  for (const typed of [
+    'pre-upgrade <v24>',
+    'a > b',
+    'json {"k":1}',
+    '{{x}} stays doubled',
+    '{cluster} pre-deploy {datetime:RFC3339}',
+    '#{index} / <index:HEX>',
+  ]) {
     it(`sends ${typed} exactly as typed, with one POST and nothing else (the service renders it)`, async () => {
       const post = capture({id: 'b1'})
       const scope = nock(API).post(`${MESDB}/backups`).reply(post.reply)
@@ -81,7 +98,9 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     const r = await esc(create('#{index} / <index:HEX> / {cluster:id} / {datetime:unix}', '--dry-run', '--json'), {env: env()})
     assert.equal(r.exitCode, 0, r.stderr)
     assert.deepEqual(JSON.parse(r.stdout), {
-      dryRun: true, method: 'POST', path: `${MESDB}/backups`,
+      dryRun: true,
+      method: 'POST',
+      path: `${MESDB}/backups`,
       body: {description: '#{index} / <index:HEX> / {cluster:id} / {datetime:unix}', sourceClusterId: CLUSTER_ID},
       labelPreview: `#11 / b / ${CLUSTER_ID} / 1700000000`,
       index: 'estimated as the 10 existing backups of the cluster + 1; the service assigns the actual number',
@@ -97,13 +116,19 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   it('--dry-run previews a description whose doubled braces the service will unescape, calling nothing', async () => {
     const r = await esc(create('keep {{x}}', '--dry-run'), {env: {...env(), ESC_TOKEN: undefined}})
     assert.equal(r.exitCode, 0, r.stderr)
-    assert.equal(r.stdout, `POST ${MESDB}/backups\n{\n  "description": "keep {{x}}",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\nLabel preview: keep {x}\n`)
+    assert.equal(
+      r.stdout,
+      `POST ${MESDB}/backups\n{\n  "description": "keep {{x}}",\n  "sourceClusterId": "${CLUSTER_ID}"\n}\nLabel preview: keep {x}\n`,
+    )
   })
 
   it('--dry-run with a plain description calls nothing at all', async () => {
     const r = await esc(create('on demand backup', '--dry-run', '--json'), {env: env()})
     assert.deepEqual(JSON.parse(r.stdout), {
-      dryRun: true, method: 'POST', path: `${MESDB}/backups`, body: {description: 'on demand backup', sourceClusterId: CLUSTER_ID},
+      dryRun: true,
+      method: 'POST',
+      path: `${MESDB}/backups`,
+      body: {description: 'on demand backup', sourceClusterId: CLUSTER_ID},
     })
   })
 
@@ -116,8 +141,12 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--wait polls the new backup until available and prints it', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
-    nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'available'})})
+    nock(API)
+      .get(`${MESDB}/backups/b1`)
+      .reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API)
+      .get(`${MESDB}/backups/b1`)
+      .reply(200, {backup: backup({id: 'b1', status: 'available'})})
     const r = await esc(create('ci backup', '--wait', '--json'), {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).id, 'b1')
@@ -126,7 +155,9 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--wait exits 5 when the backup ends defunct', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).reply(200, {backup: backup({id: 'b1', status: 'defunct'})})
+    nock(API)
+      .get(`${MESDB}/backups/b1`)
+      .reply(200, {backup: backup({id: 'b1', status: 'defunct'})})
     const r = await esc(create('ci backup', '--wait'), {env: env()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stderr, /Error: The backup b1 ended with status 'defunct'\n$/)
@@ -134,14 +165,22 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
 
   it('--wait exits 4 on timeout with the re-attach command', async () => {
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API)
+      .get(`${MESDB}/backups/b1`)
+      .times(6)
+      .reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--wait', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.match(r.stderr, new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 20s\\n$`))
+    assert.match(
+      r.stderr,
+      new RegExp(`  Re-attach with: esc mesdb backups wait -i b1 --org-id ${ORG} --project-id ${PROJECT} --timeout 20s\\n$`),
+    )
   })
 
   it('without --retry-on-lock a locked cluster is an error at once (exit 1)', async () => {
-    nock(API).post(`${MESDB}/backups`).reply(409, problem(409, 'Conflict', 'cluster is locked by another operation'))
+    nock(API)
+      .post(`${MESDB}/backups`)
+      .reply(409, problem(409, 'Conflict', 'cluster is locked by another operation'))
     const r = await esc(create('ci backup'), {env: env()})
     assert.equal(r.exitCode, 1)
     // The error now says how to wait for the lock instead of failing.
@@ -191,14 +230,22 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
     nock(API).post(`${MESDB}/backups`).times(4).reply(423, problem(423, 'Locked'))
     const r = await esc(create('ci backup', '--retry-on-lock', '--timeout', '10s'), {env: env()})
     assert.equal(r.exitCode, 4)
-    assert.match(r.stderr, new RegExp(`Error: The cluster was still locked by another operation after 10s \\(4 attempts\\); the backup of cluster ${CLUSTER_ID} was not started\\n`))
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `Error: The cluster was still locked by another operation after 10s \\(4 attempts\\); the backup of cluster ${CLUSTER_ID} was not started\\n`,
+      ),
+    )
     assert.ok(nock.isDone())
   })
 
   it('one --timeout covers lock retries and the wait that follows', async () => {
     nock(API).post(`${MESDB}/backups`).reply(423, problem(423, 'Locked'))
     nock(API).post(`${MESDB}/backups`).reply(200, {id: 'b1'})
-    nock(API).get(`${MESDB}/backups/b1`).times(6).reply(200, {backup: backup({id: 'b1', status: 'creating'})})
+    nock(API)
+      .get(`${MESDB}/backups/b1`)
+      .times(6)
+      .reply(200, {backup: backup({id: 'b1', status: 'creating'})})
     const r = await esc(create('ci backup', '--retry-on-lock', '--wait', '--timeout', '12s'), {env: env()})
     assert.equal(r.exitCode, 4)
     assert.deepEqual(clock().sleeps, [2000, 500, 1000, 2000, 5000, 1500])
@@ -206,7 +253,9 @@ describe('esc mesdb backups create: labels, --dry-run, --retry-on-lock, --wait',
   })
 
   it('--retry-on-lock does not retry other errors', async () => {
-    nock(API).post(`${MESDB}/backups`).reply(400, problem(400, 'Bad Request', 'cluster is stopped'))
+    nock(API)
+      .post(`${MESDB}/backups`)
+      .reply(400, problem(400, 'Bad Request', 'cluster is stopped'))
     const r = await esc(create('ci backup', '--retry-on-lock'), {env: env()})
     assert.equal(r.exitCode, 1)
     assert.deepEqual(clock().sleeps, [])

@@ -9,7 +9,10 @@ describe('esc mesdb backups delete', () => {
   const {env, esc} = useBackupsEnv()
 
   it('sends DELETE and prints nothing (cli, json and -q alike)', async () => {
-    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).delete(`${BACKUPS}/b1`).times(3).reply(200, '')
+    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
+      .delete(`${BACKUPS}/b1`)
+      .times(3)
+      .reply(200, '')
     const short = ['mesdb', 'backups', 'delete', '--project-id', PROJECT, '-i', 'b1']
     for (const argv of [DELETE, [...DELETE, '--json'], short]) {
       const r = await esc(argv, {env: env()})
@@ -33,7 +36,9 @@ describe('esc mesdb backups delete', () => {
   })
 
   it('404 exits 1 with the problem; 503 is retried for DELETE', async () => {
-    nock(API).delete(`${BACKUPS}/b1`).reply(404, problem(404, 'Not Found', 'no backup b1'))
+    nock(API)
+      .delete(`${BACKUPS}/b1`)
+      .reply(404, problem(404, 'Not Found', 'no backup b1'))
     const a = await esc(DELETE, {env: env()})
     assert.equal(a.exitCode, 1)
     assert.equal(a.stderr, `Error: Not Found: no backup b1 (HTTP 404 DELETE ${BACKUPS}/b1)\n`)

@@ -16,8 +16,10 @@ const DEBUG_LINE =
 describe('esc mesdb backups get', () => {
   const {env, esc} = useBackupsEnv()
 
-  it('runs the seed command verbatim and prints esc\'s Debug line', async () => {
-    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok', accept: 'application/json'}}).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup()})
+  it("runs the seed command verbatim and prints esc's Debug line", async () => {
+    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok', accept: 'application/json'}})
+      .get(`${BACKUPS}/${ID}`)
+      .reply(200, {backup: backup()})
     const r = await esc(SEED, {env: env()})
     assert.equal(r.stdout, DEBUG_LINE)
     assert.equal(r.stderr, '')
@@ -26,13 +28,30 @@ describe('esc mesdb backups get', () => {
   })
 
   it('-i is --id; --json prints the v1 projection', async () => {
-    nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup({linkedResource: 'job1'})})
+    nock(API)
+      .get(`${BACKUPS}/${ID}`)
+      .reply(200, {backup: backup({linkedResource: 'job1'})})
     const r = await esc(['mesdb', 'backups', 'get', '--project-id', PROJECT, '-i', ID, '--json'], {env: env()})
-    assert.equal(r.stdout, JSON.stringify({
-      id: ID, projectId: PROJECT, sourceClusterId: 'c1eut65o0aeu6ojco7a0', sourceClusterDescription: 'Demo-Backup',
-      description: 'on demand backup', sizeGb: 8, provider: 'aws', region: 'eu-central-1', status: 'available',
-      created: '2021-03-26T14:38:12+00:00', linkedResource: 'job1',
-    }, null, 2))
+    assert.equal(
+      r.stdout,
+      JSON.stringify(
+        {
+          id: ID,
+          projectId: PROJECT,
+          sourceClusterId: 'c1eut65o0aeu6ojco7a0',
+          sourceClusterDescription: 'Demo-Backup',
+          description: 'on demand backup',
+          sizeGb: 8,
+          provider: 'aws',
+          region: 'eu-central-1',
+          status: 'available',
+          created: '2021-03-26T14:38:12+00:00',
+          linkedResource: 'job1',
+        },
+        null,
+        2,
+      ),
+    )
   })
 
   it('--fmt api prints the raw body; api-verbose adds GET URL and status', async () => {
@@ -50,9 +69,14 @@ describe('esc mesdb backups get', () => {
   })
 
   it('an unknown status passes through; an unknown provider fails in cli (exit 1) but not in api', async () => {
-    nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: backup({status: 'vaulted'})})
+    nock(API)
+      .get(`${BACKUPS}/${ID}`)
+      .reply(200, {backup: backup({status: 'vaulted'})})
     assert.match((await esc(SEED, {env: env()})).stdout, /status: "vaulted"/)
-    nock(API).get(`${BACKUPS}/${ID}`).twice().reply(200, {backup: backup({provider: 'oracle'})})
+    nock(API)
+      .get(`${BACKUPS}/${ID}`)
+      .twice()
+      .reply(200, {backup: backup({provider: 'oracle'})})
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stdout, '')
@@ -61,7 +85,9 @@ describe('esc mesdb backups get', () => {
   })
 
   it('404: one line with title, detail, method and path (exit 1)', async () => {
-    nock(API).get(`${BACKUPS}/${ID}`).reply(404, problem(404, 'Not Found', `backup ${ID} does not exist`))
+    nock(API)
+      .get(`${BACKUPS}/${ID}`)
+      .reply(404, problem(404, 'Not Found', `backup ${ID} does not exist`))
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stdout, '')
@@ -78,10 +104,15 @@ describe('esc mesdb backups get', () => {
   })
 
   it('403 is an auth error (exit 3)', async () => {
-    nock(API).get(`${BACKUPS}/${ID}`).reply(403, problem(403, 'Forbidden', 'no access to project'))
+    nock(API)
+      .get(`${BACKUPS}/${ID}`)
+      .reply(403, problem(403, 'Forbidden', 'no access to project'))
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 3)
-    assert.equal(r.stderr, `Error: Forbidden: no access to project (HTTP 403 GET ${BACKUPS}/${ID})\n  Your account lacks permission for this organization or project\n`)
+    assert.equal(
+      r.stderr,
+      `Error: Forbidden: no access to project (HTTP 403 GET ${BACKUPS}/${ID})\n  Your account lacks permission for this organization or project\n`,
+    )
   })
 
   it('500 without problem details shows an excerpt of the body (exit 1)', async () => {
@@ -114,7 +145,10 @@ describe('esc mesdb backups get', () => {
     nock(API).get(`${BACKUPS}/${ID}`).reply(200, {backup: noCreated})
     const r = await esc(SEED, {env: env()})
     assert.equal(r.exitCode, 1)
-    assert.equal(r.stderr, `Error: unexpected response from the API: missing required field "backup.created" (HTTP 200 GET ${API}${BACKUPS}/${ID})\n`)
+    assert.equal(
+      r.stderr,
+      `Error: unexpected response from the API: missing required field "backup.created" (HTTP 200 GET ${API}${BACKUPS}/${ID})\n`,
+    )
   })
 
   it('--debug traces the exchange on stderr without the token', async () => {
@@ -137,7 +171,10 @@ describe('esc mesdb backups get', () => {
       const r = await esc(SEED, {env: {...env(), ESC_API_URL: url}})
       nock.disableNetConnect()
       assert.equal(r.exitCode, 1)
-      assert.equal(r.stderr, `Error: could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL\n`)
+      assert.equal(
+        r.stderr,
+        `Error: could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL\n`,
+      )
     })
 
     it('a stalled API times out after ESC_HTTP_TIMEOUT (exit 1)', async () => {

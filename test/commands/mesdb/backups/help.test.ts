@@ -11,7 +11,7 @@ async function help(command: string): Promise<string> {
 }
 
 describe('esc mesdb backups --help', () => {
-  it('shows esc\'s descriptions and flag help texts', async () => {
+  it("shows esc's descriptions and flag help texts", async () => {
     const create = await help('create')
     assert.match(create, /^Create a backup USAGE/)
     assert.ok(create.includes('--source-cluster-id=<value> (required) The id of the cluster to create backup of'), create)

@@ -16,13 +16,18 @@ describe('esc mesdb backups list', () => {
 
   // esc prints the API's order and scripts take the first line: only --limit and table sort.
   it("prints one Debug line per backup, in the API's order, then an empty line", async () => {
-    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).get(BACKUPS).reply(200, BODY)
+    const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
+      .get(BACKUPS)
+      .reply(200, BODY)
     const r = await esc(LIST, {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, '')
     const lines = r.stdout.split('\n')
     assert.equal(lines.length, 5)
-    assert.deepEqual(lines.slice(0, 3).map((l) => /BackupId\("([^"]+)"\)/.exec(l)?.[1]), ['b-old', 'b-new', 'b-mid'])
+    assert.deepEqual(
+      lines.slice(0, 3).map((l) => /BackupId\("([^"]+)"\)/.exec(l)?.[1]),
+      ['b-old', 'b-new', 'b-mid'],
+    )
     assert.match(lines[1], /created: "2021-03-26T14:38:12\.250\+00:00"/)
     assert.deepEqual(lines.slice(3), ['', ''])
     assert.ok(scope.isDone())
@@ -36,7 +41,10 @@ describe('esc mesdb backups list', () => {
 
   it("keeps the API's order in --json and -q", async () => {
     nock(API).get(BACKUPS).twice().reply(200, BODY)
-    assert.deepEqual(JSON.parse((await esc([...LIST, '--json'], {env: env()})).stdout).map((b: {id: string}) => b.id), ['b-old', 'b-new', 'b-mid'])
+    assert.deepEqual(
+      JSON.parse((await esc([...LIST, '--json'], {env: env()})).stdout).map((b: {id: string}) => b.id),
+      ['b-old', 'b-new', 'b-mid'],
+    )
     assert.equal((await esc([...LIST, '-q'], {env: env()})).stdout, 'b-old\nb-new\nb-mid\n')
   })
 
@@ -46,9 +54,23 @@ describe('esc mesdb backups list', () => {
     assert.equal((await esc([...LIST, '--limit', '3', '-q'], {env: env()})).stdout, 'b-new\nb-mid\nb-old\n')
     assert.equal((await esc([...LIST, '--status', 'DEFUNCT', '-q'], {env: env()})).stdout, 'b-mid\n')
     const json = JSON.parse((await esc([...LIST, '--limit', '2', '--json'], {env: env()})).stdout)
-    assert.deepEqual(json.map((b: {id: string}) => b.id), ['b-new', 'b-mid'])
-    assert.deepEqual(Object.keys(json[0]), ['id', 'projectId', 'sourceClusterId', 'sourceClusterDescription', 'description', 'sizeGb',
-      'provider', 'region', 'status', 'created', 'linkedResource'])
+    assert.deepEqual(
+      json.map((b: {id: string}) => b.id),
+      ['b-new', 'b-mid'],
+    )
+    assert.deepEqual(Object.keys(json[0]), [
+      'id',
+      'projectId',
+      'sourceClusterId',
+      'sourceClusterDescription',
+      'description',
+      'sizeGb',
+      'provider',
+      'region',
+      'status',
+      'created',
+      'linkedResource',
+    ])
   })
 
   it('rejects --limit 0 as a usage error', async () => {
@@ -67,7 +89,10 @@ describe('esc mesdb backups list', () => {
   it('uses the profile fmt when no flag is given, and --fmt over it', async () => {
     const home = await tmpHome({profile: {orgId: ORG, projectId: PROJECT, fmt: 'cli-json'}, token: false})
     try {
-      nock(API).get(BACKUPS).twice().reply(200, {backups: [recent]})
+      nock(API)
+        .get(BACKUPS)
+        .twice()
+        .reply(200, {backups: [recent]})
       const a = await esc(['mesdb', 'backups', 'list'], {env: {...env(), ...home.env}, tty: true})
       assert.equal(JSON.parse(a.stdout)[0].id, 'b-new')
       const b = await esc(['mesdb', 'backups', 'list', '--fmt', 'cli', '-q'], {env: {...env(), ...home.env}})
@@ -77,13 +102,15 @@ describe('esc mesdb backups list', () => {
     }
   })
 
-  it('without a project anywhere: esc\'s (sic) message naming --project-id and ESC_PROJECT_ID (exit 2)', async () => {
+  it("without a project anywhere: esc's (sic) message naming --project-id and ESC_PROJECT_ID (exit 2)", async () => {
     const r = await esc(['mesdb', 'backups', 'list'], {env: env()})
     assert.equal(r.exitCode, 2)
     assert.equal(r.stdout, '')
-    assert.equal(r.stderr,
+    assert.equal(
+      r.stderr,
       "Error: Invalid value for '--project-id <project-id>': Not provided and you don't have an project-id property set in the [context] section of your settings.toml file\n" +
-      '  Pass --project-id <id>, set ESC_PROJECT_ID, or run `esc profiles set -p default -n project-id -v <id>`\n')
+        '  Pass --project-id <id>, set ESC_PROJECT_ID, or run `esc profiles set -p default -n project-id -v <id>`\n',
+    )
   })
 
   it('--org-id and ESC_PROJECT_ID override the profile', async () => {
@@ -98,7 +125,10 @@ describe('esc mesdb backups list', () => {
     const r = await esc(LIST, {env: env(), tty: true})
     const rows = r.stdout.trimEnd().split('\n')
     assert.match(rows[1], /│ ID +│ Description +│ Cluster +│ Status +│ Size +│ Region +│ Created +│/)
-    assert.match(rows[3], /│ b-new +│ on demand backup │ Demo-Backup \(c1\) │ available │ 8 GB │ aws\/eu-central-1 │ 2021-03-26 14:38 UTC \(.+ ago\) │/)
+    assert.match(
+      rows[3],
+      /│ b-new +│ on demand backup │ Demo-Backup \(c1\) │ available │ 8 GB │ aws\/eu-central-1 │ 2021-03-26 14:38 UTC \(.+ ago\) │/,
+    )
     assert.match(rows[5], /│ b-mid /)
     assert.match(rows[7], /│ b-old /)
     assert.equal(rows.length, 9)
@@ -113,7 +143,9 @@ describe('esc mesdb backups list', () => {
   })
 
   it('an unknown backup status passes through to every format', async () => {
-    nock(API).get(BACKUPS).reply(200, {backups: [backup({status: 'archiving'})]})
+    nock(API)
+      .get(BACKUPS)
+      .reply(200, {backups: [backup({status: 'archiving'})]})
     const r = await esc([...LIST, '--json'], {env: env()})
     assert.equal(JSON.parse(r.stdout)[0].status, 'archiving')
   })

@@ -5,8 +5,17 @@ import {API, backup, capture, cluster, MESDB, ORG, PROJECT, problem, useCommandE
 
 const BACKUP_ID = 'c10dvoarh41lb9otkdrg'
 const SOURCE = cluster({
-  id: 'c1eut65o0aeu6ojco7a0', description: 'Demo-Backup', networkId: 'n-prod', topology: 'three-node-multi-zone',
-  instanceType: 'C4', diskSizeGb: 50, diskType: 'gp3', diskIops: 3000, diskThroughput: 125, projectionLevel: 'system', serverVersion: '23.10',
+  id: 'c1eut65o0aeu6ojco7a0',
+  description: 'Demo-Backup',
+  networkId: 'n-prod',
+  topology: 'three-node-multi-zone',
+  instanceType: 'C4',
+  diskSizeGb: 50,
+  diskType: 'gp3',
+  diskIops: 3000,
+  diskThroughput: 125,
+  projectionLevel: 'system',
+  serverVersion: '23.10',
 })
 const restore = (...args: string[]) => ['mesdb', 'backups', 'restore', '-i', BACKUP_ID, ...args]
 
@@ -16,7 +25,9 @@ describe('esc mesdb backups restore', () => {
 
   it('copies the source cluster settings and the backup version, and prints the new cluster id', async () => {
     const post = capture({id: 'c1new'})
-    nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 8, serverVersion: '24.10'})})
+    nock(API)
+      .get(`${MESDB}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: backup({sizeGb: 8, serverVersion: '24.10'})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
     const r = await esc(restore(), {env: e()})
@@ -35,9 +46,32 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await esc(restore('--description', 'ci restore', '--topology', 'single-node', '--instance-type', 'F1',
-      '--disk-size-in-gb', '10', '--disk-type', 'gp2', '--server-version', '24.10', '--projection-level', 'off',
-      '--public-access', 'false', '--protected', 'true', '--acl-id', 'acl1', '--json'), {env: e()})
+    const r = await esc(
+      restore(
+        '--description',
+        'ci restore',
+        '--topology',
+        'single-node',
+        '--instance-type',
+        'F1',
+        '--disk-size-in-gb',
+        '10',
+        '--disk-type',
+        'gp2',
+        '--server-version',
+        '24.10',
+        '--projection-level',
+        'off',
+        '--public-access',
+        'false',
+        '--protected',
+        'true',
+        '--acl-id',
+        'acl1',
+        '--json',
+      ),
+      {env: e()},
+    )
     assert.equal(r.stdout, '"c1new"')
     assert.deepEqual(post.bodies, [
       '{"aclId":"acl1","description":"ci restore","diskSizeGb":10,"diskType":"gp2","instanceType":"F1","networkId":"n-prod",' +
@@ -48,7 +82,9 @@ describe('esc mesdb backups restore', () => {
   it('restores across projects with --source-project-id and a target network', async () => {
     const post = capture({id: 'c1new'})
     const prod = `/mesdb/v1/organizations/${ORG}/projects/prod`
-    nock(API).get(`${prod}/backups/${BACKUP_ID}`).reply(200, {backup: backup({projectId: 'prod'})})
+    nock(API)
+      .get(`${prod}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: backup({projectId: 'prod'})})
     nock(API).get(`${prod}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
     const r = await esc(restore('--source-project-id', 'prod', '--network-id', 'n-test'), {env: e()})
@@ -64,7 +100,10 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`/mesdb/v1/organizations/${ORG}/projects/prod/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     const r = await esc(restore('--source-project-id', 'prod'), {env: e()})
     assert.equal(r.exitCode, 2)
-    assert.equal(r.stderr, `Error: --network-id is required to restore into project ${PROJECT}: the backup's cluster network belongs to project prod\n`)
+    assert.equal(
+      r.stderr,
+      `Error: --network-id is required to restore into project ${PROJECT}: the backup's cluster network belongs to project prod\n`,
+    )
   })
 
   it('when the source cluster is gone, asks for the settings it cannot copy (exit 2)', async () => {
@@ -81,17 +120,35 @@ describe('esc mesdb backups restore', () => {
 
   it('works without the source cluster when everything is given; the disk defaults to the backup size', async () => {
     const post = capture({id: 'c1new'})
-    nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 8})})
+    nock(API)
+      .get(`${MESDB}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: backup({sizeGb: 8})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(404, problem(404, 'Not Found'))
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await esc(restore('--network-id', 'n1', '--topology', 'single-node', '--instance-type', 'F1', '--disk-type', 'gp3', '--projection-level', 'off'), {env: e()})
+    const r = await esc(
+      restore(
+        '--network-id',
+        'n1',
+        '--topology',
+        'single-node',
+        '--instance-type',
+        'F1',
+        '--disk-type',
+        'gp3',
+        '--projection-level',
+        'off',
+      ),
+      {env: e()},
+    )
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(post.bodies[0]).diskSizeGb, 8)
     assert.equal(JSON.parse(post.bodies[0]).serverVersion, '24.10')
   })
 
   it('refuses a disk smaller than the backup (exit 2)', async () => {
-    nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup({sizeGb: 16})})
+    nock(API)
+      .get(`${MESDB}/backups/${BACKUP_ID}`)
+      .reply(200, {backup: backup({sizeGb: 16})})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     const r = await esc(restore('--disk-size-in-gb', '10'), {env: e()})
     assert.equal(r.exitCode, 2)
@@ -99,7 +156,9 @@ describe('esc mesdb backups restore', () => {
   })
 
   it('reports a missing backup as the API error (exit 1)', async () => {
-    nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(404, problem(404, 'Not Found', 'no such backup'))
+    nock(API)
+      .get(`${MESDB}/backups/${BACKUP_ID}`)
+      .reply(404, problem(404, 'Not Found', 'no such backup'))
     const r = await esc(restore(), {env: e()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Not Found: no such backup (HTTP 404 GET ${MESDB}/backups/${BACKUP_ID})\n`)
@@ -109,11 +168,33 @@ describe('esc mesdb backups restore', () => {
     const post = capture({id: 'c1new'})
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(403, problem(403, 'Forbidden'))
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await esc(restore('--description', 'r', '--network-id', 'n1', '--topology', 'single-node', '--instance-type', 'F1',
-      '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--server-version', '24.10', '--projection-level', 'off'), {env: e()})
+    const r = await esc(
+      restore(
+        '--description',
+        'r',
+        '--network-id',
+        'n1',
+        '--topology',
+        'single-node',
+        '--instance-type',
+        'F1',
+        '--disk-size-in-gb',
+        '10',
+        '--disk-type',
+        'gp3',
+        '--server-version',
+        '24.10',
+        '--projection-level',
+        'off',
+      ),
+      {env: e()},
+    )
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, 'ClusterId("c1new")\n')
-    assert.match(r.stderr, new RegExp(`^Warning: could not read backup ${BACKUP_ID} to check the disk size \\(.+\\); sending the create anyway\\n$`))
+    assert.match(
+      r.stderr,
+      new RegExp(`^Warning: could not read backup ${BACKUP_ID} to check the disk size \\(.+\\); sending the create anyway\\n$`),
+    )
     assert.deepEqual(post.bodies, [
       '{"description":"r","diskSizeGb":10,"diskType":"gp3","instanceType":"F1","networkId":"n1","projectionLevel":"off",' +
         `"serverVersion":"24.10","sourceBackupId":"${BACKUP_ID}","topology":"single-node"}`,
@@ -127,7 +208,10 @@ describe('esc mesdb backups restore', () => {
     assert.equal(r.exitCode, 0)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     assert.ok(r.stdout.startsWith(`POST ${MESDB}/clusters\n{\n  "description": "Restore of on demand backup",`))
-    assert.match(r.stdout, /\nDefaults:\n {2}description: Restore of on demand backup \(backup description\)\n {2}networkId: n-prod \(source cluster\)\n/)
+    assert.match(
+      r.stdout,
+      /\nDefaults:\n {2}description: Restore of on demand backup \(backup description\)\n {2}networkId: n-prod \(source cluster\)\n/,
+    )
     assert.ok(!r.stdout.includes('instanceType: F1'))
   })
 
@@ -135,8 +219,12 @@ describe('esc mesdb backups restore', () => {
     nock(API).get(`${MESDB}/backups/${BACKUP_ID}`).reply(200, {backup: backup()})
     nock(API).get(`${MESDB}/clusters/c1eut65o0aeu6ojco7a0`).reply(200, {cluster: SOURCE})
     nock(API).post(`${MESDB}/clusters`).reply(200, {id: 'c1new'})
-    nock(API).get(`${MESDB}/clusters/c1new`).reply(200, {cluster: cluster({id: 'c1new', status: 'provisioning'})})
-    nock(API).get(`${MESDB}/clusters/c1new`).reply(200, {cluster: cluster({id: 'c1new', status: 'available'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c1new`)
+      .reply(200, {cluster: cluster({id: 'c1new', status: 'provisioning'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c1new`)
+      .reply(200, {cluster: cluster({id: 'c1new', status: 'available'})})
     const r = await esc(restore('--wait', '--poll-interval', '30s', '-q'), {env: e()})
     assert.equal(r.exitCode, 0)
     assert.equal(r.stdout, 'c1new\n')

@@ -88,7 +88,9 @@ describe('esc mesdb backups wait', () => {
   })
 
   it('stops at once on a missing backup (exit 1)', async () => {
-    nock(API).get(GET).reply(404, problem(404, 'Not Found', 'no such backup'))
+    nock(API)
+      .get(GET)
+      .reply(404, problem(404, 'Not Found', 'no such backup'))
     const r = await esc(wait(), {env: e()})
     assert.equal(r.exitCode, 1)
     assert.equal(r.stderr, `Error: Not Found: no such backup (HTTP 404 GET ${GET})\n`)

@@ -6,9 +6,29 @@ import nock from 'nock'
 import {API, backup, capture, cluster, MESDB, PROJECT, useCommandEnv} from './helpers.js'
 
 const DOCS_RESTORE = [
-  'mesdb', 'clusters', 'create', '--description', 'restore', '--source-backup-id', 'c10dvoarh41lb9otkdrg',
-  '--instance-type', 'F1', '--disk-size-in-gb', '10', '--disk-type', 'gp3', '--network-id', 'c10dr5qrh41lbabqa2j0',
-  '--projection-level', 'off', '--server-version', '24.10', '--topology', 'single-node', '--project-id', PROJECT,
+  'mesdb',
+  'clusters',
+  'create',
+  '--description',
+  'restore',
+  '--source-backup-id',
+  'c10dvoarh41lb9otkdrg',
+  '--instance-type',
+  'F1',
+  '--disk-size-in-gb',
+  '10',
+  '--disk-type',
+  'gp3',
+  '--network-id',
+  'c10dr5qrh41lbabqa2j0',
+  '--projection-level',
+  'off',
+  '--server-version',
+  '24.10',
+  '--topology',
+  'single-node',
+  '--project-id',
+  PROJECT,
 ]
 const DOCS_BODY =
   '{"description":"restore","diskSizeGb":10,"diskType":"gp3","instanceType":"F1","networkId":"c10dr5qrh41lbabqa2j0",' +
@@ -21,8 +41,10 @@ describe('esc mesdb clusters create', () => {
   it('runs the docs restore command verbatim: checks the backup, sends the body in esc key order, prints ClusterId', async () => {
     const post = capture({id: 'c1mnqjdo0aembuk4ljo0'})
     const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
-      .get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup({sizeGb: 8})})
-      .post(`${MESDB}/clusters`).reply(post.reply)
+      .get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`)
+      .reply(200, {backup: backup({sizeGb: 8})})
+      .post(`${MESDB}/clusters`)
+      .reply(post.reply)
     const r = await esc(DOCS_RESTORE, {env: env()})
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'ClusterId("c1mnqjdo0aembuk4ljo0")\n')
@@ -34,13 +56,35 @@ describe('esc mesdb clusters create', () => {
   it('sends every optional field in esc order, booleans as booleans', async () => {
     const post = capture({id: 'c2'})
     nock(API).get(`${MESDB}/backups/b9`).query(true).reply(404, {})
-    nock(API).get('/mesdb/v1/organizations/bt77lfqrh41scaatc180/projects/other/backups/b9').reply(200, {backup: backup({id: 'b9', sizeGb: 20})})
+    nock(API)
+      .get('/mesdb/v1/organizations/bt77lfqrh41scaatc180/projects/other/backups/b9')
+      .reply(200, {backup: backup({id: 'b9', sizeGb: 20})})
     nock(API).post(`${MESDB}/clusters`).reply(post.reply)
-    const r = await esc([
-      ...PLAIN.map((a) => (a === '10' ? '20' : a)), '--source-backup-id', 'b9', '--source-project-id', 'other', '--acl-id', 'acl1',
-      '--disk-iops', '3000', '--disk-throughput', '125', '--public-access', 'true', '--protected', 'false',
-      '--provider', 'aws', '--region', 'eu-west-2', '--json',
-    ], {env: env()})
+    const r = await esc(
+      [
+        ...PLAIN.map((a) => (a === '10' ? '20' : a)),
+        '--source-backup-id',
+        'b9',
+        '--source-project-id',
+        'other',
+        '--acl-id',
+        'acl1',
+        '--disk-iops',
+        '3000',
+        '--disk-throughput',
+        '125',
+        '--public-access',
+        'true',
+        '--protected',
+        'false',
+        '--provider',
+        'aws',
+        '--region',
+        'eu-west-2',
+        '--json',
+      ],
+      {env: env()},
+    )
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, '"c2"')
     assert.deepEqual(post.bodies, [
@@ -62,7 +106,9 @@ describe('esc mesdb clusters create', () => {
   })
 
   it('refuses a disk smaller than the backup before sending (exit 2)', async () => {
-    nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup({sizeGb: 16})})
+    nock(API)
+      .get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`)
+      .reply(200, {backup: backup({sizeGb: 16})})
     const r = await esc(DOCS_RESTORE, {env: env()})
     assert.equal(r.exitCode, 2)
     assert.equal(
@@ -75,7 +121,10 @@ describe('esc mesdb clusters create', () => {
 
   // The backup read is advice: a token that may create clusters but not read backups, or a backup
   // the API alone can see, must not stop a restore the API would accept.
-  for (const [what, reply] of [['403', 403], ['404', 404]] as const) {
+  for (const [what, reply] of [
+    ['403', 403],
+    ['404', 404],
+  ] as const) {
     it(`when reading the backup fails (${what}): one warning line, and the create is sent anyway`, async () => {
       const post = capture({id: 'c4'})
       nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(reply, {message: 'no'}).post(`${MESDB}/clusters`).reply(post.reply)
@@ -85,7 +134,10 @@ describe('esc mesdb clusters create', () => {
       assert.deepEqual(post.bodies, [DOCS_BODY])
       const lines = r.stderr.split('\n').filter(Boolean)
       assert.equal(lines.length, 1, r.stderr)
-      assert.match(lines[0], /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.+\); sending the create anyway$/)
+      assert.match(
+        lines[0],
+        /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.+\); sending the create anyway$/,
+      )
       assert.ok(nock.isDone())
     })
   }
@@ -108,7 +160,10 @@ describe('esc mesdb clusters create', () => {
       const r = await esc(DOCS_RESTORE, {env: {...env(), ESC_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`}})
       assert.equal(r.stdout, 'ClusterId("c5")\n')
       assert.equal(r.exitCode, 0)
-      assert.match(r.stderr, /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.*reset\); sending the create anyway\n$/)
+      assert.match(
+        r.stderr,
+        /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.*reset\); sending the create anyway\n$/,
+      )
       assert.deepEqual(posts, [DOCS_BODY])
     } finally {
       nock.disableNetConnect()
@@ -123,29 +178,49 @@ describe('esc mesdb clusters create', () => {
     assert.equal(r.stdout, `POST ${MESDB}/clusters\n${JSON.stringify(JSON.parse(DOCS_BODY), null, 2)}\n`)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     const json = await esc([...PLAIN, '--dry-run', '--json'], {env: env()})
-    assert.deepEqual(JSON.parse(json.stdout), {dryRun: true, method: 'POST', path: `${MESDB}/clusters`, body: JSON.parse(DOCS_BODY.replace(',"sourceBackupId":"c10dvoarh41lb9otkdrg"', ''))})
+    assert.deepEqual(JSON.parse(json.stdout), {
+      dryRun: true,
+      method: 'POST',
+      path: `${MESDB}/clusters`,
+      body: JSON.parse(DOCS_BODY.replace(',"sourceBackupId":"c10dvoarh41lb9otkdrg"', '')),
+    })
   })
 
   it('refuses an unknown topology or projection level (exit 2) without calling the API', async () => {
-    const a = await esc(PLAIN.map((x) => (x === 'single-node' ? 'five-node' : x)), {env: env()})
+    const a = await esc(
+      PLAIN.map((x) => (x === 'single-node' ? 'five-node' : x)),
+      {env: env()},
+    )
     assert.equal(a.exitCode, 2)
     assert.match(a.stderr, /^Error: .*topology/)
-    const b = await esc(PLAIN.map((x) => (x === 'off' ? 'all' : x)), {env: env()})
+    const b = await esc(
+      PLAIN.map((x) => (x === 'off' ? 'all' : x)),
+      {env: env()},
+    )
     assert.equal(b.exitCode, 2)
     assert.match(b.stderr, /projection-level/)
   })
 
   it('requires --network-id even for restores (exit 2)', async () => {
-    const r = await esc(DOCS_RESTORE.filter((_a, i) => i !== 13 && i !== 14), {env: env()})
+    const r = await esc(
+      DOCS_RESTORE.filter((_a, i) => i !== 13 && i !== 14),
+      {env: env()},
+    )
     assert.equal(r.exitCode, 2)
     assert.match(r.stderr, /network-id/)
   })
 
   it('--wait polls until available and prints the cluster instead of the id', async () => {
     nock(API).post(`${MESDB}/clusters`).reply(200, {id: 'c4'})
-    nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
-    nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
-    nock(API).get(`${MESDB}/clusters/c4`).reply(200, {cluster: cluster({id: 'c4', status: 'available'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c4`)
+      .reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c4`)
+      .reply(200, {cluster: cluster({id: 'c4', status: 'provisioning'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c4`)
+      .reply(200, {cluster: cluster({id: 'c4', status: 'available'})})
     const r = await esc([...PLAIN, '--wait', '--json'], {env: env()})
     assert.equal(r.exitCode, 0)
     assert.equal(JSON.parse(r.stdout).status, 'available')
@@ -157,7 +232,9 @@ describe('esc mesdb clusters create', () => {
 
   it('--wait exits 5 when the cluster ends defunct, printing it and the status', async () => {
     nock(API).post(`${MESDB}/clusters`).reply(200, {id: 'c5'})
-    nock(API).get(`${MESDB}/clusters/c5`).reply(200, {cluster: cluster({id: 'c5', status: 'defunct'})})
+    nock(API)
+      .get(`${MESDB}/clusters/c5`)
+      .reply(200, {cluster: cluster({id: 'c5', status: 'defunct'})})
     const r = await esc([...PLAIN, '--wait', '--poll-interval', '2s'], {env: env()})
     assert.equal(r.exitCode, 5)
     assert.match(r.stdout, /^EnrichedCluster \{ cluster: Cluster \{ id: ClusterId\("c5"\)/)

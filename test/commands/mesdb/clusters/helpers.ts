@@ -70,8 +70,16 @@ export function useCommandEnv(): CommandEnv {
     home: () => home,
     clock: () => clock,
     env: () => ({
-      ...home.env, ESC_API_URL: API, ESC_ACCESS_TOKEN: 'tok', ESC_ORG_ID: undefined, ESC_PROJECT_ID: undefined,
-      ESC_PROFILE: undefined, ESC_HTTP_TIMEOUT: undefined, ESC_REFRESH_TOKEN: undefined, ESC_DEBUG: undefined, CI: '1',
+      ...home.env,
+      ESC_API_URL: API,
+      ESC_ACCESS_TOKEN: 'tok',
+      ESC_ORG_ID: undefined,
+      ESC_PROJECT_ID: undefined,
+      ESC_PROFILE: undefined,
+      ESC_HTTP_TIMEOUT: undefined,
+      ESC_REFRESH_TOKEN: undefined,
+      ESC_DEBUG: undefined,
+      CI: '1',
     }),
     esc: (argv, options = {}) => runCli(argv, {clock: waitClock, ...options}),
   }
@@ -79,29 +87,60 @@ export function useCommandEnv(): CommandEnv {
 
 export function cluster(overrides: Partial<Cluster> = {}): Cluster {
   return {
-    id: 'c1mnqjdo0aembuk4ljo0', organizationId: ORG, projectId: PROJECT, networkId: 'c10dr5qrh41lbabqa2j0',
-    description: 'restore', provider: 'aws', region: 'eu-west-2', topology: 'single-node', instanceType: 'f1',
-    diskSizeGb: 10, diskType: 'gp3', serverVersion: '24.10', projectionLevel: 'off', status: 'available',
-    created: '2021-03-26T09:37:17Z', health: 'ok', canExpandDisk: true, cloudIntegratedAuthentication: false,
-    patchAvailable: false, protected: false, publicAccess: false, serverVersionTag: '24.10.0',
+    id: 'c1mnqjdo0aembuk4ljo0',
+    organizationId: ORG,
+    projectId: PROJECT,
+    networkId: 'c10dr5qrh41lbabqa2j0',
+    description: 'restore',
+    provider: 'aws',
+    region: 'eu-west-2',
+    topology: 'single-node',
+    instanceType: 'f1',
+    diskSizeGb: 10,
+    diskType: 'gp3',
+    serverVersion: '24.10',
+    projectionLevel: 'off',
+    status: 'available',
+    created: '2021-03-26T09:37:17Z',
+    health: 'ok',
+    canExpandDisk: true,
+    cloudIntegratedAuthentication: false,
+    patchAvailable: false,
+    protected: false,
+    publicAccess: false,
+    serverVersionTag: '24.10.0',
     ...overrides,
   }
 }
 
 export function backup(overrides: Partial<Backup> = {}): Backup {
   return {
-    id: 'c10dvoarh41lb9otkdrg', projectId: PROJECT, sourceClusterId: 'c1eut65o0aeu6ojco7a0',
-    sourceClusterDescription: 'Demo-Backup', description: 'on demand backup', sizeGb: 8, provider: 'aws',
-    region: 'eu-west-2', status: 'available', created: '2021-03-26T14:38:12Z', availableNodeCount: 1,
-    serverVersion: '24.10', serverVersionTag: '24.10.0',
+    id: 'c10dvoarh41lb9otkdrg',
+    projectId: PROJECT,
+    sourceClusterId: 'c1eut65o0aeu6ojco7a0',
+    sourceClusterDescription: 'Demo-Backup',
+    description: 'on demand backup',
+    sizeGb: 8,
+    provider: 'aws',
+    region: 'eu-west-2',
+    status: 'available',
+    created: '2021-03-26T14:38:12Z',
+    availableNodeCount: 1,
+    serverVersion: '24.10',
+    serverVersionTag: '24.10.0',
     ...overrides,
   }
 }
 
 export function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'c1jobjobjob0aeu6ojco', organizationId: ORG, projectId: PROJECT, description: 'My Hourly Backup',
-    schedule: '0 */1 * * *', status: 'active', type: 'ScheduledBackup',
+    id: 'c1jobjobjob0aeu6ojco',
+    organizationId: ORG,
+    projectId: PROJECT,
+    description: 'My Hourly Backup',
+    schedule: '0 */1 * * *',
+    status: 'active',
+    type: 'ScheduledBackup',
     data: {clusterId: 'c196ogto0aeqohe3ommq', description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2},
     ...overrides,
   }
@@ -109,15 +148,26 @@ export function job(overrides: Partial<Job> = {}): Job {
 
 export function historyItem(overrides: Partial<HistoryItem> = {}): HistoryItem {
   return {
-    id: 'h1', organizationId: ORG, projectId: PROJECT, jobId: 'c1jobjobjob0aeu6ojco', status: 'succeeded',
-    details: 'backup created', linkedResource: 'c1ev3l5o0aeu6ojco7b0', startTime: '2021-03-26T14:00:00Z',
+    id: 'h1',
+    organizationId: ORG,
+    projectId: PROJECT,
+    jobId: 'c1jobjobjob0aeu6ojco',
+    status: 'succeeded',
+    details: 'backup created',
+    linkedResource: 'c1ev3l5o0aeu6ojco7b0',
+    startTime: '2021-03-26T14:00:00Z',
     endTime: '2021-03-26T14:05:00Z',
     ...overrides,
   }
 }
 
 export const problem = (status: number, title: string, detail?: string, fields?: Record<string, string>) => ({
-  type: 'https://kurrent.io/problems/x', title, status, ...(detail ? {detail} : {}), instance: '/x', ...(fields ? {fields} : {}),
+  type: 'https://kurrent.io/problems/x',
+  title,
+  status,
+  ...(detail ? {detail} : {}),
+  instance: '/x',
+  ...(fields ? {fields} : {}),
 })
 
 /**

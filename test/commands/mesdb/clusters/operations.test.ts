@@ -19,17 +19,35 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    command: 'update', args: ['--acl-id', 'a1', '--description', 'New', '--protected', 'true'], path: CLUSTER,
-    body: '{"aclId":"a1","description":"New","protected":true}', response: '',
+    command: 'update',
+    args: ['--acl-id', 'a1', '--description', 'New', '--protected', 'true'],
+    path: CLUSTER,
+    body: '{"aclId":"a1","description":"New","protected":true}',
+    response: '',
   },
   {command: 'update', args: [], path: CLUSTER, body: '{}', response: ''},
   {
-    command: 'expand', args: ['--disk-type', 'gp3', '--disk-throughput', '125', '--disk-size-in-gb', '20', '--disk-iops', '3000'],
-    path: `${CLUSTER}/disk/expand`, body: '{"diskSizeGb":20,"diskIops":3000,"diskThroughput":125,"diskType":"gp3"}', response: '',
+    command: 'expand',
+    args: ['--disk-type', 'gp3', '--disk-throughput', '125', '--disk-size-in-gb', '20', '--disk-iops', '3000'],
+    path: `${CLUSTER}/disk/expand`,
+    body: '{"diskSizeGb":20,"diskIops":3000,"diskThroughput":125,"diskType":"gp3"}',
+    response: '',
   },
   {command: 'expand', args: ['--disk-size-in-gb', '20'], path: `${CLUSTER}/disk/expand`, body: '{"diskSizeGb":20}', response: ''},
-  {command: 'resize', args: ['--target-size', 'C4'], path: `${CLUSTER}/commands/resize`, body: '{"targetSize":"C4"}', response: '{"id":"op-1"}'},
-  {command: 'upgrade', args: ['--target-tag', '23.10.1'], path: `${CLUSTER}/commands/upgrade`, body: '{"targetTag":"23.10.1"}', response: '{"id":"op-1"}'},
+  {
+    command: 'resize',
+    args: ['--target-size', 'C4'],
+    path: `${CLUSTER}/commands/resize`,
+    body: '{"targetSize":"C4"}',
+    response: '{"id":"op-1"}',
+  },
+  {
+    command: 'upgrade',
+    args: ['--target-tag', '23.10.1'],
+    path: `${CLUSTER}/commands/upgrade`,
+    body: '{"targetTag":"23.10.1"}',
+    response: '{"id":"op-1"}',
+  },
   {command: 'stop', args: [], path: `${CLUSTER}/commands/stop`, response: '{"id":"op-1"}'},
   {command: 'start', args: [], path: `${CLUSTER}/commands/start`, response: '{"id":"op-1"}'},
 ]
@@ -45,10 +63,12 @@ describe('esc mesdb clusters update|expand|resize|upgrade|stop|start', () => {
     it(`${name}: PUT ${c.path.slice(MESDB.length)} with the exact body; nothing on stdout in cli and json`, async () => {
       for (const fmt of [[], ['--json'], ['--fmt', 'cli-json']]) {
         const seen = capture(c.response)
-        const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}}).put(c.path).reply((uri, body) => {
-          seen.reply(uri, body)
-          return [200, c.response]
-        })
+        const scope = nock(API, {reqheaders: {authorization: 'Bearer tok'}})
+          .put(c.path)
+          .reply((uri, body) => {
+            seen.reply(uri, body)
+            return [200, c.response]
+          })
         const r = await esc(argv(c, ...fmt), {env: env()})
         assert.equal(r.stderr, '')
         assert.equal(r.exitCode, 0)
@@ -98,7 +118,9 @@ describe('esc mesdb clusters update|expand|resize|upgrade|stop|start', () => {
   })
 
   it('a refusal of the API (409 locked) exits 1 with its detail', async () => {
-    nock(API).put(`${CLUSTER}/disk/expand`).reply(409, problem(409, 'Conflict', 'the cluster is locked by another operation'))
+    nock(API)
+      .put(`${CLUSTER}/disk/expand`)
+      .reply(409, problem(409, 'Conflict', 'the cluster is locked by another operation'))
     const r = await esc(['mesdb', 'clusters', 'expand', '-i', ID, '--project-id', PROJECT, '--disk-size-in-gb', '20'], {env: env()})
     assert.equal(r.exitCode, 1)
     assert.match(r.stderr, /locked by another operation/)
@@ -111,8 +133,13 @@ describe('esc mesdb clusters update|expand|resize|upgrade|stop|start', () => {
     it('expand --wait polls through expanding disks until available and prints the cluster', async () => {
       nock(API).put(`${CLUSTER}/disk/expand`).reply(200, '')
       nock(API).get(GET).reply(200, c('expanding disks'))
-      nock(API).get(GET).reply(200, c('available', {diskSizeGb: 20}))
-      const r = await esc(['mesdb', 'clusters', 'expand', '-i', ID, '--project-id', PROJECT, '--disk-size-in-gb', '20', '--wait', '--json'], {env: env()})
+      nock(API)
+        .get(GET)
+        .reply(200, c('available', {diskSizeGb: 20}))
+      const r = await esc(
+        ['mesdb', 'clusters', 'expand', '-i', ID, '--project-id', PROJECT, '--disk-size-in-gb', '20', '--wait', '--json'],
+        {env: env()},
+      )
       assert.equal(r.exitCode, 0)
       assert.equal(JSON.parse(r.stdout).diskSizeGb, 20)
       // The second poll comes half a second after the first (early polls: 0.5 s, 1 s, 2 s, then the interval).
@@ -131,7 +158,9 @@ describe('esc mesdb clusters update|expand|resize|upgrade|stop|start', () => {
 
     it('resize --wait exits 5 when the cluster ends defunct, with its details', async () => {
       nock(API).put(`${CLUSTER}/commands/resize`).reply(200, {id: 'op-1'})
-      nock(API).get(GET).reply(200, c('defunct', {details: 'resize failed'}))
+      nock(API)
+        .get(GET)
+        .reply(200, c('defunct', {details: 'resize failed'}))
       const r = await esc(['mesdb', 'clusters', 'resize', '-i', ID, '--project-id', PROJECT, '--target-size', 'C4', '--wait'], {env: env()})
       assert.equal(r.exitCode, 5)
       assert.match(r.stderr, /Error: The cluster c1mnqjdo0aembuk4ljo0 ended with status 'defunct': resize failed\n$/)
@@ -145,7 +174,12 @@ describe('esc mesdb clusters update|expand|resize|upgrade|stop|start', () => {
       assert.equal(r.exitCode, 4)
       assert.doesNotMatch(r.stderr, /status check failed/)
       // The hint offers a longer wait than the one that just ran out.
-      assert.match(r.stderr, new RegExp(`Re-attach with: esc mesdb clusters wait -i ${ID} --org-id ${ORG} --project-id ${PROJECT} --until stopped --timeout 20s\n$`))
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `Re-attach with: esc mesdb clusters wait -i ${ID} --org-id ${ORG} --project-id ${PROJECT} --until stopped --timeout 20s\n$`,
+        ),
+      )
     })
 
     it('clusters wait --until stopped waits for a stop begun elsewhere', async () => {

@@ -48,6 +48,9 @@ describe('esc mesdb clusters wait', () => {
     clock().onSleep = () => void process.emit('SIGINT')
     const r = await esc(wait(), {env: env()})
     assert.equal(r.exitCode, 130)
-    assert.match(r.stderr, /Error: Interrupted: stopped waiting for the cluster .*; the operation continues in the cloud\n {2}Re-attach with: esc mesdb clusters wait -i /)
+    assert.match(
+      r.stderr,
+      /Error: Interrupted: stopped waiting for the cluster .*; the operation continues in the cloud\n {2}Re-attach with: esc mesdb clusters wait -i /,
+    )
   })
 })

@@ -49,14 +49,14 @@ describe('esc local: requests to the running local cloud', () => {
     const cloud = await fakeLocalCloud(answering)
     try {
       const lines: string[] = []
-      const body = await adminRequest<{organizationId: string}>(cloud.dir, 'GET', '/local/v1/status', undefined, {debug: (l) => lines.push(l)})
+      const body = await adminRequest<{organizationId: string}>(cloud.dir, 'GET', '/local/v1/status', undefined, {
+        debug: (l) => lines.push(l),
+      })
       assert.deepEqual(body, {organizationId: 'o1'})
-      assert.deepEqual(lines.map((l) => l.replace(/\d+ ms/, 'N ms')), [
-        `POST ${cloud.url}/oauth/token`,
-        'status: 200 in N ms',
-        `GET ${cloud.url}/local/v1/status`,
-        'status: 200 in N ms',
-      ])
+      assert.deepEqual(
+        lines.map((l) => l.replace(/\d+ ms/, 'N ms')),
+        [`POST ${cloud.url}/oauth/token`, 'status: 200 in N ms', `GET ${cloud.url}/local/v1/status`, 'status: 200 in N ms'],
+      )
       assert.ok(!lines.join('\n').includes(SECRET) && !lines.join('\n').includes('tok-1'))
     } finally {
       await cloud.close()
@@ -67,7 +67,10 @@ describe('esc local: requests to the running local cloud', () => {
     const cloud = await fakeLocalCloud(() => undefined) // accepts, never answers
     try {
       await assert.rejects(adminRequest(cloud.dir, 'GET', '/local/v1/status', undefined, {requestTimeoutMs: 150}), (error: Error) => {
-        assert.equal(error.message, `the local cloud at ${cloud.url} did not answer POST /oauth/token within 150 ms; see ${new StateLayout(cloud.dir).logFile}`)
+        assert.equal(
+          error.message,
+          `the local cloud at ${cloud.url} did not answer POST /oauth/token within 150 ms; see ${new StateLayout(cloud.dir).logFile}`,
+        )
         return true
       })
     } finally {
@@ -81,7 +84,10 @@ describe('esc local: requests to the running local cloud', () => {
     await writeServerInfo(layout, {pid: process.pid, url: 'http://127.0.0.1:1', startedAt: 'x', dir: cloud.dir})
     try {
       await assert.rejects(adminRequest(cloud.dir, 'GET', '/local/v1/status'), (error: Error) => {
-        assert.equal(error.message, `cannot reach the local cloud at http://127.0.0.1:1 (POST /oauth/token): connection refused; see ${layout.logFile}`)
+        assert.equal(
+          error.message,
+          `cannot reach the local cloud at http://127.0.0.1:1 (POST /oauth/token): connection refused; see ${layout.logFile}`,
+        )
         return true
       })
     } finally {

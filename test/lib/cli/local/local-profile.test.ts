@@ -29,7 +29,14 @@ describe('the profile esc local start writes', () => {
   })
 
   it('writes the profile named by --profile', async () => {
-    const r = await writeLocalProfile({url: 'http://127.0.0.1:2180', organizationId: ORG, projectId: PROJECT, identity, env, profile: 'dev'})
+    const r = await writeLocalProfile({
+      url: 'http://127.0.0.1:2180',
+      organizationId: ORG,
+      projectId: PROJECT,
+      identity,
+      env,
+      profile: 'dev',
+    })
     assert.equal(r.profile, 'dev')
     assert.match(await settings(), /name = "dev"/)
     assert.doesNotMatch(await settings(), /name = "local"/)
@@ -39,8 +46,14 @@ describe('the profile esc local start writes', () => {
     await writeLocalProfile({url: 'http://127.0.0.1:2180', organizationId: ORG, projectId: PROJECT, identity, env})
     const before = await settings()
     const probed: string[] = []
-    const r = await writeLocalProfile({url: 'http://127.0.0.1:2181', organizationId: ORG, projectId: PROJECT, identity, env,
-      isServing: async (url) => (probed.push(url), true)})
+    const r = await writeLocalProfile({
+      url: 'http://127.0.0.1:2181',
+      organizationId: ORG,
+      projectId: PROJECT,
+      identity,
+      env,
+      isServing: async (url) => (probed.push(url), true),
+    })
     assert.equal(await settings(), before)
     assert.deepEqual(probed, ['http://127.0.0.1:2180/'])
     assert.equal(r.kept, 'http://127.0.0.1:2180/')
@@ -48,7 +61,14 @@ describe('the profile esc local start writes', () => {
 
   it('rewrites a profile whose local cloud no longer runs', async () => {
     await writeLocalProfile({url: 'http://127.0.0.1:2180', organizationId: ORG, projectId: PROJECT, identity, env})
-    const r = await writeLocalProfile({url: 'http://127.0.0.1:2181', organizationId: ORG, projectId: PROJECT, identity, env, isServing: async () => false})
+    const r = await writeLocalProfile({
+      url: 'http://127.0.0.1:2181',
+      organizationId: ORG,
+      projectId: PROJECT,
+      identity,
+      env,
+      isServing: async () => false,
+    })
     assert.equal(r.kept, undefined)
     assert.match(await settings(), /api-base-url = "http:\/\/127\.0\.0\.1:2181\/"/)
   })
@@ -56,9 +76,13 @@ describe('the profile esc local start writes', () => {
 
 describe('the start banner', () => {
   const facts = (over: Partial<StartBannerFacts> = {}): StartBannerFacts => ({
-    url: 'http://127.0.0.1:2180', pid: 42, stateDir: '/home/u/.esc/local', adminCredentialsFile: '/home/u/.esc/local/admin.json',
+    url: 'http://127.0.0.1:2180',
+    pid: 42,
+    stateDir: '/home/u/.esc/local',
+    adminCredentialsFile: '/home/u/.esc/local/admin.json',
     profile: {profile: 'local', madeDefault: false, tokenSource: 'file', settingsDir: '/home/u/.esc'},
-    recovery: {defunctBackups: [], defunctClusters: []}, ...over,
+    recovery: {defunctBackups: [], defunctClusters: []},
+    ...over,
   })
 
   it('names --dir in its "Next:" lines only when it is not the default', () => {
@@ -71,11 +95,18 @@ describe('the start banner', () => {
   })
 
   it('uses the profile it wrote, and says which to use when it kept one', () => {
-    const dev = startBanner(facts({profile: {profile: 'dev', madeDefault: false, tokenSource: 'file', settingsDir: '/c'}}), {defaultDir: true})
+    const dev = startBanner(facts({profile: {profile: 'dev', madeDefault: false, tokenSource: 'file', settingsDir: '/c'}}), {
+      defaultDir: true,
+    })
     assert.match(dev, /^Profile "dev" written to \/c\/settings\.toml/m)
     assert.match(dev, /^ {2}esc mesdb backups list --profile dev$/m)
-    const kept = startBanner(facts({profile: {profile: 'local', madeDefault: false, settingsDir: '/c', kept: 'http://127.0.0.1:2181/'}}), {defaultDir: true})
-    assert.match(kept, /^Profile "local" kept: it points at another local cloud, still running at http:\/\/127\.0\.0\.1:2181\/; to reach this one, start it with --profile <another name>$/m)
+    const kept = startBanner(facts({profile: {profile: 'local', madeDefault: false, settingsDir: '/c', kept: 'http://127.0.0.1:2181/'}}), {
+      defaultDir: true,
+    })
+    assert.match(
+      kept,
+      /^Profile "local" kept: it points at another local cloud, still running at http:\/\/127\.0\.0\.1:2181\/; to reach this one, start it with --profile <another name>$/m,
+    )
     assert.doesNotMatch(kept, /--profile local/)
   })
 })

@@ -20,7 +20,13 @@ describe('output format precedence', () => {
     assert.equal(resolveFormat({isTTY: false}), 'cli')
   })
   it('rejects unknown formats as usage errors naming the source', () => {
-    assert.throws(() => resolveFormat({flag: 'yaml'}), (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /--fmt yaml/.test(e.message))
-    assert.throws(() => resolveFormat({profile: 'yaml'}), (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /profile's fmt "yaml"/.test(e.message))
+    assert.throws(
+      () => resolveFormat({flag: 'yaml'}),
+      (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /--fmt yaml/.test(e.message),
+    )
+    assert.throws(
+      () => resolveFormat({profile: 'yaml'}),
+      (e: Error & {exit: number}) => exitCodeOf(e) === 2 && /profile's fmt "yaml"/.test(e.message),
+    )
   })
 })

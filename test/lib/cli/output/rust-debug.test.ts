@@ -1,8 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {
-  debugStr, pascalVariant, parseRfc3339, rfc3339Offset, rfc3339Utc,
-} from '../../../../src/lib/cli/output/rust-debug.js'
+import {debugStr, pascalVariant, parseRfc3339, rfc3339Offset, rfc3339Utc} from '../../../../src/lib/cli/output/rust-debug.js'
 
 describe('Rust Debug rendering', () => {
   it('escapes strings like Rust str Debug', () => {

@@ -47,16 +47,27 @@ describe('wait: awaitOperation', () => {
 
   it('prints the final object, then throws exit 5, when failed', async () => {
     const {wait, printed} = op(['defunct'], {details: () => 'snapshot timed out'})
-    await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && exitCodeOf(error) === ExitCode.FailedState && error.message === "The backup b1 ended with status 'defunct': snapshot timed out")
+    await assert.rejects(
+      awaitOperation(wait),
+      (error: unknown) =>
+        error instanceof EscError &&
+        exitCodeOf(error) === ExitCode.FailedState &&
+        error.message === "The backup b1 ended with status 'defunct': snapshot timed out",
+    )
     assert.deepEqual(printed, ['defunct'])
   })
 
   it("shows why a backup or cluster failed when the API says (the local cloud's details)", async () => {
-    const {wait} = op(['defunct'], {fetch: async () => ({data: {backup: {id: 'b1', status: 'defunct', details: '--db /x is not a directory'}}})})
-    await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && exitCodeOf(error) === ExitCode.FailedState &&
-      error.message === "The backup b1 ended with status 'defunct': --db /x is not a directory")
+    const {wait} = op(['defunct'], {
+      fetch: async () => ({data: {backup: {id: 'b1', status: 'defunct', details: '--db /x is not a directory'}}}),
+    })
+    await assert.rejects(
+      awaitOperation(wait),
+      (error: unknown) =>
+        error instanceof EscError &&
+        exitCodeOf(error) === ExitCode.FailedState &&
+        error.message === "The backup b1 ended with status 'defunct': --db /x is not a directory",
+    )
     const c = (details: unknown) => ({status: 'defunct', details}) as unknown as Parameters<typeof clusterStatus.details>[0]
     assert.equal(clusterStatus.details(c('restore failed: backup is corrupt')), 'restore failed: backup is corrupt')
     assert.equal(clusterStatus.details(c(undefined)), undefined)
@@ -64,19 +75,35 @@ describe('wait: awaitOperation', () => {
   })
 
   it('when status checks fail for good, the error says how to re-attach (the operation goes on)', async () => {
-    const {wait, printed, chunks} = op(['creating'], {timeoutMs: 3_600_000, fetch: async () => {
-      throw new EscError('could not connect to http://127.0.0.1:1: connection refused')
-    }})
-    await assert.rejects(awaitOperation(wait), (error: unknown) =>
-      error instanceof EscError && exitCodeOf(error) === ExitCode.Failure && error.message === 'could not connect to http://127.0.0.1:1: connection refused')
+    const {wait, printed, chunks} = op(['creating'], {
+      timeoutMs: 3_600_000,
+      fetch: async () => {
+        throw new EscError('could not connect to http://127.0.0.1:1: connection refused')
+      },
+    })
+    await assert.rejects(
+      awaitOperation(wait),
+      (error: unknown) =>
+        error instanceof EscError &&
+        exitCodeOf(error) === ExitCode.Failure &&
+        error.message === 'could not connect to http://127.0.0.1:1: connection refused',
+    )
     assert.deepEqual(printed, [])
-    assert.equal(chunks.at(-1), 'backup b1: giving up on status checks; it goes on in the cloud. Re-attach with: esc mesdb backups wait -i b1\n')
+    assert.equal(
+      chunks.at(-1),
+      'backup b1: giving up on status checks; it goes on in the cloud. Re-attach with: esc mesdb backups wait -i b1\n',
+    )
     // A non-transient error (the backup is gone, the token is refused) has nothing to re-attach to.
-    const gone = op(['creating'], {fetch: async () => {
-      throw Object.assign(new EscError('Not Found'), {status: 404})
-    }})
+    const gone = op(['creating'], {
+      fetch: async () => {
+        throw Object.assign(new EscError('Not Found'), {status: 404})
+      },
+    })
     await assert.rejects(awaitOperation(gone.wait), (error: unknown) => error instanceof EscError && error.message === 'Not Found')
-    assert.ok(gone.chunks.every((c) => !c.includes('re-attach')), gone.chunks.join(''))
+    assert.ok(
+      gone.chunks.every((c) => !c.includes('re-attach')),
+      gone.chunks.join(''),
+    )
   })
 
   it('prints nothing and throws exit 4 on timeout', async () => {

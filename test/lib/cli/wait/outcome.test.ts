@@ -75,7 +75,12 @@ describe('wait: withInterrupt', () => {
 
   it('removes its handlers when the body throws', async () => {
     const proc = new EventEmitter()
-    await assert.rejects(withInterrupt(async () => { throw new Error('boom') }, proc), /boom/)
+    await assert.rejects(
+      withInterrupt(async () => {
+        throw new Error('boom')
+      }, proc),
+      /boom/,
+    )
     assert.equal(proc.listenerCount('SIGINT'), 0)
     assert.equal(proc.listenerCount('SIGTERM'), 0)
   })

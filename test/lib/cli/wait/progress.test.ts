@@ -66,6 +66,9 @@ describe('wait: progress', () => {
     progress.update('creating')
     progress.update('available')
     progress.stop()
-    assert.equal(out.chunks.some((c) => c.endsWith('\n')), false)
+    assert.equal(
+      out.chunks.some((c) => c.endsWith('\n')),
+      false,
+    )
   })
 })

@@ -44,7 +44,10 @@ describe('wait: waitForStatus', () => {
 
   /** Runs the fake timers to the end. A rejection is held as a settled outcome meanwhile, so it is never unhandled while the timers run. */
   async function run(opts: WaitOptions<Item>): Promise<WaitResult<Item>> {
-    const settled = waitForStatus(opts).then((value) => ({value}), (error: unknown) => ({error}))
+    const settled = waitForStatus(opts).then(
+      (value) => ({value}),
+      (error: unknown) => ({error}),
+    )
     await clock.runAllAsync()
     const outcome = await settled
     if ('error' in outcome) throw outcome.error
@@ -60,7 +63,10 @@ describe('wait: waitForStatus', () => {
     assert.equal(result.status, 'available')
     assert.equal(result.polls, 6)
     assert.equal(result.elapsedMs, 13_500)
-    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 3500, 8500, 13_500])
+    assert.deepEqual(
+      calls.map((t) => t - 1_000_000),
+      [0, 500, 1500, 3500, 8500, 13_500],
+    )
     assert.deepEqual(changes, [
       ['creating', 0],
       ['available', 13_500],
@@ -77,7 +83,10 @@ describe('wait: waitForStatus', () => {
   it('never waits longer than the poll interval between polls, even early on', async () => {
     const {fetch, calls} = scripted(['creating'])
     await run(options(fetch, {pollIntervalMs: 1000, timeoutMs: 4000}))
-    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 2500, 3500, 4000])
+    assert.deepEqual(
+      calls.map((t) => t - 1_000_000),
+      [0, 500, 1500, 2500, 3500, 4000],
+    )
   })
 
   it('ends failed on a failed status', async () => {
@@ -93,7 +102,10 @@ describe('wait: waitForStatus', () => {
     assert.equal(result.outcome, 'timeout')
     assert.equal(result.status, 'creating')
     assert.equal(result.elapsedMs, 12_000)
-    assert.deepEqual(calls.map((t) => t - 1_000_000), [0, 500, 1500, 3500, 8500, 12_000])
+    assert.deepEqual(
+      calls.map((t) => t - 1_000_000),
+      [0, 500, 1500, 3500, 8500, 12_000],
+    )
   })
 
   it('does not let a hanging poll hold the wait past the deadline', async () => {

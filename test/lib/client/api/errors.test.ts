@@ -5,8 +5,15 @@ import type {HttpExchange} from '../../../../src/lib/client/api/exchange.js'
 import {redactHeaders, redactText} from '../../../../src/lib/client/api/redact.js'
 import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
-const x = (status: number, responseText = '', method = 'GET'): HttpExchange =>
-  ({method, url: `http://h/p`, path: '/mesdb/v1/x', status, responseText, durationMs: 1, attempts: 1})
+const x = (status: number, responseText = '', method = 'GET'): HttpExchange => ({
+  method,
+  url: `http://h/p`,
+  path: '/mesdb/v1/x',
+  status,
+  responseText,
+  durationMs: 1,
+  attempts: 1,
+})
 
 describe('ApiError', () => {
   it('formats problem details as "<title>: <detail> (HTTP <status> <METHOD> <path>)"', () => {
@@ -53,11 +60,17 @@ describe('redaction for --debug', () => {
     )
   })
   it('masks form fields, bearer credentials and broken JSON', () => {
-    assert.equal(redactText('grant_type=refresh_token&refresh_token=abc&client_id=x'), 'grant_type=refresh_token&refresh_token=***&client_id=x')
+    assert.equal(
+      redactText('grant_type=refresh_token&refresh_token=abc&client_id=x'),
+      'grant_type=refresh_token&refresh_token=***&client_id=x',
+    )
     assert.equal(redactText('Authorization: Bearer eyJabc.def'), 'Authorization: Bearer ***')
     assert.equal(redactText('{"password":"p", broken'), '{"password":"***", broken')
   })
   it('masks the Authorization header but keeps its scheme', () => {
-    assert.deepEqual(redactHeaders({Authorization: 'Bearer abc', Accept: 'application/json'}), {Authorization: 'Bearer ***', Accept: 'application/json'})
+    assert.deepEqual(redactHeaders({Authorization: 'Bearer abc', Accept: 'application/json'}), {
+      Authorization: 'Bearer ***',
+      Accept: 'application/json',
+    })
   })
 })

@@ -28,10 +28,13 @@ describe('ApiClient over real sockets', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  after(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
+  after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
 
   it('reports a refused connection with the URL and the fix (exit 1)', async () => {
     const probe = http.createServer()
@@ -42,7 +45,10 @@ describe('ApiClient over real sockets', () => {
     const err = await api.listBackups('o', 'p').catch((e) => e)
     assert.ok(err instanceof EscError)
     assert.equal(exitCodeOf(err), 1)
-    assert.equal(err.message, `could not connect to http://127.0.0.1:${port}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`)
+    assert.equal(
+      err.message,
+      `could not connect to http://127.0.0.1:${port}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`,
+    )
   })
 
   it('https:// against a plain-HTTP server: one line saying to use http://, no OpenSSL trace', async () => {
@@ -60,7 +66,10 @@ describe('ApiClient over real sockets', () => {
     const url = `http://0.0.0.0:${await closedPort()}`
     const api = new ApiClient({baseUrl: url, tokens: fakeTokens(), userAgent: 'x', profileName: 'local'})
     const err = await api.listBackups('o', 'p').catch((e) => e)
-    assert.equal(err.message, `could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`)
+    assert.equal(
+      err.message,
+      `could not connect to ${url}: connection refused — is the local cloud running? start it with \`esc local start\`, or set --api-url/ESC_API_URL`,
+    )
   })
 
   it('a refused connection to a non-loopback API on another profile keeps the plain advice', async () => {
@@ -76,7 +85,10 @@ describe('ApiClient over real sockets', () => {
     const err = await api.getBackup('o', 'p', 'b').catch((e) => e)
     assert.ok(err instanceof EscError)
     assert.equal(exitCodeOf(err), 1)
-    assert.equal(err.message, 'GET /mesdb/v1/organizations/o/projects/p/backups/b timed out after 150 ms — set ESC_HTTP_TIMEOUT to wait longer')
+    assert.equal(
+      err.message,
+      'GET /mesdb/v1/organizations/o/projects/p/backups/b timed out after 150 ms — set ESC_HTTP_TIMEOUT to wait longer',
+    )
   })
 
   it('retries a GET whose connection was reset, then succeeds', async () => {
@@ -91,7 +103,13 @@ describe('ApiClient over real sockets', () => {
       res.end('{"backups":[]}')
     }
     const sleeps: number[] = []
-    const api = new ApiClient({baseUrl: base, tokens: fakeTokens(), userAgent: 'x', sleep: async (ms) => void sleeps.push(ms), random: () => 0})
+    const api = new ApiClient({
+      baseUrl: base,
+      tokens: fakeTokens(),
+      userAgent: 'x',
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0,
+    })
     const res = await api.listBackups('o', 'p')
     assert.deepEqual(res.data, {backups: []})
     assert.equal(calls, 2)
@@ -107,7 +125,10 @@ describe('ApiClient over real sockets', () => {
     const api = new ApiClient({baseUrl: base, tokens: fakeTokens(), userAgent: 'x', sleep: async () => {}})
     const err = await api.createBackup('o', 'p', {description: 'd', sourceClusterId: 'c'}).catch((e) => e)
     assert.equal(calls, 1)
-    assert.match(err.message, /^POST \/mesdb\/v1\/organizations\/o\/projects\/p\/backups: the connection to http:\/\/127\.0\.0\.1:\d+ was reset$/)
+    assert.match(
+      err.message,
+      /^POST \/mesdb\/v1\/organizations\/o\/projects\/p\/backups: the connection to http:\/\/127\.0\.0\.1:\d+ was reset$/,
+    )
   })
 
   it('--debug traces method, URL, status, timing and bodies with secrets redacted', async () => {
@@ -139,11 +160,23 @@ describe('timing', () => {
   })
 
   it('rejects a bad ESC_HTTP_TIMEOUT as a usage error', () => {
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: 'soon'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="soon" is not a duration')
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0'}), (e: EscError) => exitCodeOf(e) === 2)
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0.0001'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="0.0001" must be at least 1ms')
+    assert.throws(
+      () => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: 'soon'}),
+      (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="soon" is not a duration',
+    )
+    assert.throws(
+      () => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0'}),
+      (e: EscError) => exitCodeOf(e) === 2,
+    )
+    assert.throws(
+      () => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '0.0001'}),
+      (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="0.0001" must be at least 1ms',
+    )
     // Longer than setTimeout allows: every request would time out at once.
-    assert.throws(() => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '1000h'}), (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="1000h" is too long: at most 596h')
+    assert.throws(
+      () => requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '1000h'}),
+      (e: EscError) => exitCodeOf(e) === 2 && e.message === 'ESC_HTTP_TIMEOUT="1000h" is too long: at most 596h',
+    )
     assert.equal(requestTimeoutFromEnv({ESC_HTTP_TIMEOUT: '596h'}), 596 * 3_600_000)
   })
 

@@ -16,7 +16,13 @@ const IDP = 'http://127.0.0.1:2180'
 const NOW = 1_800_000_000_000
 
 function tokenJson(access: string, refresh: string | null): string {
-  return JSON.stringify({access_token: access, refresh_token: refresh, scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'})
+  return JSON.stringify({
+    access_token: access,
+    refresh_token: refresh,
+    scope: 'cloud:access offline_access',
+    expires_in: 86400,
+    token_type: 'Bearer',
+  })
 }
 
 /** Records every grant sent to the fake identity provider and answers with a fresh JWT. */
@@ -26,7 +32,16 @@ function identity(bodies: string[], reply: Record<string, unknown> = {}) {
     .times(5)
     .reply((_uri, body) => {
       bodies.push(String(body))
-      return [200, {access_token: fakeJwt(NOW / 1000 + 3600, `n${bodies.length}`), scope: 'cloud:access', expires_in: 3600, token_type: 'Bearer', ...reply}]
+      return [
+        200,
+        {
+          access_token: fakeJwt(NOW / 1000 + 3600, `n${bodies.length}`),
+          scope: 'cloud:access',
+          expires_in: 3600,
+          token_type: 'Bearer',
+          ...reply,
+        },
+      ]
     })
 }
 
@@ -54,7 +69,11 @@ describe('auth/credentials (TokenProvider)', () => {
 
   it('ESC_ACCESS_TOKEN is used as is, never stored, and cannot be refreshed (exit 3)', async () => {
     writeStored(fakeJwt(NOW / 1000 + 3600), 'stored-refresh')
-    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'a', ESC_CLIENT_SECRET: 'b'}))
+    const provider = await selectTokenProvider(
+      await ctx(),
+      {},
+      deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'a', ESC_CLIENT_SECRET: 'b'}),
+    )
     assert.equal(await provider.getAccessToken(), 'env-access')
     await assert.rejects(provider.refresh(), (e: EscError) => exitCodeOf(e) === 3 && /ESC_ACCESS_TOKEN/.test(e.message))
     assert.deepEqual(bodies, [])
@@ -70,7 +89,11 @@ describe('auth/credentials (TokenProvider)', () => {
   it('ESC_TOKEN is a refresh token (as `export ESC_TOKEN=$(esc access tokens display)` sets it): refresh grant, nothing stored', async () => {
     identity(bodies)
     writeStored('stored', 'stored-refresh')
-    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_TOKEN: 'displayed-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))
+    const provider = await selectTokenProvider(
+      await ctx(),
+      {},
+      deps({ESC_TOKEN: 'displayed-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}),
+    )
     const access = await provider.getAccessToken()
     assert.notEqual(access, 'displayed-refresh')
     assert.deepEqual(bodies, ['grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=displayed-refresh'])
@@ -78,7 +101,11 @@ describe('auth/credentials (TokenProvider)', () => {
   })
 
   it('ESC_ACCESS_TOKEN beats ESC_TOKEN and ESC_REFRESH_TOKEN', async () => {
-    const provider = await selectTokenProvider(await ctx(), {}, deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'r1', ESC_REFRESH_TOKEN: 'r2'}))
+    const provider = await selectTokenProvider(
+      await ctx(),
+      {},
+      deps({ESC_ACCESS_TOKEN: 'env-access', ESC_TOKEN: 'r1', ESC_REFRESH_TOKEN: 'r2'}),
+    )
     assert.equal(await provider.getAccessToken(), 'env-access')
     assert.deepEqual(bodies, [])
   })
@@ -97,7 +124,9 @@ describe('auth/credentials (TokenProvider)', () => {
 
   it('ESC_REFRESH_TOKEN beats ESC_CLIENT_ID + ESC_CLIENT_SECRET', async () => {
     identity(bodies)
-    await (await selectTokenProvider(await ctx(), {}, deps({ESC_REFRESH_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))).getAccessToken()
+    await (
+      await selectTokenProvider(await ctx(), {}, deps({ESC_REFRESH_TOKEN: 'env-refresh', ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: 'sec'}))
+    ).getAccessToken()
     assert.deepEqual(bodies, ['grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=env-refresh'])
   })
 
@@ -137,7 +166,10 @@ describe('auth/credentials (TokenProvider)', () => {
     const provider = await selectTokenProvider(await ctx(), {}, deps())
     const access = await provider.getAccessToken()
     assert.deepEqual(bodies, ['grant_type=refresh_token&client_id=OraYp3cFES9O8aWuQtnqi1A7m534iTwt&refresh_token=stored-refresh'])
-    assert.equal(readFileSync(tokenFile(), 'utf8'), `{"access_token":"${access}","refresh_token":"stored-refresh","scope":"cloud:access","expires_in":3600,"token_type":"Bearer"}`)
+    assert.equal(
+      readFileSync(tokenFile(), 'utf8'),
+      `{"access_token":"${access}","refresh_token":"stored-refresh","scope":"cloud:access","expires_in":3600,"token_type":"Bearer"}`,
+    )
   })
 
   it('a rotated refresh token replaces the old one', async () => {
@@ -169,7 +201,15 @@ describe('auth/credentials (TokenProvider)', () => {
       assert.ok(e instanceof EscError)
       assert.equal(exitCodeOf(e), 3)
       assert.equal(e.message, NO_CREDENTIALS_MESSAGE)
-      for (const option of ['ESC_ACCESS_TOKEN', 'ESC_TOKEN', 'ESC_CLIENT_ID', 'ESC_CLIENT_SECRET', '--refresh-token', 'ESC_REFRESH_TOKEN', 'esc access tokens create']) {
+      for (const option of [
+        'ESC_ACCESS_TOKEN',
+        'ESC_TOKEN',
+        'ESC_CLIENT_ID',
+        'ESC_CLIENT_SECRET',
+        '--refresh-token',
+        'ESC_REFRESH_TOKEN',
+        'esc access tokens create',
+      ]) {
         assert.ok(e.message.includes(option), option)
       }
       return true
@@ -177,15 +217,24 @@ describe('auth/credentials (TokenProvider)', () => {
   })
 
   it('half a service account and nothing else: exit 3 naming the missing variable', async () => {
-    await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: ''})), (e: EscError) =>
-      exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset: a service account needs both')
-    await assert.rejects(selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_SECRET: 'sec'})), (e: EscError) =>
-      exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset: a service account needs both')
+    await assert.rejects(
+      selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_ID: 'svc', ESC_CLIENT_SECRET: ''})),
+      (e: EscError) =>
+        exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_ID is set but ESC_CLIENT_SECRET is empty or unset: a service account needs both',
+    )
+    await assert.rejects(
+      selectTokenProvider(await ctx(), {}, deps({ESC_CLIENT_SECRET: 'sec'})),
+      (e: EscError) =>
+        exitCodeOf(e) === 3 && e.message === 'ESC_CLIENT_SECRET is set but ESC_CLIENT_ID is empty or unset: a service account needs both',
+    )
     assert.deepEqual(bodies, [], 'no grant sent')
   })
 
   it('--noninteractive forbids the prompt even on a terminal', async () => {
-    await assert.rejects(selectTokenProvider(await ctx(), {noninteractive: true}, {...deps(), stdinIsTTY: true}), (e: EscError) => exitCodeOf(e) === 3)
+    await assert.rejects(
+      selectTokenProvider(await ctx(), {noninteractive: true}, {...deps(), stdinIsTTY: true}),
+      (e: EscError) => exitCodeOf(e) === 3,
+    )
   })
 
   it('on a terminal, prompts for email and password, runs the password grant and stores the token', async () => {

@@ -54,7 +54,13 @@ describe('auth/dbus-probe', () => {
     this.timeout(30_000)
     const path = join(t.home, 'hung-bus')
     server = await fakeBus(path, undefined)
-    const env: NodeJS.ProcessEnv = {...process.env, HOME: t.home, ESC_CONFIG_DIR: t.configDir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, ESC_KEYRING_TIMEOUT_MS: '200'}
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: t.home,
+      ESC_CONFIG_DIR: t.configDir,
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`,
+      ESC_KEYRING_TIMEOUT_MS: '200',
+    }
     delete env.ESC_KEYRING
     // spawnSync would block this process's event loop, and with it the fake bus: spawn asynchronously.
     const child = spawn('node', ['--import', 'tsx', join(import.meta.dirname, 'keychain-roundtrip.script.ts')], {cwd: ROOT, env})
@@ -64,6 +70,13 @@ describe('auth/dbus-probe', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve))
     clearTimeout(killer)
     assert.equal(code, 0, 'the script finished on its own')
-    assert.deepEqual(JSON.parse(stdout.trim()), {savedTo: 'file', fileAfterSave: true, loadedFrom: 'file', refresh: 'kc-refresh', deleted: true, afterDelete: null})
+    assert.deepEqual(JSON.parse(stdout.trim()), {
+      savedTo: 'file',
+      fileAfterSave: true,
+      loadedFrom: 'file',
+      refresh: 'kc-refresh',
+      deleted: true,
+      afterDelete: null,
+    })
   })
 })

@@ -10,7 +10,13 @@ import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 const IDENTITY = 'http://127.0.0.1:2180/idp'
 const config = {identityUrl: IDENTITY, audience: 'https://api.eventstore.cloud', clientId: 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt'}
-const TOKEN_RESPONSE = {access_token: 'new-access', refresh_token: 'new-refresh', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'}
+const TOKEN_RESPONSE = {
+  access_token: 'new-access',
+  refresh_token: 'new-refresh',
+  scope: 'cloud:access offline_access',
+  expires_in: 86400,
+  token_type: 'Bearer',
+}
 
 interface Captured {
   body: string
@@ -61,7 +67,10 @@ describe('auth/identity grants', () => {
   it('client_credentials grant: the service account id and secret plus the audience', async () => {
     const call = expectTokenCall()
     await clientCredentialsGrant(config, 'svc-id', 'svc-secret', {})
-    assert.equal(call.body, 'grant_type=client_credentials&client_id=svc-id&client_secret=svc-secret&audience=https%3A%2F%2Fapi.eventstore.cloud')
+    assert.equal(
+      call.body,
+      'grant_type=client_credentials&client_id=svc-id&client_secret=svc-secret&audience=https%3A%2F%2Fapi.eventstore.cloud',
+    )
   })
 
   it('a refused grant is an auth error (exit 3) with esc\'s "<status>: not authorized"', async () => {
@@ -69,7 +78,10 @@ describe('auth/identity grants', () => {
     await assert.rejects(refreshGrant(config, 'bad', {}), (error: EscError) => {
       assert.ok(error instanceof EscError)
       assert.equal(exitCodeOf(error), 3)
-      assert.equal(error.message, '403: not authorized (refresh_token grant refused by the identity provider: Unknown or invalid refresh token.)')
+      assert.equal(
+        error.message,
+        '403: not authorized (refresh_token grant refused by the identity provider: Unknown or invalid refresh token.)',
+      )
       return true
     })
   })
@@ -93,13 +105,19 @@ describe('auth/identity grants', () => {
     })
     assert.deepEqual(challengeBody, {mfa_token: 'mfa-tok', challenge_type: 'otp', client_id: config.clientId})
     assert.equal(prompted, 1)
-    assert.equal(otpCall.body, `grant_type=${encodeURIComponent('http://auth0.com/oauth/grant-type/mfa-otp')}&client_id=${config.clientId}&mfa_token=mfa-tok&otp=123456`)
+    assert.equal(
+      otpCall.body,
+      `grant_type=${encodeURIComponent('http://auth0.com/oauth/grant-type/mfa-otp')}&client_id=${config.clientId}&mfa_token=mfa-tok&otp=123456`,
+    )
     assert.equal(token.access_token, 'new-access')
   })
 
   it('MFA without a way to prompt is an auth error', async () => {
     expectTokenCall([403, {error: 'mfa_required', mfa_token: 'mfa-tok'}])
-    await assert.rejects(passwordGrant(config, 'me@example.com', 'pw', {}), (e: EscError) => exitCodeOf(e) === 3 && /one-time password/.test(e.message))
+    await assert.rejects(
+      passwordGrant(config, 'me@example.com', 'pw', {}),
+      (e: EscError) => exitCodeOf(e) === 3 && /one-time password/.test(e.message),
+    )
   })
 
   it('a stalled identity provider times out after ESC_HTTP_TIMEOUT, like the API', async () => {
@@ -112,7 +130,10 @@ describe('auth/identity grants', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       await assert.rejects(refreshGrant({...config, identityUrl: url}, 'r', {}), (e: EscError) => {
         assert.equal(exitCodeOf(e), 1)
-        assert.equal(e.message, `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT (the default identity URL; set ESC_IDENTITY_URL or the profile's token-config.identity-url)`)
+        assert.equal(
+          e.message,
+          `cannot reach the identity provider at ${url}/oauth/token: ETIMEDOUT (the default identity URL; set ESC_IDENTITY_URL or the profile's token-config.identity-url)`,
+        )
         return true
       })
     } finally {
@@ -147,23 +168,35 @@ describe('auth/identity grants', () => {
 
     it('from ESC_IDENTITY_URL, on loopback: names the variable and suggests `esc local start`', async () => {
       const url = `http://127.0.0.1:${await closedPort()}`
-      await assert.rejects(refreshGrant({...config, identityUrl: url, identityUrlSource: 'ESC_IDENTITY_URL'}, 'r'), (e: EscError) =>
-        exitCodeOf(e) === 1 &&
-        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by ESC_IDENTITY_URL); is the local cloud running? start it with \`esc local start\``)
+      await assert.rejects(
+        refreshGrant({...config, identityUrl: url, identityUrlSource: 'ESC_IDENTITY_URL'}, 'r'),
+        (e: EscError) =>
+          exitCodeOf(e) === 1 &&
+          e.message ===
+            `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by ESC_IDENTITY_URL); is the local cloud running? start it with \`esc local start\``,
+      )
     })
 
     // 0.0.0.0 refuses like a remote host would, without being a loopback name.
     it("from the profile's token-config.identity-url: names the profile", async () => {
       const url = `http://0.0.0.0:${await closedPort()}`
-      await assert.rejects(refreshGrant({...config, identityUrl: url, identityUrlSource: 'token-config.identity-url of profile "staging"'}, 'r'), (e: EscError) =>
-        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by token-config.identity-url of profile "staging")`)
+      await assert.rejects(
+        refreshGrant({...config, identityUrl: url, identityUrlSource: 'token-config.identity-url of profile "staging"'}, 'r'),
+        (e: EscError) =>
+          e.message ===
+          `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (set by token-config.identity-url of profile "staging")`,
+      )
     })
 
     it('no source recorded (the default) while the API is a local cloud: ESC_IDENTITY_URL or --profile local', async () => {
       const url = `http://0.0.0.0:${await closedPort()}`
-      await assert.rejects(refreshGrant({...config, identityUrl: url, apiUrl: 'http://127.0.0.1:2180'}, 'r'), (e: EscError) =>
-        e.message === `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (the default identity URL; ` +
-          'against the local cloud at http://127.0.0.1:2180 set ESC_IDENTITY_URL=http://127.0.0.1:2180 or use --profile local)')
+      await assert.rejects(
+        refreshGrant({...config, identityUrl: url, apiUrl: 'http://127.0.0.1:2180'}, 'r'),
+        (e: EscError) =>
+          e.message ===
+          `cannot reach the identity provider at ${url}/oauth/token: ECONNREFUSED (the default identity URL; ` +
+            'against the local cloud at http://127.0.0.1:2180 set ESC_IDENTITY_URL=http://127.0.0.1:2180 or use --profile local)',
+      )
     })
   })
 })

@@ -14,8 +14,16 @@ function hasCommand(name: string): boolean {
 
 /** Runs the round-trip script in a private D-Bus session, optionally with an unlocked gnome-keyring. */
 function runInDbus(t: TempHome, withKeyring: boolean): {result: Record<string, unknown>; stderr: string} {
-  const startKeyring = withKeyring ? 'echo -n pw | gnome-keyring-daemon --replace --unlock --components=secrets --daemonize >/dev/null; ' : ''
-  const env: NodeJS.ProcessEnv = {...process.env, HOME: t.home, ESC_CONFIG_DIR: t.configDir, XDG_DATA_HOME: join(t.home, 'data'), XDG_RUNTIME_DIR: t.home}
+  const startKeyring = withKeyring
+    ? 'echo -n pw | gnome-keyring-daemon --replace --unlock --components=secrets --daemonize >/dev/null; '
+    : ''
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: t.home,
+    ESC_CONFIG_DIR: t.configDir,
+    XDG_DATA_HOME: join(t.home, 'data'),
+    XDG_RUNTIME_DIR: t.home,
+  }
   delete env.ESC_KEYRING
   delete env.DBUS_SESSION_BUS_ADDRESS
   const run = spawnSync('dbus-run-session', ['--', 'sh', '-c', `${startKeyring}exec node --import tsx "$0"`, SCRIPT], {
@@ -43,13 +51,27 @@ describe('auth/keychain (real Secret Service under dbus-run-session)', function 
 
   it('round-trips a token through gnome-keyring and writes no token file', () => {
     const {result} = runInDbus(t, true)
-    assert.deepEqual(result, {savedTo: 'keychain', fileAfterSave: false, loadedFrom: 'keychain', refresh: 'kc-refresh', deleted: true, afterDelete: null})
+    assert.deepEqual(result, {
+      savedTo: 'keychain',
+      fileAfterSave: false,
+      loadedFrom: 'keychain',
+      refresh: 'kc-refresh',
+      deleted: true,
+      afterDelete: null,
+    })
     assert.equal(existsSync(join(t.configDir, 'tokens')), false)
   })
 
   it('with a session bus but no usable keyring, falls back to the 0600 file without a warning', () => {
     const {result, stderr} = runInDbus(t, false)
-    assert.deepEqual(result, {savedTo: 'file', fileAfterSave: true, loadedFrom: 'file', refresh: 'kc-refresh', deleted: true, afterDelete: null})
+    assert.deepEqual(result, {
+      savedTo: 'file',
+      fileAfterSave: true,
+      loadedFrom: 'file',
+      refresh: 'kc-refresh',
+      deleted: true,
+      afterDelete: null,
+    })
     assert.doesNotMatch(stderr, /^Warning/m)
     assert.deepEqual(readdirSync(join(t.configDir, 'tokens')), [])
   })

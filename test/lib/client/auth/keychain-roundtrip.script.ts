@@ -6,7 +6,13 @@ import {openTokenStore} from '../../../../src/lib/client/auth/token-store.js'
 
 const configDir = process.env.ESC_CONFIG_DIR ?? ''
 const store = openTokenStore(configDir, 'https://api.eventstore.cloud', {debug: (line) => process.stderr.write(`[debug] ${line}\n`)})
-const token = {access_token: 'kc-access', refresh_token: 'kc-refresh', scope: 'cloud:access offline_access', expires_in: 60, token_type: 'Bearer'}
+const token = {
+  access_token: 'kc-access',
+  refresh_token: 'kc-refresh',
+  scope: 'cloud:access offline_access',
+  expires_in: 60,
+  token_type: 'Bearer',
+}
 const savedTo = await store.save(token)
 const fileAfterSave = existsSync(store.filePath)
 const loaded = await store.load()

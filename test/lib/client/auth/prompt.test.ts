@@ -36,7 +36,10 @@ describe('terminalPrompter from a pipe', () => {
     const out = sink()
     const prompter = terminalPrompter(pipe('only@one.line\n'), out)
     await prompter.ask('Email: ')
-    await assert.rejects(prompter.askSecret('Password: '), (e: Error) => exitCodeOf(e) === 3 && /stdin closed before an answer was given to "Password"/.test(e.message))
+    await assert.rejects(
+      prompter.askSecret('Password: '),
+      (e: Error) => exitCodeOf(e) === 3 && /stdin closed before an answer was given to "Password"/.test(e.message),
+    )
     assert.equal(out.text(), 'Email: Password: \n')
   })
 

@@ -10,8 +10,15 @@ import {type TempHome, tempHome} from '../config/temp-home.js'
 import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 
 const AUDIENCE = 'https://api.eventstore.cloud'
-const token: StoredToken = {access_token: 'eyJ.access.token', refresh_token: 'refresh-1', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'}
-const ESC_BYTES = '{"access_token":"eyJ.access.token","refresh_token":"refresh-1","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}'
+const token: StoredToken = {
+  access_token: 'eyJ.access.token',
+  refresh_token: 'refresh-1',
+  scope: 'cloud:access offline_access',
+  expires_in: 86400,
+  token_type: 'Bearer',
+}
+const ESC_BYTES =
+  '{"access_token":"eyJ.access.token","refresh_token":"refresh-1","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}'
 
 /** An in-memory keychain; `working: false` behaves like a machine without Secret Service. */
 function memoryKeychain(working = true): Keychain & {entries: Map<string, string>} {
@@ -34,7 +41,7 @@ describe('auth/token-store', () => {
   afterEach(() => t.cleanup())
   const tokenFile = () => join(t.configDir, 'tokens', 'api.eventstore.cloud')
 
-  it('without a keychain writes esc\'s JSON to <configDir>/tokens/<host>, mode 0600 in a 0700 dir', async () => {
+  it("without a keychain writes esc's JSON to <configDir>/tokens/<host>, mode 0600 in a 0700 dir", async () => {
     const store = openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)})
     assert.equal(await store.save(token), 'file')
     assert.equal(readFileSync(tokenFile(), 'utf8'), ESC_BYTES)
@@ -55,13 +62,18 @@ describe('auth/token-store', () => {
 
   it('reads a token file written by the official esc (default permissions) and warns that it is readable by others', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
-    writeFileSync(tokenFile(), '{"access_token":"esc-access","refresh_token":"esc-refresh","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}')
+    writeFileSync(
+      tokenFile(),
+      '{"access_token":"esc-access","refresh_token":"esc-refresh","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}',
+    )
     chmodSync(tokenFile(), 0o644)
     const store = openTokenStore(t.configDir, AUDIENCE, {env: t.env, warn: (l) => warnings.push(l)})
     const loaded = await store.load()
     assert.equal(loaded?.token.access_token, 'esc-access')
     assert.equal(loaded?.token.refresh_token, 'esc-refresh')
-    assert.deepEqual(warnings, [`Warning: token file ${tokenFile()} is readable by other users (mode 0644); restrict it with: chmod 600 ${tokenFile()}`])
+    assert.deepEqual(warnings, [
+      `Warning: token file ${tokenFile()} is readable by other users (mode 0644); restrict it with: chmod 600 ${tokenFile()}`,
+    ])
   })
 
   it('warns about a 0644 token file once, not on every run', async () => {
@@ -104,7 +116,10 @@ describe('auth/token-store', () => {
   it('a malformed token file is an auth error naming the file', async () => {
     mkdirSync(join(t.configDir, 'tokens'), {recursive: true})
     writeFileSync(tokenFile(), 'not json', {mode: 0o600})
-    await assert.rejects(openTokenStore(t.configDir, AUDIENCE, {env: t.env}).load(), (e: Error & {exit?: number}) => exitCodeOf(e) === 3 && e.message.includes(tokenFile()))
+    await assert.rejects(
+      openTokenStore(t.configDir, AUDIENCE, {env: t.env}).load(),
+      (e: Error & {exit?: number}) => exitCodeOf(e) === 3 && e.message.includes(tokenFile()),
+    )
   })
 
   it('prefers the keychain for writes (no file) and reads it first', async () => {

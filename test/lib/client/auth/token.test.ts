@@ -4,11 +4,23 @@ import {audienceHost, isExpired, jwtExpiry, parseToken, serializeToken, type Sto
 import {fakeJwt} from './jwt.js'
 
 describe('auth/token', () => {
-  const token: StoredToken = {access_token: 'a.b.c', refresh_token: 'r1', scope: 'cloud:access offline_access', expires_in: 86400, token_type: 'Bearer'}
+  const token: StoredToken = {
+    access_token: 'a.b.c',
+    refresh_token: 'r1',
+    scope: 'cloud:access offline_access',
+    expires_in: 86400,
+    token_type: 'Bearer',
+  }
 
   it('serializes byte-for-byte like esc (serde field order, compact)', () => {
-    assert.equal(serializeToken(token), '{"access_token":"a.b.c","refresh_token":"r1","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}')
-    assert.equal(serializeToken({...token, refresh_token: null}), '{"access_token":"a.b.c","refresh_token":null,"scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}')
+    assert.equal(
+      serializeToken(token),
+      '{"access_token":"a.b.c","refresh_token":"r1","scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}',
+    )
+    assert.equal(
+      serializeToken({...token, refresh_token: null}),
+      '{"access_token":"a.b.c","refresh_token":null,"scope":"cloud:access offline_access","expires_in":86400,"token_type":"Bearer"}',
+    )
   })
 
   it('parses esc files, including a null or missing refresh_token (Terraform provider files)', () => {

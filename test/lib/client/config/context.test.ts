@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import {copyFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {DEFAULT_API_URL, DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_IDENTITY_URL, resolveContext} from '../../../../src/lib/client/config/context.js'
+import {
+  DEFAULT_API_URL,
+  DEFAULT_AUDIENCE,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_IDENTITY_URL,
+  resolveContext,
+} from '../../../../src/lib/client/config/context.js'
 import {upsertProfile} from '../../../../src/lib/client/config/profiles.js'
 import {EscError} from '../../../../src/lib/core/errors.js'
 import {exitCodeOf, ExitCode} from '../../../../src/lib/cli/error-exit.js'
@@ -48,8 +54,14 @@ describe('config/context resolveContext', () => {
     const env = {...t.env, ESC_ORG_ID: 'env-org', ESC_PROJECT_ID: 'env-proj', ESC_API_URL: 'http://127.0.0.1:2180/'}
     const fromEnv = await resolveContext({}, env)
     assert.deepEqual([fromEnv.orgId, fromEnv.projectId, fromEnv.apiUrl], ['env-org', 'env-proj', 'http://127.0.0.1:2180'])
-    const fromFlags = await resolveContext({'org-id': 'flag-org', 'project-id': 'flag-proj', 'api-url': 'https://api.example.com:8443/base'}, env)
-    assert.deepEqual([fromFlags.orgId, fromFlags.projectId, fromFlags.apiUrl], ['flag-org', 'flag-proj', 'https://api.example.com:8443/base'])
+    const fromFlags = await resolveContext(
+      {'org-id': 'flag-org', 'project-id': 'flag-proj', 'api-url': 'https://api.example.com:8443/base'},
+      env,
+    )
+    assert.deepEqual(
+      [fromFlags.orgId, fromFlags.projectId, fromFlags.apiUrl],
+      ['flag-org', 'flag-proj', 'https://api.example.com:8443/base'],
+    )
   })
 
   it('empty flag and env values count as unset', async () => {
@@ -101,7 +113,11 @@ describe('config/context resolveContext', () => {
   })
 
   it('token-config overrides identity settings; ESC_IDENTITY_URL beats it', async () => {
-    await upsertProfile('local', {identityUrl: 'http://127.0.0.1:2180/idp', audience: 'http://127.0.0.1:2180', clientId: 'local-client'}, {dir: t.configDir})
+    await upsertProfile(
+      'local',
+      {identityUrl: 'http://127.0.0.1:2180/idp', audience: 'http://127.0.0.1:2180', clientId: 'local-client'},
+      {dir: t.configDir},
+    )
     const ctx = await resolveContext({profile: 'local'}, t.env)
     assert.deepEqual([ctx.identityUrl, ctx.audience, ctx.clientId], ['http://127.0.0.1:2180/idp', 'http://127.0.0.1:2180', 'local-client'])
     const env = await resolveContext({profile: 'local'}, {...t.env, ESC_IDENTITY_URL: 'http://127.0.0.1:9999'})
@@ -109,8 +125,14 @@ describe('config/context resolveContext', () => {
   })
 
   it('rejects a non-http API URL as a usage error', async () => {
-    await assert.rejects(resolveContext({'api-url': 'ftp://x'}, t.env), (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /--api-url/.test(e.message))
-    await assert.rejects(resolveContext({}, {...t.env, ESC_API_URL: 'nope'}), (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /ESC_API_URL/.test(e.message))
+    await assert.rejects(
+      resolveContext({'api-url': 'ftp://x'}, t.env),
+      (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /--api-url/.test(e.message),
+    )
+    await assert.rejects(
+      resolveContext({}, {...t.env, ESC_API_URL: 'nope'}),
+      (e: EscError) => exitCodeOf(e) === ExitCode.Usage && /ESC_API_URL/.test(e.message),
+    )
   })
 
   it('ESC_CONFIG_DIR moves the settings', async () => {

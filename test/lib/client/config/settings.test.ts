@@ -35,7 +35,11 @@ describe('config/settings', () => {
         projectId: 'c1ho0v1o0aeqbmndmk1g',
         apiBaseUrl: 'https://api.eventstore.cloud/',
         fmt: 'api',
-        tokenConfig: {audience: 'https://api.eventstore.cloud', clientId: 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt', identityUrl: 'https://identity.eventstore.com'},
+        tokenConfig: {
+          audience: 'https://api.eventstore.cloud',
+          clientId: 'OraYp3cFES9O8aWuQtnqi1A7m534iTwt',
+          identityUrl: 'https://identity.eventstore.com',
+        },
       },
       {name: 'staging', orgId: 'c2staging0org', projectId: 'c2staging0proj'},
     ])
@@ -61,7 +65,10 @@ describe('config/settings', () => {
     await setProfileProperty('prod', 'org-id', 'o1', t.configDir)
     await setProfileProperty('prod', 'api-base-url', 'https://api.example.com', t.configDir)
     await setDefaultProfile('prod', t.configDir)
-    assert.equal(readFileSync(settingsFile(), 'utf8'), 'default-profile = "prod"\n\n[[profile]]\nname = "prod"\norg-id = "o1"\napi-base-url = "https://api.example.com/"\n')
+    assert.equal(
+      readFileSync(settingsFile(), 'utf8'),
+      'default-profile = "prod"\n\n[[profile]]\nname = "prod"\norg-id = "o1"\napi-base-url = "https://api.example.com/"\n',
+    )
   })
 
   it('writes `profile = []` when there are no profiles (esc requires the key)', async () => {
@@ -75,10 +82,13 @@ describe('config/settings', () => {
     assert.equal(settings.parseError, undefined)
   })
 
-  it('prints esc\'s message on a parse failure, continues with defaults and refuses to overwrite the file', async () => {
+  it("prints esc's message on a parse failure, continues with defaults and refuses to overwrite the file", async () => {
     useFixture('broken.toml')
     const {result, stderr} = await captureStderr(() => loadSettings(t.configDir))
-    assert.match(stderr, new RegExp(`^Error when parsing ${settingsFile().replaceAll('.', '\\.')}, fallback to default settings\\. Error: .+\\n\\n$`))
+    assert.match(
+      stderr,
+      new RegExp(`^Error when parsing ${settingsFile().replaceAll('.', '\\.')}, fallback to default settings\\. Error: .+\\n\\n$`),
+    )
     assert.deepEqual(result.doc, {})
     assert.ok(result.parseError)
     await assert.rejects(
@@ -92,7 +102,10 @@ describe('config/settings', () => {
     writeFileSync(settingsFile(), 'default-profile = "local"\n[[profile]\nname = "x"\n')
     const {result, stderr} = await captureStderr(() => loadSettings(t.configDir))
     assert.equal(result.parseError, 'Invalid TOML document: expected end of table array declaration at line 2 column 11')
-    assert.equal(stderr, `Error when parsing ${settingsFile()}, fallback to default settings. Error: Invalid TOML document: expected end of table array declaration at line 2 column 11\n\n`)
+    assert.equal(
+      stderr,
+      `Error when parsing ${settingsFile()}, fallback to default settings. Error: Invalid TOML document: expected end of table array declaration at line 2 column 11\n\n`,
+    )
   })
 
   it('treats esc-incompatible shapes (profile without a name) as a parse failure', async () => {
@@ -129,7 +142,13 @@ describe('config/settings', () => {
     useFixture('settings.toml')
     await upsertProfile(
       'local',
-      {orgId: 'o-local', projectId: 'p-local', apiBaseUrl: 'http://127.0.0.1:2180', identityUrl: 'http://127.0.0.1:2180', audience: 'http://127.0.0.1:2180'},
+      {
+        orgId: 'o-local',
+        projectId: 'p-local',
+        apiBaseUrl: 'http://127.0.0.1:2180',
+        identityUrl: 'http://127.0.0.1:2180',
+        audience: 'http://127.0.0.1:2180',
+      },
       {makeDefault: true, dir: t.configDir},
     )
     await upsertProfile('prod', {fmt: 'cli'}, {dir: t.configDir})

@@ -40,11 +40,26 @@ describe('labels: parsing', () => {
   })
 
   it('keeps as plain text angle brackets that are not a known token and braces without the shape of a token', () => {
-    for (const plain of ['pre-upgrade <v24>', 'a > b', 'json {"k":1}', '<clustr>', '<cluster:name>', '{}', 'a { b', 'a } b', '{ index }', '<index', '{cluster']) {
+    for (const plain of [
+      'pre-upgrade <v24>',
+      'a > b',
+      'json {"k":1}',
+      '<clustr>',
+      '<cluster:name>',
+      '{}',
+      'a { b',
+      'a } b',
+      '{ index }',
+      '<index',
+      '{cluster',
+    ]) {
       assert.deepEqual(parseLabelTemplate(plain).parts, [{kind: 'text', text: plain}], plain)
     }
     const mixed = parseLabelTemplate('v<24> {index} >')
-    assert.deepEqual(mixed.parts.map((p) => (p.kind === 'token' ? `[${p.token}]` : p.text)), ['v<24> ', '[index]', ' >'])
+    assert.deepEqual(
+      mixed.parts.map((p) => (p.kind === 'token' ? `[${p.token}]` : p.text)),
+      ['v<24> ', '[index]', ' >'],
+    )
   })
 
   it('sees no tokens in a plain description', () => {
@@ -64,7 +79,10 @@ describe('labels: parsing', () => {
         '   ^^^^^^',
     )
     assert.deepEqual([error.position, error.length], [1, 6])
-    assert.equal(failure('{zzzzzz}').reason, "Unknown token 'zzzzzz' in the label template; valid tokens: index, cluster, datetime; write '{{' and '}}' for literal braces")
+    assert.equal(
+      failure('{zzzzzz}').reason,
+      "Unknown token 'zzzzzz' in the label template; valid tokens: index, cluster, datetime; write '{{' and '}}' for literal braces",
+    )
   })
 
   it('points at an unknown format, lists the formats of that token and suggests the nearest', () => {

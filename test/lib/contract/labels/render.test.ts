@@ -8,10 +8,7 @@ const context = {index: 26, cluster, date}
 
 describe('labels: rendering', () => {
   it('renders the docs example', () => {
-    assert.equal(
-      renderLabel('{cluster} Hourly Backup {datetime:RFC3339}', context),
-      'Demo-Backup Hourly Backup 2021-03-26T14:38:12Z',
-    )
+    assert.equal(renderLabel('{cluster} Hourly Backup {datetime:RFC3339}', context), 'Demo-Backup Hourly Backup 2021-03-26T14:38:12Z')
   })
 
   const cases: Array<[string, string]> = [

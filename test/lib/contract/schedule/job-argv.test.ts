@@ -15,8 +15,17 @@ const levels: JobArgvLevels = {
 }
 
 const docs = [
-  '--description', 'My Hourly Backup', '--schedule', '0 */1 * * *', 'scheduled-backup',
-  '--description', '{cluster} Hourly Backup {datetime:RFC3339}', '--max-backup-count', '2', '--cluster-id', 'c196ogto0aeqohe3ommq',
+  '--description',
+  'My Hourly Backup',
+  '--schedule',
+  '0 */1 * * *',
+  'scheduled-backup',
+  '--description',
+  '{cluster} Hourly Backup {datetime:RFC3339}',
+  '--max-backup-count',
+  '2',
+  '--cluster-id',
+  'c196ogto0aeqohe3ommq',
 ]
 
 function refusal(argv: string[]): UsageError {

@@ -80,10 +80,7 @@ describe('schedule: validation', () => {
     it(`refuses '${expression}': runs ${gap} minutes apart`, () => {
       const error = refusal(expression)
       assert.equal(error.field, 'minute')
-      assert.match(
-        error.message,
-        new RegExp(`runs backups ${gap} minutes? apart; scheduled backups must be at least 60 minutes apart`),
-      )
+      assert.match(error.message, new RegExp(`runs backups ${gap} minutes? apart; scheduled backups must be at least 60 minutes apart`))
     })
   }
 })

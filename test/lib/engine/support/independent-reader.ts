@@ -50,7 +50,9 @@ export function walkLog(dir: string, upTo: number): WalkResult {
     const completed = (footer[0] & 1) === 1
     let dataEnd = completed ? footer.readInt32LE(1) : chunkSize
     if (completed) {
-      const md5 = createHash('md5').update(buf.subarray(0, buf.length - 16)).digest()
+      const md5 = createHash('md5')
+        .update(buf.subarray(0, buf.length - 16))
+        .digest()
       if (!md5.equals(buf.subarray(buf.length - 16))) throw new Error(`${name}: MD5 mismatch`)
       if (buf.length % 4096 !== 0) throw new Error(`${name}: completed size ${buf.length} not 4 KiB aligned`)
       result.completedChunks++
@@ -96,7 +98,10 @@ export function walkLog(dir: string, upTo: number): WalkResult {
  */
 export function addPTableSync(index: string): string {
   const text = readFileSync(join(index, 'indexmap'), 'utf8')
-  const lines = text.split('\n').slice(1).filter((l) => l !== '')
+  const lines = text
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '')
   const level0 = lines.slice(3).filter((l) => l.startsWith('0,')).length
   const name = `${Date.now().toString(16).padStart(8, '0').slice(-8)}-0000-4000-8000-${String(level0).padStart(12, '0')}`
   const table = Buffer.alloc(128 + 24 + 24 + 128 + 16)
@@ -111,7 +116,10 @@ export function addPTableSync(index: string): string {
   table[176] = 1
   table[177] = 4
   table.writeUInt32LE(1, 178)
-  createHash('md5').update(table.subarray(0, table.length - 16)).digest().copy(table, table.length - 16)
+  createHash('md5')
+    .update(table.subarray(0, table.length - 16))
+    .digest()
+    .copy(table, table.length - 16)
   writeFileSync(join(index, name), table)
   const body = '\n' + [...lines, `0,${level0},${name}`].join('\n') + '\n'
   const md5 = createHash('md5').update(body).digest('hex').toUpperCase()

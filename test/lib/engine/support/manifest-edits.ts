@@ -17,8 +17,20 @@ export type ManifestEdit =
   | {op: 'file'; how: 'truncate' | 'garbage' | 'fifo' | 'directory' | 'dev-zero-link' | 'empty'}
 
 const hostileDirs = ['../victim', '/tmp', '', '.', '..', 'data-x/../../victim', 'data-20260101T000000Z-abcdef', 'index', 5, null]
-const hostilePaths = ['../../victim/keep.txt', '../victim', '/etc/passwd', 'index/../../victim', '', '.', 'index', 'chunk-000000.000000/../../x',
-  'a\u0000b', 'index/../writer.chk', 'writer.chk', 'chunk-000009.000000']
+const hostilePaths = [
+  '../../victim/keep.txt',
+  '../victim',
+  '/etc/passwd',
+  'index/../../victim',
+  '',
+  '.',
+  'index',
+  'chunk-000000.000000/../../x',
+  'a\u0000b',
+  'index/../writer.chk',
+  'writer.chk',
+  'chunk-000009.000000',
+]
 const fieldValues = [undefined, null, 5, -1, 'x', [], {}, true]
 
 export const manifestEdit: fc.Arbitrary<ManifestEdit> = fc.oneof(
@@ -26,7 +38,11 @@ export const manifestEdit: fc.Arbitrary<ManifestEdit> = fc.oneof(
   fc.record({op: fc.constant('path' as const), i: fc.nat(20), value: fc.constantFrom(...hostilePaths)}),
   fc.record({op: fc.constant('size' as const), i: fc.nat(20), value: fc.integer({min: -10, max: 1_000_000})}),
   fc.record({op: fc.constant('md5' as const), i: fc.nat(20), value: fc.oneof(fc.constant('x'), fc.stringMatching(/^[\da-f]{32}$/))}),
-  fc.record({op: fc.constant('kind' as const), i: fc.nat(20), value: fc.constantFrom('chunk', 'ptable', 'checkpoint', 'indexmap', 'bogus')}),
+  fc.record({
+    op: fc.constant('kind' as const),
+    i: fc.nat(20),
+    value: fc.constantFrom('chunk', 'ptable', 'checkpoint', 'indexmap', 'bogus'),
+  }),
   fc.record({op: fc.constant('drop' as const), i: fc.nat(20)}),
   fc.record({op: fc.constant('dup' as const), i: fc.nat(20)}),
   fc.record({

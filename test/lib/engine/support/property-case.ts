@@ -43,7 +43,10 @@ export interface Case {
 /** Memory-backed when the machine has /dev/shm: a case's fsyncs then cost nothing, and thousands fit in CI. */
 async function scratchDir(): Promise<string> {
   const shm = '/dev/shm'
-  const usable = await access(shm, constants.W_OK).then(() => true, () => false)
+  const usable = await access(shm, constants.W_OK).then(
+    () => true,
+    () => false,
+  )
   return mkdtemp(join(usable ? shm : tmpdir(), 'esc-prop-'))
 }
 
@@ -52,7 +55,10 @@ async function listTemplate(root: string): Promise<{dirs: string[]; files: strin
   const entries = await readdir(root, {recursive: true, withFileTypes: true})
   const rel = (e: {parentPath: string; name: string}) => relative(root, join(e.parentPath, e.name))
   return {
-    dirs: entries.filter((e) => e.isDirectory()).map(rel).sort((a, b) => a.length - b.length),
+    dirs: entries
+      .filter((e) => e.isDirectory())
+      .map(rel)
+      .sort((a, b) => a.length - b.length),
     files: entries.filter((e) => e.isFile()).map(rel),
   }
 }
