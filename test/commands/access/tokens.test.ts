@@ -58,15 +58,13 @@ describe('esc access tokens …', () => {
   })
 
   it('create --no-keychain stores the token in the file the official esc reads (0600)', async () => {
-    nock(IDP)
-      .post('/oauth/token')
-      .reply(200, {
-        access_token: 'acc',
-        refresh_token: 'ref-9',
-        scope: 'cloud:access offline_access',
-        expires_in: 86400,
-        token_type: 'Bearer',
-      })
+    nock(IDP).post('/oauth/token').reply(200, {
+      access_token: 'acc',
+      refresh_token: 'ref-9',
+      scope: 'cloud:access offline_access',
+      expires_in: 86400,
+      token_type: 'Bearer',
+    })
     const r = await esc('access', 'tokens', 'create', '-e', 'me@example.com', '--unsafe-password', 'pw', '--no-keychain')
     assert.deepEqual([r.stdout, r.stderr, r.exitCode], ['ref-9\n', '', 0])
     assert.equal(JSON.parse(readFileSync(tokenFile(), 'utf8')).refresh_token, 'ref-9')
