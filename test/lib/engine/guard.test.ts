@@ -275,7 +275,7 @@ describe('kurrentdb node guard (fake node over HTTP)', () => {
       ['stopping scavenge sc-1', 'scavenge sc-1 stopped', 'scavenge restarted (sc-2)'],
     )
     assert.equal(leveled.filter(([level]) => level === 'warning').length, 1)
-    assert.match(leveled.find(([level]) => level === 'warning')![1], /^warning: .*--allow-lagging/)
+    assert.match(leveled.find(([level]) => level === 'warning')![1], /^warning: .*\(lagging allowed\)$/)
   })
 
   for (const [what, url, replies] of [
