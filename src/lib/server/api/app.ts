@@ -4,6 +4,7 @@ import {ID_PATTERN} from '../../contract/ids.js'
 import type {LocalCloudContext} from '../context.js'
 import {OAuthError} from '../identity.js'
 import {registerClusterChangeRoutes} from './cluster-change-routes.js'
+import {registerIntegrateRoutes} from './integrate-routes.js'
 import {registerLocalRoutes} from './local-routes.js'
 import {registerMesdbRoutes} from './mesdb-routes.js'
 import {registerOrchestrateRoutes} from './orchestrate-routes.js'
@@ -97,6 +98,7 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
   registerMesdbRoutes(app, ctx)
   registerClusterChangeRoutes(app, ctx)
   registerOrchestrateRoutes(app, ctx)
+  registerIntegrateRoutes(app, ctx)
   registerLocalRoutes(app, ctx)
   return app
 }

@@ -4,6 +4,7 @@ import {newId} from '../ids.js'
 import {BackupRepo} from './backups.js'
 import {ClusterRepo} from './clusters.js'
 import {IdentityRepo} from './identity.js'
+import {IntegrationRepo} from './integrations.js'
 import {HistoryRepo, JobRepo} from './jobs.js'
 import {migrate} from './migrations.js'
 import {OperationLocks} from './operations.js'
@@ -24,6 +25,7 @@ export class Store {
   readonly locks: OperationLocks
   readonly identity: IdentityRepo
   readonly removals: RemovalRepo
+  readonly integrations: IntegrationRepo
 
   constructor(file: string) {
     this.db = new Database(file)
@@ -38,6 +40,7 @@ export class Store {
     this.locks = new OperationLocks(this.db)
     this.identity = new IdentityRepo(this.db)
     this.removals = new RemovalRepo(this.db)
+    this.integrations = new IntegrationRepo(this.db)
   }
 
   close(): void {

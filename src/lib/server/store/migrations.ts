@@ -54,6 +54,20 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
     db.exec(`
     CREATE TABLE removals (kind TEXT NOT NULL, id TEXT NOT NULL, recorded TEXT NOT NULL, PRIMARY KEY (kind, id));
   `),
+  // 5: notification integrations (secrets stored for delivery, never answered) and every delivery
+  // attempt, pending ones included so a restart resumes them.
+  (db) =>
+    db.exec(`
+    CREATE TABLE integrations (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      description TEXT NOT NULL, sink TEXT NOT NULL, config TEXT NOT NULL, secret TEXT,
+      status TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
+    CREATE TABLE deliveries (
+      id TEXT PRIMARY KEY, integration_id TEXT NOT NULL, event TEXT NOT NULL, payload TEXT NOT NULL,
+      attempt INTEGER NOT NULL, state TEXT NOT NULL, attempted_at TEXT NOT NULL,
+      status_code INTEGER, error TEXT, next_attempt_at TEXT);
+    CREATE INDEX deliveries_by_integration ON deliveries(integration_id, attempted_at);
+  `),
 ]
 
 export const SCHEMA_VERSION = migrations.length
