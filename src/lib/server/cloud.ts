@@ -11,7 +11,9 @@ import {type Engine, lazyEngine} from './engine-adapter.js'
 import {type BootstrapCredentials, Identity} from './identity.js'
 import {JobRunner} from './jobs.js'
 import {StateLayout} from './layout.js'
-import {OperationsRunner} from './operations.js'
+import {backupDefunct, restoreDefunct} from './notify/messages.js'
+import {Notifier} from './notify/notifier.js'
+import {OperationsRunner, type RunnerEvents} from './operations.js'
 import {recover, type RecoveryReport} from './recovery.js'
 import {Scheduler} from './scheduler.js'
 import {type Defaults, Store} from './store/index.js'
@@ -64,13 +66,21 @@ export class LocalCloud {
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
       const bootstrap = await identity.bootstrap()
       const engine = options.engine ?? lazyEngine()
-      const runner = new OperationsRunner({store, engine, layout, now, log})
+      const notifier = new Notifier(store, {now, log})
+      const events: RunnerEvents = {
+        backupDefunct: (backup, cluster, details) =>
+          notifier.notify(backup.organization_id, backup.project_id, backupDefunct(backup, cluster, details, now())),
+        restoreDefunct: (cluster, details, sourceId) =>
+          notifier.notify(cluster.organization_id, cluster.project_id, restoreDefunct(cluster, details, sourceId, now())),
+      }
+      const runner = new OperationsRunner({store, engine, layout, now, log, events})
       const jobs = new JobRunner(store, runner, now, log)
       const scheduler = new Scheduler(store, jobs, now)
-      const ctx: LocalCloudContext = {store, identity, runner, jobs, scheduler, layout, engine, now, log, startedAt: now()}
+      const ctx: LocalCloudContext = {store, identity, runner, jobs, scheduler, notifier, layout, engine, now, log, startedAt: now()}
       const app = buildApp(ctx)
       await app.ready()
       if (options.schedule !== false) scheduler.start()
+      notifier.start()
       return new LocalCloud(ctx, app, defaults, recovery, bootstrap)
     } catch (error) {
       store.close()
@@ -89,6 +99,7 @@ export class LocalCloud {
   /** Graceful stop: no new requests, running copies stopped at a safe point, state closed. */
   async close(graceMs = 10_000): Promise<void> {
     this.ctx.scheduler.stop()
+    await this.ctx.notifier.stop()
     // Stop listening at once; requests still in flight get the same grace as running copies.
     const closing = this.app.close()
     let timer: NodeJS.Timeout | undefined

@@ -1,6 +1,7 @@
 import type {Engine} from './engine-adapter.js'
 import type {Identity} from './identity.js'
 import type {JobRunner} from './jobs.js'
+import type {Notifier} from './notify/notifier.js'
 import type {StateLayout} from './layout.js'
 import type {OperationsRunner} from './operations.js'
 import type {Scheduler} from './scheduler.js'
@@ -13,6 +14,7 @@ export interface LocalCloudContext {
   runner: OperationsRunner
   jobs: JobRunner
   scheduler: Scheduler
+  notifier: Notifier
   layout: StateLayout
   engine: Engine
   now: () => Date

@@ -16,6 +16,13 @@ export interface RunnerOptions {
   layout: StateLayout
   now?: () => Date
   log?: (message: string) => void
+  /** Told of failures, to notify; must not throw or block. */
+  events?: RunnerEvents
+}
+
+export interface RunnerEvents {
+  backupDefunct(backup: BackupRow, cluster: ClusterRow, details: string): void
+  restoreDefunct(cluster: ClusterRow, details: string, sourceBackupId?: string): void
 }
 
 export interface BackupStart {
@@ -122,6 +129,7 @@ export class OperationsRunner {
       await this.removeOwned('backup', row.id)
       this.store.backups.markDefunct(row.id, details)
       this.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
+      this.options.events?.backupDefunct(this.store.backups.get(row.id)!, cluster, details)
     } finally {
       if (previous) this.endRead(previous.id)
       this.store.locks.release(cluster.id, row.id)
@@ -159,6 +167,7 @@ export class OperationsRunner {
         if (cluster.kind === 'managed') await this.removeOwned('cluster', cluster.id)
         this.store.clusters.setStatus(cluster.id, 'defunct', source ? `restore of backup ${source.id} failed: ${details}` : details)
         this.log(`cluster ${cluster.id} defunct: ${details}`)
+        if (source) this.options.events?.restoreDefunct(cluster, details, source.id)
       } finally {
         if (source) this.endRead(source.id)
         this.store.locks.release(cluster.id, cluster.id)

@@ -75,6 +75,27 @@ export class IntegrationRepo {
       .run(row)
   }
 
+  /** Pending deliveries whose time has come, oldest first. */
+  due(nowIso: string): DeliveryRow[] {
+    return this.db
+      .prepare("SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id")
+      .all(nowIso) as DeliveryRow[]
+  }
+
+  get(id: string): IntegrationRow | undefined {
+    return this.db.prepare('SELECT * FROM integrations WHERE id = ?').get(id) as IntegrationRow | undefined
+  }
+
+  /** Records the outcome of a pending attempt. */
+  settle(id: string, fields: Pick<DeliveryRow, 'state' | 'attempted_at' | 'status_code' | 'error' | 'next_attempt_at'>): void {
+    this.db
+      .prepare(
+        `UPDATE deliveries SET state = @state, attempted_at = @attempted_at, status_code = @status_code, error = @error,
+        next_attempt_at = @next_attempt_at WHERE id = @id`,
+      )
+      .run({...fields, id})
+  }
+
   deliveries(integrationId: string): DeliveryRow[] {
     return this.db
       .prepare('SELECT * FROM deliveries WHERE integration_id = ? ORDER BY attempted_at, attempt, id')
