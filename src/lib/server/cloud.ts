@@ -13,6 +13,7 @@ import {JobRunner} from './jobs.js'
 import {StateLayout} from './layout.js'
 import {backupDefunct, restoreDefunct} from './notify/messages.js'
 import {Notifier} from './notify/notifier.js'
+import {OverdueWatch} from './notify/overdue.js'
 import {OperationsRunner, type RunnerEvents} from './operations.js'
 import {recover, type RecoveryReport} from './recovery.js'
 import {Scheduler} from './scheduler.js'
@@ -66,7 +67,9 @@ export class LocalCloud {
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
       const bootstrap = await identity.bootstrap()
       const engine = options.engine ?? lazyEngine()
-      const notifier = new Notifier(store, {now, log})
+      const watch: {overdue?: OverdueWatch} = {}
+      const notifier = new Notifier(store, {now, log, onPoll: () => watch.overdue?.check()})
+      const overdue = (watch.overdue = new OverdueWatch(store, notifier, now))
       const events: RunnerEvents = {
         backupDefunct: (backup, cluster, details) =>
           notifier.notify(backup.organization_id, backup.project_id, backupDefunct(backup, cluster, details, now())),
@@ -76,7 +79,20 @@ export class LocalCloud {
       const runner = new OperationsRunner({store, engine, layout, now, log, events})
       const jobs = new JobRunner(store, runner, now, log)
       const scheduler = new Scheduler(store, jobs, now)
-      const ctx: LocalCloudContext = {store, identity, runner, jobs, scheduler, notifier, layout, engine, now, log, startedAt: now()}
+      const ctx: LocalCloudContext = {
+        store,
+        identity,
+        runner,
+        jobs,
+        scheduler,
+        notifier,
+        overdue,
+        layout,
+        engine,
+        now,
+        log,
+        startedAt: now(),
+      }
       const app = buildApp(ctx)
       await app.ready()
       if (options.schedule !== false) scheduler.start()

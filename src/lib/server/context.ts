@@ -2,6 +2,7 @@ import type {Engine} from './engine-adapter.js'
 import type {Identity} from './identity.js'
 import type {JobRunner} from './jobs.js'
 import type {Notifier} from './notify/notifier.js'
+import type {OverdueWatch} from './notify/overdue.js'
 import type {StateLayout} from './layout.js'
 import type {OperationsRunner} from './operations.js'
 import type {Scheduler} from './scheduler.js'
@@ -15,6 +16,7 @@ export interface LocalCloudContext {
   jobs: JobRunner
   scheduler: Scheduler
   notifier: Notifier
+  overdue: OverdueWatch
   layout: StateLayout
   engine: Engine
   now: () => Date

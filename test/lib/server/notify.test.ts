@@ -129,4 +129,32 @@ describe('local cloud: notifications of failures', () => {
     }
     t = await openTestCloud({dir})
   })
+
+  it('a job with no success for two of its intervals raises one alert (injected clock)', async () => {
+    const hook = await receiver()
+    servers.push(hook.server)
+    await call('POST', integrate, {data: {sink: 'webhook', url: hook.url}, description: 'h'})
+    const clusterId = await createCluster(t)
+    const body = {
+      type: 'ScheduledBackup',
+      description: 'Hourly',
+      schedule: '0 */1 * * *',
+      data: {clusterId, description: 'b', maxBackupCount: 2},
+    }
+    const jobId = (await call('POST', `${t.orchestrate}/jobs`, body)).json().id
+    const watch = t.cloud.ctx.overdue
+    clock += 90 * 60 * 1000 // 04:30: one interval passed, not two
+    watch.check()
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(hook.bodies.length, 0)
+    clock += 60 * 60 * 1000 // 05:30: two intervals without a success
+    watch.check()
+    clock += 60 * 60 * 1000
+    watch.check()
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(hook.bodies.length, 1)
+    const event = JSON.parse(hook.bodies[0])
+    assert.equal(event.event, 'jobOverdue')
+    assert.equal(event.jobId, jobId)
+  })
 })

@@ -11,6 +11,8 @@ export interface NotifierOptions {
   maxAttempts?: number
   baseDelayMs?: number
   pollMs?: number
+  /** Also run on each poll (the overdue check). */
+  onPoll?: () => void
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6
@@ -67,7 +69,14 @@ export class Notifier {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.drain(), this.options.pollMs ?? 1000)
+    this.timer ??= setInterval(() => {
+      try {
+        this.options.onPoll?.()
+      } catch (error) {
+        this.options.log(`overdue check failed: ${(error as Error).message}`)
+      }
+      void this.drain()
+    }, this.options.pollMs ?? 1000)
     this.timer.unref()
     void this.drain()
   }
