@@ -11,7 +11,7 @@ import {type Engine, lazyEngine} from './engine-adapter.js'
 import {type BootstrapCredentials, Identity} from './identity.js'
 import {JobRunner} from './jobs.js'
 import {StateLayout} from './layout.js'
-import {backupDefunct, restoreDefunct} from './notify/messages.js'
+import {backupAvailable, backupDefunct, restoreDefunct} from './notify/messages.js'
 import {Notifier} from './notify/notifier.js'
 import {OverdueWatch} from './notify/overdue.js'
 import {OperationsRunner, type RunnerEvents} from './operations.js'
@@ -73,6 +73,8 @@ export class LocalCloud {
       const events: RunnerEvents = {
         backupDefunct: (backup, cluster, details) =>
           notifier.notify(backup.organization_id, backup.project_id, backupDefunct(backup, cluster, details, now())),
+        backupAvailable: (backup, cluster) =>
+          notifier.notify(backup.organization_id, backup.project_id, backupAvailable(backup, cluster, now())),
         restoreDefunct: (cluster, details, sourceId) =>
           notifier.notify(cluster.organization_id, cluster.project_id, restoreDefunct(cluster, details, sourceId, now())),
       }

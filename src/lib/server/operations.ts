@@ -23,6 +23,7 @@ export interface RunnerOptions {
 export interface RunnerEvents {
   backupDefunct(backup: BackupRow, cluster: ClusterRow, details: string): void
   restoreDefunct(cluster: ClusterRow, details: string, sourceBackupId?: string): void
+  backupAvailable(backup: BackupRow, cluster: ClusterRow): void
 }
 
 export interface BackupStart {
@@ -119,6 +120,7 @@ export class OperationsRunner {
       })
       await restrictModes(backupDir)
       this.store.backups.complete(row.id, sizeBytes, this.now().toISOString())
+      this.options.events?.backupAvailable(this.store.backups.get(row.id)!, cluster)
       this.log(
         `backup ${row.id} of cluster ${cluster.id} available (${sizeBytes} bytes in ${Date.now() - started} ms${previous ? `, linked from ${previous.id}` : ''})`,
       )

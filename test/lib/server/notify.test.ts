@@ -157,4 +157,18 @@ describe('local cloud: notifications of failures', () => {
     assert.equal(event.event, 'jobOverdue')
     assert.equal(event.jobId, jobId)
   })
+
+  it('successes go only to a webhook that asks for them', async () => {
+    const [asks, silent] = await Promise.all([receiver(), receiver()])
+    servers.push(asks.server, silent.server)
+    await call('POST', integrate, {data: {sink: 'webhook', url: asks.url, notifySuccess: true}, description: 'a'})
+    await call('POST', integrate, {data: {sink: 'webhook', url: silent.url}, description: 's'})
+    const clusterId = await createCluster(t)
+    await call('POST', `${t.mesdb}/backups`, {description: 'ok', sourceClusterId: clusterId})
+    await t.cloud.ctx.runner.idle()
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(asks.bodies.length, 1)
+    assert.equal(JSON.parse(asks.bodies[0]).event, 'backupSucceeded')
+    assert.equal(silent.bodies.length, 0)
+  })
 })

@@ -27,3 +27,13 @@ export function restoreDefunct(cluster: ClusterRow, details: string, sourceBacku
     details: {clusterId: cluster.id, backupId: sourceBackupId, reason: details, more},
   }
 }
+
+/** Sent only to webhooks that ask for successes. */
+export function backupAvailable(backup: BackupRow, cluster: ClusterRow, at: Date): Notification {
+  return {
+    event: 'backupSucceeded',
+    summary: `Backup "${backup.description}" of cluster ${backup.cluster_description} (${cluster.id}) is available (${at.toISOString()})`,
+    key: `esc-backup-succeeded-${backup.id}`,
+    details: {clusterId: cluster.id, backupId: backup.id, jobId: backup.job_id ?? undefined, sizeBytes: backup.size_bytes},
+  }
+}
