@@ -11,7 +11,7 @@ import {type Engine, lazyEngine} from './engine-adapter.js'
 import {type BootstrapCredentials, Identity} from './identity.js'
 import {JobRunner} from './jobs.js'
 import {StateLayout} from './layout.js'
-import {backupAvailable, backupDefunct, restoreDefunct} from './notify/messages.js'
+import {backupAvailable, backupDefunct, restoreDefunct, runRefused} from './notify/messages.js'
 import {Notifier} from './notify/notifier.js'
 import {OverdueWatch} from './notify/overdue.js'
 import {OperationsRunner, type RunnerEvents} from './operations.js'
@@ -79,7 +79,9 @@ export class LocalCloud {
           notifier.notify(cluster.organization_id, cluster.project_id, restoreDefunct(cluster, details, sourceId, now())),
       }
       const runner = new OperationsRunner({store, engine, layout, now, log, events})
-      const jobs = new JobRunner(store, runner, now, log)
+      const jobs = new JobRunner(store, runner, now, log, (job, details) =>
+        notifier.notify(job.organization_id, job.project_id, runRefused(job, details, now())),
+      )
       const scheduler = new Scheduler(store, jobs, now)
       const ctx: LocalCloudContext = {
         store,

@@ -15,6 +15,8 @@ export class JobRunner {
     private readonly runner: OperationsRunner,
     private readonly now: () => Date = () => new Date(),
     private readonly log: (message: string) => void = () => {},
+    /** Told of a run that failed before a backup existed (a backup that fails is told by the runner). */
+    private readonly onRefused: (job: JobRow, details: string) => void = () => {},
   ) {}
 
   run(job: JobRow): HistoryRow {
@@ -36,6 +38,7 @@ export class JobRunner {
     const cluster = this.store.clusters.get(job.cluster_id)
     if (!cluster || cluster.deleted) {
       fail(`cluster ${job.cluster_id} not found`)
+      this.onRefused(job, `cluster ${job.cluster_id} not found`)
       return this.store.history.get(historyId)!
     }
     try {
@@ -52,7 +55,9 @@ export class JobRunner {
       })
       this.store.history.linkResource(historyId, backup.id)
     } catch (error) {
-      fail(error instanceof ApiProblem || error instanceof Error ? error.message : String(error))
+      const details = error instanceof ApiProblem || error instanceof Error ? error.message : String(error)
+      fail(details)
+      this.onRefused(job, details)
     }
     return this.store.history.get(historyId)!
   }

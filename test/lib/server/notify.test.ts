@@ -171,4 +171,28 @@ describe('local cloud: notifications of failures', () => {
     assert.equal(JSON.parse(asks.bodies[0]).event, 'backupSucceeded')
     assert.equal(silent.bodies.length, 0)
   })
+
+  it('a scheduled run refused before it starts (cluster locked) sends one scheduledRunFailed', async () => {
+    const hook = await receiver()
+    servers.push(hook.server)
+    await call('POST', integrate, {data: {sink: 'webhook', url: hook.url}, description: 'h'})
+    const clusterId = await createCluster(t)
+    const body = {
+      type: 'ScheduledBackup',
+      description: 'Hourly',
+      schedule: '0 */1 * * *',
+      data: {clusterId, description: 'b', maxBackupCount: 2},
+    }
+    const jobId = (await call('POST', `${t.orchestrate}/jobs`, body)).json().id
+    t.engine.hold = true
+    await call('POST', `${t.mesdb}/backups`, {description: 'manual', sourceClusterId: clusterId})
+    await call('POST', `${t.orchestrate}/jobs/${jobId}/run`)
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(hook.bodies.length, 1)
+    const event = JSON.parse(hook.bodies[0])
+    assert.equal(event.event, 'scheduledRunFailed')
+    assert.equal(event.jobId, jobId)
+    await t.engine.release()
+    await t.cloud.ctx.runner.idle()
+  })
 })

@@ -1,5 +1,6 @@
 import type {BackupRow} from '../store/backups.js'
 import type {ClusterRow} from '../store/clusters.js'
+import type {JobRow} from '../store/jobs.js'
 import type {Notification} from './send.js'
 
 /**
@@ -35,5 +36,15 @@ export function backupAvailable(backup: BackupRow, cluster: ClusterRow, at: Date
     summary: `Backup "${backup.description}" of cluster ${backup.cluster_description} (${cluster.id}) is available (${at.toISOString()})`,
     key: `esc-backup-succeeded-${backup.id}`,
     details: {clusterId: cluster.id, backupId: backup.id, jobId: backup.job_id ?? undefined, sizeBytes: backup.size_bytes},
+  }
+}
+
+/** A scheduled run that could not start its backup (cluster locked, gone…). */
+export function runRefused(job: JobRow, details: string, at: Date): Notification {
+  return {
+    event: 'scheduledRunFailed',
+    summary: `Scheduled job "${job.description}" (${job.id}) could not back up cluster ${job.cluster_id} at ${at.toISOString()}: ${details}. More: the history of job ${job.id}`,
+    key: `esc-backup-failed-${job.cluster_id}-${job.id}`,
+    details: {jobId: job.id, clusterId: job.cluster_id, reason: details},
   }
 }
