@@ -69,6 +69,13 @@ describe('local API: /integrate/v1 integrations', () => {
     assert.equal((await call('GET', `${integrate}/${id}`)).json().integration.status, 'deleted')
   })
 
+  it('rejects an update with a bad field, by field', async () => {
+    const {id} = (await call('POST', integrate, {data: {sink: 'opsGenie', apiKey: 'k'}, description: 'o'})).json()
+    const res = await call('PUT', `${integrate}/${id}`, {data: {apiKey: 5}, description: ''})
+    assert.equal(res.statusCode, 400)
+    assert.deepEqual(Object.keys(res.json().fields).sort(), ['data.apiKey', 'description'])
+  })
+
   it('rejects a body of no known sink by field', async () => {
     const res = await call('POST', integrate, {data: {sink: 'slack', channelId: 'C1'}, description: 'x'})
     assert.equal(res.statusCode, 400)

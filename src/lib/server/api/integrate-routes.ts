@@ -6,6 +6,7 @@ import {
   orgParams,
   type CreateIntegrationData,
   type UpdateIntegrationData,
+  updateIntegrationBody,
 } from '../../contract/integrations.js'
 import {projectParams} from '../../contract/requests.js'
 import type {LocalCloudContext} from '../context.js'
@@ -13,7 +14,7 @@ import {newId} from '../ids.js'
 import {sendNotification} from '../notify/send.js'
 import {toDelivery, toIntegration, type IntegrationRow} from '../store/integrations.js'
 import {requireProject} from './mesdb-routes.js'
-import {ApiProblem, notFound} from './problems.js'
+import {notFound} from './problems.js'
 import type {SchemaTypeProvider} from './schemas.js'
 
 const INTEGRATE = '/integrate/v1/organizations/:organizationId/projects/:projectId/integrations'
@@ -97,16 +98,12 @@ export function registerIntegrateRoutes(fastify: FastifyInstance, ctx: LocalClou
     return {integration: toIntegration(requireIntegration(request.params))}
   })
 
-  app.put(`${INTEGRATE}/:integrationId`, {schema: {params: integrationParams}}, async (request) => {
+  app.put(`${INTEGRATE}/:integrationId`, {schema: {params: integrationParams, body: updateIntegrationBody}}, async (request) => {
     const row = requireIntegration(request.params)
     if (row.status === 'deleted') throw notFound('integration', row.id)
-    // Validated here, not by the route schema: the body is the contract's untagged update.
-    const body = (request.body ?? {}) as {data?: UpdateIntegrationData; description?: unknown}
-    if (body.description !== undefined && (typeof body.description !== 'string' || body.description === '')) {
-      throw new ApiProblem(400, 'invalid body: description', {description: 'must be a non-empty string'})
-    }
+    const body = (request.body ?? {}) as {data?: UpdateIntegrationData; description?: string}
     const {config, secret} = applyUpdate(row, body.data ?? {})
-    const description = (body.description as string | undefined) ?? row.description
+    const description = body.description ?? row.description
     store.integrations.update(row.id, {description, config, secret, updated: ctx.now().toISOString()})
     return {}
   })
