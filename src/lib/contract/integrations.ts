@@ -209,6 +209,8 @@ export const testIntegrationResultSchema = {
 
 type Open<T extends string> = T | (string & {})
 /** `T` without its index signature: request bodies carry only the fields they name. */
+/** `T` with the types of the fields named in `E` replaced (`Omit` would lose the known keys of an open object). */
+type With<T, E> = {[K in keyof T]: K extends keyof E ? E[K] : T[K]}
 type Known<T> = {[K in keyof T as string extends K ? never : number extends K ? never : K]: T[K]}
 
 export type IntegrationStatus = Open<(typeof INTEGRATION_STATUSES)[number]>
@@ -233,10 +235,7 @@ export type SlackData = FromSchema<typeof slackDataSchema>
 export type OpsGenieData = FromSchema<typeof opsGenieDataSchema>
 export type WebhookData = FromSchema<typeof webhookDataSchema>
 export type IntegrationData = FromSchema<typeof integrationDataSchema>
-export type Integration = Omit<FromSchema<typeof integrationSchema>, 'data' | 'status'> & {
-  data: IntegrationData
-  status: IntegrationStatus
-}
+export type Integration = With<FromSchema<typeof integrationSchema>, {data: IntegrationData; status: IntegrationStatus}>
 export interface GetIntegrationResponse {
   integration: Integration
 }
@@ -246,7 +245,7 @@ export interface ListIntegrationsResponse {
 export type SinkSummary = FromSchema<typeof sinkSummarySchema>
 export type SourceSummary = FromSchema<typeof sourceSummarySchema>
 export type IntegrationOptionsResponse = FromSchema<typeof integrationOptionsSchema>
-export type Delivery = Omit<FromSchema<typeof deliverySchema>, 'state' | 'event'> & {state: DeliveryState; event: IntegrationEvent}
+export type Delivery = With<FromSchema<typeof deliverySchema>, {state: DeliveryState; event: IntegrationEvent}>
 export interface ListDeliveriesResponse {
   deliveries: Delivery[]
 }
