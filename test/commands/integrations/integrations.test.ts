@@ -214,3 +214,17 @@ describe('esc integrations', () => {
     assert.deepEqual(json, {deliveries})
   })
 })
+
+describe('esc integrations --help', () => {
+  const {env, esc} = useCommandEnv()
+
+  it('update says it sends the sink fields the official esc drops; webhook documents its signature', async () => {
+    const u = await esc(['integrations', 'update', '--help'], {env: env()})
+    assert.match(u.stdout, /silently drops them/)
+    assert.match(u.stdout, /--integration-id=<value>/)
+    const w = await esc(['integrations', 'create', 'webhook', '--help'], {env: env()})
+    assert.match(w.stdout, /X-Esc-Signature: t=<timestamp>,v1=<hex>/)
+    assert.match(w.stdout, /ours/)
+    assert.doesNotMatch(w.stdout, /--secret[ =]/)
+  })
+})
