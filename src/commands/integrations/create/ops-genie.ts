@@ -4,6 +4,9 @@ import {CreateIntegrationCommand, createFlags} from '../../../lib/cli/integratio
 
 export default class CreateOpsGenie extends CreateIntegrationCommand {
   static override description = 'Creates a new integration that raises OpsGenie alerts'
+  // The official esc's syntax: the flags of `create` come before the sink's word.
+  static override usage =
+    'integrations create [--organization-id <value>] [--project-id <value>] --description <value> ops-genie --api-key <value>'
   static override examples = ['<%= config.bin %> integrations create --description Pager ops-genie --api-key "$OPSGENIE_API_KEY"']
 
   static override flags = {

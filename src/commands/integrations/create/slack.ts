@@ -4,6 +4,9 @@ import {CreateIntegrationCommand, createFlags} from '../../../lib/cli/integratio
 
 export default class CreateSlack extends CreateIntegrationCommand {
   static override description = 'Creates a new integration that posts to a Slack channel'
+  // The official esc's syntax: the flags of `create` come before the sink's word.
+  static override usage =
+    'integrations create [--organization-id <value>] [--project-id <value>] --description <value> slack --channel-id <value> --token <value> [--source <value>]'
   static override examples = [
     '<%= config.bin %> integrations create --description Alerts slack --channel-id C012AB3CD --token "$SLACK_BOT_TOKEN" --source notifications',
   ]

@@ -6,6 +6,9 @@ export default class CreateWebhook extends CreateIntegrationCommand {
   static override description = `Creates a new integration that POSTs each notification as JSON to a URL (ours: the official esc has no webhook sink)
 
 The body is signed with HMAC-SHA256 keyed with the secret, over "<timestamp>.<body>", in the header X-Esc-Signature: t=<timestamp>,v1=<hex>. The secret is read from --secret-file, or typed at a prompt on a terminal; without one the messages are unsigned.`
+  // The official esc's syntax: the flags of `create` come before the sink's word.
+  static override usage =
+    'integrations create [--organization-id <value>] [--project-id <value>] --description <value> webhook --url <value> [--secret-file <value>] [--source <value>] [--notify-success]'
   static override examples = [
     '<%= config.bin %> integrations create --description Hook webhook --url https://hooks.example.com/esc --secret-file ./webhook-secret',
   ]
