@@ -215,6 +215,17 @@ describe('esc integrations', () => {
   })
 })
 
+describe('esc integrations: a missing project', () => {
+  const {env, esc} = useCommandEnv()
+
+  it('names --project-id and how to set it (exit 2), before anything is sent', async () => {
+    const r = await esc(['integrations', 'list', '--organization-id', ORG2], {env: {...env(), ESC_PROJECT_ID: undefined}})
+    assert.equal(r.exitCode, 2)
+    assert.match(r.stderr, /^Error: Invalid value for '--project-id <project-id>': Not provided/)
+    assert.match(r.stderr, /ESC_PROJECT_ID/)
+  })
+})
+
 describe('esc integrations --help', () => {
   const {env, esc} = useCommandEnv()
 
@@ -226,5 +237,15 @@ describe('esc integrations --help', () => {
     assert.match(w.stdout, /X-Esc-Signature: t=<timestamp>,v1=<hex>/)
     assert.match(w.stdout, /ours/)
     assert.doesNotMatch(w.stdout, /--secret[ =]/)
+  })
+})
+
+describe('esc integrations create without a sink', () => {
+  const {env, esc} = useCommandEnv()
+
+  it('is a usage error naming the sinks (exit 2)', async () => {
+    const r = await esc(['integrations', 'create', '--description', 'D'], {env: env()})
+    assert.equal(r.exitCode, 2)
+    assert.match(r.stderr, /^Error: integrations create needs a sink: add slack, ops-genie or webhook/)
   })
 })
