@@ -249,3 +249,39 @@ describe('esc integrations create without a sink', () => {
     assert.match(r.stderr, /^Error: integrations create needs a sink: add slack, ops-genie or webhook/)
   })
 })
+
+describe('esc integrations: secrets in traces and files', () => {
+  const {env, esc} = useCommandEnv()
+
+  it('a Slack token and an update token stay out of --debug and --fmt api-verbose', async () => {
+    nock(API).post(BASE).reply(200, {id: 'c0int1'})
+    nock(API).put(`${BASE}/c0int1`).reply(200, {})
+    const c = await esc(
+      ['integrations', 'create', 'slack', '--description', 'A', ...P, '--channel-id', 'C', '--token', 'xoxb-topsecret', '--debug'],
+      {
+        env: env(),
+      },
+    )
+    const u = await esc(
+      ['integrations', 'update', ...P, '--integration-id', 'c0int1', '--token', 'xoxb-topsecret', '--fmt', 'api-verbose', '--debug'],
+      {
+        env: env(),
+      },
+    )
+    for (const r of [c, u]) {
+      assert.equal(r.exitCode, 0, r.stderr)
+      assert.doesNotMatch(r.stdout + r.stderr, /topsecret/)
+    }
+  })
+
+  it('an empty secret file is refused with one line (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esc-hook-'))
+    writeFileSync(join(dir, 'empty'), '\n')
+    const r = await esc(
+      ['integrations', 'create', 'webhook', '--description', 'H', ...P, '--url', 'http://x', '--secret-file', join(dir, 'empty')],
+      {env: env()},
+    )
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stderr, `Error: The secret file ${join(dir, 'empty')} is empty: write the webhook secret into it\n`)
+  })
+})
