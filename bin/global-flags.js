@@ -35,3 +35,15 @@ export function hoistGlobalFlags(argv) {
   if (!moved || words.length === 0) return argv
   return [...words, ...globals, ...argv.slice(i)]
 }
+
+// `esc integrations create --description D slack --channel-id C …`: the official esc takes the
+// flags of `create` before the sink's word; oclif needs the whole command id first, so they move
+// after it.
+const CREATE_SINKS = new Set(['slack', 'ops-genie', 'webhook'])
+
+export function hoistIntegrationCreateFlags(argv) {
+  if (argv[0] !== 'integrations' || argv[1] !== 'create') return argv
+  const sink = argv.findIndex((arg, i) => i > 1 && CREATE_SINKS.has(arg) && !argv[i - 1].match(/^--[a-z-]+$/))
+  if (sink <= 2) return argv
+  return [...argv.slice(0, 2), argv[sink], ...argv.slice(2, sink), ...argv.slice(sink + 1)]
+}

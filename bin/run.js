@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import {hoistGlobalFlags} from './global-flags.js'
+import {hoistGlobalFlags, hoistIntegrationCreateFlags} from './global-flags.js'
 
 // `esc --version` answers before oclif loads (oclif's boot alone is about 2x `node -e 0`), and in
 // the official esc's format: `esc <version>`.
@@ -12,5 +12,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // oclif from its one-file bundle with a V8 code cache, and a fast path for plain commands
   // (bin/oclif-core.js, bin/dispatch.js).
   const {dispatch} = await import('./dispatch.js')
-  await dispatch(hoistGlobalFlags(args), import.meta.url)
+  await dispatch(hoistIntegrationCreateFlags(hoistGlobalFlags(args)), import.meta.url)
 }

@@ -54,14 +54,14 @@ export const integrationParams = {
 export const createSlackData = {
   type: 'object',
   required: ['sink', 'channelId', 'token'],
-  properties: {sink: {const: 'slack'}, channelId: text, token: secret, source: text},
+  properties: {sink: {type: 'string', const: 'slack'}, channelId: text, token: secret, source: text},
 } as const
 
 /** The official CLI never sends `source` for OpsGenie; the API accepts it. */
 export const createOpsGenieData = {
   type: 'object',
   required: ['sink', 'apiKey'],
-  properties: {sink: {const: 'opsGenie'}, apiKey: secret, source: text},
+  properties: {sink: {type: 'string', const: 'opsGenie'}, apiKey: secret, source: text},
 } as const
 
 /** Ours. Without a secret the body is sent unsigned. */
@@ -69,7 +69,7 @@ export const createWebhookData = {
   type: 'object',
   required: ['sink', 'url'],
   properties: {
-    sink: {const: 'webhook'},
+    sink: {type: 'string', const: 'webhook'},
     url: {type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://'},
     secret,
     source: text,
@@ -103,19 +103,19 @@ export const updateIntegrationBody = {
 export const slackDataSchema = {
   type: 'object',
   required: ['sink', 'channelId', 'tokenDisplay', 'source'],
-  properties: {sink: {const: 'slack'}, channelId: string, tokenDisplay: string, source: string},
+  properties: {sink: {type: 'string', const: 'slack'}, channelId: string, tokenDisplay: string, source: string},
 } as const
 
 export const opsGenieDataSchema = {
   type: 'object',
   required: ['sink', 'apiKeyDisplay', 'source'],
-  properties: {sink: {const: 'opsGenie'}, apiKeyDisplay: string, source: string},
+  properties: {sink: {type: 'string', const: 'opsGenie'}, apiKeyDisplay: string, source: string},
 } as const
 
 export const webhookDataSchema = {
   type: 'object',
   required: ['sink', 'url', 'source'],
-  properties: {sink: {const: 'webhook'}, url: string, secretDisplay: string, source: string, notifySuccess: boolean},
+  properties: {sink: {type: 'string', const: 'webhook'}, url: string, secretDisplay: string, source: string, notifySuccess: boolean},
 } as const
 
 /** Lenient: `sink` is checked, the fields of each sink by the schemas above where the CLI shows them. */
@@ -209,6 +209,8 @@ export const testIntegrationResultSchema = {
 
 type Open<T extends string> = T | (string & {})
 /** `T` without its index signature: request bodies carry only the fields they name. */
+/** `T` with the types of the fields named in `E` replaced (`Omit` would lose the known keys of an open object). */
+type With<T, E> = {[K in keyof T]: K extends keyof E ? E[K] : T[K]}
 type Known<T> = {[K in keyof T as string extends K ? never : number extends K ? never : K]: T[K]}
 
 export type IntegrationStatus = Open<(typeof INTEGRATION_STATUSES)[number]>
@@ -233,10 +235,7 @@ export type SlackData = FromSchema<typeof slackDataSchema>
 export type OpsGenieData = FromSchema<typeof opsGenieDataSchema>
 export type WebhookData = FromSchema<typeof webhookDataSchema>
 export type IntegrationData = FromSchema<typeof integrationDataSchema>
-export type Integration = Omit<FromSchema<typeof integrationSchema>, 'data' | 'status'> & {
-  data: IntegrationData
-  status: IntegrationStatus
-}
+export type Integration = With<FromSchema<typeof integrationSchema>, {data: IntegrationData; status: IntegrationStatus}>
 export interface GetIntegrationResponse {
   integration: Integration
 }
@@ -246,7 +245,7 @@ export interface ListIntegrationsResponse {
 export type SinkSummary = FromSchema<typeof sinkSummarySchema>
 export type SourceSummary = FromSchema<typeof sourceSummarySchema>
 export type IntegrationOptionsResponse = FromSchema<typeof integrationOptionsSchema>
-export type Delivery = Omit<FromSchema<typeof deliverySchema>, 'state' | 'event'> & {state: DeliveryState; event: IntegrationEvent}
+export type Delivery = With<FromSchema<typeof deliverySchema>, {state: DeliveryState; event: IntegrationEvent}>
 export interface ListDeliveriesResponse {
   deliveries: Delivery[]
 }

@@ -1,6 +1,7 @@
 import type {ApiResponse, HttpExchange} from '../../client/api/exchange.js'
 import type {OutputFormat} from './format.js'
 import type {IdKind, ResourceKind} from './kinds.js'
+import {redactText} from '../../client/api/redact.js'
 import {debugNewtype} from './rust-debug.js'
 
 export interface PrinterOptions {
@@ -84,6 +85,34 @@ export class Printer {
     }
   }
 
+  /**
+   * An answer printed whole (the integrations): `cli` is the response's one Debug line and JSON keeps
+   * its wrapper; `table` and `-q` show the items like any list or item.
+   */
+  async wrapped<T>(
+    kind: ResourceKind<T>,
+    items: T[],
+    view: {debug: string; json: unknown},
+    res: ApiResponse<unknown>,
+    shape: 'one' | 'list',
+  ): Promise<void> {
+    if (this.quiet) return this.write(items.map((i) => `${kind.id(i)}\n`).join(''))
+    switch (this.format) {
+      case 'api':
+      case 'api-verbose':
+        return this.exchange(res.exchange)
+      case 'cli':
+        return this.write(`${view.debug}\n`)
+      case 'cli-json':
+        return this.write(JSON.stringify(view.json, null, 2))
+      case 'table': {
+        const {renderFields, renderTable} = await import('./table.js')
+        if (shape === 'one' && items.length === 1) return this.write(await renderFields(kind.fields, items[0], this.now))
+        return this.write(await renderTable(kind, items, this.now, {width: this.width}))
+      }
+    }
+  }
+
   /** The id returned by a create: `BackupId("…")`, `"…"` in JSON. */
   async created(kind: IdKind, res: ApiResponse<{id: string}>): Promise<void> {
     const id = res.data.id
@@ -112,7 +141,8 @@ export class Printer {
     const ok = x.status >= 200 && x.status <= 299
     let out = ''
     if (verbose) out += `${x.method} ${x.url}\n`
-    if (x.requestBody) out += `${x.requestBody}\n`
+    // A request body may carry a write-only secret (an integration's token or key): never echoed.
+    if (x.requestBody) out += `${redactText(x.requestBody)}\n`
     if (verbose || !ok) out += `status: ${x.status}\n`
     if (x.responseText) out += `${x.responseText}\n`
     this.write(out)

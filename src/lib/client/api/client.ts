@@ -3,6 +3,16 @@ import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
 import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
+import * as di from './decode-integrations.js'
+import type {
+  CreateIntegrationRequest,
+  GetIntegrationResponse,
+  IntegrationOptionsResponse,
+  ListDeliveriesResponse,
+  ListIntegrationsResponse,
+  TestIntegrationResult,
+  UpdateIntegrationRequest,
+} from '../../contract/integrations.js'
 import type {
   CreateBackupRequest,
   CreateBackupResponse,
@@ -46,6 +56,12 @@ export const clustersPath = (orgId: string, projectId: string) => `${mesdb(orgId
 export const jobsPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/jobs`
 /** `…/history`: the job history (GET, optionally `?jobId=`). */
 export const historyPath = (orgId: string, projectId: string) => `${orchestrate(orgId, projectId)}/history`
+
+/** `…/integrations`: create (POST) and list (GET); append `/<encoded id>` for one integration. */
+export const integrationsPath = (orgId: string, projectId: string) =>
+  `/integrate/v1/organizations/${seg(orgId)}/projects/${seg(projectId)}/integrations`
+/** The options endpoint is per organization, not per project. */
+export const integrationOptionsPath = (orgId: string) => `/integrate/v1/organizations/${seg(orgId)}/integrations/options`
 
 /**
  * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would
@@ -140,6 +156,34 @@ export class ApiClient {
   async listHistory(o: string, p: string, jobId?: string): Promise<ApiResponse<ListHistoryResponse>> {
     const query = jobId === undefined ? '' : `?jobId=${idSeg(jobId, 'job')}`
     return this.call('GET', `${historyPath(o, p)}${query}`, d.decodeHistoryList)
+  }
+
+  // ---- integrate ----
+  createIntegration(o: string, p: string, body: CreateIntegrationRequest): Promise<ApiResponse<{id: string}>> {
+    return this.call('POST', integrationsPath(o, p), d.decodeCreated, body)
+  }
+  listIntegrations(o: string, p: string): Promise<ApiResponse<ListIntegrationsResponse>> {
+    return this.call('GET', integrationsPath(o, p), di.decodeIntegrationList)
+  }
+  async getIntegration(o: string, p: string, id: string): Promise<ApiResponse<GetIntegrationResponse>> {
+    return this.call('GET', `${integrationsPath(o, p)}/${idSeg(id, 'integration')}`, di.decodeIntegrationOne)
+  }
+  async updateIntegration(o: string, p: string, id: string, body: UpdateIntegrationRequest): Promise<ApiResponse<void>> {
+    return this.call('PUT', `${integrationsPath(o, p)}/${idSeg(id, 'integration')}`, ignoreBody, body)
+  }
+  async deleteIntegration(o: string, p: string, id: string): Promise<ApiResponse<void>> {
+    return this.call('DELETE', `${integrationsPath(o, p)}/${idSeg(id, 'integration')}`, ignoreBody)
+  }
+  /** POST without a body, as the official CLI sends it. */
+  async testIntegration(o: string, p: string, id: string): Promise<ApiResponse<TestIntegrationResult>> {
+    return this.call('POST', `${integrationsPath(o, p)}/${idSeg(id, 'integration')}/test`, di.decodeTestResult)
+  }
+  /** Ours: the delivery log of one integration. */
+  async listDeliveries(o: string, p: string, id: string): Promise<ApiResponse<ListDeliveriesResponse>> {
+    return this.call('GET', `${integrationsPath(o, p)}/${idSeg(id, 'integration')}/deliveries`, di.decodeDeliveryList)
+  }
+  integrationOptions(o: string): Promise<ApiResponse<IntegrationOptionsResponse>> {
+    return this.call('GET', integrationOptionsPath(o), di.decodeIntegrationOptions)
   }
 
   private async call<T>(

@@ -33,7 +33,7 @@ interface WrapperSchema {
 
 export class DecodeProblem extends Error {}
 
-function check(value: unknown, schema: ObjectSchema, path: string): Record<string, unknown> {
+export function check(value: unknown, schema: ObjectSchema, path: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new DecodeProblem(`${path || 'body'} is not an object`)
   }
@@ -53,7 +53,7 @@ function check(value: unknown, schema: ObjectSchema, path: string): Record<strin
   return obj
 }
 
-function list<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: string) => T): T[] {
+export function list<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: string) => T): T[] {
   const key = schema.required[0]
   const obj = check(body, {properties: {}}, '')
   const items = obj[key]
@@ -62,7 +62,7 @@ function list<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: 
   return items.map((v, i) => item(v, `${key}[${i}]`))
 }
 
-function one<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: string) => T): T {
+export function one<T>(body: unknown, schema: WrapperSchema, item: (v: unknown, path: string) => T): T {
   const key = schema.required[0]
   return item(check(body, {required: [key], properties: {[key]: {type: 'object'}}}, '')[key], key)
 }

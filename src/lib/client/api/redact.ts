@@ -2,7 +2,7 @@
  * Hides secrets in text printed by --debug: JSON values and form fields whose key names a token,
  * password or secret, and the credentials of Authorization headers.
  */
-const SECRET_KEY = /token|password|secret|authorization|otp|client_assertion/i
+const SECRET_KEY = /token|password|secret|authorization|otp|client_assertion|api[-_]?key/i
 const MASK = '***'
 
 export function redactText(text: string): string {
@@ -15,7 +15,10 @@ export function redactText(text: string): string {
       // not JSON after all: fall through to the pattern based redaction
     }
   }
-  return redactString(text).replace(/("[^"]*(?:token|password|secret|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`)
+  return redactString(text).replace(
+    /("[^"]*(?:token|password|secret|authorization|api[-_]?key)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    `$1"${MASK}"`,
+  )
 }
 
 /** Bearer/Basic credentials and `key=value` pairs whose key names a secret (form bodies, URLs). */
