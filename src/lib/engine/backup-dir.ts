@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
-import {copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, unlink} from 'node:fs/promises'
-import {dirname, join, resolve} from 'node:path'
+import {copyFile, link, mkdir, open, readFile, readdir, rename, unlink} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {EscError, UsageError} from '../core/errors.js'
-import {removeInside} from './contained-path.js'
+import {removeCreatedDirs, removeInside} from './contained-path.js'
 import {MANIFEST_NAME, fsyncDir, isDataDirName} from './manifest.js'
 import {isProcessAlive} from '../core/process.js'
 
@@ -76,18 +76,7 @@ export async function openBackupDir(dir: string): Promise<string | undefined> {
  * up to the first one it created, and only while each is empty (rmdir refuses anything else).
  */
 export async function removeIfCreatedEmpty(dir: string, created: string | undefined): Promise<void> {
-  if (created === undefined) return
-  const top = resolve(created)
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    if (
-      !(await rmdir(current).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return
-    if (current === top || dirname(current) === current) return
-  }
+  if (created !== undefined) await removeCreatedDirs(dir, created).catch(() => undefined)
 }
 
 /** Takes `.lock` (O_EXCL); a lock left by a dead process is taken over. Returns the release function. */

@@ -1,4 +1,4 @@
-import {lstat, realpath, rm} from 'node:fs/promises'
+import {lstat, realpath, rm, rmdir} from 'node:fs/promises'
 import {basename, dirname, isAbsolute, join, resolve, sep} from 'node:path'
 
 import {EscError} from '../core/errors.js'
@@ -73,4 +73,17 @@ export async function removeInside(target: string, owner: string, protect: reado
   }
   await rm(real, {recursive: true, force: true})
   return true
+}
+
+/**
+ * Removes `dir` and each parent up to `createdFrom`, the outermost directory a `mkdir -p` of `dir`
+ * reported creating. Only empty directories go (rmdir refuses anything else, and the error is
+ * thrown), so nothing that was there before the run, or that something else put there, is touched.
+ */
+export async function removeCreatedDirs(dir: string, createdFrom: string): Promise<void> {
+  const top = resolve(createdFrom)
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    await rmdir(current)
+    if (current === top || dirname(current) === current) return
+  }
 }

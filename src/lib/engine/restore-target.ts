@@ -1,8 +1,8 @@
-import {mkdir, open, readdir, rename, rmdir, stat, statfs, unlink} from 'node:fs/promises'
+import {mkdir, open, readdir, rename, stat, statfs, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
-import {isInside, realPathOf, removeInside} from './contained-path.js'
+import {isInside, realPathOf, removeCreatedDirs, removeInside} from './contained-path.js'
 import {DiskFullError} from './format-error.js'
 import {MANIFEST_NAME, fsyncDir} from './manifest.js'
 
@@ -145,12 +145,7 @@ export class RestoreTarget {
       }
       await unlink(join(this.db, RESTORE_MARKER)).catch(() => undefined)
       for (const d of [...this.dirs].reverse()) {
-        if (d.createdFrom) {
-          for (let dir = d.path; ; dir = dirname(dir)) {
-            await rmdir(dir)
-            if (dir === d.createdFrom || dirname(dir) === dir) break
-          }
-        }
+        if (d.createdFrom) await removeCreatedDirs(d.path, d.createdFrom)
         if (d.aside) await rename(d.aside, d.path)
       }
     } catch (error) {
