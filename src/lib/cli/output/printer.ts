@@ -23,7 +23,8 @@ export interface PrinterOptions {
 export class Printer {
   readonly format: OutputFormat
   readonly quiet: boolean
-  private readonly write: (text: string) => void
+  /** Where output goes (stdout unless the options said otherwise); for text no other method renders. */
+  readonly write: (text: string) => void
   private readonly now: () => Date
   private readonly width?: number
 
