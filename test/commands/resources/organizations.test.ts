@@ -123,9 +123,11 @@ describe('esc resources organizations', () => {
   })
 
   it('get-mfa-status and update-mfa-status: GET and POST …/mfa, in every format', async () => {
-    nock(API).get(`${ORGS}/${ORG}/mfa`).times(3).reply(200, {mfaEnabled: true})
+    nock(API).get(`${ORGS}/${ORG}/mfa`).times(5).reply(200, {mfaEnabled: true})
     const get = ['resources', 'organizations', 'get-mfa-status']
     assert.equal((await esc(get, {env: env()})).stdout, 'MfaStatus { mfa_enabled: true }\n')
+    assert.equal((await esc([...get, '-q'], {env: env()})).stdout, 'true\n')
+    assert.equal((await esc([...get, '--fmt', 'table'], {env: env()})).stdout, 'MFA required: yes\n')
     assert.equal((await esc([...get, '--json'], {env: env()})).stdout, '{\n  "mfaEnabled": true\n}')
     assert.equal((await esc([...get, '--fmt', 'api'], {env: env()})).stdout, '{"mfaEnabled":true}\n')
     const c = capture({mfaEnabled: false})
