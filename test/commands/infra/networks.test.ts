@@ -91,6 +91,12 @@ describe('esc infra networks', () => {
     const slow = await esc([...CREATE, '--wait', '--timeout', '5s', '--poll-interval', '1s'], {env: env()})
     assert.equal(slow.exitCode, 4)
     assert.match(slow.stderr, /Timed out after 5s waiting for the network c0net1 \(last status: 'provisioning'\)/)
+    assert.match(
+      slow.stderr,
+      new RegExp(
+        `Re-attach with: esc infra networks wait -i c0net1 --org-id ${ORG} --project-id ${PROJECT} --timeout 10s --poll-interval 1s\n`,
+      ),
+    )
     const alone = await esc([...CREATE, '--timeout', '5s'], {env: env()})
     assert.equal(alone.exitCode, 2)
   })
@@ -159,6 +165,33 @@ describe('esc infra networks', () => {
     assert.equal(wait.stdout, '')
     assert.match(wait.stderr, /deleting/)
     assert.ok(nock.isDone())
+  })
+
+  it('wait (ours) polls an existing network until available, or with --until deleted until it is gone', async () => {
+    nock(API)
+      .get(`${NETWORKS}/c0net1`)
+      .reply(200, {network: {...network, status: 'provisioning'}})
+    nock(API).get(`${NETWORKS}/c0net1`).reply(200, {network})
+    const r = await esc(['infra', 'networks', 'wait', ...P, '-i', 'c0net1', '-q'], {env: env()})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.stdout, 'c0net1\n')
+    nock(API)
+      .get(`${NETWORKS}/c0net1`)
+      .reply(200, {network: {...network, status: 'deleting'}})
+    nock(API)
+      .get(`${NETWORKS}/c0net1`)
+      .reply(404, problem(404, 'Not Found', 'network not found'))
+    const gone = await esc(['infra', 'networks', 'wait', ...P, '-i', 'c0net1', '--until', 'deleted'], {env: env()})
+    assert.equal(gone.exitCode, 0, gone.stderr)
+    assert.equal(gone.stdout, '')
+    nock(API).delete(`${NETWORKS}/c0net1`).reply(202)
+    nock(API)
+      .get(`${NETWORKS}/c0net1`)
+      .times(20)
+      .reply(200, {network: {...network, status: 'deleting'}})
+    const slow = await esc(['infra', 'networks', 'delete', ...P, '-i', 'c0net1', '--wait', '--timeout', '5s'], {env: env()})
+    assert.equal(slow.exitCode, 4)
+    assert.match(slow.stderr, /Re-attach with: esc infra networks wait -i c0net1 .* --until deleted --timeout 10s\n/)
   })
 
   it('delete --wait also ends on a network that stays listed as deleted', async () => {

@@ -3,9 +3,9 @@ import type {GetNetworkResponse, Network} from '../../contract/infra.js'
 import {networkKind} from '../output/infra.js'
 import type {Printer} from '../output/printer.js'
 import {awaitOperation} from '../wait/operations.js'
+import {longerTiming, timingArgs, type WaitTiming} from '../wait/flags.js'
 import {reattachCommand} from '../wait/outcome.js'
 import {httpStatusOf} from '../wait/transient.js'
-import type {WaitTiming} from '../wait/flags.js'
 
 interface Target {
   orgId: string
@@ -13,8 +13,21 @@ interface Target {
   id: string
 }
 
-/** There is no network wait command: the way back is to look at the network. */
-const lookCommand = (t: Target) => reattachCommand('infra networks get', t.id, t.orgId, t.projectId)
+/** What `esc infra networks wait` waits for. */
+export const NETWORK_WAIT_TARGETS = ['available', 'deleted'] as const
+export type NetworkWaitTarget = (typeof NETWORK_WAIT_TARGETS)[number]
+
+/** `esc infra networks wait …` with the same target and timing (a longer timeout after a timeout). */
+function reattach(t: Target, until: NetworkWaitTarget, timing: WaitTiming) {
+  const untilArgs = until === 'available' ? [] : ['--until', until]
+  return {
+    reattach: reattachCommand('infra networks wait', t.id, t.orgId, t.projectId, [...untilArgs, ...timingArgs(timing)]),
+    reattachAfterTimeout: reattachCommand('infra networks wait', t.id, t.orgId, t.projectId, [
+      ...untilArgs,
+      ...timingArgs(longerTiming(timing)),
+    ]),
+  }
+}
 
 /** A created network is usable once `available`; these mean it never will be. */
 const CREATE_FAILED = new Set(['defunct', 'deleting', 'deleted'])
@@ -23,7 +36,7 @@ const CREATE_FAILED = new Set(['defunct', 'deleting', 'deleted'])
 export async function awaitNetworkAvailable(api: ApiClient, printer: Printer, t: Target, timing: WaitTiming): Promise<void> {
   await awaitOperation({
     label: `network ${t.id}`,
-    reattach: lookCommand(t),
+    ...reattach(t, 'available', timing),
     ...timing,
     fetch: () => api.infra.getNetwork(t.orgId, t.projectId, t.id),
     select: (res) => res.data.network,
@@ -44,7 +57,7 @@ export async function awaitNetworkGone(api: ApiClient, t: Target, timing: WaitTi
   const statusOf = (p: Poll) => (p === 'gone' ? 'deleted' : String(p.data.network.status))
   await awaitOperation<Poll, Poll>({
     label: `network ${t.id}`,
-    reattach: lookCommand(t),
+    ...reattach(t, 'deleted', timing),
     ...timing,
     async fetch() {
       try {
