@@ -137,6 +137,30 @@ describe('esc infra peerings', () => {
     ])
   })
 
+  it('a 412 in --fmt api: the exchanges, then the commands text (with --json only the exchanges)', async () => {
+    nock(API).post(PEERINGS).twice().reply(412, {title: 'Precondition Failed'})
+    nock(API).get(`${NETWORKS}/c0net1`).twice().reply(200, {network})
+    nock(API)
+      .post(`${PEERINGS}/commands`)
+      .twice()
+      .reply(200, {commands: [commands[0]]})
+    const body =
+      '{"networkId":"c0net1","description":"peer","peerAccountId":"123456789012","peerNetworkId":"vpc-0abc","peerNetworkRegion":"us-west-2","routes":[]}'
+    const traffic = [
+      body,
+      'status: 412',
+      '{"title":"Precondition Failed"}',
+      JSON.stringify({network}),
+      '{"provider":"aws","peerAccountId":"123456789012","peerNetworkId":"vpc-0abc"}',
+      JSON.stringify({commands: [commands[0]]}),
+    ].join('\n')
+    const r = await esc([...CREATE, '--fmt', 'api'], {env: env()})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.stdout, `${traffic}\nUpstream provider requires configuration.\n\nAccept the peering request:\n${commands[0].value}\n`)
+    const json = await esc([...CREATE, '--fmt', 'api', '--json'], {env: env()})
+    assert.equal(json.stdout, `${traffic}\n`)
+  })
+
   it('get prints the projection (peerAccount, peerNetwork) in every format', async () => {
     nock(API).get(`${PEERINGS}/c0peer1`).times(4).reply(200, {peering})
     const get = ['infra', 'peerings', 'get', ...P, '-i', 'c0peer1']
