@@ -135,6 +135,7 @@ live_ids() {
 delete_clusters() {
   local ids id deadline=$((SECONDS + ${TEARDOWN_TIMEOUT_SECONDS:-3600}))
   ids=$(live_ids clusters) || return 1
+  [[ -n $ids ]] || return 0
   for id in $ids; do
     log "deleting cluster $id"
     esc mesdb clusters delete --org-id "$org_id" --project-id "$project_id" --id "$id" >/dev/null || return 1
