@@ -64,10 +64,22 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
       })
     })
   const commands = (r: Run) => r.calls.map((c) => c.slice(0, 3).join(' '))
-  const teardown = ['mesdb clusters list', 'mesdb clusters delete', 'mesdb clusters list', 'infra networks list', 'infra networks delete', 'resources projects delete']
+  const teardown = [
+    'mesdb clusters list',
+    'mesdb clusters delete',
+    'mesdb clusters list',
+    'infra networks list',
+    'infra networks delete',
+    'resources projects delete',
+  ]
 
   it('restores the newest available backup of the cluster into a new project, prints only the id, runs the check, deletes everything', async () => {
-    const r = await run(['prod-cluster', 'bash', '-c', 'echo "checking $ESC_RESTORED_CLUSTER_ID in $ESC_TEST_PROJECT_ID from $ESC_SOURCE_BACKUP_ID"'])
+    const r = await run([
+      'prod-cluster',
+      'bash',
+      '-c',
+      'echo "checking $ESC_RESTORED_CLUSTER_ID in $ESC_TEST_PROJECT_ID from $ESC_SOURCE_BACKUP_ID"',
+    ])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'restored-cluster\n')
     assert.match(r.stderr, /checking restored-cluster in test-project from b-newest\n/)
@@ -130,7 +142,12 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
   it('a network that cannot be created: exit 13, and the project is deleted', async () => {
     const r = await run(['prod-cluster'], {FAKE_ESC_FAIL: 'infra networks create'})
     assert.equal(r.code, 13, r.stderr)
-    assert.deepEqual(commands(r).slice(4), ['infra networks create', 'mesdb clusters list', 'infra networks list', 'resources projects delete'])
+    assert.deepEqual(commands(r).slice(4), [
+      'infra networks create',
+      'mesdb clusters list',
+      'infra networks list',
+      'resources projects delete',
+    ])
   })
 
   it('a restore that fails while waiting: exit 14, and the cluster it left, the network and the project are deleted', async () => {
