@@ -37,6 +37,7 @@
 #   14  the restore failed or the restored cluster did not become available
 #   15  the check failed
 #   16  the teardown failed (all earlier steps passed); what is left is named on stderr
+#   130, 143  interrupted by SIGINT or SIGTERM; the teardown ran after the esc command in progress
 set -euo pipefail
 
 readonly EXIT_USAGE=2 EXIT_SOURCE=10 EXIT_NO_BACKUP=11 EXIT_PROJECT=12 EXIT_NETWORK=13 EXIT_RESTORE=14 EXIT_CHECK=15 EXIT_TEARDOWN=16
@@ -183,6 +184,9 @@ teardown() {
   exit "$code"
 }
 trap teardown EXIT
+# A cancelled CI job gets SIGTERM (Ctrl-C sends SIGINT): end with the usual code, through the teardown.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --- 3. The test project.
 project_name=${TEST_PROJECT_NAME:-restore-test-$source_cluster-$(date -u +%Y%m%dT%H%M%SZ)}

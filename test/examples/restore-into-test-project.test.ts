@@ -41,7 +41,7 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
   })
   afterEach(() => rm(dir, {recursive: true, force: true}))
 
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> =>
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}, onStderr?: (text: string, kill: () => void) => void): Promise<Run> =>
     new Promise((done) => {
       const fullEnv = {
         PATH: process.env.PATH,
@@ -51,7 +51,7 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
         TEARDOWN_POLL_SECONDS: '0',
         ...env,
       }
-      execFile('bash', [SCRIPT, ...args], {env: fullEnv}, (error, stdout, stderr) => {
+      const child = execFile('bash', [SCRIPT, ...args], {env: fullEnv}, (error, stdout, stderr) => {
         void readFile(join(dir, 'calls.log'), 'utf8')
           .catch(() => '')
           .then((log) => {
@@ -61,6 +61,11 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
               .map((line) => JSON.parse(line) as string[])
             done({code: error ? Number(error.code) : 0, stdout, stderr, calls})
           })
+      })
+      let seen = ''
+      child.stderr!.on('data', (data) => {
+        seen += data
+        onStderr?.(seen, () => child.kill('SIGTERM'))
       })
     })
   const commands = (r: Run) => r.calls.map((c) => c.slice(0, 3).join(' '))
@@ -175,6 +180,18 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
     assert.equal(r.code, 15, r.stderr)
     assert.equal(commands(r).at(-1), 'mesdb clusters create')
     assert.match(r.stderr, /KEEP_ON_FAILURE=1: kept project test-project and what is in it\n/)
+  })
+
+  it('SIGTERM during the check (a cancelled CI job): exit 143 after the teardown', async () => {
+    let sent = false
+    const r = await run(['prod-cluster', 'sleep', '3'], {}, (text, kill) => {
+      if (!sent && text.includes('check: sleep 3')) {
+        sent = true
+        kill()
+      }
+    })
+    assert.equal(r.code, 143, r.stderr)
+    assert.deepEqual(commands(r).slice(-teardown.length), teardown)
   })
 
   it('without a source cluster: exit 2 and one line naming the fix', async () => {
