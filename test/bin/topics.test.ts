@@ -11,6 +11,13 @@ describe('topic help', () => {
     [['orchestrate', 'jobs'], 'Gathers job management commands'],
     [['orchestrate', 'history'], 'Gathers job history commands'],
     [['access', 'tokens'], 'Create and display access tokens'],
+    [['resources'], 'Gathers organizations and projects management commands'],
+    [['resources', 'organizations'], 'Gathers organizations management commands'],
+    [['resources', 'projects'], 'Gathers projects management commands'],
+    [['infra'], 'Gathers networks and peering management commands'],
+    [['infra', 'networks'], 'Gathers networks management commands'],
+    [['infra', 'acls'], 'Gathers acls management commands'],
+    [['infra', 'peerings'], 'Gathers peering management commands'],
     [['local', 'clusters'], 'Nodes the local cloud serves from data directories you run'],
   ]
   for (const [words, description] of topics) {

@@ -42,6 +42,8 @@ export interface ResourceKind<T> {
 export interface IdKind {
   noun: string
   debugName: string
+  /** The official CLI prints the answer `{"id": …}` whole, in `cli` too (the ACLs). */
+  wrapped?: boolean
 }
 
 export const backupIdKind: IdKind = {noun: 'backup', debugName: 'BackupId'}

@@ -23,7 +23,8 @@ export interface PrinterOptions {
 export class Printer {
   readonly format: OutputFormat
   readonly quiet: boolean
-  private readonly write: (text: string) => void
+  /** Where output goes (stdout unless the options said otherwise); for text no other method renders. */
+  readonly write: (text: string) => void
   private readonly now: () => Date
   private readonly width?: number
 
@@ -92,7 +93,7 @@ export class Printer {
   async wrapped<T>(
     kind: ResourceKind<T>,
     items: T[],
-    view: {debug: string; json: unknown},
+    view: {debug?: string; json: unknown},
     res: ApiResponse<unknown>,
     shape: 'one' | 'list',
   ): Promise<void> {
@@ -102,7 +103,8 @@ export class Printer {
       case 'api-verbose':
         return this.exchange(res.exchange)
       case 'cli':
-        return this.write(`${view.debug}\n`)
+        // No Debug line: the official CLI prints the JSON here too (the ACLs).
+        return this.write(view.debug === undefined ? JSON.stringify(view.json, null, 2) : `${view.debug}\n`)
       case 'cli-json':
         return this.write(JSON.stringify(view.json, null, 2))
       case 'table': {
@@ -122,12 +124,19 @@ export class Printer {
       case 'api-verbose':
         return this.exchange(res.exchange)
       case 'cli':
-        return this.write(`${debugNewtype(kind.debugName, id)}\n`)
+        return this.write(kind.wrapped ? JSON.stringify({id}, null, 2) : `${debugNewtype(kind.debugName, id)}\n`)
       case 'cli-json':
-        return this.write(JSON.stringify(id, null, 2))
+        return this.write(JSON.stringify(kind.wrapped ? {id} : id, null, 2))
       case 'table':
         return this.write(`Created ${kind.noun} ${id}\n`)
     }
+  }
+
+  /** An answer that is no resource (a setting): `-q` and `table` print `text`, a line. */
+  async answer(view: {debug: string; json: unknown}, res: ApiResponse<unknown>, text: string): Promise<void> {
+    if (this.quiet || this.format === 'table') return this.write(`${text}\n`)
+    if (this.isApiFormat) return this.exchange(res.exchange)
+    return this.write(this.format === 'cli' ? `${view.debug}\n` : JSON.stringify(view.json, null, 2))
   }
 
   /** A mutation without a result (delete, update…): silent except in `api` formats. */

@@ -1,9 +1,11 @@
-import {UsageError} from '../../core/errors.js'
 import {ApiDecodeError, ApiError, parseProblem} from './errors.js'
 import type {ApiResponse, HttpExchange} from './exchange.js'
 import {HttpTransport, type TransportOptions} from './http.js'
 import * as d from './decode.js'
 import * as di from './decode-integrations.js'
+import {InfraApi} from './infra.js'
+import {idSeg, ignoreBody} from './path.js'
+import {ResourcesApi} from './resources.js'
 import type {
   CreateIntegrationRequest,
   GetIntegrationResponse,
@@ -63,15 +65,6 @@ export const integrationsPath = (orgId: string, projectId: string) =>
 /** The options endpoint is per organization, not per project. */
 export const integrationOptionsPath = (orgId: string) => `/integrate/v1/organizations/${seg(orgId)}/integrations/options`
 
-/**
- * A resource id for a path or query: an empty one (an unset shell variable in `-i "$ID"`) would
- * address the collection instead (`DELETE …/backups/`), so it is refused before anything is sent.
- */
-function idSeg(id: string, what: string): string {
-  if (id.trim() === '') throw new UsageError(`The ${what} id is empty: pass a non-empty id (is the variable that should hold it set?)`)
-  return encodeURIComponent(id)
-}
-
 /** The cluster commands of `PUT …/clusters/{id}/commands/{command}`. */
 export type ClusterCommand = 'resize' | 'upgrade' | 'stop' | 'start'
 
@@ -82,9 +75,17 @@ export type ClusterCommand = 'resize' | 'upgrade' | 'stop' | 'start'
  */
 export class ApiClient {
   private readonly http: HttpTransport
+  /** `/resources/v1`: organizations and projects. */
+  readonly resources: ResourcesApi
+  /** `/infra/v1`: networks, ACLs and peerings. */
+  readonly infra: InfraApi
 
   constructor(options: TransportOptions) {
     this.http = new HttpTransport(options)
+    const call = <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, decode: (body: unknown) => T, body?: unknown) =>
+      this.call(method, path, decode, body)
+    this.resources = new ResourcesApi(call)
+    this.infra = new InfraApi(call)
   }
 
   get baseUrl(): string {
@@ -223,9 +224,6 @@ function decodeExchange<T>(exchange: HttpExchange, decode: (body: unknown) => T)
     throw error
   }
 }
-
-/** Deletes: the body (if any) is ignored, as esc does. */
-function ignoreBody(): void {}
 
 function decodeOptionalObject<T>(decode: (b: unknown) => T): (b: unknown) => T {
   return (b) => decode(b === undefined ? {} : b)
