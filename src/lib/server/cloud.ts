@@ -30,9 +30,9 @@ export interface LocalCloudOptions {
 }
 
 /** The state database, or an error that names it (SQLite's own says only "file is not a database"). */
-function openStore(file: string): Store {
+function openStore(file: string, now: () => Date): Store {
   try {
-    return new Store(file)
+    return new Store(file, now)
   } catch (error) {
     throw new EscError(`${file}: ${(error as Error).message}`, {kind: 'damaged-file', hint: {advice: 'state-dir'}, cause: error})
   }
@@ -59,7 +59,7 @@ export class LocalCloud {
     // Whatever is logged, URL credentials are not.
     const sink = options.log ?? (() => {})
     const log = (message: string) => sink(redactUrlCredentials(message))
-    const store = openStore(layout.database)
+    const store = openStore(layout.database, now)
     await chmod(layout.database, 0o600)
     try {
       const recovery = await recover(store, layout, now, log)

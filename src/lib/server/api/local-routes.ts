@@ -12,14 +12,14 @@ import type {NodeAccess} from '../store/clusters.js'
 import {ApiProblem} from './problems.js'
 import {attachClusterBody, demoDataBody, type SchemaTypeProvider} from './schemas.js'
 
-/** The spec local clusters get: what `clusters create` would need, filled with local values. */
-export function localClusterSpec(description: string): ClusterSpec {
+/** The spec local clusters get: what `clusters create` would need, filled with local values, on the default network. */
+export function localClusterSpec(description: string, networkId: string): ClusterSpec {
   return {
     description,
     diskSizeGb: 10,
     diskType: 'local',
     instanceType: 'local',
-    networkId: 'local',
+    networkId,
     projectionLevel: 'off',
     serverVersion: '24.10',
     topology: 'single-node',
@@ -91,13 +91,14 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
   })
 
   app.get('/local/v1/status', async () => {
-    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    const {organizationId, projectId, networkId} = ctx.store.ensureDefaults()
     return {
       pid: process.pid,
       startedAt: ctx.startedAt.toISOString(),
       uptimeSeconds: Math.round((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
       organizationId,
       projectId,
+      networkId,
       stateDir: ctx.layout.root,
       runningOperations: ctx.runner.activeCount,
       scheduledJobs: ctx.scheduler.armedCount,
@@ -117,7 +118,7 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     const paths = await checkAttach(body, ctx.layout.root, ctx.store.clusters.attached())
     const db = paths.db
     const access = nodeAccess(body, paths.nodeCaFile)
-    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    const {organizationId, projectId, networkId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     ctx.store.clusters.insert({
       id,
@@ -130,14 +131,14 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
       index_dir: paths.index ?? null,
       node_url: nodeUrl ?? null,
       node_access: access,
-      spec: localClusterSpec(body.description ?? `self-hosted node ${db}`),
+      spec: localClusterSpec(body.description ?? `self-hosted node ${db}`, networkId),
     })
     return reply.code(201).send({id})
   })
 
   app.post('/local/v1/demo-data', {schema: {body: demoDataBody}}, async (request, reply) => {
     const body = request.body ?? {}
-    const {organizationId, projectId} = ctx.store.ensureDefaults()
+    const {organizationId, projectId, networkId} = ctx.store.ensureDefaults()
     const id = newId(ctx.now().getTime())
     const db = ctx.layout.clusterDb(id)
     ctx.store.clusters.insert({
@@ -148,7 +149,7 @@ export function registerLocalRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
       created: ctx.now().toISOString(),
       kind: 'managed',
       db_dir: db,
-      spec: localClusterSpec(body.description ?? 'Demo cluster'),
+      spec: localClusterSpec(body.description ?? 'Demo cluster', networkId),
     })
     try {
       await ctx.engine.generate(db, {chunks: body.chunks ?? 4, chunkSize: body.chunkSize ?? 1024 * 1024})

@@ -1,19 +1,27 @@
 import Database from 'better-sqlite3'
 
 import {newId} from '../ids.js'
+import {AclRepo} from './acls.js'
 import {BackupRepo} from './backups.js'
-import {ClusterRepo} from './clusters.js'
+import {ClusterRepo, DEFAULT_PROVIDER, DEFAULT_REGION} from './clusters.js'
 import {IdentityRepo} from './identity.js'
 import {IntegrationRepo} from './integrations.js'
 import {HistoryRepo, JobRepo} from './jobs.js'
 import {migrate} from './migrations.js'
+import {NetworkRepo} from './networks.js'
 import {OperationLocks} from './operations.js'
 import {RemovalRepo} from './removals.js'
+import {OrganizationRepo, ProjectRepo} from './resources.js'
 
 export interface Defaults {
   organizationId: string
   projectId: string
+  /** The default project's network: where attached and demo clusters live. */
+  networkId: string
 }
+
+/** The default network's address block (a private /16, like a cloud network's). */
+export const DEFAULT_NETWORK_CIDR = '10.0.0.0/16'
 
 /** The local cloud's state: one SQLite file (WAL) with a migrated schema. */
 export class Store {
@@ -26,8 +34,13 @@ export class Store {
   readonly identity: IdentityRepo
   readonly removals: RemovalRepo
   readonly integrations: IntegrationRepo
+  readonly organizations: OrganizationRepo
+  readonly projects: ProjectRepo
+  readonly networks: NetworkRepo
+  readonly acls: AclRepo
 
-  constructor(file: string) {
+  /** `now` is the clock networks settle by (provisioning → available). */
+  constructor(file: string, now?: () => Date) {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
@@ -41,6 +54,10 @@ export class Store {
     this.identity = new IdentityRepo(this.db)
     this.removals = new RemovalRepo(this.db)
     this.integrations = new IntegrationRepo(this.db)
+    this.organizations = new OrganizationRepo(this.db)
+    this.projects = new ProjectRepo(this.db)
+    this.networks = new NetworkRepo(this.db, now)
+    this.acls = new AclRepo(this.db)
   }
 
   close(): void {
@@ -56,7 +73,7 @@ export class Store {
     this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
-  /** The default organization and project, created on first use. */
+  /** The default organization, project and network, created on first use. */
   ensureDefaults(now = new Date()): Defaults {
     return this.db.transaction(() => {
       const organizationId = this.getMeta('default_organization_id') ?? newId(now.getTime())
@@ -70,7 +87,25 @@ export class Store {
         .run(projectId, organizationId, 'Local project', created)
       this.setMeta('default_organization_id', organizationId)
       this.setMeta('default_project_id', projectId)
-      return {organizationId, projectId}
+      let networkId = this.getMeta('default_network_id')
+      if (networkId === undefined) {
+        networkId = newId(now.getTime())
+        this.networks.insert({
+          id: networkId,
+          organization_id: organizationId,
+          project_id: projectId,
+          provider: DEFAULT_PROVIDER,
+          region: DEFAULT_REGION,
+          cidr_block: DEFAULT_NETWORK_CIDR,
+          description: 'Local network',
+          public_access: false,
+          status: 'available',
+          created,
+          settles_at: null,
+        })
+        this.setMeta('default_network_id', networkId)
+      }
+      return {organizationId, projectId, networkId}
     })()
   }
 

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import {adoptClusterNetworks} from './adopt-networks.js'
+
 /**
  * Schema migrations, applied in order inside one transaction each. `PRAGMA user_version` holds the
  * number of migrations applied. Never edit a shipped migration: append a new one.
@@ -68,6 +70,25 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       status_code INTEGER, error TEXT, next_attempt_at TEXT);
     CREATE INDEX deliveries_by_integration ON deliveries(integration_id, attempted_at);
   `),
+  // 6: organizations of their own (owner: the principal that created one; null for the shared local
+  // organization), networks and IP access lists; the network ids clusters already carry become rows.
+  (db) => {
+    db.exec(`
+    ALTER TABLE organizations ADD COLUMN owner TEXT;
+    ALTER TABLE organizations ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE networks (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      provider TEXT NOT NULL, region TEXT NOT NULL, cidr_block TEXT NOT NULL, description TEXT NOT NULL,
+      public_access INTEGER NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, settles_at TEXT);
+    CREATE INDEX networks_by_project ON networks(project_id, created);
+    CREATE TABLE acls (
+      id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+      description TEXT NOT NULL, cidr_blocks TEXT NOT NULL, status TEXT NOT NULL,
+      created TEXT NOT NULL, updated TEXT);
+    CREATE INDEX acls_by_project ON acls(project_id, created);
+  `)
+    adoptClusterNetworks(db)
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.length
