@@ -6,6 +6,17 @@ export const TOKEN_SCOPE = 'cloud:access offline_access'
 export const ADMIN_USER = 'admin@esc.local'
 export const ADMIN_CLIENT_ID = 'local-admin'
 
+/** Who owns what a token creates: the admin user and the admin client are one principal, the local administrator. */
+export const ADMIN_PRINCIPAL = 'admin'
+
+/**
+ * The principal of an access token's subject. Organizations a principal creates are its own: other
+ * principals get 404 for them. The local organization of `esc local start` is shared by all.
+ */
+export function principalOf(subject: string): string {
+  return subject === ADMIN_USER || subject === `client:${ADMIN_CLIENT_ID}` ? ADMIN_PRINCIPAL : subject
+}
+
 export interface TokenResponse {
   access_token: string
   refresh_token?: string

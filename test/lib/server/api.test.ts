@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 
 import {join} from 'node:path'
 
-import {clusterBody, createCluster, fakeDataDir, openTestCloud, tempDir, type TestCloud} from './helpers.js'
+import {addNetwork, clusterBody, createCluster, fakeDataDir, openTestCloud, tempDir, type TestCloud} from './helpers.js'
 
 describe('local API: backups and clusters', () => {
   let t: TestCloud
@@ -162,8 +162,10 @@ describe('local API: backups and clusters', () => {
     const {organizationId, projectId} = t.cloud.defaults
     const other = t.cloud.ctx.store.createProject(organizationId, 'other')
     const url = `/mesdb/v1/organizations/${organizationId}/projects/${other}/clusters`
-    assert.equal((await call('POST', url, {...clusterBody, sourceBackupId: backupId})).statusCode, 404)
-    const ok = await call('POST', url, {...clusterBody, sourceBackupId: backupId, sourceBackupProjectId: projectId})
+    // A cluster is created on a network of its own project.
+    const networkId = addNetwork(t, other)
+    assert.equal((await call('POST', url, {...clusterBody, networkId, sourceBackupId: backupId})).statusCode, 404)
+    const ok = await call('POST', url, {...clusterBody, networkId, sourceBackupId: backupId, sourceBackupProjectId: projectId})
     assert.equal(ok.statusCode, 202)
     await t.cloud.ctx.runner.idle()
     assert.equal((await call('GET', `${url}/${ok.json().id}`)).json().cluster.status, 'available')

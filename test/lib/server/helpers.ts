@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import type {Engine, EngineBackupRequest, EngineChangeRequest, EngineRestoreRequest} from '../../../src/lib/server/engine-adapter.js'
 import {LocalCloud, type LocalCloudOptions} from '../../../src/lib/server/cloud.js'
+import {newId} from '../../../src/lib/server/ids.js'
 
 interface Deferred {
   promise: Promise<void>
@@ -125,7 +126,7 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> & {dir?:
   const cloud = await LocalCloud.open({schedule: false, ...options, dir, engine})
   const token = cloud.ctx.identity.issueAccessToken('test')
   const {organizationId: o, projectId: p} = cloud.defaults
-  return {
+  const t: TestCloud = {
     cloud,
     engine,
     dir,
@@ -138,17 +139,41 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> & {dir?:
       if (!options.dir) await rm(dir, {recursive: true, force: true})
     },
   }
+  // The network clusterBody names: clusters are created only on a network of their project.
+  if (!cloud.ctx.store.networks.find(o, p, TEST_NETWORK_ID)) addNetwork(t, p, TEST_NETWORK_ID)
+  return t
 }
+
+/** An available network of the default project of every test cloud (openTestCloud adds it). */
+export const TEST_NETWORK_ID = 'c10dr5qrh41lbabqa2j0'
 
 export const clusterBody = {
   description: 'Demo-Backup',
   diskSizeGb: 10,
   diskType: 'gp3',
   instanceType: 'F1',
-  networkId: 'net',
+  networkId: TEST_NETWORK_ID,
   projectionLevel: 'off',
   serverVersion: '24.10',
   topology: 'single-node',
+}
+
+/** Adds an available network to a project of the test cloud (as a settled create would); returns its id. */
+export function addNetwork(t: TestCloud, projectId: string, id = newId()): string {
+  t.cloud.ctx.store.networks.insert({
+    id,
+    organization_id: t.cloud.defaults.organizationId,
+    project_id: projectId,
+    provider: 'aws',
+    region: 'local',
+    cidr_block: '10.1.0.0/16',
+    description: 'Test network',
+    public_access: false,
+    status: 'available',
+    created: t.cloud.ctx.now().toISOString(),
+    settles_at: null,
+  })
+  return id
 }
 
 /** Creates a cluster through the API and waits until it is available. */

@@ -70,13 +70,13 @@ describe('local cloud stop', () => {
       exit: (code) => exits.push(code),
     })
     process.umask(umask)
-    const {organizationId: o, projectId: p} = await adminRequest<{organizationId: string; projectId: string}>(
-      dir,
-      'GET',
-      '/local/v1/status',
-    )
+    const {
+      organizationId: o,
+      projectId: p,
+      networkId,
+    } = await adminRequest<{organizationId: string; projectId: string; networkId: string}>(dir, 'GET', '/local/v1/status')
     const mesdb = `/mesdb/v1/organizations/${o}/projects/${p}`
-    const {id: clusterId} = await adminRequest<{id: string}>(dir, 'POST', `${mesdb}/clusters`, clusterBody)
+    const {id: clusterId} = await adminRequest<{id: string}>(dir, 'POST', `${mesdb}/clusters`, {...clusterBody, networkId})
     for (let i = 0; i < 100; i++) {
       const {cluster} = await adminRequest<{cluster: {status: string}}>(dir, 'GET', `${mesdb}/clusters/${clusterId}`)
       if (cluster.status === 'available') break

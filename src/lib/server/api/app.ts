@@ -2,13 +2,22 @@ import Fastify, {type FastifyError, type FastifyInstance} from 'fastify'
 
 import {ID_PATTERN} from '../../contract/ids.js'
 import type {LocalCloudContext} from '../context.js'
-import {OAuthError} from '../identity.js'
+import {OAuthError, principalOf} from '../identity.js'
 import {registerClusterChangeRoutes} from './cluster-change-routes.js'
+import {registerInfraRoutes} from './infra-routes.js'
 import {registerIntegrateRoutes} from './integrate-routes.js'
 import {registerLocalRoutes} from './local-routes.js'
 import {registerMesdbRoutes} from './mesdb-routes.js'
 import {registerOrchestrateRoutes} from './orchestrate-routes.js'
 import {ApiProblem, isDiskFull, problem, problemStatusOf, sendProblem} from './problems.js'
+import {registerResourceRoutes} from './resources-routes.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling: the principal of the bearer token (see identity.ts principalOf). */
+    principal: string
+  }
+}
 
 const PUBLIC_PATHS = new Set(['/oauth/token'])
 
@@ -55,6 +64,7 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
 
+  app.decorateRequest('principal', '')
   app.addHook('onRequest', async (request, reply) => {
     if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return
     const header = request.headers.authorization ?? ''
@@ -62,6 +72,15 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
     if (!match) return sendProblem(request, reply, 401, 'a bearer token is required: Authorization: Bearer <access token>')
     const subject = ctx.identity.verifyAccessToken(match[1])
     if (!subject) return sendProblem(request, reply, 401, 'the access token is invalid or expired; refresh it at /oauth/token')
+    request.principal = principalOf(subject)
+  })
+
+  // Isolation, once for every route: an organization the caller does not own answers 404 whatever
+  // is asked of it, exactly as an organization that does not exist (after the path's validation).
+  app.addHook('preHandler', async (request, reply) => {
+    const {organizationId} = (request.params ?? {}) as {organizationId?: string}
+    if (organizationId === undefined || ctx.store.organizations.visible(organizationId, request.principal)) return
+    return sendProblem(request, reply, 404, `organization ${organizationId} not found`)
   })
 
   app.setErrorHandler((error: FastifyError & {validationContext?: string}, request, reply) => {
@@ -99,6 +118,8 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
   registerClusterChangeRoutes(app, ctx)
   registerOrchestrateRoutes(app, ctx)
   registerIntegrateRoutes(app, ctx)
+  registerResourceRoutes(app, ctx)
+  registerInfraRoutes(app, ctx)
   registerLocalRoutes(app, ctx)
   return app
 }

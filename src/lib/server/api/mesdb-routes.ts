@@ -5,7 +5,8 @@ import {newId} from '../ids.js'
 import {labelTemplateProblem} from '../lib-adapter.js'
 import type {ClusterSpec} from '../models.js'
 import {toBackup} from '../store/backups.js'
-import {clusterSpec, DEFAULT_PROVIDER, DEFAULT_REGION, toCluster} from '../store/clusters.js'
+import {clusterSpec, toCluster} from '../store/clusters.js'
+import {checkClusterCreate} from './cluster-rules.js'
 import {ApiProblem, notFound} from './problems.js'
 import {backupParams, clusterParams, createBackupBody, createClusterBody, projectParams, type SchemaTypeProvider} from './schemas.js'
 
@@ -60,26 +61,7 @@ export function registerMesdbRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
   app.post(`${MESDB}/clusters`, {schema: {params: projectParams, body: createClusterBody}}, async (request, reply) => {
     const {organizationId, projectId} = requireProject(ctx, request.params)
     const spec: ClusterSpec = request.body
-    const source = spec.sourceBackupId ? findSourceBackup(ctx, organizationId, projectId, spec) : undefined
-    if (source) {
-      const sourceSpec = clusterSpec({spec: source.cluster_spec})
-      if (spec.diskSizeGb < sourceSpec.diskSizeGb) {
-        throw new ApiProblem(400, 'invalid body: diskSizeGb', {
-          diskSizeGb: `must be at least the source cluster's ${sourceSpec.diskSizeGb} GB`,
-        })
-      }
-      // Like the cloud: a restore stays with the backup's provider and region.
-      const from = {provider: sourceSpec.provider ?? DEFAULT_PROVIDER, region: sourceSpec.region ?? DEFAULT_REGION}
-      for (const key of ['provider', 'region'] as const) {
-        if (spec[key] !== undefined && spec[key] !== from[key]) {
-          throw new ApiProblem(400, `invalid body: ${key}`, {
-            [key]: `a backup cannot be restored to another ${key} (the backup's is ${from[key]})`,
-          })
-        }
-      }
-      spec.provider = from.provider
-      spec.region = from.region
-    }
+    const source = checkClusterCreate(ctx, {organizationId, projectId}, spec)
     const id = newId(ctx.now().getTime())
     const row = {
       id,
@@ -118,17 +100,4 @@ export function registerMesdbRoutes(fastify: FastifyInstance, ctx: LocalCloudCon
     await runner.deleteCluster(row)
     return reply.code(204).send()
   })
-}
-
-function findSourceBackup(ctx: LocalCloudContext, organizationId: string, projectId: string, spec: ClusterSpec) {
-  const backupProject = spec.sourceBackupProjectId ?? projectId
-  const backup = ctx.store.backups.find(organizationId, backupProject, spec.sourceBackupId!)
-  if (!backup) {
-    const hint = spec.sourceBackupProjectId ? '' : ' (a backup of another project needs sourceBackupProjectId)'
-    throw new ApiProblem(404, `backup ${spec.sourceBackupId} not found in project ${backupProject}${hint}`)
-  }
-  if (backup.status !== 'available') {
-    throw new ApiProblem(409, `backup ${backup.id} is ${backup.status}; only an available backup can be restored`)
-  }
-  return backup
 }

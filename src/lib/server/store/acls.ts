@@ -48,7 +48,7 @@ export class AclRepo {
 
   list(organizationId: string, projectId: string): AclRow[] {
     return this.db
-      .prepare("SELECT * FROM acls WHERE organization_id = ? AND project_id = ? AND status = 'active' ORDER BY created, id")
+      .prepare("SELECT * FROM acls WHERE organization_id = ? AND project_id = ? AND status = 'active' ORDER BY created, rowid")
       .all(organizationId, projectId) as AclRow[]
   }
 

@@ -37,7 +37,16 @@ export function adoptClusterNetworks(db: Database.Database, now = new Date()): v
       // The local network has the default network's block; the others distinct private /16 blocks.
       const cidr = isLocal ? '10.0.0.0/16' : `10.${1 + (next++ % 255)}.0.0/16`
       const description = isLocal ? 'Local network' : `Network ${old}`
-      insert.run(id, cluster.organization_id, cluster.project_id, spec.provider ?? 'aws', spec.region ?? 'local', cidr, description, now.toISOString())
+      insert.run(
+        id,
+        cluster.organization_id,
+        cluster.project_id,
+        spec.provider ?? 'aws',
+        spec.region ?? 'local',
+        cidr,
+        description,
+        now.toISOString(),
+      )
       if (isLocal && cluster.project_id === defaultProject) {
         db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('default_network_id', ?)").run(id)
       }

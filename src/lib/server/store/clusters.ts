@@ -113,6 +113,14 @@ export class ClusterRepo {
     return this.db.prepare("SELECT * FROM clusters WHERE kind = 'attached' AND deleted = 0").all() as ClusterRow[]
   }
 
+  /** Ids of the project's live clusters whose spec names `id` as their network or ACL. */
+  using(field: 'networkId' | 'aclId', projectId: string, id: string): string[] {
+    const rows = this.db
+      .prepare(`SELECT id FROM clusters WHERE project_id = ? AND deleted = 0 AND json_extract(spec, '$.${field}') = ? ORDER BY created, id`)
+      .all(projectId, id) as {id: string}[]
+    return rows.map((r) => r.id)
+  }
+
   /** Live clusters in any of `statuses`. */
   inStatus(statuses: readonly string[]): ClusterRow[] {
     if (statuses.length === 0) return []

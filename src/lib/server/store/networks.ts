@@ -74,7 +74,7 @@ export class NetworkRepo {
   list(organizationId: string, projectId: string): NetworkRow[] {
     this.settle()
     return this.db
-      .prepare("SELECT * FROM networks WHERE organization_id = ? AND project_id = ? AND status != 'deleted' ORDER BY created, id")
+      .prepare("SELECT * FROM networks WHERE organization_id = ? AND project_id = ? AND status != 'deleted' ORDER BY created, rowid")
       .all(organizationId, projectId) as NetworkRow[]
   }
 

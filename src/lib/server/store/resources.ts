@@ -34,7 +34,9 @@ export class OrganizationRepo {
   }
 
   listVisible(principal: string): OrganizationRow[] {
-    return this.db.prepare('SELECT * FROM organizations WHERE owner IS NULL OR owner = ? ORDER BY created, id').all(principal) as OrganizationRow[]
+    return this.db
+      .prepare('SELECT * FROM organizations WHERE owner IS NULL OR owner = ? ORDER BY created, rowid')
+      .all(principal) as OrganizationRow[]
   }
 
   rename(id: string, name: string): void {
@@ -62,12 +64,13 @@ export class ProjectRepo {
   }
 
   list(organizationId: string): ProjectRow[] {
-    return this.db.prepare('SELECT * FROM projects WHERE organization_id = ? ORDER BY created, id').all(organizationId) as ProjectRow[]
+    return this.db.prepare('SELECT * FROM projects WHERE organization_id = ? ORDER BY created, rowid').all(organizationId) as ProjectRow[]
   }
 
   /** A project of the organization with this name (names are unique within an organization). */
   named(organizationId: string, name: string): ProjectRow | undefined {
-    return this.db.prepare('SELECT * FROM projects WHERE organization_id = ? AND name = ?').get(organizationId, name) as ProjectRow | undefined
+    return this.db.prepare('SELECT * FROM projects WHERE organization_id = ? AND name = ?').get(organizationId, name) as
+      ProjectRow | undefined
   }
 
   rename(id: string, name: string): void {
