@@ -44,8 +44,9 @@ function esc(args, {show = true, quiet = false} = {}) {
   const started = Date.now()
   const result = spawnSync(process.execPath, [bin, ...args], {cwd: root, env, encoding: 'utf8'})
   timings.push({args, ms: Date.now() - started})
-  if (show && result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`)
+  // A wait's progress (stderr) came before its result (stdout): show them in that order.
   if (result.stderr) process.stderr.write(result.stderr)
+  if (show && result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`)
   if (result.status !== 0) throw new Error(`esc ${args[0]} ${args[1] ?? ''} ${args[2] ?? ''} exited with ${result.status}`)
   return result.stdout
 }
