@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
-import {execFile} from 'node:child_process'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {execFile, spawnSync} from 'node:child_process'
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -192,6 +192,16 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
     })
     assert.equal(r.code, 143, r.stderr)
     assert.deepEqual(commands(r).slice(-teardown.length), teardown)
+  })
+
+  it('is executable, so a CI job can run the copied file as it is', async () => {
+    assert.equal((await stat(SCRIPT)).mode & 0o111, 0o111)
+  })
+
+  it('is shellcheck-clean (where shellcheck is installed)', function () {
+    const result = spawnSync('shellcheck', [SCRIPT], {encoding: 'utf8'})
+    if (result.error) this.skip()
+    assert.equal(result.status, 0, result.stdout)
   })
 
   it('without a source cluster: exit 2 and one line naming the fix', async () => {
