@@ -11,6 +11,8 @@ describe('e2e: esc against the local cloud', function () {
   let cloud: RunningCloud
   let ids: {orgId: string; projectId: string}
   let clusterId: string
+  /** The default project's network, where the demo cluster lives: clusters are created on it. */
+  let networkId: string
 
   before(async () => {
     assertBuilt()
@@ -21,6 +23,7 @@ describe('e2e: esc against the local cloud', function () {
     assert.equal(demo.code, 0, demo.stderr)
     clusterId = demo.stdout.trim()
     assert.match(clusterId, /^[0-9a-v]{20}$/)
+    networkId = JSON.parse((await box.esc(['mesdb', 'clusters', 'get', '--id', clusterId, '--fmt', 'api'])).stdout).cluster.networkId
   })
   after(async () => {
     if (cloud) await stopCloud(cloud)
@@ -134,7 +137,7 @@ describe('e2e: esc against the local cloud', function () {
       '--disk-type',
       'gp3',
       '--network-id',
-      'c10dr5qrh41lbabqa2j0',
+      networkId,
       '--projection-level',
       'off',
       '--server-version',
@@ -274,7 +277,7 @@ describe('e2e: esc against the local cloud', function () {
       '--disk-type',
       'gp3',
       '--network-id',
-      'net',
+      networkId,
       '--projection-level',
       'off',
       '--server-version',
@@ -304,7 +307,7 @@ describe('e2e: esc against the local cloud', function () {
       '--disk-type',
       'gp3',
       '--network-id',
-      'net',
+      networkId,
       '--projection-level',
       'off',
       '--server-version',

@@ -86,9 +86,15 @@ describe('local API: cluster changes (update, expand, resize, upgrade, stop, sta
   })
 
   it('update changes description, ACL and protected; a protected cluster cannot be deleted until unprotected', async () => {
-    assert.equal((await put('', {aclId: 'acl1', description: 'orders', protected: true})).statusCode, 200)
+    // The ACL must be one of the cluster's project.
+    const infra = t.mesdb.replace('/mesdb/', '/infra/')
+    const acl = (await call('POST', `${infra}/acls`, {cidrBlocks: [], description: 'office'})).json().id
+    const unknown = await put('', {aclId: 'c1ev3l5o0aeu6ojco7b0'})
+    assert.equal(unknown.statusCode, 400)
+    assert.match(unknown.json().fields.aclId, /ACL c1ev3l5o0aeu6ojco7b0 does not exist in project/)
+    assert.equal((await put('', {aclId: acl, description: 'orders', protected: true})).statusCode, 200)
     const after = await get()
-    assert.deepEqual([after.description, after.aclId, after.protected, after.status], ['orders', 'acl1', true, 'available'])
+    assert.deepEqual([after.description, after.aclId, after.protected, after.status], ['orders', acl, true, 'available'])
     const refused = await call('DELETE', `${t.mesdb}/clusters/${id}`)
     assert.equal(refused.statusCode, 409)
     assert.match(refused.json().detail, /protected/)

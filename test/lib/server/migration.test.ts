@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import {clusterSpec} from '../../../src/lib/server/store/clusters.js'
 import {SCHEMA_VERSION} from '../../../src/lib/server/store/migrations.js'
 import {Store} from '../../../src/lib/server/store/index.js'
-import {tempDir} from './helpers.js'
+import {clusterBody, openTestCloud, tempDir, type TestCloud} from './helpers.js'
 
 const FIXTURE = new URL('../../fixtures/local-state/schema-v5.sql', import.meta.url)
 const ORG = 'dbk5u871l51o00vqms50'
@@ -72,5 +72,37 @@ describe('migration of a state directory from before networks were served', () =
     assert.equal(store.backups.get('c1ev3l5o0aeu6ojco7b1')?.status, 'available')
     assert.equal(store.getMeta('jwt_secret'), '00'.repeat(32))
     assert.equal(store.organizations.get(ORG)?.name, 'Local organization')
+  })
+})
+
+describe('a local cloud started on a state directory from before networks were served', () => {
+  let t: TestCloud
+  beforeEach(async () => {
+    const dir = await tempDir()
+    await loadSchemaV5(join(dir, 'state.db'))
+    t = await openTestCloud({dir})
+  })
+  afterEach(async () => {
+    await t.close()
+    await rm(t.dir, {recursive: true, force: true})
+  })
+
+  it('keeps its organization and project, and serves the networks its clusters use', async () => {
+    assert.deepEqual([t.cloud.defaults.organizationId, t.cloud.defaults.projectId], [ORG, PROJECT])
+    const get = (url: string) => t.cloud.app.inject({method: 'GET', url, headers: t.auth})
+    const cluster = (await get(`${t.mesdb}/clusters/c1ev3l5o0aeu6ojco7a1`)).json().cluster
+    assert.equal(cluster.networkId, t.cloud.defaults.networkId)
+    const infra = `/infra/v1/organizations/${ORG}/projects/${PROJECT}`
+    const network = (await get(`${infra}/networks/${cluster.networkId}`)).json().network
+    assert.deepEqual([network.description, network.status, network.cidrBlock], ['Local network', 'available', '10.0.0.0/16'])
+    const ids = (await get(`${infra}/networks`)).json().networks.map((n: {id: string}) => n.id)
+    assert.ok(ids.includes('c10dr5qrh41lbabqa2j0'))
+    const created = await t.cloud.app.inject({
+      method: 'POST',
+      url: `${t.mesdb}/clusters`,
+      headers: t.auth,
+      payload: {...clusterBody, networkId: cluster.networkId},
+    })
+    assert.equal(created.statusCode, 202, created.body)
   })
 })

@@ -3,6 +3,7 @@ import type {FastifyInstance} from 'fastify'
 import {type ClusterChange, expandChange, resizeChange, startChange, stopChange, upgradeChange} from '../cluster-changes.js'
 import type {LocalCloudContext} from '../context.js'
 import type {ClusterRow} from '../store/clusters.js'
+import {checkAcl} from './cluster-rules.js'
 import {requireProject} from './mesdb-routes.js'
 import {notFound} from './problems.js'
 import {
@@ -34,7 +35,9 @@ export function registerClusterChangeRoutes(fastify: FastifyInstance, ctx: Local
   const start = (row: ClusterRow, change: ClusterChange) => ({id: runner.startChange(row, change)})
 
   app.put(CLUSTER, {schema: {params: clusterParams, body: updateClusterBody}}, async (request, reply) => {
-    runner.updateCluster(live(request.params), request.body)
+    const row = live(request.params)
+    if (request.body.aclId !== undefined) checkAcl(ctx, request.params, request.body.aclId)
+    runner.updateCluster(row, request.body)
     return reply.code(200).send()
   })
 

@@ -50,11 +50,14 @@ export function checkClusterCreate(ctx: LocalCloudContext, place: Place, spec: C
   }
   spec.provider = network.provider as ClusterSpec['provider']
   spec.region = network.region
-  if (spec.aclId !== undefined) {
-    const acl = ctx.store.acls.find(place.organizationId, place.projectId, spec.aclId)
-    if (!acl || acl.status !== 'active') throw invalid('aclId', `ACL ${spec.aclId} does not exist in project ${place.projectId}`)
-  }
+  if (spec.aclId !== undefined) checkAcl(ctx, place, spec.aclId)
   return source
+}
+
+/** The ACL a cluster is created or updated with: an active ACL of the cluster's project. */
+export function checkAcl(ctx: LocalCloudContext, place: Place, aclId: string): void {
+  const acl = ctx.store.acls.find(place.organizationId, place.projectId, aclId)
+  if (!acl || acl.status !== 'active') throw invalid('aclId', `ACL ${aclId} does not exist in project ${place.projectId}`)
 }
 
 /**

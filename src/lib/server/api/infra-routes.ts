@@ -13,10 +13,11 @@ import {
   updateNetworkBody,
   updatePeeringBody,
 } from '../../contract/infra.js'
+import type {CidrBlock} from '../../contract/infra.js'
 import type {LocalCloudContext} from '../context.js'
 import {newId} from '../ids.js'
 import {aclCidrProblem, freeBlock, networkCidrProblem, regionProblem} from '../network-rules.js'
-import {toAcl, type CidrBlock} from '../store/acls.js'
+import {toAcl} from '../store/acls.js'
 import {toNetwork} from '../store/networks.js'
 import {requireProject} from './mesdb-routes.js'
 import {ApiProblem, notFound} from './problems.js'

@@ -1,30 +1,17 @@
 import type Database from 'better-sqlite3'
 
-export interface CidrBlock {
-  address: string
-  comment?: string
-}
+import type {Acl, CidrBlock} from '../../contract/infra.js'
 
 export interface AclRow {
   id: string
   organization_id: string
   project_id: string
   description: string
-  /** JSON array of CidrBlock, in the order given. */
+  /** JSON array of the contract's CidrBlock, in the order given. */
   cidr_blocks: string
   status: 'active' | 'deleted'
   created: string
   updated: string | null
-}
-
-export interface AclJson {
-  cidrBlocks: CidrBlock[]
-  created: string
-  description: string
-  id: string
-  projectId: string
-  status: 'active' | 'deleted'
-  updated?: string
 }
 
 /** IP access lists. A deleted ACL keeps its row (it answers as `deleted`) but leaves the listing. */
@@ -64,8 +51,8 @@ export class AclRepo {
   }
 }
 
-export function toAcl(row: AclRow): AclJson {
-  const acl: AclJson = {
+export function toAcl(row: AclRow): Acl {
+  const acl: Acl = {
     cidrBlocks: JSON.parse(row.cidr_blocks) as CidrBlock[],
     created: row.created,
     description: row.description,

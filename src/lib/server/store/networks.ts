@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 
+import type {Network} from '../../contract/infra.js'
+
 export type NetworkStatus = 'provisioning' | 'available' | 'deleting' | 'deleted'
 
 export interface NetworkRow {
@@ -18,19 +20,6 @@ export interface NetworkRow {
 }
 
 export type NewNetwork = Omit<NetworkRow, 'public_access'> & {public_access: boolean}
-
-/** The wire shape of a network (every field the contract requires, `cidrBlock` always present). */
-export interface NetworkJson {
-  cidrBlock: string
-  created: string
-  description: string
-  id: string
-  projectId: string
-  provider: string
-  publicAccess: boolean
-  region: string
-  status: NetworkStatus
-}
 
 /**
  * Networks of the local cloud. Nothing is provisioned: a network shows `provisioning` (or
@@ -87,7 +76,8 @@ export class NetworkRepo {
   }
 }
 
-export function toNetwork(row: NetworkRow): NetworkJson {
+/** The wire shape, with every field the official CLI requires (`cidrBlock` always present). */
+export function toNetwork(row: NetworkRow): Network {
   return {
     cidrBlock: row.cidr_block,
     created: row.created,
