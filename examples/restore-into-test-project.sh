@@ -79,6 +79,7 @@ source_scope=()
 cluster_json=$(esc mesdb clusters get "${source_scope[@]}" --id "$source_cluster" --json) ||
   fail "$EXIT_SOURCE" "cannot read cluster $source_cluster"
 field() { json_field "$1" <<<"$cluster_json"; }
+[[ $(field id 2>/dev/null) == "$source_cluster" ]] || fail "$EXIT_SOURCE" "esc answered no JSON cluster for $source_cluster"
 org_id=$(field organizationId)
 source_project=$(field projectId)
 provider=$(field provider)
@@ -105,7 +106,7 @@ read -r backup_id backup_size < <("$node_bin" -e '
   const newest = backups
     .filter((b) => b.sourceClusterId === process.argv[1] && b.status === "available")
     .sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0]
-  if (newest) console.log(newest.id, newest.sizeGb)
+  if (newest) console.log(newest.id, Number.isInteger(newest.sizeGb) ? newest.sizeGb : 0)
 ' "$source_cluster" <<<"$backups_json") || true
 [[ -n ${backup_id:-} ]] || fail "$EXIT_NO_BACKUP" "cluster $source_cluster has no available backup in project $source_project"
 # The restored disk must hold the backup: never smaller than the source cluster's nor the backup.

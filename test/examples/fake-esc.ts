@@ -25,6 +25,10 @@ if (failing.includes(command)) {
 }
 const print = (value) => process.stdout.write(typeof value === 'string' ? value + '\n' : JSON.stringify(value, null, 2))
 const backups = JSON.parse(process.env.FAKE_ESC_BACKUPS ?? '[]')
+if (process.env.FAKE_ESC_GARBLED === command) {
+  process.stdout.write('ClusterId("not json")\n')
+  process.exit(0)
+}
 switch (command) {
   case 'mesdb clusters get':
     print({id: flag('--id'), organizationId: 'org1', projectId: 'prod1', networkId: 'net-prod', description: 'prod',

@@ -137,6 +137,19 @@ describe('examples/restore-into-test-project.sh (with a stand-in esc)', function
     })
   }
 
+  it('an answer that is not JSON is a failed read of the source (exit 10), not a crash of the script', async () => {
+    const r = await run(['prod-cluster'], {FAKE_ESC_GARBLED: 'mesdb clusters get'})
+    assert.equal(r.code, 10, r.stderr)
+    assert.match(r.stderr, /restore-test: FAILED: esc answered no JSON cluster for prod-cluster\n$/)
+  })
+
+  it("a backup without a size still restores, on the source cluster's disk size", async () => {
+    const r = await run(['prod-cluster'], {FAKE_ESC_BACKUPS: JSON.stringify([{...BACKUPS[0], sizeGb: undefined}])})
+    assert.equal(r.code, 0, r.stderr)
+    const restore = r.calls.find((c) => c.slice(0, 3).join(' ') === 'mesdb clusters create')!
+    assert.equal(restore[restore.indexOf('--disk-size-in-gb') + 1], '16')
+  })
+
   it('no available backup of the cluster: exit 11 before anything is created', async () => {
     const r = await run(['prod-cluster'], {FAKE_ESC_BACKUPS: JSON.stringify(BACKUPS.filter((b) => b.status !== 'available'))})
     assert.equal(r.code, 11, r.stderr)
