@@ -44,8 +44,9 @@ function esc(args, {show = true, quiet = false} = {}) {
   const started = Date.now()
   const result = spawnSync(process.execPath, [bin, ...args], {cwd: root, env, encoding: 'utf8'})
   timings.push({args, ms: Date.now() - started})
-  if (show && result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`)
+  // A wait's progress (stderr) came before its result (stdout): show them in that order.
   if (result.stderr) process.stderr.write(result.stderr)
+  if (show && result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`)
   if (result.status !== 0) throw new Error(`esc ${args[0]} ${args[1] ?? ''} ${args[2] ?? ''} exited with ${result.status}`)
   return result.stdout
 }
@@ -175,40 +176,73 @@ try {
   esc(['mesdb', 'backups', 'list', '--fmt', 'table'])
   const latest = backups.filter((b) => b.linkedResource === jobId && b.status === 'available').at(-1)
 
-  section('Restore the newest scheduled backup into a new cluster')
-  const restored = idOf(
-    esc([
-      'mesdb',
-      'clusters',
-      'create',
-      '--description',
-      'restore',
-      '--source-backup-id',
-      latest.id,
-      '--instance-type',
-      'F1',
-      '--disk-size-in-gb',
-      '10',
-      '--disk-type',
-      'gp3',
-      '--network-id',
-      'c10dr5qrh41lbabqa2j0',
-      '--projection-level',
-      'off',
-      '--server-version',
-      '24.10',
-      '--topology',
-      'single-node',
-      '--wait',
-      '--poll-interval',
-      '1s',
-    ]),
-    'ClusterId',
-  )
-  esc(['mesdb', 'clusters', 'get', '--id', restored, '--json'])
+  section('Restore the newest scheduled backup into a fresh test project')
+  // The test project gets a network like the source cluster's: same provider, region and block.
+  const source = JSON.parse(esc(['mesdb', 'clusters', 'get', '--id', clusterId, '--json'], {show: false, quiet: true}))
+  const sourceNetwork = JSON.parse(esc(['infra', 'networks', 'get', '--id', source.networkId, '--json'], {show: false, quiet: true}))
+  const project = esc(['resources', 'projects', 'create', '--name', 'restore test', '-q']).trim()
+  const network = esc([
+    'infra',
+    'networks',
+    'create',
+    '--project-id',
+    project,
+    '--provider',
+    source.provider,
+    '--region',
+    source.region,
+    '--cidr-block',
+    sourceNetwork.cidrBlock,
+    '--description',
+    'restore test',
+    '--wait',
+    '--poll-interval',
+    '1s',
+    '-q',
+  ]).trim()
+  const restored = esc([
+    'mesdb',
+    'clusters',
+    'create',
+    '--project-id',
+    project,
+    '--source-project-id',
+    source.projectId,
+    '--source-backup-id',
+    latest.id,
+    '--network-id',
+    network,
+    '--description',
+    'restore test',
+    '--instance-type',
+    'F1',
+    '--disk-size-in-gb',
+    '10',
+    '--disk-type',
+    'gp3',
+    '--projection-level',
+    'off',
+    '--server-version',
+    '24.10',
+    '--topology',
+    'single-node',
+    '--provider',
+    source.provider,
+    '--region',
+    source.region,
+    '--wait',
+    '--poll-interval',
+    '1s',
+    '-q',
+  ]).trim()
 
   section("Check the restored data with the engine's verifier")
   esc(['node', 'verify', join(stateDir, 'clusters', restored, 'db')])
+
+  section('Delete the test project and what is in it (examples/restore-into-test-project.sh does all of this in CI)')
+  esc(['mesdb', 'clusters', 'delete', '--project-id', project, '--id', restored])
+  esc(['infra', 'networks', 'delete', '--project-id', project, '--id', network, '--wait', '--poll-interval', '1s'])
+  esc(['resources', 'projects', 'delete', '--org-id', source.organizationId, '--id', project])
 
   section('Summary')
   const scheduled = backups.filter((b) => b.linkedResource === jobId)
@@ -216,7 +250,7 @@ try {
     [
       `cluster ${clusterId} (live writer) backed up ${1 + 3} times in ${((Date.now() - started) / 1000).toFixed(1)} s of demo`,
       `manual backup ${manual} kept; job ${jobId} kept its newest ${scheduled.length} of 3 (max-backup-count 2)`,
-      `restored cluster ${restored} from backup ${latest.id}; node verify passed`,
+      `restored backup ${latest.id} into cluster ${restored} of test project ${project}; node verify passed; project deleted`,
       `slowest command: esc ${timings
         .reduce((a, b) => (b.ms > a.ms ? b : a))
         .args.slice(0, 3)
