@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {open} from 'node:fs/promises'
+import {open, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {isProcessAlive} from '../../src/lib/core/process.js'
@@ -39,7 +39,20 @@ describe('e2e: a pending notification survives kill -9 of the local cloud', func
     cloud = await startCloud(box)
     const demo = await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--no-writer', '--chunks', '4', '--chunk-size', '262144'])
     const clusterId = demo.stdout.trim()
-    const created = await box.esc(['integrations', 'create', '--description', 'Hook', 'webhook', '--url', hook.url, '-q'])
+    const secretFile = join(box.root, 'webhook-secret')
+    await writeFile(secretFile, 'whsec-restart\n', {mode: 0o600})
+    const created = await box.esc([
+      'integrations',
+      'create',
+      '--description',
+      'Hook',
+      'webhook',
+      '--url',
+      hook.url,
+      '--secret-file',
+      secretFile,
+      '-q',
+    ])
     assert.equal(created.code, 0, created.stderr)
     const hookId = created.stdout.trim()
     const deliveries = async (): Promise<Delivery[]> => {
@@ -79,13 +92,10 @@ describe('e2e: a pending notification survives kill -9 of the local cloud', func
       const items = await deliveries()
       return items.some((d) => d.state === 'delivered') ? items : undefined
     })
-    assert.deepEqual(
-      log.map((d) => [d.attempt, d.state, d.statusCode ?? null]).sort(),
-      [
-        [1, 'failed', 500],
-        [2, 'delivered', 200],
-      ],
-    )
+    assert.deepEqual(log.map((d) => [d.attempt, d.state, d.statusCode ?? null]).sort(), [
+      [1, 'failed', 500],
+      [2, 'delivered', 200],
+    ])
     // Delivered once: no further tries.
     await new Promise((resolve) => setTimeout(resolve, 1200))
     assert.equal(hook.received.length, 2)
