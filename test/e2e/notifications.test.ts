@@ -139,7 +139,8 @@ describe('e2e: notifications of a failed scheduled backup', function () {
     )
     // The README's sample messages are these (ESC_E2E_PRINT_SAMPLES=1 prints them).
     if (process.env.ESC_E2E_PRINT_SAMPLES) {
-      for (const r of [slack, ops, hook]) console.log(r.received[0].path, r.received[0].headers['x-esc-signature'] ?? '', r.received[0].body)
+      for (const r of [slack, ops, hook])
+        console.log(r.received[0].path, r.received[0].headers['x-esc-signature'] ?? '', r.received[0].body)
     }
   })
 })
