@@ -17,6 +17,7 @@ import {OverdueWatch} from './notify/overdue.js'
 import {OperationsRunner, type RunnerEvents} from './operations.js'
 import {recover, type RecoveryReport} from './recovery.js'
 import {Scheduler} from './scheduler.js'
+import {clusterSpec} from './store/clusters.js'
 import {type Defaults, Store} from './store/index.js'
 
 export interface LocalCloudOptions {
@@ -79,9 +80,11 @@ export class LocalCloud {
           notifier.notify(cluster.organization_id, cluster.project_id, restoreDefunct(cluster, details, sourceId, now())),
       }
       const runner = new OperationsRunner({store, engine, layout, now, log, events})
-      const jobs = new JobRunner(store, runner, now, log, (job, details) =>
-        notifier.notify(job.organization_id, job.project_id, runRefused(job, details, now())),
-      )
+      const jobs = new JobRunner(store, runner, now, log, (job, details) => {
+        const cluster = store.clusters.get(job.cluster_id)
+        const description = cluster && !cluster.deleted ? clusterSpec(cluster).description : undefined
+        notifier.notify(job.organization_id, job.project_id, runRefused(job, details, now(), description))
+      })
       const scheduler = new Scheduler(store, jobs, now)
       const ctx: LocalCloudContext = {
         store,

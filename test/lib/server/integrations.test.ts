@@ -152,4 +152,13 @@ describe('local API: /integrate/v1 integrations', () => {
     assert.equal(res.json().delivered, false)
     assert.equal(res.json().statusCode, 500)
   })
+  it('a test delivery that cannot connect says why: the refused connection, or the port fetch will not use', async () => {
+    const closed = await receiver()
+    await new Promise((resolve) => closed.server.close(resolve))
+    const refused = (await call('POST', integrate, {data: {sink: 'webhook', url: closed.url}, description: 'gone'})).json()
+    assert.deepEqual((await call('POST', `${integrate}/${refused.id}/test`)).json(), {delivered: false, error: 'ECONNREFUSED'})
+    // Port 9 is on the list of ports fetch refuses to use: "TypeError" alone would say nothing.
+    const bad = (await call('POST', integrate, {data: {sink: 'webhook', url: 'http://127.0.0.1:9/h'}, description: 'port 9'})).json()
+    assert.deepEqual((await call('POST', `${integrate}/${bad.id}/test`)).json(), {delivered: false, error: 'fetch failed: bad port'})
+  })
 })

@@ -111,6 +111,40 @@ describe('local cloud: notifications of failures', () => {
     assert.equal(deliveries[3].nextAttemptAt, undefined)
   })
 
+  it('a try whose retry cannot be queued is not recorded as given up: the try stays pending, one write', async () => {
+    const hook = await receiver([500, 500])
+    servers.push(hook.server)
+    const {id} = (await call('POST', integrate, {data: {sink: 'webhook', url: hook.url}, description: 'h'})).json()
+    // The queue is written after the backup failed: the store fails between the settle and the retry.
+    const repo = t.cloud.ctx.store.integrations
+    const record = repo.recordDelivery.bind(repo)
+    let broken = false
+    repo.recordDelivery = (row) => {
+      if (broken) throw new Error('SQLITE_IOERR: disk I/O error')
+      record(row)
+    }
+    await failBackup()
+    broken = true
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(hook.bodies.length, 1)
+    const stuck = (await call('GET', `${integrate}/${id}/deliveries`)).json().deliveries
+    assert.deepEqual(
+      stuck.map((d: {attempt: number; state: string}) => [d.attempt, d.state]),
+      [[1, 'pending']],
+    )
+    broken = false
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(hook.bodies.length, 2)
+    const after = (await call('GET', `${integrate}/${id}/deliveries`)).json().deliveries
+    assert.deepEqual(
+      after.map((d: {attempt: number; state: string}) => [d.attempt, d.state]),
+      [
+        [1, 'failed'],
+        [2, 'pending'],
+      ],
+    )
+  })
+
   it('a pending delivery survives a restart of the local cloud', async () => {
     const hook = await receiver([503])
     servers.push(hook.server)

@@ -3,7 +3,8 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 
 import type {CreateIntegrationData} from '../../contract/integrations.js'
-import {EscError} from '../../core/errors.js'
+import type {Prompter} from '../../client/auth/prompt.js'
+import {EscError, UsageError} from '../../core/errors.js'
 import type {ResourceKind} from '../output/kinds.js'
 import {integrationViews} from '../output/integrations.js'
 import {IntegrationsCommand, integrationFlags, quietFlag, type IntegrationCommandFlags} from './command.js'
@@ -35,11 +36,16 @@ export abstract class CreateIntegrationCommand extends IntegrationsCommand {
 }
 
 /**
- * The webhook's signing secret: the file's content without its line end, else typed at a prompt on a
- * terminal (never a flag value, which would stay in the shell history and in `ps`). None at all
- * sends unsigned messages.
+ * The webhook's signing secret: the file's content without its line end, else typed at a hidden
+ * prompt when `prompter` is given (a terminal); never a flag value, which would stay in the shell
+ * history and in `ps`. An empty answer at the prompt sends unsigned messages. With neither, there is
+ * nobody to ask: a usage error names the flag.
  */
-export async function readWebhookSecret(file: string | undefined, interactive: boolean): Promise<string | undefined> {
+export async function readWebhookSecret(
+  file: string | undefined,
+  prompter: Prompter | undefined,
+  why: string,
+): Promise<string | undefined> {
   if (file !== undefined) {
     let text: string
     try {
@@ -55,8 +61,7 @@ export async function readWebhookSecret(file: string | undefined, interactive: b
       throw new EscError(`The secret file ${file} is empty: write the webhook secret into it`, {kind: 'invalid-input'})
     return secret
   }
-  if (!interactive) return undefined
-  const {terminalPrompter} = await import('../../client/auth/prompt.js')
-  const secret = await terminalPrompter().askSecret('Webhook signing secret (empty to send unsigned): ')
+  if (!prompter) throw new UsageError(`integrations create … webhook needs its signing secret: pass --secret-file <file> (${why})`)
+  const secret = await prompter.askSecret('Webhook signing secret (empty to send unsigned): ')
   return secret === '' ? undefined : secret
 }

@@ -105,29 +105,32 @@ export class Notifier {
           const next = retry
             ? new Date(attemptedAt.getTime() + this.delayMs(delivery.attempt, result.retryAfterSeconds)).toISOString()
             : null
-          this.store.integrations.settle(delivery.id, {
-            state: result.delivered ? 'delivered' : 'failed',
-            attempted_at: attemptedAt.toISOString(),
-            status_code: result.statusCode ?? null,
-            error: result.delivered ? null : (result.error ?? null),
-            next_attempt_at: next,
-          })
+          // The try's outcome and its retry are one write: a crash between them would give the message up.
+          this.store.db.transaction(() => {
+            this.store.integrations.settle(delivery.id, {
+              state: result.delivered ? 'delivered' : 'failed',
+              attempted_at: attemptedAt.toISOString(),
+              status_code: result.statusCode ?? null,
+              error: result.delivered ? null : (result.error ?? null),
+              next_attempt_at: next,
+            })
+            if (next) {
+              this.store.integrations.recordDelivery({
+                ...delivery,
+                id: newId(attemptedAt.getTime()),
+                attempt: delivery.attempt + 1,
+                state: 'pending',
+                attempted_at: next,
+                status_code: null,
+                error: null,
+                next_attempt_at: next,
+              })
+            }
+          })()
           if (!result.delivered) {
             this.options.log(
               `delivery ${delivery.id} to integration ${delivery.integration_id} failed (try ${delivery.attempt}): ${result.error}`,
             )
-          }
-          if (next) {
-            this.store.integrations.recordDelivery({
-              ...delivery,
-              id: newId(attemptedAt.getTime()),
-              attempt: delivery.attempt + 1,
-              state: 'pending',
-              attempted_at: next,
-              status_code: null,
-              error: null,
-              next_attempt_at: next,
-            })
           }
         } catch (error) {
           this.options.log(`delivery ${delivery.id} not sent: ${(error as Error).message}`)

@@ -1,7 +1,9 @@
 import {nextRun} from '../lib-adapter.js'
 import {HistoryStatus} from '../models.js'
+import {clusterSpec} from '../store/clusters.js'
 import type {Store} from '../store/index.js'
 import type {JobRow} from '../store/jobs.js'
+import {jobOverdue} from './messages.js'
 import type {Notifier} from './notifier.js'
 
 /**
@@ -29,7 +31,9 @@ export class OverdueWatch {
       const key = `overdue_alerted:${job.id}`
       if (this.store.getMeta(key) === since.toISOString()) continue
       this.store.setMeta(key, since.toISOString())
-      this.notifier.notify(job.organization_id, job.project_id, overdueNotification(job, since, now))
+      const cluster = this.store.clusters.get(job.cluster_id)
+      const description = cluster && !cluster.deleted ? clusterSpec(cluster).description : undefined
+      this.notifier.notify(job.organization_id, job.project_id, jobOverdue(job, since, now, description))
     }
   }
 
@@ -39,16 +43,5 @@ export class OverdueWatch {
       .filter((item) => item.status === HistoryStatus.Succeeded && item.end_time)
       .map((item) => Date.parse(item.end_time!))
     return new Date(Math.max(Date.parse(job.created), ...succeeded))
-  }
-}
-
-function overdueNotification(job: JobRow, since: Date, now: Date) {
-  const what =
-    since.toISOString() === new Date(Date.parse(job.created)).toISOString() ? 'since it was created' : `since ${since.toISOString()}`
-  return {
-    event: 'jobOverdue',
-    summary: `Scheduled job "${job.description}" (${job.id}, cluster ${job.cluster_id}, schedule "${job.schedule}") has had no successful run ${what}; checked at ${now.toISOString()}. More: the history of job ${job.id}`,
-    key: `esc-job-overdue-${job.id}`,
-    details: {jobId: job.id, clusterId: job.cluster_id, lastSuccess: since.toISOString()},
   }
 }

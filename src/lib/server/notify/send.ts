@@ -95,8 +95,12 @@ export async function sendNotification(row: IntegrationRow, notification: Notifi
     }
     return {delivered: true, statusCode: response.status}
   } catch (error) {
-    const cause = (error as {cause?: {code?: string}}).cause?.code
-    return {delivered: false, error: cause ?? (error as Error).name ?? 'request failed'}
+    // fetch wraps what went wrong in `cause`: the system's code (ECONNREFUSED) when there is one,
+    // else its message ("bad port"); fetch's own message alone ("fetch failed") says nothing.
+    const cause = (error as {cause?: {code?: string; message?: string}}).cause
+    if (cause?.code) return {delivered: false, error: cause.code}
+    const message = [(error as Error).message, cause?.message].filter(Boolean).join(': ')
+    return {delivered: false, error: message || 'request failed'}
   }
 }
 
