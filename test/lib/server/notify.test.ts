@@ -145,6 +145,29 @@ describe('local cloud: notifications of failures', () => {
     )
   })
 
+  it('an event is queued for every integration or for none: a write failing half-way queues nothing', async () => {
+    const [first, second] = await Promise.all([receiver(), receiver()])
+    servers.push(first.server, second.server)
+    const ids: string[] = []
+    for (const hook of [first, second])
+      ids.push((await call('POST', integrate, {data: {sink: 'webhook', url: hook.url}, description: 'h'})).json().id)
+    const repo = t.cloud.ctx.store.integrations
+    const record = repo.recordDelivery.bind(repo)
+    let writes = 0
+    repo.recordDelivery = (row) => {
+      record(row)
+      if (++writes === 2) throw new Error('SQLITE_IOERR: disk I/O error')
+    }
+    await failBackup()
+    await t.cloud.ctx.notifier.drain()
+    assert.equal(first.bodies.length + second.bodies.length, 0)
+    for (const id of ids) assert.deepEqual((await call('GET', `${integrate}/${id}/deliveries`)).json().deliveries, [])
+    assert.ok(
+      logs.some((line) => /notification of backupDefunct not queued: SQLITE_IOERR/.test(line)),
+      logs.join('\n'),
+    )
+  })
+
   it('a pending delivery survives a restart of the local cloud', async () => {
     const hook = await receiver([503])
     servers.push(hook.server)

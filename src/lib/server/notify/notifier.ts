@@ -39,27 +39,32 @@ export class Notifier {
   notify(organizationId: string, projectId: string, notification: Notification): void {
     try {
       const now = this.options.now().toISOString()
-      for (const row of this.store.integrations.list(organizationId, projectId)) {
-        const config = JSON.parse(row.config) as {notifySuccess?: boolean}
-        if (notification.event === 'backupSucceeded' && !(row.sink === 'webhook' && config.notifySuccess)) continue
-        this.store.integrations.recordDelivery({
-          id: newId(Date.parse(now)),
-          integration_id: row.id,
-          event: notification.event,
-          payload: JSON.stringify(notification),
-          attempt: 1,
-          state: 'pending',
-          attempted_at: now,
-          status_code: null,
-          error: null,
-          next_attempt_at: now,
-        })
-      }
+      // One transaction: a crash or a failed write half-way must not tell some integrations and not others.
+      this.store.db.transaction(() => this.queue(organizationId, projectId, notification, now))()
     } catch (error) {
       this.options.log(`notification of ${notification.event} not queued: ${(error as Error).message}`)
       return
     }
     void this.drain()
+  }
+
+  private queue(organizationId: string, projectId: string, notification: Notification, now: string): void {
+    for (const row of this.store.integrations.list(organizationId, projectId)) {
+      const config = JSON.parse(row.config) as {notifySuccess?: boolean}
+      if (notification.event === 'backupSucceeded' && !(row.sink === 'webhook' && config.notifySuccess)) continue
+      this.store.integrations.recordDelivery({
+        id: newId(Date.parse(now)),
+        integration_id: row.id,
+        event: notification.event,
+        payload: JSON.stringify(notification),
+        attempt: 1,
+        state: 'pending',
+        attempted_at: now,
+        status_code: null,
+        error: null,
+        next_attempt_at: now,
+      })
+    }
   }
 
   /** Sends every due message once; resolves when they are settled. */
