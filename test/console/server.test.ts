@@ -78,7 +78,12 @@ describe('console: session, CSRF and headers', () => {
     const noCsrf = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {cookie}, payload: body})
     assert.equal(noCsrf.statusCode, 403)
     assert.match(noCsrf.json().detail, /CSRF token/)
-    const wrong = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {cookie, 'x-csrf-token': 'nope'}, payload: body})
+    const wrong = await t.cloud.app.inject({
+      method: 'POST',
+      url: `${t.mesdb}/backups`,
+      headers: {cookie, 'x-csrf-token': 'nope'},
+      payload: body,
+    })
     assert.equal(wrong.statusCode, 403)
     const ok = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {cookie, 'x-csrf-token': csrf}, payload: body})
     assert.equal(ok.statusCode, 404, ok.body) // past the session check: the cluster does not exist
@@ -103,7 +108,12 @@ describe('console: session, CSRF and headers', () => {
   })
 
   it('bearer tokens work as before and need no CSRF header', async () => {
-    const res = await t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: t.auth, payload: {description: 'x', sourceClusterId: 'aaaaaaaaaaaaaaaaaaaa'}})
+    const res = await t.cloud.app.inject({
+      method: 'POST',
+      url: `${t.mesdb}/backups`,
+      headers: t.auth,
+      payload: {description: 'x', sourceClusterId: 'aaaaaaaaaaaaaaaaaaaa'},
+    })
     assert.equal(res.statusCode, 404)
   })
 

@@ -74,7 +74,8 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
 
     scope.get('/sign-in', async (request, reply) => {
       const failed = (request.query as {failed?: string}).failed
-      const message = failed === 'limited' ? 'Too many failed sign-ins; wait a minute, then try again.' : failed ? 'Wrong email or password.' : undefined
+      const message =
+        failed === 'limited' ? 'Too many failed sign-ins; wait a minute, then try again.' : failed ? 'Wrong email or password.' : undefined
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(signInPage(message))
     })
 
@@ -109,7 +110,7 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
       if (id === undefined) return undefined
       if (!session) return {status: 401, detail: 'the console session has ended; sign in again'}
       if (!SAFE_METHODS.has(request.method) && (crossSite(request) || !csrfMatches(session, request.headers['x-csrf-token']))) {
-        return {status: 403, detail: 'the CSRF token is missing or wrong: send the page\'s token in the X-CSRF-Token header'}
+        return {status: 403, detail: "the CSRF token is missing or wrong: send the page's token in the X-CSRF-Token header"}
       }
       return 'ok'
     },
