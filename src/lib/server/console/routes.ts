@@ -18,7 +18,7 @@ import {
 
 /** The views of the app; each is a page a person can bookmark or reload. */
 export const CONSOLE_PAGES = ['/', '/clusters', '/backups', '/jobs', '/integrations']
-const CONSOLE_ROUTES = new Set([...CONSOLE_PAGES, '/sign-in', '/sign-out', '/console/*'])
+const CONSOLE_ROUTES = new Set([...CONSOLE_PAGES, '/sign-in', '/sign-out', '/console/*', '/favicon.ico'])
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -48,6 +48,8 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
   void app.register(async (scope) => {
     await scope.register(helmet, {
       global: true,
+      // Not no-referrer: with it, a browser sends "Origin: null" on the sign-in form's POST, which the cross-site check refuses.
+      referrerPolicy: {policy: 'same-origin'},
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -71,6 +73,9 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shellPage(session.subject, session.csrfToken))
     }
     for (const path of CONSOLE_PAGES) scope.get(path, async (request, reply) => page(sessionOf(sessions, request).session, reply))
+
+    // Browsers ask for it on every page; no icon rather than a 401 in their console.
+    scope.get('/favicon.ico', async (_request, reply) => reply.code(204).send())
 
     scope.get('/sign-in', async (request, reply) => {
       const failed = (request.query as {failed?: string}).failed
