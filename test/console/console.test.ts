@@ -17,6 +17,7 @@ describe('console: in a real browser', function () {
   let clusterId: string
   let projectId: string
   const dialogs: string[] = []
+  const pageErrors: string[] = []
 
   before(async () => {
     assertBuilt()
@@ -30,6 +31,7 @@ describe('console: in a real browser', function () {
     page = await browser.newPage()
     await page.setViewport({width: 1280, height: 800})
     await page.setBypassCSP(true)
+    page.on('pageerror', (error) => pageErrors.push(String(error)))
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message())
       void dialog.accept()
@@ -39,6 +41,12 @@ describe('console: in a real browser', function () {
     await browser?.close()
     if (cloud) await stopCloud(cloud)
     await box?.cleanup()
+  })
+
+  afterEach(async function () {
+    assert.deepEqual(pageErrors, [], 'errors in the page')
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`)
   })
 
   const clusterRow = (id: string) => `tr[data-id="${id}"]`
@@ -127,7 +135,10 @@ describe('console: in a real browser', function () {
     await rm(db, {recursive: true, force: true})
     await openView(page, 'Clusters')
     await waitForText(page, 'tbody th', 'Vanishing node')
-    await page.locator('tr:has(th ::-p-text(Vanishing node)) ::-p-aria(Create backup)').click()
+    const vanishing = await page.$$eval('tbody tr', (rows) =>
+      rows.find((r) => r.textContent?.includes('Vanishing node'))?.getAttribute('data-id'),
+    )
+    await page.locator(`${clusterRow(vanishing!)} ::-p-aria(Create backup)`).click()
     await page.locator('::-p-aria(Label template)').fill('doomed')
     await page.locator('.panel ::-p-aria(Create backup[role="button"])').click()
     await openView(page, 'Backups')

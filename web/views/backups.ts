@@ -30,6 +30,10 @@ export function backupRows(backups: Backup[], jobs: Job[]): Row[] {
   return rows
 }
 
+/** One string: htm would collapse the spaces between separate text pieces across lines. */
+const groupLabel = (name: string, backups: Backup[]) =>
+  `${name}: ${backups.length} backup${backups.length === 1 ? '' : 's'} of ${backups[0].sourceClusterDescription}`
+
 interface Data {
   backups: Backup[]
   jobs: Job[]
@@ -96,15 +100,8 @@ export function BackupsView({scope}: {scope: Scope}) {
               return html`<tbody key=${row.key} class="job-group" data-job=${row.jobId}>
                 <tr class="group">
                   <th scope="row" colspan="2">
-                    <button
-                      type="button"
-                      class="expander"
-                      aria-expanded=${expanded ? 'true' : 'false'}
-                      aria-controls=${`g-${row.jobId}`}
-                      onClick=${() => toggle(row.key)}
-                    >
-                      <span aria-hidden="true">${expanded ? '▾' : '▸'}</span> ${name}: ${row.backups.length}
-                      backup${row.backups.length === 1 ? '' : 's'}
+                    <button type="button" class="expander" aria-expanded=${expanded ? 'true' : 'false'} onClick=${() => toggle(row.key)}>
+                      <span aria-hidden="true">${expanded ? '▾ ' : '▸ '}</span>${groupLabel(name, row.backups)}
                     </button>
                   </th>
                   <td>${utc(newest.created)}</td>

@@ -1,5 +1,6 @@
 import {useState} from 'preact/hooks'
 
+import {JOB_TYPES} from '../../src/lib/contract/enums.js'
 import {api, ApiError, type Cluster, type Scope} from '../api.js'
 import {html} from '../html.js'
 import {previewLabel} from '../labels.js'
@@ -61,7 +62,7 @@ export function CreateSchedulePanel(props: {scope: Scope; cluster: Cluster; onDo
     if (invalid) return
     try {
       const job = await api<{id: string}>('POST', `${props.scope.orchestrate}/jobs`, {
-        type: 'scheduled-backup',
+        type: JOB_TYPES[0],
         data: {clusterId: props.cluster.id, description, maxBackupCount: maxNumber},
         description,
         schedule: schedule.trim(),
