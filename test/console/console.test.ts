@@ -1,5 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {mkdir, rm, writeFile} from 'node:fs/promises'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import type {Browser, Page} from 'puppeteer-core'
@@ -177,6 +179,33 @@ describe('console: in a real browser', function () {
     await waitForText(page, 'tbody th', xss)
     assert.equal(await page.$('main img'), null)
     assert.deepEqual(dialogs, [])
+  })
+
+  it('creates a webhook integration, sends a test and shows it in the delivery log', async () => {
+    const received: string[] = []
+    const receiver = createServer((req, res) => {
+      req.on('data', (d) => received.push(String(d)))
+      req.on('end', () => res.writeHead(204).end())
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    try {
+      await openView(page, 'Integrations')
+      await page.locator('::-p-aria(Create integration)').click()
+      await page.locator('::-p-aria(Description)').fill('Ops hook')
+      await page.locator('::-p-aria(URL)').fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
+      await assertAccessible(page, 'create integration')
+      await page.locator('.panel ::-p-aria(Create integration[role="button"])').click()
+      await waitForText(page, 'tbody th', 'Ops hook')
+      await page.locator('::-p-aria(Send test)').click()
+      await waitForText(page, '[role=status]', 'Test delivered to Ops hook.')
+      assert.equal(received.length > 0, true)
+      await page.locator('::-p-aria(Delivery log)').click()
+      await waitForText(page, '.panel tbody td', 'delivered')
+      await assertAccessible(page, 'integrations')
+      await screenshot(page, 'integrations')
+    } finally {
+      receiver.close()
+    }
   })
 
   it('signs out: every page redirects to sign-in and every API call is refused, also with the old cookie', async () => {
