@@ -65,6 +65,24 @@ describe('console: in a real browser', function () {
     await assertAccessible(page, 'clusters')
   })
 
+  it('works with the keyboard alone: Tab reaches the actions, with a visible focus; Enter opens a form, Escape closes it', async () => {
+    await page.goto(`${cloud.url}/clusters`)
+    await waitForText(page, clusterRow(clusterId), 'Demo cluster')
+    let focused = ''
+    for (let i = 0; i < 20 && focused !== 'Create backup'; i++) {
+      await page.keyboard.press('Tab')
+      focused = await page.evaluate(() => document.activeElement?.textContent ?? '')
+    }
+    assert.equal(focused, 'Create backup')
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+    assert.notEqual(outline, 'none')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H2')
+    assert.match(await page.evaluate(() => document.activeElement!.textContent ?? ''), /^Create backup of Demo cluster$/)
+    await page.keyboard.press('Escape')
+    await page.waitForFunction(() => !document.querySelector('.panel'))
+  })
+
   it('creates a backup from a label template with a live preview, and sees it become available', async () => {
     await page.locator(`${clusterRow(clusterId)} ::-p-aria(Create backup)`).click()
     const template = page.locator('::-p-aria(Label template)')
