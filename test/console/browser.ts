@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The page-side callbacks passed to puppeteer run in the browser.
 /**
  * Browser-test support: headless Chromium (Debian's package, /usr/bin/chromium, or ESC_CHROMIUM)
  * driven by puppeteer-core, axe-core for accessibility, screenshots into a temp dir.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The page-side callbacks passed to puppeteer run in the browser.
 import {strict as assert} from 'node:assert'
 import {mkdir, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:http'

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The page-side callbacks passed to puppeteer run in the browser.
 import {strict as assert} from 'node:assert'
 
 import type {Browser, Page} from 'puppeteer-core'
