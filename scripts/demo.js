@@ -75,6 +75,8 @@ async function pollBackup(id) {
   throw new Error(`backup ${id} still creating after 5 minutes`)
 }
 
+let serverBanner = ''
+
 async function startServer() {
   const args = ['local', 'start', '--dir', stateDir, '--port', '0']
   console.log(`${bold('$')} esc ${args.join(' ')} ${dim('# in the background for this demo')}`)
@@ -95,6 +97,7 @@ async function startServer() {
     })
   })
   process.stdout.write(out)
+  serverBanner = out
 }
 
 async function cleanup() {
@@ -257,6 +260,16 @@ try {
         .join(' ')} (${timings.reduce((a, b) => (b.ms > a.ms ? b : a)).ms} ms)`,
     ].join('\n'),
   )
+  // At a terminal the local cloud stays up for the console until Ctrl-C (whose handler cleans up).
+  if (process.stdin.isTTY && !process.env.CI) {
+    const url = /running at (\S+)/.exec(serverBanner)?.[1]
+    const user = /user: +(\S+)/.exec(serverBanner)?.[1]
+    const password = /password: +(\S+)/.exec(serverBanner)?.[1]
+    section('The console')
+    console.log(`Open ${url}/ and sign in as ${user} with the password ${password}`)
+    console.log(dim('The local cloud keeps running; Ctrl-C stops it and removes its directory.'))
+    await new Promise(() => {})
+  }
 } catch (error) {
   process.exitCode = 1
   console.error(`\nDemo failed: ${error.message}`)

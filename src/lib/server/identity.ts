@@ -211,6 +211,11 @@ export class Identity {
     }
   }
 
+  /** Whether a user's password is right (the console's sign-in); as slow for an unknown user as for a wrong password. */
+  async checkPassword(username: string, password: string): Promise<boolean> {
+    return checkSecret(password, this.store.identity.passwordHash(username))
+  }
+
   /** `POST /oauth/token` (form fields, already parsed). */
   async grant(fields: Record<string, string | undefined>): Promise<TokenResponse> {
     const access = (subject: string, refreshToken?: string): TokenResponse => ({

@@ -1,6 +1,7 @@
 import Fastify, {type FastifyError, type FastifyInstance} from 'fastify'
 
 import {ID_PATTERN} from '../../contract/ids.js'
+import {registerConsole} from '../console/routes.js'
 import type {LocalCloudContext} from '../context.js'
 import {OAuthError, principalOf} from '../identity.js'
 import {registerClusterChangeRoutes} from './cluster-change-routes.js'
@@ -65,10 +66,18 @@ export function buildApp(ctx: LocalCloudContext): FastifyInstance {
   })
 
   app.decorateRequest('principal', '')
+  const consoleAuth = registerConsole(app, ctx)
   app.addHook('onRequest', async (request, reply) => {
-    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return
+    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '') || consoleAuth.isConsoleRoute(request)) return
     const header = request.headers.authorization ?? ''
     const match = /^Bearer\s+(\S+)$/i.exec(header)
+    // Without a bearer token, the console's session cookie (and its CSRF header on writes) may stand in.
+    const session = match ? undefined : consoleAuth.check(request)
+    if (session && 'subject' in session) {
+      request.principal = principalOf(session.subject)
+      return
+    }
+    if (session) return sendProblem(request, reply, session.status, session.detail)
     if (!match) return sendProblem(request, reply, 401, 'a bearer token is required: Authorization: Bearer <access token>')
     const subject = ctx.identity.verifyAccessToken(match[1])
     if (!subject) return sendProblem(request, reply, 401, 'the access token is invalid or expired; refresh it at /oauth/token')
