@@ -3,18 +3,22 @@ import {Worker} from 'node:worker_threads'
 
 /**
  * MD5 of large files on worker threads, so verification uses every core instead of the one the
- * event loop runs on (MD5 runs at roughly 500 MB/s per core, slower than a page-cache copy). The
- * worker is plain CommonJS passed as source: it loads the same way from src (tsx) and dist.
+ * event loop runs on (MD5 runs at roughly 500 MB/s per core, slower than a page-cache copy). A
+ * worker also copies while hashing: it reads each block once, hashes it and writes it to every
+ * destination, then flushes them, so hashing, writing and the flush to disk of one file overlap
+ * with the same work on another file in the other worker. The worker is plain CommonJS passed as
+ * source: it loads the same way from src (tsx) and dist.
  */
 const WORKER_SOURCE = `
 const {parentPort} = require('node:worker_threads')
 const fs = require('node:fs')
 const crypto = require('node:crypto')
 const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
-parentPort.on('message', ({id, path, end}) => {
-  let fd
+const READ = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK
+const aborted = (flag) => flag !== undefined && Atomics.load(flag, 0) !== 0
+function hashFile({path, end}) {
+  const fd = fs.openSync(path, 'r')
   try {
-    fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
     const hash = crypto.createHash('md5')
     let pos = 0
@@ -24,20 +28,65 @@ parentPort.on('message', ({id, path, end}) => {
       hash.update(buf.subarray(0, n))
       pos += n
     }
-    parentPort.postMessage({id, md5: hash.digest('hex')})
-  } catch (error) {
-    parentPort.postMessage({id, error: String(error && error.message || error)})
+    return {md5: hash.digest('hex')}
   } finally {
-    if (fd !== undefined) fs.closeSync(fd)
+    fs.closeSync(fd)
+  }
+}
+// Destinations are created exclusively ('wx'): a copy never writes through an existing file or link.
+function copyFile({src, dsts, size, hashEnd, sync, abort}) {
+  const fd = fs.openSync(src, READ)
+  const outs = []
+  try {
+    const st = fs.fstatSync(fd)
+    if (!st.isFile()) throw new Error(src + ' is not a regular file')
+    if (st.size !== size) throw new Error(src + ': size ' + st.size + ' differs from the expected ' + size)
+    for (const dst of dsts) outs.push(fs.openSync(dst, 'wx', 0o644))
+    const hash = crypto.createHash('md5')
+    const tailStart = Math.max(0, size - 16)
+    const tail = Buffer.alloc(size - tailStart)
+    let pos = 0
+    while (pos < size) {
+      if (aborted(abort)) return {aborted: true}
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
+      if (n === 0) throw new Error(src + ': file shrank while copying (at ' + pos + ' of ' + size + ')')
+      if (pos < hashEnd) hash.update(buf.subarray(0, Math.min(n, hashEnd - pos)))
+      if (pos + n > tailStart) buf.copy(tail, Math.max(pos, tailStart) - tailStart, Math.max(pos, tailStart) - pos, n)
+      for (const out of outs) {
+        for (let w = 0; w < n; ) w += fs.writeSync(out, buf, w, n - w, pos + w)
+      }
+      pos += n
+    }
+    // The copy keeps the source's permissions, as a cp or fs.copyFile would (PTables are read-only).
+    for (const out of outs) fs.fchmodSync(out, st.mode & 0o7777)
+    if (sync) for (const out of outs) fs.fsyncSync(out)
+    return {md5: hash.digest('hex'), tail: tail.toString('hex')}
+  } finally {
+    fs.closeSync(fd)
+    for (const out of outs) fs.closeSync(out)
+  }
+}
+parentPort.on('message', (job) => {
+  try {
+    parentPort.postMessage({id: job.id, ...(job.op === 'copy' ? copyFile(job) : hashFile(job))})
+  } catch (error) {
+    parentPort.postMessage({id: job.id, error: String((error && error.message) || error), code: error && error.code})
   }
 })
 `
 
+/** What a worker answers: the MD5 (hex), for a copy the file's last 16 bytes (hex), or an error. */
+interface Answer {
+  md5?: string
+  tail?: string
+  aborted?: boolean
+  error?: string
+  code?: string
+}
+
 interface Job {
-  id: number
-  path: string
-  end?: number
-  resolve: (md5: Buffer) => void
+  message: Record<string, unknown>
+  resolve: (answer: Answer) => void
   reject: (error: Error) => void
 }
 
@@ -50,9 +99,9 @@ class Md5Pool {
 
   constructor(private readonly size: number) {}
 
-  hash(path: string, end?: number): Promise<Buffer> {
+  run(message: Record<string, unknown>): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextId++, path, end, resolve, reject})
+      this.queue.push({message: {...message, id: this.nextId++}, resolve, reject})
       this.pump()
     })
   }
@@ -64,21 +113,21 @@ class Md5Pool {
       const job = this.queue.shift()!
       this.running.set(worker, job)
       worker.ref()
-      worker.postMessage({id: job.id, path: job.path, end: job.end})
+      worker.postMessage(job.message)
     }
   }
 
   private spawn(): Worker | undefined {
     if (this.all.length >= this.size) return undefined
     const worker = new Worker(WORKER_SOURCE, {eval: true})
-    worker.on('message', (msg: {md5?: string; error?: string}) => {
+    worker.on('message', (msg: Answer) => {
       const job = this.running.get(worker)
       this.running.delete(worker)
       worker.unref()
       this.idle.push(worker)
       if (job) {
-        if (msg.error) job.reject(new Error(msg.error))
-        else job.resolve(Buffer.from(msg.md5!, 'hex'))
+        if (msg.error) job.reject(Object.assign(new Error(msg.error), msg.code ? {code: msg.code} : {}))
+        else job.resolve(msg)
       }
       this.pump()
     })
@@ -96,9 +145,40 @@ class Md5Pool {
 
 let pool: Md5Pool | undefined
 
-/** MD5 of `[0, end)` of a file, computed on a worker thread. */
-export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+function thePool(): Md5Pool {
   // At least 2 threads even on one core: hashing one file while the next one's read waits on I/O.
   pool ??= new Md5Pool(Math.max(2, Math.min(availableParallelism(), 4)))
-  return pool.hash(path, end)
+  return pool
+}
+
+/** MD5 of `[0, end)` of a file, computed on a worker thread. */
+export async function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+  const {md5} = await thePool().run({op: 'hash', path, end})
+  return Buffer.from(md5!, 'hex')
+}
+
+export interface CopyHashed {
+  /** MD5 of the bytes `[0, hashEnd)` written. */
+  md5: Buffer
+  /** The file's last (up to) 16 bytes: where completed chunks and PTables store their own MD5. */
+  tail: Buffer
+}
+
+/**
+ * Copies the regular file `src` (which must be `size` bytes) to each of `dsts` (created, never
+ * overwritten), hashing `[0, hashEnd)` of the bytes handed to write(), and fsyncs the copies when
+ * `sync`. `abort` (an Int32Array on shared memory, set to non-zero to stop) is checked between
+ * blocks; a stopped copy resolves undefined and leaves its partial files to the caller to remove.
+ */
+export async function copyHashedParallel(job: {
+  src: string
+  dsts: string[]
+  size: number
+  hashEnd: number
+  sync: boolean
+  abort?: Int32Array
+}): Promise<CopyHashed | undefined> {
+  const answer = await thePool().run({op: 'copy', ...job})
+  if (answer.aborted) return undefined
+  return {md5: Buffer.from(answer.md5!, 'hex'), tail: Buffer.from(answer.tail!, 'hex')}
 }
