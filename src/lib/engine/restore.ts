@@ -107,8 +107,7 @@ async function resolveNodes(opts: RestoreOptions): Promise<RestoreNode[]> {
   for (const [i, a] of nodes.entries()) {
     for (const b of nodes.slice(i + 1)) {
       const clash = a.reals.flatMap((x) => b.reals.filter((y) => overlaps(x, y)).map((y) => [x, y]))[0]
-      if (clash)
-        throw new UsageError(`the restore targets ${clash[0]} and ${clash[1]} overlap; give each node directories of its own`)
+      if (clash) throw new UsageError(`the restore targets ${clash[0]} and ${clash[1]} overlap; give each node directories of its own`)
     }
   }
   return nodes.map(({reals: _, ...node}) => node)

@@ -20,7 +20,11 @@ async function contents(root: string, skip: (rel: string) => boolean = () => fal
     const rel = relative(root, path)
     if (skip(rel)) continue
     const st = await stat(path)
-    out[rel] = e.isDirectory() ? 'dir' : `${(st.mode & 0o7777).toString(8)} ${createHash('md5').update(await readFile(path)).digest('hex')}`
+    out[rel] = e.isDirectory()
+      ? 'dir'
+      : `${(st.mode & 0o7777).toString(8)} ${createHash('md5')
+          .update(await readFile(path))
+          .digest('hex')}`
   }
   return out
 }
@@ -94,7 +98,13 @@ describe('restore into several nodes, verified while copying', () => {
       (e: EscError) => e.kind === 'invalid-input' && /overlap/.test(e.message),
     )
     await assert.rejects(
-      restoreBackup({backupDir: bk, nodes: [{db: join(dir, 'n1'), index: join(dir, 'shared')}, {db: join(dir, 'n2'), index: join(dir, 'shared')}]}),
+      restoreBackup({
+        backupDir: bk,
+        nodes: [
+          {db: join(dir, 'n1'), index: join(dir, 'shared')},
+          {db: join(dir, 'n2'), index: join(dir, 'shared')},
+        ],
+      }),
       (e: EscError) => e.kind === 'invalid-input' && /overlap/.test(e.message),
     )
     assert.equal(existsSync(join(dir, 'n1')), false)
