@@ -14,7 +14,7 @@ import {
   preallocatedChunkFileSize,
 } from './chunk-format.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
+import {copyFileAtomic, copyHashedAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
@@ -156,6 +156,16 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     ctx.progress.advance(c.size, c.name)
     return
   }
+  if (ctx.verify && decodeChunkFooter((await readTail(src, CHUNK_FOOTER_SIZE)).tail, c.name).isCompleted) {
+    // One pass: the worker hashes the bytes it writes; the copy must match the MD5 it stores.
+    const copied = await copyHashedAtomic(src, dst, {hashEnd: source.size - HASH_SIZE}, ctx.signal, ({md5, tail}) => {
+      if (!md5.equals(tail)) throw footerMismatch(c.name, tail, md5)
+    })
+    ctx.progress.advance(c.size, c.name)
+    const entry = {md5: copied.tail.toString('hex'), completed: true, verified: true, size: source.size}
+    ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry, origin: 'copied'})
+    return
+  }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
   await copyFileAtomic(src, dst, async (tmp) => {
     const tail = await readTail(tmp, CHUNK_FOOTER_SIZE)
@@ -169,14 +179,16 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     }
     if (ctx.verify) {
       const check = await checkTrailerMd5(tmp, ctx.signal)
-      if (!check.ok) {
-        throw new EscError(
-          `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
-        )
-      }
+      if (!check.ok) throw footerMismatch(c.name, check.stored, check.computed)
     }
     entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
   })
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
+}
+
+function footerMismatch(name: string, stored: Buffer, computed: Buffer): EscError {
+  return new EscError(
+    `${name}: the copy fails its footer MD5 (stored ${stored.toString('hex')}, computed ${computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
+  )
 }

@@ -34,22 +34,25 @@ function hashFile({path, end}) {
   }
 }
 // Destinations are created exclusively ('wx'): a copy never writes through an existing file or link.
-function copyFile({src, dsts, size, hashEnd, sync, abort}) {
+// \`length\` bytes are copied; the source must be exactly that long unless \`prefix\` (the ongoing
+// chunk, copied up to writer.chk), and the copies are then extended with zeros to \`finalSize\`.
+function copyFile({src, dsts, length, hashEnd, prefix, finalSize, sync, abort}) {
   const fd = fs.openSync(src, READ)
   const outs = []
   try {
     const st = fs.fstatSync(fd)
     if (!st.isFile()) throw new Error(src + ' is not a regular file')
-    if (st.size !== size) throw new Error(src + ': size ' + st.size + ' differs from the expected ' + size)
+    if (prefix && st.size < length) throw new Error(src + ' is ' + st.size + ' bytes, shorter than the ' + length + ' to copy')
+    if (!prefix && st.size !== length) throw new Error(src + ': size ' + st.size + ' differs from the expected ' + length + ' (changed while copied?)')
     for (const dst of dsts) outs.push(fs.openSync(dst, 'wx', 0o644))
     const hash = crypto.createHash('md5')
-    const tailStart = Math.max(0, size - 16)
-    const tail = Buffer.alloc(size - tailStart)
+    const tailStart = Math.max(0, length - 16)
+    const tail = Buffer.alloc(length - tailStart)
     let pos = 0
-    while (pos < size) {
+    while (pos < length) {
       if (aborted(abort)) return {aborted: true}
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
-      if (n === 0) throw new Error(src + ': file shrank while copying (at ' + pos + ' of ' + size + ')')
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, length - pos), pos)
+      if (n === 0) throw new Error(src + ': file shrank while copying (at ' + pos + ' of ' + length + ')')
       if (pos < hashEnd) hash.update(buf.subarray(0, Math.min(n, hashEnd - pos)))
       if (pos + n > tailStart) buf.copy(tail, Math.max(pos, tailStart) - tailStart, Math.max(pos, tailStart) - pos, n)
       for (const out of outs) {
@@ -57,9 +60,12 @@ function copyFile({src, dsts, size, hashEnd, sync, abort}) {
       }
       pos += n
     }
-    // The copy keeps the source's permissions, as a cp or fs.copyFile would (PTables are read-only).
-    for (const out of outs) fs.fchmodSync(out, st.mode & 0o7777)
-    if (sync) for (const out of outs) fs.fsyncSync(out)
+    for (const out of outs) {
+      if (finalSize !== undefined) fs.ftruncateSync(out, finalSize)
+      // The copy keeps the source's permissions, as cp or fs.copyFile would (PTables are read-only).
+      fs.fchmodSync(out, st.mode & 0o7777)
+      if (sync) fs.fsyncSync(out)
+    }
     return {md5: hash.digest('hex'), tail: tail.toString('hex')}
   } finally {
     fs.closeSync(fd)
@@ -165,16 +171,20 @@ export interface CopyHashed {
 }
 
 /**
- * Copies the regular file `src` (which must be `size` bytes) to each of `dsts` (created, never
- * overwritten), hashing `[0, hashEnd)` of the bytes handed to write(), and fsyncs the copies when
- * `sync`. `abort` (an Int32Array on shared memory, set to non-zero to stop) is checked between
- * blocks; a stopped copy resolves undefined and leaves its partial files to the caller to remove.
+ * Copies `length` bytes of the regular file `src` (which must be exactly that long, or at least
+ * that long with `prefix`) to each of `dsts` (created, never overwritten; extended with zeros to
+ * `finalSize` when given), hashing `[0, hashEnd)` of the bytes handed to write(), and fsyncs the
+ * copies when `sync` (a caller that flushes on its own thread pool lets the worker hash the next
+ * file meanwhile). `abort` (an Int32Array on shared memory, set to non-zero to stop) is checked
+ * between blocks; a stopped copy resolves undefined and leaves its partial files to the caller.
  */
 export async function copyHashedParallel(job: {
   src: string
   dsts: string[]
-  size: number
+  length: number
   hashEnd: number
+  prefix?: boolean
+  finalSize?: number
   sync: boolean
   abort?: Int32Array
 }): Promise<CopyHashed | undefined> {

@@ -3,7 +3,7 @@ import {dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
 import type {ProgressTracker} from './backup-context.js'
-import {partialName, runPool} from './copy.js'
+import {fsyncFile, partialName, runPool} from './copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
 import {copyHashedParallel} from './md5-pool.js'
@@ -76,8 +76,10 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         }
         try {
           const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
-          const copied = await copyHashedParallel({src: join(opts.dataDir, f.path), dsts, size: f.size, hashEnd, sync: true, abort})
+          // The worker copies and hashes; the flush runs on libuv's pool while the worker takes the next file.
+          const copied = await copyHashedParallel({src: join(opts.dataDir, f.path), dsts, length: f.size, hashEnd, sync: false, abort})
           if (!copied) throw new AbortError('restore interrupted')
+          await Promise.all(dsts.map((d) => fsyncFile(d)))
           const reason = mismatch(f, copied.md5, copied.tail)
           if (reason)
             throw new UnsoundBackupError(`the backup in ${opts.backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
