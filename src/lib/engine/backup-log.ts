@@ -14,7 +14,7 @@ import {
   preallocatedChunkFileSize,
 } from './chunk-format.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, copyHashedAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
+import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
@@ -154,16 +154,6 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     const how = await linkOrCopy(join(ctx.linkFrom!.dataDir, c.name), dst)
     ctx.files.set(c.name, {...linked, origin: how === 'linked' ? 'linked' : 'copied'})
     ctx.progress.advance(c.size, c.name)
-    return
-  }
-  if (ctx.verify && decodeChunkFooter((await readTail(src, CHUNK_FOOTER_SIZE)).tail, c.name).isCompleted) {
-    // One pass: the worker hashes the bytes it writes; the copy must match the MD5 it stores.
-    const copied = await copyHashedAtomic(src, dst, {hashEnd: source.size - HASH_SIZE}, ctx.signal, ({md5, tail}) => {
-      if (!md5.equals(tail)) throw footerMismatch(c.name, tail, md5)
-    })
-    ctx.progress.advance(c.size, c.name)
-    const entry = {md5: copied.tail.toString('hex'), completed: true, verified: true, size: source.size}
-    ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry, origin: 'copied'})
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined

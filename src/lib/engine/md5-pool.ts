@@ -12,6 +12,7 @@ import {Worker} from 'node:worker_threads'
 const WORKER_SOURCE = `
 const {parentPort} = require('node:worker_threads')
 const fs = require('node:fs')
+const writeAsync = require('node:util').promisify(fs.write)
 const crypto = require('node:crypto')
 const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
 const READ = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK
@@ -36,9 +37,16 @@ function hashFile({path, end}) {
 // Destinations are created exclusively ('wx'): a copy never writes through an existing file or link.
 // \`length\` bytes are copied; the source must be exactly that long unless \`prefix\` (the ongoing
 // chunk, copied up to writer.chk), and the copies are then extended with zeros to \`finalSize\`.
-function copyFile({src, dsts, length, hashEnd, prefix, finalSize, sync, abort}) {
+// Two buffers: block i is hashed while block i-1 is written on libuv's pool, so a write held back
+// by the kernel (dirty-page throttling) does not stop the hashing.
+const bufs = [buf, Buffer.allocUnsafe(buf.length)]
+const writeAll = async (fd, b, n, pos) => {
+  for (let w = 0; w < n; ) w += (await writeAsync(fd, b, w, n - w, pos + w)).bytesWritten
+}
+async function copyFile({src, dsts, length, hashEnd, prefix, finalSize, sync, abort}) {
   const fd = fs.openSync(src, READ)
   const outs = []
+  let pending = Promise.resolve()
   try {
     const st = fs.fstatSync(fd)
     if (!st.isFile()) throw new Error(src + ' is not a regular file')
@@ -49,17 +57,19 @@ function copyFile({src, dsts, length, hashEnd, prefix, finalSize, sync, abort}) 
     const tailStart = Math.max(0, length - 16)
     const tail = Buffer.alloc(length - tailStart)
     let pos = 0
-    while (pos < length) {
+    for (let k = 0; pos < length; k ^= 1) {
       if (aborted(abort)) return {aborted: true}
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, length - pos), pos)
+      const b = bufs[k]
+      const n = fs.readSync(fd, b, 0, Math.min(b.length, length - pos), pos)
       if (n === 0) throw new Error(src + ': file shrank while copying (at ' + pos + ' of ' + length + ')')
-      if (pos < hashEnd) hash.update(buf.subarray(0, Math.min(n, hashEnd - pos)))
-      if (pos + n > tailStart) buf.copy(tail, Math.max(pos, tailStart) - tailStart, Math.max(pos, tailStart) - pos, n)
-      for (const out of outs) {
-        for (let w = 0; w < n; ) w += fs.writeSync(out, buf, w, n - w, pos + w)
-      }
+      if (pos < hashEnd) hash.update(b.subarray(0, Math.min(n, hashEnd - pos)))
+      if (pos + n > tailStart) b.copy(tail, Math.max(pos, tailStart) - tailStart, Math.max(pos, tailStart) - pos, n)
+      await pending
+      const at = pos
+      pending = Promise.all(outs.map((out) => writeAll(out, b, n, at)))
       pos += n
     }
+    await pending
     for (const out of outs) {
       if (finalSize !== undefined) fs.ftruncateSync(out, finalSize)
       // The copy keeps the source's permissions, as cp or fs.copyFile would (PTables are read-only).
@@ -68,13 +78,14 @@ function copyFile({src, dsts, length, hashEnd, prefix, finalSize, sync, abort}) 
     }
     return {md5: hash.digest('hex'), tail: tail.toString('hex')}
   } finally {
+    await pending.catch(() => undefined)
     fs.closeSync(fd)
     for (const out of outs) fs.closeSync(out)
   }
 }
-parentPort.on('message', (job) => {
+parentPort.on('message', async (job) => {
   try {
-    parentPort.postMessage({id: job.id, ...(job.op === 'copy' ? copyFile(job) : hashFile(job))})
+    parentPort.postMessage({id: job.id, ...(job.op === 'copy' ? await copyFile(job) : hashFile(job))})
   } catch (error) {
     parentPort.postMessage({id: job.id, error: String((error && error.message) || error), code: error && error.code})
   }

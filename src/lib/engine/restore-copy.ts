@@ -1,4 +1,5 @@
-import {mkdir, readFile, readdir, rename, rmdir} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {copyFile, mkdir, readFile, readdir, rename, rmdir, stat} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
@@ -6,12 +7,13 @@ import type {ProgressTracker} from './backup-context.js'
 import {fsyncFile, partialName, runPool} from './copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
-import {copyHashedParallel} from './md5-pool.js'
+import {md5OfFile, readTail} from './md5.js'
+import {assertRegularFile} from './regular-file.js'
 
 /**
- * The copy of a restore: every file of the backup is read once, hashed as it is written to every
- * node's staging directory, and flushed; a hash that differs from the manifest stops the restore
- * before anything reaches a final name. Staging lives inside each target directory, so it is on the
+ * The copy of a restore: every file of the backup is copied once from the backup into the first
+ * node's staging directory, that copy is hashed and flushed (and copied on to the other nodes), and
+ * a hash that differs from the manifest stops the restore before anything reaches a final name. Staging lives inside each target directory, so it is on the
  * target's filesystem (the space check holds, the final renames cannot cross filesystems) and a
  * target that is a mount point works; the final renames put the staged entries in place.
  */
@@ -52,8 +54,9 @@ export interface StagedCopyOptions {
 
 /** Copies and verifies every file into each node's staging directory, with truncate.chk; all flushed. */
 export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> {
-  const abort = new Int32Array(new SharedArrayBuffer(4))
-  const stop = () => Atomics.store(abort, 0, 1)
+  // A failure in one lane stops the others at their next file.
+  const failed = new AbortController()
+  const stop = () => failed.abort()
   opts.signal?.addEventListener('abort', stop, {once: true})
   const dirs = new Set<string>()
   try {
@@ -68,28 +71,21 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
       opts.files,
       opts.concurrency,
       async (f) => {
-        if (opts.signal?.aborted) throw new AbortError('restore interrupted')
+        if (failed.signal.aborted) throw new AbortError('restore interrupted')
         const dsts = opts.nodes.map((n) => stagedPath(n, f.path))
         for (const d of dsts) {
           await mkdir(dirname(d), {recursive: true})
           dirs.add(dirname(d))
         }
         try {
-          const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
-          // The worker copies and hashes; the flush runs on libuv's pool while the worker takes the next file.
-          const copied = await copyHashedParallel({src: join(opts.dataDir, f.path), dsts, length: f.size, hashEnd, sync: false, abort})
-          if (!copied) throw new AbortError('restore interrupted')
-          await Promise.all(dsts.map((d) => fsyncFile(d)))
-          const reason = mismatch(f, copied.md5, copied.tail)
-          if (reason)
-            throw new UnsoundBackupError(`the backup in ${opts.backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
+          await copyOneFile(join(opts.dataDir, f.path), dsts, f, opts.backupDir, failed.signal)
         } catch (error) {
           stop()
           throw error
         }
         opts.progress.advance(f.size, f.path)
       },
-      opts.signal,
+      failed.signal,
     )
     if (opts.signal?.aborted) throw new AbortError('restore interrupted')
     // truncate.chk := chaser.chk (8 bytes, fsynced): the node truncates to the backup's chaser on start.
@@ -102,6 +98,28 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
   } finally {
     opts.signal?.removeEventListener('abort', stop)
   }
+}
+
+/**
+ * One file: a kernel copy (copy_file_range; a reflink where the filesystem has one) into the first
+ * node's staging directory; then, at once, the MD5 of that copy on a worker (read back from the page
+ * cache: the bytes that will be renamed into place), its flush, and kernel copies of it to the other
+ * nodes. Measured on two cores this costs less CPU than copying through a user-space buffer.
+ */
+async function copyOneFile(src: string, dsts: string[], f: ManifestFile, backupDir: string, signal?: AbortSignal): Promise<void> {
+  await assertRegularFile(src)
+  if (signal?.aborted) throw new AbortError('restore interrupted')
+  const [first, ...others] = dsts
+  // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
+  await copyFile(src, first, constants.COPYFILE_EXCL)
+  const size = (await stat(first)).size
+  const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
+  const hashed = size === f.size ? md5OfFile(first, hashEnd) : undefined
+  await Promise.all([hashed, fsyncFile(first), ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
+  const reason =
+    size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`
+  if (reason) throw new UnsoundBackupError(`the backup in ${backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
+  await Promise.all(others.map((d) => fsyncFile(d)))
 }
 
 function mismatch(f: ManifestFile, md5: Buffer, tail: Buffer): string | undefined {
