@@ -169,16 +169,14 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     }
     if (ctx.verify) {
       const check = await checkTrailerMd5(tmp, ctx.signal)
-      if (!check.ok) throw footerMismatch(c.name, check.stored, check.computed)
+      if (!check.ok) {
+        throw new EscError(
+          `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
+        )
+      }
     }
     entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
   })
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
-}
-
-function footerMismatch(name: string, stored: Buffer, computed: Buffer): EscError {
-  return new EscError(
-    `${name}: the copy fails its footer MD5 (stored ${stored.toString('hex')}, computed ${computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
-  )
 }

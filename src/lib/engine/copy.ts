@@ -1,8 +1,10 @@
+import {createHash} from 'node:crypto'
 import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 
-import {AbortError, throwIfAborted} from './format-error.js'
-import {type CopyHashed, copyHashedParallel} from './md5-pool.js'
-import {assertRegularFile} from './regular-file.js'
+import {throwIfAborted} from './format-error.js'
+import {assertRegularFile, openRegular} from './regular-file.js'
+
+const PREFIX_BUFFER = 4 * 1024 * 1024
 
 /** Sibling temp name for a file being written; never the final name, so a hard-linked file is never written through. */
 export function partialName(path: string): string {
@@ -42,9 +44,7 @@ export async function fsyncFile(path: string): Promise<void> {
 /**
  * Copies the first `length` bytes and extends the copy with zeros to `finalSize`, hashing what it
  * copied. Used for the ongoing chunk: only data up to writer.chk matters (a restore truncates
- * there) and the rest is pre-allocated space. The copy and its hash run on a worker thread (the
- * ongoing chunk can hold a whole chunk of data: hashing it on the event loop kept every other copy
- * waiting); the flush runs on libuv's pool while the worker takes the next file.
+ * there) and the rest is pre-allocated space.
  */
 export async function copyPrefixAtomic(
   src: string,
@@ -53,52 +53,36 @@ export async function copyPrefixAtomic(
   finalSize: number,
   signal?: AbortSignal,
 ): Promise<{md5: Buffer; copied: number}> {
-  const copied = await copyHashedAtomic(src, dst, {length, hashEnd: length, prefix: true, finalSize}, signal)
-  return {md5: copied.md5, copied: length}
-}
-
-/**
- * Copies `src` to a temp name next to `dst` on a worker thread, hashing `[0, hashEnd)` of the bytes
- * handed to write() (one read of the source, no read-back of the copy), fsyncs the copy, runs
- * `check` on the hash and the file's last 16 bytes (a mismatch throws: the copy goes), then renames
- * it into place. `length` defaults to the whole file, which must then keep its size while copied.
- */
-export async function copyHashedAtomic(
-  src: string,
-  dst: string,
-  opts: {length?: number; hashEnd?: number; prefix?: boolean; finalSize?: number},
-  signal?: AbortSignal,
-  check?: (copied: CopyHashed) => void,
-): Promise<CopyHashed> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
-  const length = opts.length ?? (await assertRegularFile(src)).size
-  const abort = new Int32Array(new SharedArrayBuffer(4))
-  const stop = () => Atomics.store(abort, 0, 1)
-  signal?.addEventListener('abort', stop, {once: true})
+  const input = await openRegular(src)
+  const output = await open(tmp, 'w')
+  const hash = createHash('md5')
+  let pos = 0
   try {
-    throwIfAborted(signal, 'backup')
-    const copied = await copyHashedParallel({
-      src,
-      dsts: [tmp],
-      length,
-      hashEnd: opts.hashEnd ?? length,
-      prefix: opts.prefix,
-      finalSize: opts.finalSize,
-      sync: false,
-      abort,
-    })
-    if (!copied) throw new AbortError('backup interrupted')
-    check?.(copied)
-    await fsyncFile(tmp)
-    await rename(tmp, dst)
-    return copied
+    const buf = Buffer.allocUnsafe(Math.min(PREFIX_BUFFER, Math.max(length, 1)))
+    while (pos < length) {
+      throwIfAborted(signal, 'backup')
+      const {bytesRead} = await input.read(buf, 0, Math.min(buf.length, length - pos), pos)
+      if (bytesRead === 0) break
+      // Hash the very bytes handed to write(), while other copies run in the kernel.
+      hash.update(buf.subarray(0, bytesRead))
+      await output.write(buf, 0, bytesRead, pos)
+      pos += bytesRead
+    }
+    if (pos < length) throw new Error(`${src} is shorter than the ${length} bytes writer.chk points to`)
+    await output.truncate(finalSize)
+    await output.sync()
   } catch (error) {
+    await output.close().catch(() => undefined)
     await rm(tmp, {force: true})
     throw error
   } finally {
-    signal?.removeEventListener('abort', stop)
+    await input.close()
   }
+  await output.close()
+  await rename(tmp, dst)
+  return {md5: hash.digest(), copied: pos}
 }
 
 /** Hard-links `src` to `dst` (replacing dst); falls back to a copy across filesystems. */

@@ -7,10 +7,10 @@ import {backupNode, generateDataDir, readManifest, verifyDirectory} from '../../
 import {snapshotTree} from './support/sandbox.js'
 
 /**
- * The copy of a completed chunk is hashed as it is written (one pass, on a worker): a chunk whose
- * bytes do not match the MD5 its footer stores fails the backup, and the previous one stays.
+ * Every copied completed chunk is checked against the MD5 its footer stores: a chunk whose bytes
+ * do not match fails the backup, and the previous one stays.
  */
-describe('backup: chunks hashed while copied', () => {
+describe('backup: copied chunks checked against their footer MD5', () => {
   let dir: string
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'esc-backup-copy-'))
