@@ -88,6 +88,15 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
       failed.signal,
     )
     if (opts.signal?.aborted) throw new AbortError('restore interrupted')
+    // Flushed together at the end, many at once: one fsync per file as it was copied cost a journal
+    // commit and a device flush each, and made a three-node restore several times slower.
+    await runPool(
+      opts.files.flatMap((f) => opts.nodes.map((n) => stagedPath(n, f.path))),
+      8,
+      (path) => fsyncFile(path),
+      opts.signal,
+    )
+    if (opts.signal?.aborted) throw new AbortError('restore interrupted')
     // truncate.chk := chaser.chk (8 bytes, fsynced): the node truncates to the backup's chaser on start.
     const chaser = await readFile(join(opts.dataDir, 'chaser.chk'))
     for (const node of opts.nodes) {
@@ -115,11 +124,10 @@ async function copyOneFile(src: string, dsts: string[], f: ManifestFile, backupD
   const size = (await stat(first)).size
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
   const hashed = size === f.size ? md5OfFile(first, hashEnd) : undefined
-  await Promise.all([hashed, fsyncFile(first), ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
+  await Promise.all([hashed, ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
   const reason =
     size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`
   if (reason) throw new UnsoundBackupError(`the backup in ${backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
-  await Promise.all(others.map((d) => fsyncFile(d)))
 }
 
 function mismatch(f: ManifestFile, md5: Buffer, tail: Buffer): string | undefined {
