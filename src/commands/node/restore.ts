@@ -5,11 +5,14 @@ import type {RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
   static override enableJsonFlag = true
-  static override description = "Restore a backup onto a stopped node: verify it, copy it, and set truncate.chk to the backup's chaser.chk"
+  static override description =
+    "Restore a backup onto stopped nodes: copy it, verifying every hash as it is written, and set truncate.chk to the backup's chaser.chk. Give --db once per node to seed every node of a new cluster from one backup"
 
   static override examples = [
     '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb',
     '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force',
+    '<%= config.bin %> node restore /backups/node1 --db /data/n1 --db /data/n2 --db /data/n3',
+    '<%= config.bin %> node restore /backups/node1 --db /data/n1 --index /index/n1 --db /data/n2 --index /index/n2',
   ]
 
   static override args = {
@@ -17,15 +20,30 @@ export default class NodeRestore extends BaseCommand {
   }
 
   static override flags = {
-    db: Flags.string({description: "The stopped node's data directory", required: true}),
-    index: Flags.string({description: "The node's index directory [default: <db>/index]"}),
-    force: Flags.boolean({description: 'Move a non-empty target aside (renamed, never deleted) instead of refusing'}),
+    db: Flags.string({
+      description: "The stopped node's data directory; repeat for each node of a cluster (each gets the same data)",
+      required: true,
+      multiple: true,
+    }),
+    index: Flags.string({
+      description: "The node's index directory [default: <db>/index]; with several --db, none or one per --db, in the same order",
+      multiple: true,
+    }),
+    force: Flags.boolean({description: 'Move every non-empty target aside (renamed, never deleted) instead of refusing'}),
   }
 
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
     await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
+    const indexes = flags.index ?? []
+    if (indexes.length > 0 && indexes.length !== flags.db.length) {
+      const {UsageError} = await import('../../lib/core/errors.js')
+      throw new UsageError(
+        `${flags.db.length} --db but ${indexes.length} --index: give one --index per --db, in the same order, or none (each node then uses <db>/index)`,
+      )
+    }
+    const nodes = flags.db.map((db, i) => ({db, index: indexes[i]}))
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -36,8 +54,7 @@ export default class NodeRestore extends BaseCommand {
       const result = await withInterrupt((signal) =>
         restoreBackup({
           backupDir: args['backup-dir'],
-          db: flags.db,
-          index: flags.index,
+          nodes,
           force: flags.force,
           signal,
           onProgress: (p) => progress.update(p),
@@ -51,8 +68,12 @@ export default class NodeRestore extends BaseCommand {
       )
       progress.end()
       if (this.jsonEnabled()) return result
+      const where =
+        result.nodes.length === 1
+          ? `${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`}`
+          : `${result.nodes.length} nodes: ${result.nodes.map((n) => (n.index.startsWith(n.db + '/') ? n.db : `${n.db} (index ${n.index})`)).join(', ')}`
       const lines = [
-        `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${result.db}${result.index.startsWith(result.db + '/') ? '' : ` and ${result.index}`} in ${formatDuration(result.durationMs, 'compact')}`,
+        `Restored ${result.files} files (${formatBytes(result.bytes)}) to ${where} in ${formatDuration(result.durationMs, 'compact')}`,
         ...result.movedAside.map((d) => `  previous contents moved to ${d}`),
         'What to expect:',
         ...result.notes.map((n) => `  - ${n}`),

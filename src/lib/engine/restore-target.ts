@@ -50,16 +50,28 @@ export async function checkRestoreTarget(target: string, backupDir: string): Pro
     throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
 }
 
-/** Refuses, before anything is written, a restore whose files do not fit the target's filesystem. */
-export async function checkFreeSpace(target: string, bytes: number): Promise<void> {
-  let probe = target
-  while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
-  const fs = await statfs(probe)
-  const free = fs.bavail * fs.bsize
-  if (free < bytes)
-    throw new DiskFullError(
-      `not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`,
-    )
+/**
+ * Refuses, before anything is written, a restore whose files do not fit the targets' filesystems:
+ * targets on one filesystem (several nodes restored on one machine) are counted together.
+ */
+export async function checkFreeSpace(needs: {target: string; bytes: number}[]): Promise<void> {
+  const byDevice = new Map<number, {target: string; probe: string; bytes: number}>()
+  for (const {target, bytes} of needs) {
+    let probe = target
+    while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
+    const {dev} = await stat(probe)
+    const group = byDevice.get(dev) ?? {target, probe, bytes: 0}
+    group.bytes += bytes
+    byDevice.set(dev, group)
+  }
+  for (const {target, probe, bytes} of byDevice.values()) {
+    const fs = await statfs(probe)
+    const free = fs.bavail * fs.bsize
+    if (free < bytes)
+      throw new DiskFullError(
+        `not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`,
+      )
+  }
 }
 
 async function isNonEmpty(dir: string): Promise<boolean> {
@@ -78,7 +90,8 @@ interface PreparedDir {
 
 export class RestoreTarget {
   private constructor(
-    readonly db: string,
+    /** The data directories: each holds the marker while the restore runs. */
+    readonly markers: readonly string[],
     private readonly dirs: PreparedDir[],
     private readonly protect: readonly string[],
   ) {}
@@ -89,11 +102,13 @@ export class RestoreTarget {
 
   /**
    * Makes the target directories ready: a non-empty one is refused, or moved aside with `force`
-   * (never deleted); then the marker is written (and flushed) before any file of the backup.
+   * (never deleted); then the marker is written (and flushed) into each of `markers` (the data
+   * directories, default the first directory) before any file of the backup. Every directory is
+   * checked before any is moved: one refusal leaves all of them as they were.
    */
   static async prepare(
     dirs: string[],
-    options: {force?: boolean; protect: readonly string[]; log: (line: string) => void},
+    options: {force?: boolean; protect: readonly string[]; log: (line: string) => void; markers?: string[]},
   ): Promise<RestoreTarget> {
     const stamp = new Date().toISOString().replaceAll(/[-:.]/g, '')
     const prepared: PreparedDir[] = []
@@ -101,7 +116,8 @@ export class RestoreTarget {
       if (!(await isNonEmpty(path))) continue
       if (!options.force) throw new UsageError(`${path} is not empty`, {hint: {advice: 'force'}})
     }
-    const target = new RestoreTarget(dirs[0], prepared, options.protect)
+    const markers = options.markers ?? [dirs[0]]
+    const target = new RestoreTarget(markers, prepared, options.protect)
     try {
       for (const path of dirs) {
         const entry: PreparedDir = {path}
@@ -113,11 +129,13 @@ export class RestoreTarget {
         }
         entry.createdFrom = await mkdir(path, {recursive: true})
       }
-      const marker = await open(join(dirs[0], RESTORE_MARKER), 'w')
-      await marker.writeFile('esc node restore is writing this directory; while this file exists the restore is incomplete\n')
-      await marker.sync()
-      await marker.close()
-      await fsyncDir(dirs[0])
+      for (const dir of markers) {
+        const marker = await open(join(dir, RESTORE_MARKER), 'w')
+        await marker.writeFile('esc node restore is writing this directory; while this file exists the restore is incomplete\n')
+        await marker.sync()
+        await marker.close()
+        await fsyncDir(dir)
+      }
     } catch (error) {
       await target.undo()
       throw error
@@ -125,10 +143,12 @@ export class RestoreTarget {
     return target
   }
 
-  /** The restore is complete: the marker goes. */
+  /** The restore is complete: the markers go. */
   async commit(): Promise<void> {
-    await unlink(join(this.db, RESTORE_MARKER))
-    await fsyncDir(this.db)
+    for (const dir of this.markers) {
+      await unlink(join(dir, RESTORE_MARKER))
+      await fsyncDir(dir)
+    }
   }
 
   /**
@@ -139,19 +159,20 @@ export class RestoreTarget {
     try {
       for (const d of [...this.dirs].reverse()) {
         for (const name of await readdir(d.path).catch(() => [] as string[])) {
-          if (d.path === this.db && name === RESTORE_MARKER) continue
+          if (this.markers.includes(d.path) && name === RESTORE_MARKER) continue
           await removeInside(join(d.path, name), d.path, this.protect)
         }
       }
-      await unlink(join(this.db, RESTORE_MARKER)).catch(() => undefined)
+      for (const dir of this.markers) await unlink(join(dir, RESTORE_MARKER)).catch(() => undefined)
       for (const d of [...this.dirs].reverse()) {
         if (d.createdFrom) await removeCreatedDirs(d.path, d.createdFrom)
         if (d.aside) await rename(d.aside, d.path)
       }
     } catch (error) {
-      return `the target ${this.db} is incomplete (${(error as Error).message}); remove it, or restore into it again, before starting the node (${RESTORE_MARKER} marks it)`
+      const which = this.markers.length === 1 ? `the target ${this.markers[0]} is` : `the targets ${this.markers.join(', ')} are`
+      return `${which} incomplete (${(error as Error).message}); remove it, or restore into it again, before starting the node (${RESTORE_MARKER} marks it)`
     }
     const back = this.dirs.some((d) => d.aside)
-    return `nothing of the backup was left in ${this.db}${back ? '; its previous contents are back' : ''}`
+    return `nothing of the backup was left in ${this.markers.join(', ')}${back ? `; ${this.markers.length === 1 ? 'its' : 'their'} previous contents are back` : ''}`
   }
 }

@@ -56,8 +56,11 @@ export interface BackupOptions {
 
 export interface RestoreOptions {
   backupDir: string
-  db: string
+  /** One node's data directory (or give `nodes`). */
+  db?: string
   index?: string
+  /** Several nodes of a new cluster, each restored with the same data; replaces `db` and `index`. */
+  nodes?: {db: string; index?: string}[]
   /** Move a non-empty target aside (never deleted) instead of refusing. */
   force?: boolean
   signal?: AbortSignal
@@ -67,8 +70,11 @@ export interface RestoreOptions {
 }
 
 export interface RestoreResult {
+  /** The first (or only) node's directories. */
   db: string
   index: string
+  /** Every node restored, in the order given. */
+  nodes: {db: string; index: string}[]
   files: number
   bytes: number
   /** Where the previous contents were moved by --force. */

@@ -1,0 +1,162 @@
+import {constants} from 'node:fs'
+import {copyFile, mkdir, readFile, readdir, rename, rmdir, stat} from 'node:fs/promises'
+import {dirname, join} from 'node:path'
+
+import {writeFileAtomic} from '../core/atomic-write.js'
+import type {ProgressTracker} from './backup-context.js'
+import {fsyncFile, partialName, runPool} from './copy.js'
+import {AbortError, UnsoundBackupError} from './format-error.js'
+import {type ManifestFile, fsyncDir} from './manifest.js'
+import {md5OfFile, readTail} from './md5.js'
+import {assertRegularFile} from './regular-file.js'
+
+/**
+ * The copy of a restore: every file of the backup is copied once from the backup into the first
+ * node's staging directory, that copy is hashed and flushed (and copied on to the other nodes), and
+ * a hash that differs from the manifest stops the restore before anything reaches a final name. Staging lives inside each target directory, so it is on the
+ * target's filesystem (the space check holds, the final renames cannot cross filesystems) and a
+ * target that is a mount point works; the final renames put the staged entries in place.
+ */
+export const RESTORE_STAGING = '.esc-restore-staging'
+
+export interface RestoreNode {
+  db: string
+  index: string
+  /** The index directory is not inside the data directory (its own target, its own staging). */
+  indexSeparate: boolean
+  /** Otherwise: where it lies inside the data directory (from real paths: `--index` may go through a link). */
+  indexInDb?: string
+}
+
+function stagingOf(node: RestoreNode): {db: string; index: string} {
+  const db = join(node.db, RESTORE_STAGING)
+  return {db, index: node.indexSeparate ? join(node.index, RESTORE_STAGING) : join(db, node.indexInDb ?? 'index')}
+}
+
+/** Where a manifest path lands in a node's staging directory. */
+function stagedPath(node: RestoreNode, path: string): string {
+  const staging = stagingOf(node)
+  return path.startsWith('index/') ? join(staging.index, path.slice('index/'.length)) : join(staging.db, path)
+}
+
+/** Completed chunks and PTables end with the MD5 of everything before it. */
+const carriesOwnMd5 = (f: ManifestFile) => (f.kind === 'chunk' && f.completed === true) || f.kind === 'ptable'
+
+export interface StagedCopyOptions {
+  backupDir: string
+  dataDir: string
+  files: ManifestFile[]
+  nodes: RestoreNode[]
+  concurrency: number
+  progress: ProgressTracker
+  signal?: AbortSignal
+}
+
+/** Copies and verifies every file into each node's staging directory, with truncate.chk; all flushed. */
+export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> {
+  // A failure in one lane stops the others at their next file.
+  const failed = new AbortController()
+  const stop = () => failed.abort()
+  opts.signal?.addEventListener('abort', stop, {once: true})
+  const dirs = new Set<string>()
+  try {
+    for (const node of opts.nodes) {
+      const staging = stagingOf(node)
+      for (const d of [staging.db, staging.index]) {
+        await mkdir(d, {recursive: true})
+        dirs.add(d)
+      }
+    }
+    await runPool(
+      opts.files,
+      opts.concurrency,
+      async (f) => {
+        if (failed.signal.aborted) throw new AbortError('restore interrupted')
+        const dsts = opts.nodes.map((n) => stagedPath(n, f.path))
+        for (const d of dsts) {
+          await mkdir(dirname(d), {recursive: true})
+          dirs.add(dirname(d))
+        }
+        try {
+          await copyOneFile(join(opts.dataDir, f.path), dsts, f, opts.backupDir, failed.signal)
+        } catch (error) {
+          stop()
+          throw error
+        }
+        opts.progress.advance(f.size, f.path)
+      },
+      failed.signal,
+    )
+    if (opts.signal?.aborted) throw new AbortError('restore interrupted')
+    // Flushed together at the end, many at once: one fsync per file as it was copied cost a journal
+    // commit and a device flush each, and made a three-node restore several times slower.
+    await runPool(
+      opts.files.flatMap((f) => opts.nodes.map((n) => stagedPath(n, f.path))),
+      8,
+      (path) => fsyncFile(path),
+      opts.signal,
+    )
+    if (opts.signal?.aborted) throw new AbortError('restore interrupted')
+    // truncate.chk := chaser.chk (8 bytes, fsynced): the node truncates to the backup's chaser on start.
+    const chaser = await readFile(join(opts.dataDir, 'chaser.chk'))
+    for (const node of opts.nodes) {
+      const truncateChk = join(stagingOf(node).db, 'truncate.chk')
+      await writeFileAtomic(truncateChk, chaser, {tempPath: partialName(truncateChk)})
+    }
+    for (const d of dirs) await fsyncDir(d)
+  } finally {
+    opts.signal?.removeEventListener('abort', stop)
+  }
+}
+
+/**
+ * One file: a kernel copy (copy_file_range; a reflink where the filesystem has one) into the first
+ * node's staging directory; then, at once, the MD5 of that copy on a worker (read back from the page
+ * cache: the bytes that will be renamed into place), its flush, and kernel copies of it to the other
+ * nodes. Measured on two cores this costs less CPU than copying through a user-space buffer.
+ */
+async function copyOneFile(src: string, dsts: string[], f: ManifestFile, backupDir: string, signal?: AbortSignal): Promise<void> {
+  await assertRegularFile(src)
+  if (signal?.aborted) throw new AbortError('restore interrupted')
+  const [first, ...others] = dsts
+  // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
+  await copyFile(src, first, constants.COPYFILE_EXCL)
+  const size = (await stat(first)).size
+  const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
+  const hashed = size === f.size ? md5OfFile(first, hashEnd) : undefined
+  await Promise.all([hashed, ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
+  const reason =
+    size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`
+  if (reason) throw new UnsoundBackupError(`the backup in ${backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
+}
+
+function mismatch(f: ManifestFile, md5: Buffer, tail: Buffer): string | undefined {
+  if (carriesOwnMd5(f)) {
+    if (!md5.equals(tail)) return `MD5 ${md5.toString('hex')} differs from the stored ${tail.toString('hex')}`
+    if (tail.toString('hex') !== f.md5) return 'stored MD5 differs from the manifest (replaced file?)'
+    return undefined
+  }
+  return md5.toString('hex') === f.md5 ? undefined : `MD5 ${md5.toString('hex')} differs from the manifest's ${f.md5}`
+}
+
+/**
+ * Moves the staged entries to their final names (the index first, the data directory with its
+ * checkpoints last) and flushes the directories. Until the caller removes the markers, a crash in
+ * between leaves targets that say they are incomplete.
+ */
+export async function promoteStaged(nodes: RestoreNode[]): Promise<void> {
+  for (const node of nodes) {
+    const staging = stagingOf(node)
+    const pairs: [string, string][] = node.indexSeparate
+      ? [
+          [staging.index, node.index],
+          [staging.db, node.db],
+        ]
+      : [[staging.db, node.db]]
+    for (const [from, to] of pairs) {
+      for (const name of await readdir(from)) await rename(join(from, name), join(to, name))
+      await rmdir(from)
+      await fsyncDir(to)
+    }
+  }
+}
