@@ -117,7 +117,7 @@ describe('esc node backup|restore|verify|backups with an s3:// repository', func
     assert.match(full.stderr, /^Error: --full does not apply to an S3 repository \(s3:\/\/esc-test\/cmd\d+\/node1\)/)
     const missing = await runCli(['node', 'backups', 'list', 's3://no-such-bucket/x'], {env})
     assert.equal(missing.exitCode, 1)
-    assert.match(missing.stderr, /^Error: could not list backups\/ in s3:\/\/no-such-bucket\/x: NoSuchBucket \(HTTP 404\): .*; create the bucket first\n$/)
+    assert.match(missing.stderr, /^Error: could not download esc-repository.json in s3:\/\/no-such-bucket\/x: NoSuchBucket \(HTTP 404\): .*; create the bucket first\n$/)
     const empty = await runCli(['node', 'restore', s3.url('nothing-here'), '--db', join(dir, 'r')], {env})
     assert.equal(empty.exitCode, 1)
     assert.equal(empty.stderr, 'Error: s3://esc-test/nothing-here holds no esc backup repository (no esc-repository.json)\n')
