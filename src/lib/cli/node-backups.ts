@@ -1,4 +1,5 @@
 import {UsageError} from '../core/errors.js'
+import type {CodecFactory} from '../engine/repository/codec.js'
 import {forgetLocalBackups, listLocalBackups} from '../engine/repository/local-dir.js'
 import {openRepository} from '../engine/repository/open.js'
 import {type BackupSummary, type ForgetResult, forgetBackups, listRepositoryBackups} from '../engine/repository/repo-admin.js'
@@ -9,12 +10,12 @@ import {requireDirectory} from './node-input.js'
  * `esc node backups list|forget <repo>`: an s3:// repository (many backups sharing objects) or a
  * local backup directory (one backup, replaced by each run).
  */
-export async function listBackups(repo: string): Promise<BackupSummary[]> {
+export async function listBackups(repo: string, codecs?: CodecFactory): Promise<BackupSummary[]> {
   if (!repo.startsWith('s3://')) {
     await requireDirectory(repo, 'give a backup directory written by `esc node backup`, or s3://bucket/prefix')
     return listLocalBackups(repo)
   }
-  const {repo: r} = await openRepository(repo)
+  const {repo: r} = await openRepository(repo, {codecs})
   try {
     return await listRepositoryBackups(r)
   } finally {
@@ -41,12 +42,12 @@ export function backupsTable(rows: BackupSummary[]): string {
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n'
 }
 
-export async function forget(repo: string, which: {id: string} | {keepLast: number}): Promise<ForgetResult> {
+export async function forget(repo: string, which: {id: string} | {keepLast: number}, codecs?: CodecFactory): Promise<ForgetResult> {
   if (!repo.startsWith('s3://')) {
     await requireDirectory(repo, 'give a backup directory written by `esc node backup`, or s3://bucket/prefix')
     return forgetLocalBackups(repo, which)
   }
-  const {repo: r} = await openRepository(repo)
+  const {repo: r} = await openRepository(repo, {codecs})
   try {
     return await forgetBackups(r, which)
   } finally {

@@ -1,5 +1,6 @@
 import {formatDuration} from '../core/duration.js'
 import {EscError, isAbortError} from '../core/errors.js'
+import type {CodecFactory} from '../engine/repository/codec.js'
 import {type RepositoryBackupOptions, backupToRepository} from '../engine/repository/repo-backup.js'
 import {restoreFromRepository, verifyRepositoryBackup} from '../engine/repository/repo-restore.js'
 import {openRepository} from '../engine/repository/open.js'
@@ -14,6 +15,8 @@ import {withInterrupt} from './wait/interrupt.js'
 export interface RepositoryUi {
   json: boolean
   debug: boolean
+  /** How objects are encoded (encryption, compression); the identity codec when not given. */
+  codecs?: CodecFactory
 }
 
 function ui(opts: RepositoryUi): {progress: ProgressLine; log: EngineLog} {
@@ -34,7 +37,7 @@ export async function backupToUrl(
   opts: RepositoryUi,
 ): Promise<Record<string, unknown>> {
   const {progress, log} = ui(opts)
-  const {repo} = await openRepository(url, {create: true})
+  const {repo} = await openRepository(url, {create: true, codecs: opts.codecs})
   try {
     const m = await withInterrupt((signal) =>
       backupToRepository({...options, repository: repo, signal, log, onProgress: (p) => progress.update(p)}),
@@ -64,8 +67,8 @@ export async function backupToUrl(
 }
 
 /** The command's restore options (progress, log, signal included) against the repository the URL names. */
-export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'backupDir'>) {
-  const {repo, backupId} = await openRepository(url)
+export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'backupDir'>, codecs?: CodecFactory) {
+  const {repo, backupId} = await openRepository(url, {codecs})
   try {
     return await restoreFromRepository(repo, backupId, opts)
   } finally {
@@ -74,8 +77,8 @@ export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'ba
 }
 
 /** Downloads and checks every object of a repository's backup, then checks it as a local backup. */
-export async function verifyUrl(url: string, opts: {onProgress?: (p: ProgressEvent) => void} = {}) {
-  const {repo, backupId} = await openRepository(url)
+export async function verifyUrl(url: string, opts: {onProgress?: (p: ProgressEvent) => void; codecs?: CodecFactory} = {}) {
+  const {repo, backupId} = await openRepository(url, {codecs: opts.codecs})
   try {
     return await withInterrupt((signal) => verifyRepositoryBackup(repo, backupId, {signal, onProgress: opts.onProgress}))
   } finally {
