@@ -60,6 +60,16 @@ describe('local cloud with a backup store (s3rver on 127.0.0.1)', function () {
     assert.ok(report.ok, JSON.stringify(report.problems))
     assert.equal(report.checkpoints.truncate, report.checkpoints.chaser)
 
+    // Without the store, the pointer is refused as configuration, not as damage (the backup stays available).
+    await assert.rejects(
+      (await loadEngine()).restore({backupDir: t.cloud.ctx.layout.backupDir(second.id), db: `${t.dir}/elsewhere`, signal: new AbortController().signal}),
+      (e: Error & {kind?: string}) => {
+        assert.equal(e.kind, 'failed-state')
+        assert.match(e.message, /^this backup is stored in s3:\/\/esc-test\/cloud\d+: start the local cloud with that backup store to restore it$/)
+        return true
+      },
+    )
+
     assert.equal((await call('DELETE', `${t.mesdb}/backups/${first.id}`)).statusCode, 204)
     const left = await repo.backupIds()
     assert.equal(left.length, 1)
