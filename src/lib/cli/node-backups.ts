@@ -39,7 +39,16 @@ export function backupsTable(rows: BackupSummary[]): string {
     ]),
   ]
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)))
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n'
+  return (
+    cells
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  )
 }
 
 export async function forget(repo: string, which: {id: string} | {keepLast: number}, codecs?: CodecFactory): Promise<ForgetResult> {
@@ -64,7 +73,9 @@ export function forgetWhich(id: string | undefined, keepLast: number | undefined
 
 export function forgetSummary(repo: string, r: ForgetResult): string {
   const lines = [
-    r.forgotten.length > 0 ? `Forgot ${r.forgotten.length} backup(s) in ${repo}: ${r.forgotten.join(', ')}` : `Nothing to forget in ${repo}`,
+    r.forgotten.length > 0
+      ? `Forgot ${r.forgotten.length} backup(s) in ${repo}: ${r.forgotten.join(', ')}`
+      : `Nothing to forget in ${repo}`,
     `  kept ${r.kept.length}${r.kept.length > 0 ? `: ${r.kept.join(', ')}` : ''}`,
   ]
   if (r.pruned) lines.push(`  pruned ${r.pruned.objects} unreferenced objects (${formatBytes(r.pruned.bytes)})`)

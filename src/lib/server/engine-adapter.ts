@@ -119,7 +119,9 @@ async function refuseStoredElsewhere(backupDir: string): Promise<void> {
   const text = await readFile(join(backupDir, POINTER_FILE), 'utf8').catch(() => undefined)
   if (text === undefined) return
   const where = (JSON.parse(text) as {repository?: string}).repository ?? 'a backup store'
-  throw new EscError(`this backup is stored in ${where}: start the local cloud with that backup store to restore it`, {kind: 'failed-state'})
+  throw new EscError(`this backup is stored in ${where}: start the local cloud with that backup store to restore it`, {
+    kind: 'failed-state',
+  })
 }
 
 /** A new cluster's data directory: one ongoing chunk holding only the first epoch record, like a new node's. */

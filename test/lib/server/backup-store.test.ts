@@ -62,10 +62,17 @@ describe('local cloud with a backup store (s3rver on 127.0.0.1)', function () {
 
     // Without the store, the pointer is refused as configuration, not as damage (the backup stays available).
     await assert.rejects(
-      (await loadEngine()).restore({backupDir: t.cloud.ctx.layout.backupDir(second.id), db: `${t.dir}/elsewhere`, signal: new AbortController().signal}),
+      (await loadEngine()).restore({
+        backupDir: t.cloud.ctx.layout.backupDir(second.id),
+        db: `${t.dir}/elsewhere`,
+        signal: new AbortController().signal,
+      }),
       (e: Error & {kind?: string}) => {
         assert.equal(e.kind, 'failed-state')
-        assert.match(e.message, /^this backup is stored in s3:\/\/esc-test\/cloud\d+: start the local cloud with that backup store to restore it$/)
+        assert.match(
+          e.message,
+          /^this backup is stored in s3:\/\/esc-test\/cloud\d+: start the local cloud with that backup store to restore it$/,
+        )
         return true
       },
     )
@@ -73,6 +80,9 @@ describe('local cloud with a backup store (s3rver on 127.0.0.1)', function () {
     assert.equal((await call('DELETE', `${t.mesdb}/backups/${first.id}`)).statusCode, 204)
     const left = await repo.backupIds()
     assert.equal(left.length, 1)
-    assert.equal((await (await import('../../../src/lib/engine/repository/repo-restore.js')).verifyRepositoryBackup(repo, left[0])).ok, true)
+    assert.equal(
+      (await (await import('../../../src/lib/engine/repository/repo-restore.js')).verifyRepositoryBackup(repo, left[0])).ok,
+      true,
+    )
   })
 })

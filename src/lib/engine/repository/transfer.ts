@@ -58,7 +58,12 @@ export async function uploadFile(repo: Repository, path: string, sha256: string,
  * decoding it and checking the SHA-256 of the result: an object whose bytes are not what the
  * manifest names is refused, naming the file.
  */
-export async function downloadFile(repo: Repository, file: {path: string; sha256: string; size: number}, dest: string, signal?: AbortSignal): Promise<void> {
+export async function downloadFile(
+  repo: Repository,
+  file: {path: string; sha256: string; size: number},
+  dest: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const key = repo.objectKey(file.sha256)
   await mkdir(dirname(dest), {recursive: true})
   const hasher = new HashingStream()
