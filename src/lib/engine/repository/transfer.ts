@@ -66,16 +66,31 @@ export async function downloadFile(
 ): Promise<void> {
   const key = repo.objectKey(file.sha256)
   await mkdir(dirname(dest), {recursive: true})
-  const hasher = new HashingStream()
-  try {
-    const body = await repo.store.get(key, {signal})
-    await pipeline(body, repo.codec.decode(), hasher, createWriteStream(dest), {signal})
-  } catch (error) {
-    await rm(dest, {force: true})
-    if (error instanceof EscError || (error as Error).name === 'AbortError') throw error
-    throw new UnsoundBackupError(`${file.path} (object ${key}) could not be read from ${repo.description}: ${(error as Error).message}`, [
-      {file: file.path, reason: (error as Error).message},
-    ])
+  let hasher = new HashingStream()
+  // A connection that drops mid-body is the network's fault, not the backup's: tried again, and
+  // reported as unavailable (never as damage, which would condemn a sound backup).
+  for (let attempt = 1; ; attempt++) {
+    hasher = new HashingStream()
+    let readError: Error | undefined
+    try {
+      const body = await repo.store.get(key, {signal})
+      body.once('error', (e: Error) => (readError ??= e))
+      await pipeline(body, repo.codec.decode(), hasher, createWriteStream(dest), {signal})
+      break
+    } catch (error) {
+      await rm(dest, {force: true})
+      if (error instanceof EscError || (error as Error).name === 'AbortError' || signal?.aborted) throw error
+      if (readError) {
+        if (attempt < 3) continue
+        throw new EscError(`could not download ${file.path} (object ${key}) from ${repo.description}: ${readError.message}`, {
+          kind: 'unavailable',
+          cause: error,
+        })
+      }
+      throw new UnsoundBackupError(`${file.path} (object ${key}) could not be read from ${repo.description}: ${(error as Error).message}`, [
+        {file: file.path, reason: (error as Error).message},
+      ])
+    }
   }
   const got = hasher.digest()
   if (got !== file.sha256 || hasher.bytes !== file.size) {
