@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import type {RestoreResult} from '../../lib/engine/index.js'
+import type {RestoreOptions, RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
   static override enableJsonFlag = true
@@ -13,10 +13,15 @@ export default class NodeRestore extends BaseCommand {
     '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force',
     '<%= config.bin %> node restore /backups/node1 --db /data/n1 --db /data/n2 --db /data/n3',
     '<%= config.bin %> node restore /backups/node1 --db /data/n1 --index /index/n1 --db /data/n2 --index /index/n2',
+    '<%= config.bin %> node restore s3://my-bucket/kurrentdb/node1#20260101T020000Z-1a2b3c --db /var/lib/kurrentdb',
   ]
 
   static override args = {
-    'backup-dir': Args.string({description: 'Backup directory written by `esc node backup`', required: true}),
+    'backup-dir': Args.string({
+      description:
+        'Backup directory written by `esc node backup`, or an S3 repository: s3://bucket/prefix[#backup-id] (default: its newest backup)',
+      required: true,
+    }),
   }
 
   static override flags = {
@@ -34,8 +39,10 @@ export default class NodeRestore extends BaseCommand {
 
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
+    // An s3:// URL selects a repository (loaded only then); anything else is a local directory.
+    const url = args['backup-dir'].startsWith('s3://') ? args['backup-dir'] : undefined
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
-    await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
+    if (!url) await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
     const indexes = flags.index ?? []
     if (indexes.length > 0 && indexes.length !== flags.db.length) {
       const {UsageError} = await import('../../lib/core/errors.js')
@@ -44,6 +51,7 @@ export default class NodeRestore extends BaseCommand {
       )
     }
     const nodes = flags.db.map((db, i) => ({db, index: indexes[i]}))
+    const restoreFromUrl = url ? (await import('../../lib/cli/node-repository.js')).restoreFromUrl : undefined
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -52,7 +60,7 @@ export default class NodeRestore extends BaseCommand {
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
       const result = await withInterrupt((signal) =>
-        restoreBackup({
+        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o) : restoreBackup)({
           backupDir: args['backup-dir'],
           nodes,
           force: flags.force,

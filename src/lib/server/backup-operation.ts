@@ -113,6 +113,10 @@ export async function deleteBackup(deps: OperationDeps, row: BackupRow): Promise
     store.removals.record('backup', row.id, deps.now())
     store.backups.delete(row.id)
   })()
+  // A backup store's copy goes first: the directory holds the pointer to it.
+  await deps.engine.forget?.({backupDir: deps.layout.backupDir(row.id)}).catch((error: unknown) => {
+    deps.log(`backup ${row.id}: could not forget it in the backup store: ${reason(error)}`)
+  })
   // Other backups hard-link the same chunks: removing this directory leaves their links whole.
   await deps.removeOwned('backup', row.id)
   store.removals.done('backup', row.id)

@@ -1,4 +1,8 @@
 import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {EscError} from '../core/errors.js'
+import {POINTER_FILE} from './repository-engine.js'
 
 import type {NodeAccess} from './store/clusters.js'
 
@@ -31,6 +35,8 @@ export interface LiveWriter {
 export interface Engine {
   backup(request: EngineBackupRequest): Promise<{sizeBytes: number}>
   restore(request: EngineRestoreRequest): Promise<void>
+  /** A backup is being deleted: release what it holds outside its directory (a backup store's copy). */
+  forget?(request: {backupDir: string}): Promise<void>
   /** A new, empty data directory. */
   provision(db: string): Promise<void>
   generate(db: string, options: {chunks: number; chunkSize: number; eventsPerChunk?: number}): Promise<void>
@@ -105,6 +111,19 @@ async function guardOptions({caFile, ...rest}: {url: string} & NodeAccess) {
   return {...rest, ca}
 }
 
+/**
+ * A backup made with a backup store holds only a pointer: restoring it without the store is the
+ * server's configuration to fix, not damage (it must not mark the backup defunct).
+ */
+async function refuseStoredElsewhere(backupDir: string): Promise<void> {
+  const text = await readFile(join(backupDir, POINTER_FILE), 'utf8').catch(() => undefined)
+  if (text === undefined) return
+  const where = (JSON.parse(text) as {repository?: string}).repository ?? 'a backup store'
+  throw new EscError(`this backup is stored in ${where}: start the local cloud with that backup store to restore it`, {
+    kind: 'failed-state',
+  })
+}
+
 /** A new cluster's data directory: one ongoing chunk holding only the first epoch record, like a new node's. */
 const EMPTY_CHUNK_SIZE = 1024 * 1024
 
@@ -124,6 +143,7 @@ export async function loadEngine(): Promise<Engine> {
       return {sizeBytes: engine.backupSizeBytes(manifest)}
     },
     async restore(request) {
+      await refuseStoredElsewhere(request.backupDir)
       await engine.restoreBackup({backupDir: request.backupDir, db: request.db, index: request.index, signal: request.signal})
     },
     async provision(db) {
