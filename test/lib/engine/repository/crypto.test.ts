@@ -10,7 +10,7 @@ import {
   type RepositoryKeyFile,
   type UnlockedKey,
 } from '../../../../src/lib/engine/repository/crypto-keys.js'
-import {decryptObject, encryptObject} from '../../../../src/lib/engine/repository/crypto-stream.js'
+import {decodeObject, encodeObject} from '../../../../src/lib/engine/repository/object-frames.js'
 import {openManifest, sealManifest} from '../../../../src/lib/engine/repository/crypto-manifest.js'
 import {exitCodeOf} from '../../../../src/lib/cli/error-exit.js'
 import {isEscError} from '../../../../src/lib/core/errors.js'
@@ -21,12 +21,12 @@ const REPO = 'repo-1111'
 const FRAME = 1024
 
 async function encrypt(key: UnlockedKey, name: string, data: Buffer, frameSize = FRAME): Promise<Buffer> {
-  return buffer(Readable.from([data]).pipe(encryptObject(key, name, {frameSize})))
+  return buffer(Readable.from([data]).pipe(encodeObject(name, {key, frameSize})))
 }
 
 async function decrypt(key: UnlockedKey, name: string, data: Buffer): Promise<Buffer> {
   const out: Buffer[] = []
-  await pipeline(Readable.from([data]), decryptObject(key, name), async function (source: AsyncIterable<Buffer>) {
+  await pipeline(Readable.from([data]), decodeObject(name, {key}), async function (source: AsyncIterable<Buffer>) {
     for await (const c of source) out.push(c)
   })
   return Buffer.concat(out)
@@ -116,9 +116,32 @@ describe('repository encryption', () => {
 
   it('refuses an object truncated at a frame boundary as truncated', async () => {
     const sealed = await encrypt(key, 'obj-a', randomBytes(3 * FRAME + 5))
-    const headerAndTwo = sealed.length - (5 + 16) - (FRAME + 16)
-    await assert.rejects(decrypt(key, 'obj-a', sealed.subarray(0, headerAndTwo)), refuses('unsound-backup', /object obj-a is truncated/))
-    await assert.rejects(decrypt(key, 'obj-a', sealed.subarray(0, 10)), refuses('unsound-backup', /object obj-a is truncated/))
+    const headerAndTwo = sealed.length - (5 + 5 + 16) - (5 + FRAME + 16)
+    await assert.rejects(
+      decrypt(key, 'obj-a', sealed.subarray(0, headerAndTwo)),
+      refuses('unsound-backup', /object obj-a is truncated \(it ends after frame 1/),
+    )
+    await assert.rejects(
+      decrypt(key, 'obj-a', sealed.subarray(0, headerAndTwo - 7)),
+      refuses('unsound-backup', /object obj-a is truncated \(it ends inside frame 1/),
+    )
+    await assert.rejects(
+      decrypt(key, 'obj-a', sealed.subarray(0, 10)),
+      refuses('unsound-backup', /object obj-a is truncated \(it ends inside its header/),
+    )
+  })
+
+  it('refuses an unencrypted object where an encrypted one is expected (no downgrade)', async () => {
+    const plain = await buffer(Readable.from([Buffer.from('x')]).pipe(encodeObject('obj', {})))
+    await assert.rejects(decrypt(key, 'obj', plain), refuses('unsound-backup', /object obj is not encrypted/))
+  })
+
+  it('refuses bytes appended after the final frame', async () => {
+    const sealed = await encrypt(key, 'obj', Buffer.from('x'))
+    await assert.rejects(
+      decrypt(key, 'obj', Buffer.concat([sealed, Buffer.from('more')])),
+      refuses('unsound-backup', /data after its final frame/),
+    )
   })
 
   it('refuses an object a key of another repository encrypted', async () => {
@@ -135,8 +158,8 @@ describe('repository encryption', () => {
         for (let i = 0; i < frames; i++) yield Buffer.alloc(FRAME, i)
       })(),
     )
-    const enc = source.pipe(encryptObject(key, 'big', {frameSize: FRAME}))
-    const dec = enc.pipe(decryptObject(key, 'big'))
+    const enc = source.pipe(encodeObject('big', {key, frameSize: FRAME}))
+    const dec = enc.pipe(decodeObject('big', {key}))
     let maxBuffered = 0
     for await (const c of dec) {
       produced += (c as Buffer).length
