@@ -63,3 +63,6 @@ export async function decompressBlock(compression: Compression, block: Buffer, m
       return unbrotli(block, {maxOutputLength: max})
   }
 }
+
+/** What a new repository compresses with when the run does not say (see docs/BENCHMARKS.md). */
+export const DEFAULT_COMPRESSION: Compression = 'none'
