@@ -1,0 +1,100 @@
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {runPool} from '../copy.js'
+import {UnsoundBackupError} from '../format-error.js'
+import {writeManifest} from '../manifest.js'
+import {restoreBackup} from '../restore.js'
+import type {ProgressEvent, RestoreOptions, RestoreResult, VerifyProblem, VerifyReport} from '../types.js'
+import {verifyDirectory} from '../verify.js'
+import type {Repository, RepositoryManifest} from './repository.js'
+import {downloadFile} from './transfer.js'
+
+export interface FetchOptions {
+  concurrency?: number
+  signal?: AbortSignal
+  onProgress?: (p: ProgressEvent) => void
+  /** Where the downloaded copy is staged (default: the system's temp directory). */
+  stagingRoot?: string
+}
+
+/** The backup `id`, or the newest one; a repository without backups is refused by name. */
+export async function pickBackup(repo: Repository, id?: string): Promise<RepositoryManifest> {
+  if (id) return repo.readManifest(id)
+  const latest = await repo.latest()
+  if (!latest) throw new UnsoundBackupError(`${repo.description} holds no backup yet`, [{file: repo.description, reason: 'no backup'}])
+  return latest
+}
+
+/**
+ * Downloads a backup's objects in parallel into `dir` as a local backup (its manifest and data
+ * directory), checking each object's SHA-256 after decoding. Problems are collected, one per file,
+ * rather than stopping at the first, so that verify names them all.
+ */
+async function fetchInto(repo: Repository, manifest: RepositoryManifest, dir: string, opts: FetchOptions): Promise<VerifyProblem[]> {
+  const problems: VerifyProblem[] = []
+  const total = manifest.files.reduce((s, f) => s + f.size, 0)
+  let done = 0
+  await runPool(
+    manifest.files,
+    opts.concurrency ?? 4,
+    async (f) => {
+      try {
+        await downloadFile(repo, f, join(dir, manifest.dataDir, f.path), opts.signal)
+      } catch (error) {
+        if (!(error instanceof UnsoundBackupError)) throw error
+        problems.push(...error.problems)
+      }
+      done += f.size
+      opts.onProgress?.({bytesDone: done, bytesTotal: total, file: f.path})
+    },
+    opts.signal,
+  )
+  await writeManifest(dir, manifest)
+  return problems
+}
+
+/**
+ * Restores a backup from a repository: downloads and checks every object into a staging
+ * directory, then restores from it with the local restore (its target rules, --force, space check,
+ * truncate.chk, undo on failure). Nothing is written to the target unless every object is sound.
+ */
+export async function restoreFromRepository(
+  repo: Repository,
+  id: string | undefined,
+  opts: Omit<RestoreOptions, 'backupDir'> & FetchOptions,
+): Promise<RestoreResult & {id: string}> {
+  const manifest = await pickBackup(repo, id)
+  const staging = await mkdtemp(join(opts.stagingRoot ?? tmpdir(), 'esc-repo-restore-'))
+  try {
+    opts.log?.(`downloading backup ${manifest.id} from ${repo.description}`)
+    const problems = await fetchInto(repo, manifest, staging, opts)
+    if (problems.length > 0) {
+      throw new UnsoundBackupError(`backup ${manifest.id} in ${repo.description} is not sound; nothing was restored`, problems, [
+        ...problems.slice(0, 5).map((p) => `${p.file}: ${p.reason}`),
+      ])
+    }
+    const result = await restoreBackup({...opts, backupDir: staging})
+    return {...result, id: manifest.id}
+  } finally {
+    await rm(staging, {recursive: true, force: true})
+  }
+}
+
+/** Verifies a backup in a repository: every object's hash, then the same checks as a local backup's. */
+export async function verifyRepositoryBackup(repo: Repository, id: string | undefined, opts: FetchOptions = {}): Promise<VerifyReport & {id: string}> {
+  const manifest = await pickBackup(repo, id)
+  const staging = await mkdtemp(join(opts.stagingRoot ?? tmpdir(), 'esc-repo-verify-'))
+  try {
+    const problems = await fetchInto(repo, manifest, staging, opts)
+    const report = await verifyDirectory(staging, {signal: opts.signal})
+    // Files whose object failed are missing from the copy: the object's own reason says why.
+    const failed = new Set(problems.map((p) => p.file))
+    report.problems = [...problems, ...report.problems.filter((p) => !failed.has(p.file))]
+    report.ok = report.problems.length === 0
+    return {...report, dir: `${repo.description}#${manifest.id}`, id: manifest.id}
+  } finally {
+    await rm(staging, {recursive: true, force: true})
+  }
+}
