@@ -47,7 +47,8 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     const files: RepositoryFile[] = []
     for (const f of local.files) {
       throwIfAborted(opts.signal, 'backup')
-      const sha256 = (immutable(f) && known.get(`${f.path}\0${f.size}\0${f.md5}`)) || (await sha256OfFile(join(dataDir, f.path), opts.signal))
+      const sha256 =
+        (immutable(f) && known.get(`${f.path}\0${f.size}\0${f.md5}`)) || (await sha256OfFile(join(dataDir, f.path), opts.signal))
       files.push({...f, sha256})
     }
     const present = await repo.objectKeys()

@@ -83,7 +83,11 @@ export async function restoreFromRepository(
 }
 
 /** Verifies a backup in a repository: every object's hash, then the same checks as a local backup's. */
-export async function verifyRepositoryBackup(repo: Repository, id: string | undefined, opts: FetchOptions = {}): Promise<VerifyReport & {id: string}> {
+export async function verifyRepositoryBackup(
+  repo: Repository,
+  id: string | undefined,
+  opts: FetchOptions = {},
+): Promise<VerifyReport & {id: string}> {
   const manifest = await pickBackup(repo, id)
   const staging = await mkdtemp(join(opts.stagingRoot ?? tmpdir(), 'esc-repo-verify-'))
   try {

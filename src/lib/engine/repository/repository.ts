@@ -109,7 +109,7 @@ export class Repository {
       }
       throw error
     }
-    const plain = await this.codec.openManifest(sealed)
+    const plain = await this.codec.openManifest(sealed, id)
     let parsed: Partial<RepositoryManifest>
     try {
       parsed = JSON.parse(plain.toString('utf8')) as Partial<RepositoryManifest>
@@ -133,7 +133,7 @@ export class Repository {
 
   /** The last step of a backup: from here on it exists. */
   async writeManifest(manifest: RepositoryManifest): Promise<void> {
-    const sealed = await this.codec.sealManifest(Buffer.from(JSON.stringify(manifest) + '\n'))
+    const sealed = await this.codec.sealManifest(Buffer.from(JSON.stringify(manifest) + '\n'), manifest.id)
     await this.store.put(`${BACKUPS}${manifest.id}.json`, sealed)
   }
 

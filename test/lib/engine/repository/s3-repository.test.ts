@@ -80,10 +80,17 @@ describe('backups in an S3 repository (s3rver on 127.0.0.1)', function () {
     const fresh = new Map(changed.filter((f) => !had.has(f.sha256)).map((f) => [f.sha256, f.size]))
     assert.equal(puts().length, fresh.size)
     assert.equal(second.uploaded.objects, fresh.size)
-    assert.equal(second.uploaded.bytes, [...fresh.values()].reduce((s, n) => s + n, 0))
+    assert.equal(
+      second.uploaded.bytes,
+      [...fresh.values()].reduce((s, n) => s + n, 0),
+    )
     assert.ok(puts().reduce((s, r) => s + r.bytes, 0) <= second.uploaded.bytes * 1.01 + 1024)
     for (const p of changedPaths) {
-      assert.match(p, /^(chunk-00000[34]\.000000|writer\.chk|chaser\.chk|epoch\.chk|proposal\.chk|index\/indexmap|index\/[0-9a-f-]{36}(\.bloomfilter)?)$/, p)
+      assert.match(
+        p,
+        /^(chunk-00000[34]\.000000|writer\.chk|chaser\.chk|epoch\.chk|proposal\.chk|index\/indexmap|index\/[0-9a-f-]{36}(\.bloomfilter)?)$/,
+        p,
+      )
     }
     assert.ok(changedPaths.includes('chunk-000003.000000') && changedPaths.includes('chunk-000004.000000'), changedPaths.join(','))
     assert.ok(!changedPaths.some((p) => /chunk-00000[012]/.test(p)), 'completed chunks are not uploaded again')

@@ -40,7 +40,10 @@ export class TestS3 {
     const dir = await mkdtemp(join(tmpdir(), 'esc-s3rver-'))
     const script = fileURLToPath(new URL('s3rver-child.cjs', import.meta.url))
     // A plain node: without the test's loader in NODE_OPTIONS.
-    const child = spawn(process.execPath, [script, dir, 'esc-test'], {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, NODE_OPTIONS: ''}})
+    const child = spawn(process.execPath, [script, dir, 'esc-test'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {...process.env, NODE_OPTIONS: ''},
+    })
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({input: child.stdout!}).once('line', resolve)
       child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)))
@@ -61,15 +64,14 @@ export class TestS3 {
         if (rule.fault.kind === 'stall') return void stalled.add(req.socket)
         req.resume()
         res.writeHead(rule.fault.status, {'content-type': 'application/xml'})
-        return void res.end(`<?xml version="1.0"?><Error><Code>${rule.fault.status === 503 ? 'SlowDown' : 'InternalError'}</Code><Message>injected</Message></Error>`)
+        return void res.end(
+          `<?xml version="1.0"?><Error><Code>${rule.fault.status === 503 ? 'SlowDown' : 'InternalError'}</Code><Message>injected</Message></Error>`,
+        )
       }
-      const upstream = request(
-        {host: '127.0.0.1', port: addr.port, method, path: url, headers: req.headers},
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers)
-          up.pipe(res)
-        },
-      )
+      const upstream = request({host: '127.0.0.1', port: addr.port, method, path: url, headers: req.headers}, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      })
       upstream.on('error', () => res.destroy())
       req.pipe(upstream)
     })
