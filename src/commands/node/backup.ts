@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags, type Interfaces} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
@@ -12,10 +12,14 @@ export default class NodeBackup extends BaseCommand {
   static override examples = [
     '<%= config.bin %> node backup /backups/node1 --db /var/lib/kurrentdb',
     '<%= config.bin %> node backup /backups/node1 --db /data/db --index /data/index --node-url https://127.0.0.1:2113 --username admin --password changeit',
+    '<%= config.bin %> node backup s3://my-bucket/kurrentdb/node1 --db /var/lib/kurrentdb',
   ]
 
   static override args = {
-    'backup-dir': Args.string({description: 'Directory holding the backup (created if missing)', required: true}),
+    'backup-dir': Args.string({
+      description: 'Directory holding the backup (created if missing), or an S3 repository: s3://bucket/prefix',
+      required: true,
+    }),
   }
 
   static override flags = {
@@ -44,6 +48,7 @@ export default class NodeBackup extends BaseCommand {
   /** The manifest without its file list, plus the backup's size: what --json prints. */
   public async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(NodeBackup)
+    if (args['backup-dir'].startsWith('s3://')) return this.runRepository(args['backup-dir'], flags)
     const {backupNode, backupSizeBytes} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -120,5 +125,47 @@ export default class NodeBackup extends BaseCommand {
       }
       throw error
     }
+  }
+
+  /** A backup into an S3 repository (s3://bucket/prefix): same checks and guard, objects uploaded. */
+  private async runRepository(url: string, flags: Interfaces.InferredFlags<typeof NodeBackup.flags>) {
+    if (flags.full || flags['link-from'] !== undefined) {
+      throw new UsageError(
+        `${flags.full ? '--full' : '--link-from'} does not apply to an S3 repository (${url}): its objects are stored once and shared by every backup; leave it out`,
+      )
+    }
+    const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
+    if (!flags['node-url'] && guardFlags.some((f) => flags[f]))
+      throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
+    const {requireHttpUrl} = await import('../../lib/cli/node-input.js')
+    if (flags['node-url'] !== undefined) requireHttpUrl('--node-url', flags['node-url'])
+    const ca = flags['ca-file']
+      ? await readFile(flags['ca-file']).catch(() => {
+          throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
+        })
+      : undefined
+    const {backupToUrl} = await import('../../lib/cli/node-repository.js')
+    return backupToUrl(
+      url,
+      {
+        db: flags.db,
+        index: flags.index,
+        verify: flags.verify,
+        offline: flags.offline,
+        concurrency: flags.concurrency,
+        nodeGuard: flags['node-url']
+          ? {
+              url: flags['node-url'],
+              username: flags.username,
+              password: flags.password,
+              ca,
+              insecure: flags.insecure,
+              allowLagging: flags['allow-lagging'],
+              restartScavenge: flags['restart-scavenge'],
+            }
+          : undefined,
+      },
+      {json: this.jsonEnabled(), debug: this.debugEnabled},
+    )
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import type {RestoreResult} from '../../lib/engine/index.js'
+import type {RestoreOptions, RestoreResult} from '../../lib/engine/index.js'
 
 export default class NodeRestore extends BaseCommand {
   static override enableJsonFlag = true
@@ -10,10 +10,15 @@ export default class NodeRestore extends BaseCommand {
   static override examples = [
     '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb',
     '<%= config.bin %> node restore /backups/node1 --db /var/lib/kurrentdb --force',
+    '<%= config.bin %> node restore s3://my-bucket/kurrentdb/node1#20260101T020000Z-1a2b3c --db /var/lib/kurrentdb',
   ]
 
   static override args = {
-    'backup-dir': Args.string({description: 'Backup directory written by `esc node backup`', required: true}),
+    'backup-dir': Args.string({
+      description:
+        'Backup directory written by `esc node backup`, or an S3 repository: s3://bucket/prefix[#backup-id] (default: its newest backup)',
+      required: true,
+    }),
   }
 
   static override flags = {
@@ -24,8 +29,11 @@ export default class NodeRestore extends BaseCommand {
 
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
+    // An s3:// URL selects a repository (loaded only then); anything else is a local directory.
+    const url = args['backup-dir'].startsWith('s3://') ? args['backup-dir'] : undefined
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
-    await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
+    if (!url) await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
+    const restoreFromUrl = url ? (await import('../../lib/cli/node-repository.js')).restoreFromUrl : undefined
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -34,7 +42,7 @@ export default class NodeRestore extends BaseCommand {
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
       const result = await withInterrupt((signal) =>
-        restoreBackup({
+        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o) : restoreBackup)({
           backupDir: args['backup-dir'],
           db: flags.db,
           index: flags.index,

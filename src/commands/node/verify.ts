@@ -12,7 +12,10 @@ export default class NodeVerify extends BaseCommand {
   static override examples = ['<%= config.bin %> node verify /backups/node1', '<%= config.bin %> node verify /var/lib/kurrentdb --json']
 
   static override args = {
-    dir: Args.string({description: "A backup directory or a stopped node's data directory", required: true}),
+    dir: Args.string({
+      description: "A backup directory, a stopped node's data directory, or an S3 repository: s3://bucket/prefix[#backup-id]",
+      required: true,
+    }),
   }
 
   static override flags = {
@@ -21,12 +24,17 @@ export default class NodeVerify extends BaseCommand {
 
   public async run(): Promise<VerifyReport> {
     const {args, flags} = await this.parse(NodeVerify)
+    // An s3:// URL selects a repository (loaded only then): its objects are downloaded and checked.
+    const url = args.dir.startsWith('s3://') ? args.dir : undefined
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
-    await requireDirectory(args.dir, "give a backup directory or a stopped node's data directory")
+    if (!url) await requireDirectory(args.dir, "give a backup directory or a stopped node's data directory")
     const {verifyDirectory} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
-    const report = await verifyDirectory(args.dir, {index: flags.index, onProgress: (p) => progress.update(p)})
+    const onProgress = (p: {bytesDone: number; bytesTotal: number}) => progress.update(p)
+    const report = url
+      ? await (await import('../../lib/cli/node-repository.js')).verifyUrl(url, {onProgress})
+      : await verifyDirectory(args.dir, {index: flags.index, onProgress})
     progress.end()
     if (!this.jsonEnabled()) {
       const c = report.checked
