@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {passwordFileFlag} from '../../lib/cli/repository-flags.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import type {RestoreOptions, RestoreResult} from '../../lib/engine/index.js'
 
@@ -25,6 +26,7 @@ export default class NodeRestore extends BaseCommand {
     db: Flags.string({description: "The stopped node's data directory", required: true}),
     index: Flags.string({description: "The node's index directory [default: <db>/index]"}),
     force: Flags.boolean({description: 'Move a non-empty target aside (renamed, never deleted) instead of refusing'}),
+    ...passwordFileFlag,
   }
 
   public async run(): Promise<RestoreResult> {
@@ -34,6 +36,7 @@ export default class NodeRestore extends BaseCommand {
     const {requireDirectory} = await import('../../lib/cli/node-input.js')
     if (!url) await requireDirectory(args['backup-dir'], 'give a backup directory written by `esc node backup`')
     const restoreFromUrl = url ? (await import('../../lib/cli/node-repository.js')).restoreFromUrl : undefined
+    const codecs = url ? await (await import('../../lib/cli/repository-password.js')).repositoryCodecs(flags) : undefined
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -42,7 +45,7 @@ export default class NodeRestore extends BaseCommand {
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
       const result = await withInterrupt((signal) =>
-        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o) : restoreBackup)({
+        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o, codecs) : restoreBackup)({
           backupDir: args['backup-dir'],
           db: flags.db,
           index: flags.index,

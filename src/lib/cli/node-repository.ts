@@ -5,6 +5,8 @@ import {restoreFromRepository, verifyRepositoryBackup} from '../engine/repositor
 import {openRepository} from '../engine/repository/open.js'
 import {ProgressLine, formatBytes, interactiveStderr} from '../engine/progress.js'
 import type {EngineLog, ProgressEvent, RestoreOptions} from '../engine/types.js'
+import type {CodecFactory} from '../engine/repository/codec.js'
+import {storageSummary} from './repository-password.js'
 import {withInterrupt} from './wait/interrupt.js'
 
 /**
@@ -14,6 +16,10 @@ import {withInterrupt} from './wait/interrupt.js'
 export interface RepositoryUi {
   json: boolean
   debug: boolean
+  /** Encryption and compression of the repository, and its password (cli/repository-password.ts). */
+  codecs?: CodecFactory
+  /** The --compress this run was given, for the summary. */
+  compress?: string
 }
 
 function ui(opts: RepositoryUi): {progress: ProgressLine; log: EngineLog} {
@@ -34,7 +40,7 @@ export async function backupToUrl(
   opts: RepositoryUi,
 ): Promise<Record<string, unknown>> {
   const {progress, log} = ui(opts)
-  const {repo} = await openRepository(url, {create: true})
+  const {repo} = await openRepository(url, {create: true, codecs: opts.codecs})
   try {
     const m = await withInterrupt((signal) =>
       backupToRepository({...options, repository: repo, signal, log, onProgress: (p) => progress.update(p)}),
@@ -49,6 +55,7 @@ export async function backupToUrl(
           `Backup ${m.id} (${m.kind}) written to ${repo.description}`,
           `  files: ${s.files} (${formatBytes(s.bytes)}); uploaded ${m.uploaded.objects} objects (${formatBytes(m.uploaded.bytes)}), already there ${s.filesKept}`,
           `  log: writer ${m.checkpoints.writer}, chaser ${m.checkpoints.chaser}, chunk size ${formatBytes(m.chunkSize)}, last chunk ${m.lastChunk}`,
+          `  objects: ${storageSummary(repo.codec.params, opts.compress)}`,
           `  took ${formatDuration(m.timings.durationMs, 'compact')}`,
         ].join('\n') + '\n',
       )
@@ -64,8 +71,8 @@ export async function backupToUrl(
 }
 
 /** The command's restore options (progress, log, signal included) against the repository the URL names. */
-export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'backupDir'>) {
-  const {repo, backupId} = await openRepository(url)
+export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'backupDir'>, codecs?: CodecFactory) {
+  const {repo, backupId} = await openRepository(url, {codecs})
   try {
     return await restoreFromRepository(repo, backupId, opts)
   } finally {
@@ -74,8 +81,8 @@ export async function restoreFromUrl(url: string, opts: Omit<RestoreOptions, 'ba
 }
 
 /** Downloads and checks every object of a repository's backup, then checks it as a local backup. */
-export async function verifyUrl(url: string, opts: {onProgress?: (p: ProgressEvent) => void} = {}) {
-  const {repo, backupId} = await openRepository(url)
+export async function verifyUrl(url: string, opts: {onProgress?: (p: ProgressEvent) => void; codecs?: CodecFactory} = {}) {
+  const {repo, backupId} = await openRepository(url, {codecs: opts.codecs})
   try {
     return await withInterrupt((signal) => verifyRepositoryBackup(repo, backupId, {signal, onProgress: opts.onProgress}))
   } finally {
