@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto'
 import {EscError} from '../../core/errors.js'
 import {type CodecFactory, identityCodec, type ObjectCodec} from './codec.js'
 import {type Compression, COMPRESSIONS, DEFAULT_COMPRESSION} from './compress.js'
-import {createRepositoryKey, openRepositoryKey, type RepositoryKeyFile, type ScryptParams} from './crypto-keys.js'
+import {createUnlockedRepositoryKey, openRepositoryKey, type RepositoryKeyFile, type ScryptParams, type UnlockedKey} from './crypto-keys.js'
 import {openManifest, sealManifest} from './crypto-manifest.js'
 import {decodeObject, encodeObject} from './object-frames.js'
 
@@ -63,12 +63,17 @@ export function escCodecFactory(choice: CodecChoice): CodecFactory {
     const params: FramesParams = stored
       ? readParams(stored.params)
       : {repositoryId: randomBytes(16).toString('hex'), compression: choice.compression ?? DEFAULT_COMPRESSION}
-    if (!stored && choice.encrypt)
-      params.key = await createRepositoryKey(await askPassword(choice, true), params.repositoryId, choice.scrypt)
-    if (choice.encrypt && !params.key)
+    let key: UnlockedKey | undefined
+    if (!stored && choice.encrypt) {
+      const made = await createUnlockedRepositoryKey(await askPassword(choice, true), params.repositoryId, choice.scrypt)
+      params.key = made.file
+      key = made.key
+    } else if (choice.encrypt && !params.key) {
       throw refuse('this repository was created without encryption; encryption is chosen when a repository is created')
+    } else if (params.key) {
+      key = await openRepositoryKey(params.key, await askPassword(choice, false), params.repositoryId)
+    }
     const compression = choice.compression ?? params.compression
-    const key = params.key ? await openRepositoryKey(params.key, await askPassword(choice, !stored), params.repositoryId) : undefined
     const codec: ObjectCodec = {
       name: ESC_CODEC,
       params: {...params},
@@ -85,7 +90,7 @@ export function escCodecFactory(choice: CodecChoice): CodecFactory {
 
 const passwords = new WeakMap<CodecChoice, Promise<string>>()
 
-/** The password, asked at most once per run (creating a repository both wraps and unwraps its key). */
+/** The password, asked at most once per run (a run may open the repository more than once). */
 function askPassword(choice: CodecChoice, creating: boolean): Promise<string> {
   if (!choice.password)
     return Promise.reject(

@@ -80,18 +80,29 @@ export async function createRepositoryKey(
   repositoryId: string,
   params: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<RepositoryKeyFile> {
+  return (await createUnlockedRepositoryKey(password, repositoryId, params)).file
+}
+
+/** The same, with the keys it unlocks: creating a repository costs one scrypt, not two. */
+export async function createUnlockedRepositoryKey(
+  password: string,
+  repositoryId: string,
+  params: ScryptParams = DEFAULT_SCRYPT,
+): Promise<{file: RepositoryKeyFile; key: UnlockedKey}> {
   const salt = randomBytes(32)
   const kek = await deriveKek(password, salt, params)
   const nonce = randomBytes(NONCE)
+  const dataKey = randomBytes(KEY)
   const cipher = createCipheriv('aes-256-gcm', kek, nonce).setAAD(wrapAad(repositoryId))
-  const wrapped = Buffer.concat([nonce, cipher.update(randomBytes(KEY)), cipher.final(), cipher.getAuthTag()])
-  return {
+  const wrapped = Buffer.concat([nonce, cipher.update(dataKey), cipher.final(), cipher.getAuthTag()])
+  const file: RepositoryKeyFile = {
     format: 'esc-repository-key',
     version: 1,
     kdf: {name: 'scrypt', ...params, salt: salt.toString('base64')},
     cipher: 'aes-256-gcm',
     wrappedKey: wrapped.toString('base64'),
   }
+  return {file, key: unlocked(dataKey)}
 }
 
 function checkKeyFile(file: RepositoryKeyFile, where: string): {salt: Buffer; wrapped: Buffer; params: ScryptParams} {
