@@ -186,7 +186,7 @@ try {
   const modules = [...new Set([...files, ...bundled])]
   console.log(`files loaded by \`esc mesdb backups list\`: ${files.length}`)
   const forbidden = modules.filter((u) =>
-    /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify)\//.test(u),
+    /\/(src|dist)\/local\/|\/lib\/kurrentdb\/|\/node_modules\/(fastify|better-sqlite3|@fastify|@aws-sdk|@smithy)\//.test(u),
   )
   console.log(
     `modules resolved by \`esc mesdb backups list\`: ${modules.length}; server/database/engine modules: ${forbidden.length === 0 ? 'none' : forbidden.join(', ')}`,

@@ -159,3 +159,21 @@ describe('layers: the engine and the server speak no CLI', () => {
     assert.deepEqual(offenders, [], 'advice goes in the error hint (core/errors.ts ERROR_ADVICE); cli/error-exit.ts words it')
   })
 })
+
+describe('the S3 client loads only for s3:// repositories', () => {
+  it('@aws-sdk packages are imported by src/lib/engine/repository/s3-store.ts alone, and only lazily', () => {
+    const files = [...sourceFiles('src/lib'), ...sourceFiles('src/commands'), ...sourceFiles('src/hooks')]
+    const sdkEdges = files.flatMap(importsOf).filter((e) => !path.isAbsolute(e.to) && e.to.startsWith('@aws-sdk'))
+    assert.ok(sdkEdges.length > 0, 'the walk sees the SDK imports')
+    assert.deepEqual(
+      [...new Set(sdkEdges.map((e) => `${path.relative(repoRoot, e.from)}${e.lazy ? '' : ' (static)'}`))],
+      ['src/lib/engine/repository/s3-store.ts'],
+    )
+  })
+
+  it('no command reaches the SDK through static imports, the node commands included', () => {
+    const nodeCommands = sourceFiles('src/commands/node')
+    const {packages} = reachable([...entries, ...nodeCommands], true)
+    assert.ok(![...packages.keys()].some((p) => p.startsWith('@aws-sdk')), `reached via ${packages.get('@aws-sdk/client-s3')}`)
+  })
+})

@@ -77,6 +77,24 @@ describe('esc node backup|restore|verify: encrypted repositories', function () {
     assert.match(restore.stderr, /Set ESC_BACKUP_PASSWORD, pass --password-file FILE, or run in a terminal to be asked for it\./)
   })
 
+  it('backups list and forget of an encrypted repository need its password the same way', async () => {
+    const backup = await runCli(['node', 'backup', url, '--db', db, '--encrypt', '--json'], {env: {...env, ESC_BACKUP_PASSWORD: 'pw'}})
+    assert.equal(backup.exitCode, 0, backup.stderr)
+    const id = JSON.parse(backup.stdout).id as string
+    const without = await runCli(['node', 'backups', 'list', url], {env})
+    assert.equal(without.exitCode, 2)
+    oneLine(without.stderr, /^Error: this repository is encrypted, and no password was given$/)
+    await writeFile(join(dir, 'pw'), 'pw')
+    const list = await runCli(['node', 'backups', 'list', url, '--password-file', join(dir, 'pw'), '--json'], {env})
+    assert.equal(list.exitCode, 0, list.stderr)
+    assert.deepEqual(
+      JSON.parse(list.stdout).map((b: {id: string}) => b.id),
+      [id],
+    )
+    const forget = await runCli(['node', 'backups', 'forget', url, id, '--password-file', join(dir, 'pw')], {env})
+    assert.equal(forget.exitCode, 0, forget.stderr)
+  })
+
   it('refuses an unreadable or empty --password-file, naming it', async () => {
     const missing = await runCli(['node', 'backup', url, '--db', db, '--encrypt', '--password-file', join(dir, 'nope')], {env})
     assert.equal(missing.exitCode, 2)

@@ -1,6 +1,6 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import {runPool} from '../copy.js'
 import {UnsoundBackupError} from '../format-error.js'
@@ -15,7 +15,7 @@ export interface FetchOptions {
   concurrency?: number
   signal?: AbortSignal
   onProgress?: (p: ProgressEvent) => void
-  /** Where the downloaded copy is staged (default: the system's temp directory). */
+  /** Where the downloaded copy is staged (default: restore: the target's parent directory; verify: the temp directory). */
   stagingRoot?: string
 }
 
@@ -66,7 +66,11 @@ export async function restoreFromRepository(
   opts: Omit<RestoreOptions, 'backupDir'> & FetchOptions,
 ): Promise<RestoreResult & {id: string}> {
   const manifest = await pickBackup(repo, id)
-  const staging = await mkdtemp(join(opts.stagingRoot ?? tmpdir(), 'esc-repo-restore-'))
+  // Downloaded next to the target: the same filesystem (often not the temp directory's, which may
+  // be in memory), so the space a restore needs is where it is checked.
+  const root = opts.stagingRoot ?? dirname(resolve(opts.db))
+  await mkdir(root, {recursive: true})
+  const staging = await mkdtemp(join(root, '.esc-restore-download-'))
   try {
     opts.log?.(`downloading backup ${manifest.id} from ${repo.description}`)
     const problems = await fetchInto(repo, manifest, staging, opts)

@@ -38,10 +38,11 @@ export interface LockInfo {
 }
 
 const BACKUP_ID = /^[0-9A-Za-z._-]+$/
+const MANIFEST_KEY = /^backups\/[0-9TZ.]+_([0-9A-Za-z._-]+)\.json$/
 
 /**
  * A backup repository in an object store: immutable objects under a content address
- * (`objects/<codec name of the SHA-256>`), one manifest per backup (`backups/<id>.json`, sealed by
+ * (`objects/<codec name of the SHA-256>`), one manifest per backup (`backups/<time>_<id>.json`, sealed by
  * the codec, written last: a backup exists when its manifest does), and the locks of running
  * backups and prunes (`locks/`).
  */
@@ -85,28 +86,35 @@ export class Repository {
     return keys
   }
 
-  /** Ids of the backups whose manifest exists, oldest first (ids sort by time). */
+  /**
+   * Manifest keys by backup id, oldest first. A key starts with the backup's start time to the
+   * millisecond (`backups/<time>_<id>.json`), so that listing order is time order even for two
+   * backups started within the same second.
+   */
+  private async manifestKeys(): Promise<Map<string, string>> {
+    const keys: string[] = []
+    for await (const o of this.store.list(BACKUPS)) if (MANIFEST_KEY.test(o.key)) keys.push(o.key)
+    return new Map(keys.sort().map((k) => [MANIFEST_KEY.exec(k)![1], k]))
+  }
+
+  /** Ids of the backups whose manifest exists, oldest first. */
   async backupIds(): Promise<string[]> {
-    const ids: string[] = []
-    for await (const o of this.store.list(BACKUPS)) {
-      const id = o.key.slice(BACKUPS.length).replace(/\.json$/, '')
-      if (o.key.endsWith('.json') && BACKUP_ID.test(id)) ids.push(id)
-    }
-    return ids.sort()
+    return [...(await this.manifestKeys()).keys()]
   }
 
   async readManifest(id: string): Promise<RepositoryManifest> {
-    if (!BACKUP_ID.test(id)) throw new EscError(`${id} is not a backup id`, {kind: 'invalid-input'})
+    const key = BACKUP_ID.test(id) ? (await this.manifestKeys()).get(id) : undefined
+    if (!key) {
+      throw new EscError(`${this.description} has no backup ${id}`, {
+        kind: 'not-found',
+        suggestions: ['`esc node backups list` shows the backups it has.'],
+      })
+    }
     let sealed: Buffer
     try {
-      sealed = await readAll(await this.store.get(`${BACKUPS}${id}.json`))
+      sealed = await readAll(await this.store.get(key))
     } catch (error) {
-      if (error instanceof ObjectNotFoundError) {
-        throw new EscError(`${this.description} has no backup ${id}`, {
-          kind: 'not-found',
-          suggestions: ['`esc node backups list` shows the backups it has.'],
-        })
-      }
+      if (error instanceof ObjectNotFoundError) throw new EscError(`${this.description} has no backup ${id} (it was just forgotten)`, {kind: 'not-found'})
       throw error
     }
     const plain = await this.codec.openManifest(sealed, id)
@@ -134,12 +142,14 @@ export class Repository {
   /** The last step of a backup: from here on it exists. */
   async writeManifest(manifest: RepositoryManifest): Promise<void> {
     const sealed = await this.codec.sealManifest(Buffer.from(JSON.stringify(manifest) + '\n'), manifest.id)
-    await this.store.put(`${BACKUPS}${manifest.id}.json`, sealed)
+    const stamp = manifest.timings.startedAt.replace(/[-:]/g, '')
+    await this.store.put(`${BACKUPS}${stamp}_${manifest.id}.json`, sealed)
   }
 
   /** The first step of forgetting a backup: from here on it does not exist. */
   async deleteManifest(id: string): Promise<void> {
-    await this.store.delete(`${BACKUPS}${id}.json`)
+    const key = (await this.manifestKeys()).get(id)
+    if (key) await this.store.delete(key)
   }
 
   async locks(): Promise<LockInfo[]> {
@@ -161,7 +171,7 @@ export class Repository {
 
   private unsound(id: string, why: string): UnsoundBackupError {
     return new UnsoundBackupError(`the manifest of backup ${id} in ${this.description} is not sound: ${why}`, [
-      {file: `${BACKUPS}${id}.json`, reason: why},
+      {file: `backup ${id}`, reason: why},
     ])
   }
 }

@@ -144,7 +144,9 @@ class S3Store implements ObjectStore {
   }
 }
 
+/** The object is not there (a missing bucket is not a missing object: it is reported as such). */
 function isNotFound(error: unknown): boolean {
   const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+  if (e?.name === 'NoSuchBucket') return false
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404
 }

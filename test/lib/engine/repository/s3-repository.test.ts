@@ -131,6 +131,21 @@ describe('backups in an S3 repository (s3rver on 127.0.0.1)', function () {
     assert.equal(readCheckpointFile(join(restored, 'truncate.chk')), first.checkpoints.chaser)
   })
 
+  it('downloads next to the target (same filesystem, not the temp directory) and leaves nothing behind', async () => {
+    const db = join(dir, 'db')
+    await generateDataDir(db, {chunks: 2, chunkSize: 16384})
+    const repo = await open()
+    await backupToRepository({repository: repo, db})
+    const parent = join(dir, 'targets')
+    const seen = new Set<string>()
+    await restoreFromRepository(repo, undefined, {
+      db: join(parent, 'node1'),
+      onProgress: () => void readdir(parent).then((names) => names.forEach((n) => seen.add(n))).catch(() => undefined),
+    })
+    assert.ok([...seen].some((n) => n.startsWith('.esc-restore-download-')), [...seen].join(','))
+    assert.deepEqual(await readdir(parent), ['node1'])
+  })
+
   it('refuses to restore a backup whose object was damaged in the bucket, and writes nothing', async () => {
     const db = join(dir, 'db')
     await generateDataDir(db, {chunks: 2, chunkSize: 16384})

@@ -49,15 +49,15 @@ export class TestS3 {
       child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)))
     })
     const addr = JSON.parse(line) as {port: number}
-    let self: TestS3 | undefined
+    const box: {self?: TestS3} = {}
     const stalled = new Set<import('node:net').Socket>()
     const proxy = createServer((req, res) => {
       const url = req.url ?? '/'
       const method = req.method ?? 'GET'
       const entry = {method, url, bytes: 0}
-      self!.requests.push(entry)
+      box.self!.requests.push(entry)
       req.on('data', (b: Buffer) => (entry.bytes += b.length))
-      const rule = self!.rules.find((r) => r.times > 0 && (r.match?.(method, url) ?? true))
+      const rule = box.self!.rules.find((r) => r.times > 0 && (r.match?.(method, url) ?? true))
       if (rule) {
         rule.times--
         if (rule.fault.kind === 'drop') return void req.socket.destroy()
@@ -80,8 +80,8 @@ export class TestS3 {
     })
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
     const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
-    self = new TestS3(child, proxy, dir, endpoint)
-    return self
+    box.self = new TestS3(child, proxy, dir, endpoint)
+    return box.self
   }
 
   /** The environment the SDK reads: static test credentials and the proxy as endpoint. */
