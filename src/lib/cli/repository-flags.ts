@@ -17,7 +17,8 @@ export const repositoryCodecFlags = {
       'Encrypt a new S3 repository (AES-256-GCM, key derived from a password with scrypt). Losing the password loses the backups',
   }),
   compress: Flags.string({
-    description: 'Compression of the objects a backup uploads to an S3 repository [default: none, see docs/BENCHMARKS.md]',
+    description:
+      'Compression of the objects a backup uploads to an S3 repository [default: deflate for a new repository, else what it was created with]',
     options: ['none', 'gzip', 'deflate', 'brotli'],
   }),
   ...passwordFileFlag,

@@ -114,7 +114,9 @@ describe('esc node backup|restore|verify: encrypted repositories', function () {
   })
 
   it('refuses --encrypt for a repository created without encryption', async () => {
-    assert.equal((await runCli(['node', 'backup', url, '--db', db], {env})).exitCode, 0)
+    const plain = await runCli(['node', 'backup', url, '--db', db], {env})
+    assert.equal(plain.exitCode, 0, plain.stderr)
+    assert.match(plain.stdout, /\n {2}objects: not encrypted, compressed with deflate\n/)
     const r = await runCli(['node', 'backup', url, '--db', db, '--encrypt'], {env: {...env, ESC_BACKUP_PASSWORD: 'pw'}})
     assert.equal(r.exitCode, 2)
     oneLine(r.stderr, /^Error: this repository was created without encryption/)

@@ -10,6 +10,14 @@ import zlib from 'node:zlib'
 export const COMPRESSIONS = ['none', 'gzip', 'deflate', 'brotli'] as const
 export type Compression = (typeof COMPRESSIONS)[number]
 
+/**
+ * What a new repository compresses with when the run does not say. On generated JSON events,
+ * deflate at level 1 stores 3 to 9 % of the bytes at 100-400 MiB/s per core (docs/BENCHMARKS.md):
+ * cheaper than sending and storing the rest over any link slower than that. gzip is the same
+ * algorithm with a costlier checksum; brotli saves 1-2 points more for 2-5 times the CPU.
+ */
+export const DEFAULT_COMPRESSION: Compression = 'deflate'
+
 /** The id written in an object's header; never renumber. */
 export const COMPRESSION_ID: Readonly<Record<Compression, number>> = {none: 0, gzip: 1, deflate: 2, brotli: 3}
 
@@ -18,8 +26,8 @@ export function compressionOfId(id: number): Compression | undefined {
 }
 
 /**
- * Levels chosen by bench/compress.js (docs/BENCHMARKS.md): on JSON events, the lowest levels keep
- * most of the saving at a fraction of the time of the defaults.
+ * Levels chosen by bench/compress.js (docs/BENCHMARKS.md): on JSON events, gzip level 1 keeps 80 %
+ * of level 6's ratio at 4 times the speed, brotli quality 4 two thirds of quality 11's at 50 times.
  */
 const GZIP_LEVEL = 1
 const BROTLI_QUALITY = 4
@@ -63,6 +71,3 @@ export async function decompressBlock(compression: Compression, block: Buffer, m
       return unbrotli(block, {maxOutputLength: max})
   }
 }
-
-/** What a new repository compresses with when the run does not say (see docs/BENCHMARKS.md). */
-export const DEFAULT_COMPRESSION: Compression = 'none'

@@ -114,7 +114,8 @@ export class Repository {
     try {
       sealed = await readAll(await this.store.get(key))
     } catch (error) {
-      if (error instanceof ObjectNotFoundError) throw new EscError(`${this.description} has no backup ${id} (it was just forgotten)`, {kind: 'not-found'})
+      if (error instanceof ObjectNotFoundError)
+        throw new EscError(`${this.description} has no backup ${id} (it was just forgotten)`, {kind: 'not-found'})
       throw error
     }
     const plain = await this.codec.openManifest(sealed, id)

@@ -21,6 +21,13 @@ describe('the encrypting and compressing codec', () => {
     assert.equal(codec, identityCodec)
   })
 
+  it('compresses a new repository with deflate when the run does not choose', async () => {
+    const codec = await escCodecFactory({})(undefined)
+    assert.equal(codec.name, ESC_CODEC)
+    assert.equal(codec.params.compression, 'deflate')
+    assert.equal(codec.params.key, undefined)
+  })
+
   it('creates an encrypted repository: the key is wrapped in the params, the password asked once for creation', async () => {
     const pw = password('s3cret')
     const codec = await escCodecFactory({encrypt: true, password: pw.provide, scrypt: FAST})(undefined)

@@ -68,7 +68,10 @@ describe('repository safety: locks, kill -9, hot differential backups', function
     s3.requests.length = 0
     await killAt('backup', url, db)
     assert.deepEqual(await repo.backupIds(), [first.id], 'the killed run recorded nothing')
-    assert.ok(s3.requests.some((r) => r.method === 'PUT' && r.url.includes('/objects/')), 'the killed run had uploaded')
+    assert.ok(
+      s3.requests.some((r) => r.method === 'PUT' && r.url.includes('/objects/')),
+      'the killed run had uploaded',
+    )
     // Its lock is left behind: a prune does not run until it is stale (24 hours), and says so.
     const forget = await forgetBackups(repo, {keepLast: 1})
     assert.match(forget.skipped ?? '', /a backup is running .*\(lock locks\/backup-/)

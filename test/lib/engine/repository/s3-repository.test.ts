@@ -140,9 +140,15 @@ describe('backups in an S3 repository (s3rver on 127.0.0.1)', function () {
     const seen = new Set<string>()
     await restoreFromRepository(repo, undefined, {
       db: join(parent, 'node1'),
-      onProgress: () => void readdir(parent).then((names) => names.forEach((n) => seen.add(n))).catch(() => undefined),
+      onProgress: () =>
+        void readdir(parent)
+          .then((names) => names.forEach((n) => seen.add(n)))
+          .catch(() => undefined),
     })
-    assert.ok([...seen].some((n) => n.startsWith('.esc-restore-download-')), [...seen].join(','))
+    assert.ok(
+      [...seen].some((n) => n.startsWith('.esc-restore-download-')),
+      [...seen].join(','),
+    )
     assert.deepEqual(await readdir(parent), ['node1'])
   })
 
