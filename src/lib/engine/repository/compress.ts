@@ -14,7 +14,7 @@ export type Compression = (typeof COMPRESSIONS)[number]
  * What a new repository compresses with when the run does not say. On generated JSON events,
  * deflate at level 1 stores 3 to 9 % of the bytes at 100-400 MiB/s per core (docs/BENCHMARKS.md):
  * cheaper than sending and storing the rest over any link slower than that. gzip is the same
- * algorithm with a costlier checksum; brotli saves 1-2 points more for 2-5 times the CPU.
+ * algorithm with a costlier checksum; brotli saves 1-2 points more for 3-8 times the CPU.
  */
 export const DEFAULT_COMPRESSION: Compression = 'deflate'
 
