@@ -1,5 +1,6 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -49,6 +50,31 @@ describe('esc node backup|restore|verify: encrypted repositories', function () {
     assert.deepEqual(await readFile(join(restored, 'chunk-000000.000000')), await readFile(join(db, 'chunk-000000.000000')))
     const verify = await runCli(['node', 'verify', url, '--password-file', join(dir, 'pw')], {env})
     assert.equal(verify.exitCode, 0, verify.stderr)
+  })
+
+  it('leaves no plaintext of an event in the bucket, nor a content hash in an object name', async () => {
+    const backup = await runCli(['node', 'backup', url, '--db', db, '--encrypt', '--json'], {env: {...env, ESC_BACKUP_PASSWORD: 'pw'}})
+    assert.equal(backup.exitCode, 0, backup.stderr)
+    const chunk = await readFile(join(db, 'chunk-000000.000000'))
+    const plaintexts = ['"currency":"EUR"', '"amount":1234', 'OrderPlaced', 'stream-000001']
+    for (const p of plaintexts) assert.ok(chunk.includes(p), p)
+    // Everything s3rver keeps on disk for the bucket: objects and their metadata.
+    const bucketDir = (s3 as unknown as {dir: string}).dir
+    const files = (await readdir(bucketDir, {recursive: true, withFileTypes: true})).filter((e) => e.isFile())
+    const mine = files.filter((e) => join(e.parentPath, e.name).includes(`crypt${n}`))
+    assert.ok(mine.length > 5, `${mine.length} files of this repository`)
+    const hashes = [
+      createHash('sha256').update(chunk).digest('hex'),
+      createHash('md5')
+        .update(chunk.subarray(0, chunk.length - 16))
+        .digest('hex'),
+    ]
+    for (const e of mine) {
+      const path = join(e.parentPath, e.name)
+      const bytes = await readFile(path)
+      for (const p of plaintexts) assert.equal(bytes.includes(p), false, `${path} holds ${p}`)
+      for (const h of hashes) assert.equal(path.includes(h), false, `${path} is named by a content hash`)
+    }
   })
 
   it('says a wrong password is wrong in one line (exit 3), and never prints it', async () => {
