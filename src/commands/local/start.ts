@@ -7,7 +7,11 @@ import {EscError, isEscError, UsageError} from '../../lib/core/errors.js'
 export default class LocalStart extends BaseCommand {
   static override description =
     'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
-  static override examples = ['<%= config.bin %> local start', '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach']
+  static override examples = [
+    '<%= config.bin %> local start',
+    '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach',
+    '<%= config.bin %> local start --backup-store s3://my-bucket/esc-local',
+  ]
 
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
@@ -17,6 +21,10 @@ export default class LocalStart extends BaseCommand {
     profile: Flags.string({
       description: 'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs)',
       default: 'local',
+    }),
+    'backup-store': Flags.string({
+      description: 'Keep every backup of every cluster in this S3 repository (s3://bucket/prefix) instead of the state directory',
+      env: 'ESC_LOCAL_BACKUP_STORE',
     }),
   }
 
@@ -32,8 +40,14 @@ export default class LocalStart extends BaseCommand {
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
     }
+    const store = flags['backup-store']
+    if (store !== undefined && !store.startsWith('s3://')) {
+      throw new UsageError(`--backup-store ${store} is not an S3 URL: give s3://bucket/prefix`)
+    }
+    // A bucket name S3 would refuse is named now, not at the first backup.
+    if (store !== undefined) (await import('../../lib/engine/repository/s3-url.js')).parseS3Url(store)
     if (flags.detach) await this.startInBackground(dir)
-    else await this.serveHere(dir, host, flags.port, flags.profile, dir === resolveStateDir(undefined))
+    else await this.serveHere(dir, host, flags.port, flags.profile, dir === resolveStateDir(undefined), store)
   }
 
   /** --detach: the same command without it, in a new session; shows what that child reports once it listens. */
@@ -48,13 +62,20 @@ export default class LocalStart extends BaseCommand {
   }
 
   /** Runs the server in this process until it stops; a detached child reports to its parent instead of printing. */
-  private async serveHere(dir: string, host: string, port: number, profile: string, defaultDir: boolean): Promise<void> {
+  private async serveHere(
+    dir: string,
+    host: string,
+    port: number,
+    profile: string,
+    defaultDir: boolean,
+    backupStore?: string,
+  ): Promise<void> {
     const {AlreadyRunningError, isLoopback, serve} = await import('../../lib/cli/local/daemon.js')
     const {nonLoopbackWarning, startBanner} = await import('../../lib/cli/local/banner.js')
     const {isDetachedChild, reportStartFailed, reportStarted} = await import('../../lib/cli/local/detach.js')
     let started: Awaited<ReturnType<typeof serve>>
     try {
-      started = await serve({dir, host, port, profile})
+      started = await serve({dir, host, port, profile, backupStore})
     } catch (error) {
       // A server error carries advice, not flag text: describeError words it for the command line.
       const described = isEscError(error) ? describeError(error) : {message: (error as Error).message, suggestions: []}

@@ -1,6 +1,6 @@
 import {UsageError} from '../core/errors.js'
-import {forgetLocalBackups, listLocalBackups} from '../engine/repository/local-dir.js'
 import type {CodecFactory} from '../engine/repository/codec.js'
+import {forgetLocalBackups, listLocalBackups} from '../engine/repository/local-dir.js'
 import {openRepository} from '../engine/repository/open.js'
 import {type BackupSummary, type ForgetResult, forgetBackups, listRepositoryBackups} from '../engine/repository/repo-admin.js'
 import {formatBytes} from '../engine/progress.js'

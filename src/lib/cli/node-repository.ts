@@ -1,11 +1,11 @@
 import {formatDuration} from '../core/duration.js'
 import {EscError, isAbortError} from '../core/errors.js'
+import type {CodecFactory} from '../engine/repository/codec.js'
 import {type RepositoryBackupOptions, backupToRepository} from '../engine/repository/repo-backup.js'
 import {restoreFromRepository, verifyRepositoryBackup} from '../engine/repository/repo-restore.js'
 import {openRepository} from '../engine/repository/open.js'
 import {ProgressLine, formatBytes, interactiveStderr} from '../engine/progress.js'
 import type {EngineLog, ProgressEvent, RestoreOptions} from '../engine/types.js'
-import type {CodecFactory} from '../engine/repository/codec.js'
 import {storageSummary} from './repository-password.js'
 import {withInterrupt} from './wait/interrupt.js'
 
@@ -16,7 +16,7 @@ import {withInterrupt} from './wait/interrupt.js'
 export interface RepositoryUi {
   json: boolean
   debug: boolean
-  /** Encryption and compression of the repository, and its password (cli/repository-password.ts). */
+  /** How objects are encoded (encryption, compression) and the password (cli/repository-password.ts); the identity codec when not given. */
   codecs?: CodecFactory
   /** The --compress this run was given, for the summary. */
   compress?: string

@@ -31,6 +31,8 @@ export interface LiveWriter {
 export interface Engine {
   backup(request: EngineBackupRequest): Promise<{sizeBytes: number}>
   restore(request: EngineRestoreRequest): Promise<void>
+  /** A backup is being deleted: release what it holds outside its directory (a backup store's copy). */
+  forget?(request: {backupDir: string}): Promise<void>
   /** A new, empty data directory. */
   provision(db: string): Promise<void>
   generate(db: string, options: {chunks: number; chunkSize: number; eventsPerChunk?: number}): Promise<void>

@@ -186,6 +186,10 @@ export class OperationsRunner {
       this.store.removals.record('backup', row.id, this.now())
       this.store.backups.delete(row.id)
     })()
+    // A backup store's copy goes first: the directory holds the pointer to it.
+    await this.options.engine.forget?.({backupDir: this.options.layout.backupDir(row.id)}).catch((error: unknown) => {
+      this.log(`backup ${row.id}: could not forget it in the backup store: ${reason(error)}`)
+    })
     // Other backups hard-link the same chunks: removing this directory leaves their links whole.
     await this.removeOwned('backup', row.id)
     this.store.removals.done('backup', row.id)

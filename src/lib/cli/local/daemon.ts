@@ -3,8 +3,9 @@ import {chmod, mkdir, writeFile} from 'node:fs/promises'
 
 import {redactUrlCredentials} from '../../core/url-credentials.js'
 import {LocalCloud} from '../../server/cloud.js'
-import type {Engine} from '../../server/engine-adapter.js'
+import {type Engine, lazyEngine} from '../../server/engine-adapter.js'
 import {StateLayout} from '../../server/layout.js'
+import {withBackupStore} from '../../server/repository-engine.js'
 import {ServerLock, readServerInfo, removeServerInfo, writeServerInfo} from '../../server/server-lock.js'
 import type {StartBannerFacts} from './banner.js'
 import {writeLocalProfile} from './local-profile.js'
@@ -18,6 +19,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv
   /** Tests: a fake engine. */
   engine?: Engine
+  /** A repository (s3://bucket/prefix) for every backup of every cluster, instead of the state directory. */
+  backupStore?: string
   /** How long running copies and requests get to reach a safe point (default 10 s). */
   shutdownGraceMs?: number
   /** After this long the process exits whatever still runs (default 20 s); the next start recovers. */
@@ -110,7 +113,7 @@ async function openAndListen(
     cloud = await LocalCloud.open({
       dir: layout.root,
       log,
-      engine: options.engine,
+      engine: options.backupStore ? withBackupStore(options.engine ?? lazyEngine(), options.backupStore, log) : options.engine,
       accessTokenTtlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 3600,
     })
   } catch (error) {

@@ -91,9 +91,8 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     await repo.writeManifest(manifest)
     return manifest
   } catch (error) {
-    if (opts.signal?.aborted && !(error instanceof AbortError)) {
-      throw new AbortError(`backup aborted; no backup was recorded in ${repo.description}`)
-    }
+    // Whatever stopped at the abort (the local copy, an upload, a check): the repository is unchanged.
+    if (opts.signal?.aborted) throw new AbortError(`backup aborted; no backup was recorded in ${repo.description}`)
     throw error
   } finally {
     await rm(staging, {recursive: true, force: true})

@@ -80,6 +80,27 @@ describe('repository safety: locks, kill -9, hot differential backups', function
     assert.equal((await verifyRepositoryBackup(repo, next.id)).ok, true)
   })
 
+  it('Ctrl-C (an abort) during the uploads stops the backup: an AbortError, no backup recorded, the lock released', async () => {
+    const db = join(dir, 'db')
+    await generateDataDir(db, {chunks: 3, chunkSize: 16384})
+    const {repo} = await openRepository(url, {create: true})
+    const controller = new AbortController()
+    let uploading = false
+    await assert.rejects(
+      backupToRepository({
+        repository: repo,
+        db,
+        concurrency: 1,
+        signal: controller.signal,
+        log: (line) => void (uploading ||= line.startsWith('uploading')),
+        onProgress: () => (uploading ? controller.abort() : undefined),
+      }),
+      (e: Error) => e.name === 'AbortError' && /no backup was recorded in s3:\/\/esc-test\/safety\d+/.test(e.message),
+    )
+    assert.deepEqual(await repo.backupIds(), [])
+    assert.deepEqual(await repo.locks(), [])
+  })
+
   it('kill -9 in the middle of a prune loses nothing a manifest names', async () => {
     const db = join(dir, 'db')
     await generateDataDir(db, {chunks: 3, chunkSize: 16384})
