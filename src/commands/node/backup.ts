@@ -14,6 +14,7 @@ export default class NodeBackup extends BaseCommand {
     '<%= config.bin %> node backup /backups/node1 --db /var/lib/kurrentdb',
     '<%= config.bin %> node backup /backups/node1 --db /data/db --index /data/index --node-url https://127.0.0.1:2113 --username admin --password changeit',
     '<%= config.bin %> node backup s3://my-bucket/kurrentdb/node1 --db /var/lib/kurrentdb',
+    '<%= config.bin %> node backup s3://my-bucket/kurrentdb/node1 --db /var/lib/kurrentdb --encrypt --password-file /etc/esc/backup-password',
   ]
 
   static override args = {
