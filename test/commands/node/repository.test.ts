@@ -89,7 +89,10 @@ describe('esc node backup|restore|verify|backups with an s3:// repository', func
     assert.match(none.stderr, /^Error: s3:\/\/esc-test\/cmd\d+\/node1 has no backup nope\n/)
     const both = await runCli(['node', 'backups', 'forget', url, ids[2], '--keep-last', '2'], {env})
     assert.equal(both.exitCode, 2)
-    assert.equal(both.stderr.split('\n')[0], 'Error: give either a backup id or --keep-last N (not both): `esc node backups forget <repo> <backup-id>`')
+    assert.equal(
+      both.stderr.split('\n')[0],
+      'Error: give either a backup id or --keep-last N (not both): `esc node backups forget <repo> <backup-id>`',
+    )
   })
 
   it('a local backup directory lists its one backup and forgets it by id, leaving the directory empty', async () => {
@@ -117,7 +120,10 @@ describe('esc node backup|restore|verify|backups with an s3:// repository', func
     assert.match(full.stderr, /^Error: --full does not apply to an S3 repository \(s3:\/\/esc-test\/cmd\d+\/node1\)/)
     const missing = await runCli(['node', 'backups', 'list', 's3://no-such-bucket/x'], {env})
     assert.equal(missing.exitCode, 1)
-    assert.match(missing.stderr, /^Error: could not download esc-repository.json in s3:\/\/no-such-bucket\/x: NoSuchBucket \(HTTP 404\): .*; create the bucket first\n$/)
+    assert.match(
+      missing.stderr,
+      /^Error: could not download esc-repository.json in s3:\/\/no-such-bucket\/x: NoSuchBucket \(HTTP 404\): .*; create the bucket first\n$/,
+    )
     const empty = await runCli(['node', 'restore', s3.url('nothing-here'), '--db', join(dir, 'r')], {env})
     assert.equal(empty.exitCode, 1)
     assert.equal(empty.stderr, 'Error: s3://esc-test/nothing-here holds no esc backup repository (no esc-repository.json)\n')
@@ -128,7 +134,10 @@ describe('esc node backup|restore|verify|backups with an s3:// repository', func
     const bad = {...env, AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN', AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: 'session-token-secret-123'}
     const r = await runCli(['node', 'backup', url, '--db', join(dir, 'db'), '--debug'], {env: bad})
     assert.equal(r.exitCode, 3, r.stderr)
-    assert.match(r.stderr, /^Error: could not .* in s3:\/\/esc-test\/cmd\d+\/node1: InvalidAccessKeyId \(HTTP 403\): .*; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(or AWS_PROFILE\) for this store\n/)
+    assert.match(
+      r.stderr,
+      /^Error: could not .* in s3:\/\/esc-test\/cmd\d+\/node1: InvalidAccessKeyId \(HTTP 403\): .*; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(or AWS_PROFILE\) for this store\n/,
+    )
     for (const out of [r.stdout, r.stderr]) {
       assert.ok(!out.includes(secret), 'secret key printed')
       assert.ok(!out.includes('session-token-secret-123'), 'session token printed')

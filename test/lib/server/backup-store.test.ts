@@ -63,6 +63,9 @@ describe('local cloud with a backup store (s3rver on 127.0.0.1)', function () {
     assert.equal((await call('DELETE', `${t.mesdb}/backups/${first.id}`)).statusCode, 204)
     const left = await repo.backupIds()
     assert.equal(left.length, 1)
-    assert.equal((await (await import('../../../src/lib/engine/repository/repo-restore.js')).verifyRepositoryBackup(repo, left[0])).ok, true)
+    assert.equal(
+      (await (await import('../../../src/lib/engine/repository/repo-restore.js')).verifyRepositoryBackup(repo, left[0])).ok,
+      true,
+    )
   })
 })

@@ -99,4 +99,3 @@ describe('repository: URLs, codecs, hashes (no network)', function () {
     assert.equal(await repo.store.head(repo.objectKey(sha)), undefined)
   })
 })
-
