@@ -2,6 +2,7 @@ import {Args, Flags, type Interfaces} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {repositoryCodecFlags} from '../../lib/cli/repository-flags.js'
 import {EscError, isAbortError, UsageError} from '../../lib/core/errors.js'
 
 export default class NodeBackup extends BaseCommand {
@@ -13,6 +14,7 @@ export default class NodeBackup extends BaseCommand {
     '<%= config.bin %> node backup /backups/node1 --db /var/lib/kurrentdb',
     '<%= config.bin %> node backup /backups/node1 --db /data/db --index /data/index --node-url https://127.0.0.1:2113 --username admin --password changeit',
     '<%= config.bin %> node backup s3://my-bucket/kurrentdb/node1 --db /var/lib/kurrentdb',
+    '<%= config.bin %> node backup s3://my-bucket/kurrentdb/node1 --db /var/lib/kurrentdb --encrypt --password-file /etc/esc/backup-password',
   ]
 
   static override args = {
@@ -43,12 +45,14 @@ export default class NodeBackup extends BaseCommand {
     insecure: Flags.boolean({description: "Don't verify the node's TLS certificate"}),
     'allow-lagging': Flags.boolean({description: 'Back up even when the node lags the leader or is in an older epoch'}),
     'restart-scavenge': Flags.boolean({description: 'Start the scavenge that was stopped again once the backup is done'}),
+    ...repositoryCodecFlags,
   }
 
   /** The manifest without its file list, plus the backup's size: what --json prints. */
   public async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(NodeBackup)
     if (args['backup-dir'].startsWith('s3://')) return this.runRepository(args['backup-dir'], flags)
+    ;(await import('../../lib/cli/repository-password.js')).refuseForLocalDirectory(flags)
     const {backupNode, backupSizeBytes} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -145,6 +149,7 @@ export default class NodeBackup extends BaseCommand {
         })
       : undefined
     const {backupToUrl} = await import('../../lib/cli/node-repository.js')
+    const codecs = await (await import('../../lib/cli/repository-password.js')).repositoryCodecs(flags)
     return backupToUrl(
       url,
       {
@@ -165,7 +170,7 @@ export default class NodeBackup extends BaseCommand {
             }
           : undefined,
       },
-      {json: this.jsonEnabled(), debug: this.debugEnabled},
+      {json: this.jsonEnabled(), debug: this.debugEnabled, codecs, compress: flags.compress},
     )
   }
 }

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {passwordFileFlag} from '../../lib/cli/repository-flags.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import type {RestoreOptions, RestoreResult} from '../../lib/engine/index.js'
 
@@ -35,6 +36,7 @@ export default class NodeRestore extends BaseCommand {
       multiple: true,
     }),
     force: Flags.boolean({description: 'Move every non-empty target aside (renamed, never deleted) instead of refusing'}),
+    ...passwordFileFlag,
   }
 
   public async run(): Promise<RestoreResult> {
@@ -52,6 +54,7 @@ export default class NodeRestore extends BaseCommand {
     }
     const nodes = flags.db.map((db, i) => ({db, index: indexes[i]}))
     const restoreFromUrl = url ? (await import('../../lib/cli/node-repository.js')).restoreFromUrl : undefined
+    const codecs = url ? await (await import('../../lib/cli/repository-password.js')).repositoryCodecs(flags) : undefined
     const {restoreBackup} = await import('../../lib/engine/index.js')
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
@@ -60,7 +63,7 @@ export default class NodeRestore extends BaseCommand {
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
       const result = await withInterrupt((signal) =>
-        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o) : restoreBackup)({
+        (restoreFromUrl ? (o: Omit<RestoreOptions, 'backupDir'>) => restoreFromUrl(url!, o, codecs) : restoreBackup)({
           backupDir: args['backup-dir'],
           nodes,
           force: flags.force,

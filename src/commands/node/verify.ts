@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {passwordFileFlag} from '../../lib/cli/repository-flags.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {ExitCode} from '../../lib/cli/error-exit.js'
 import type {VerifyReport} from '../../lib/engine/index.js'
@@ -20,6 +21,7 @@ export default class NodeVerify extends BaseCommand {
 
   static override flags = {
     index: Flags.string({description: 'Index directory of a data directory [default: <dir>/index]'}),
+    ...passwordFileFlag,
   }
 
   public async run(): Promise<VerifyReport> {
@@ -33,7 +35,12 @@ export default class NodeVerify extends BaseCommand {
     const progress = new ProgressLine(interactiveStderr(), (s) => process.stderr.write(s))
     const onProgress = (p: {bytesDone: number; bytesTotal: number}) => progress.update(p)
     const report = url
-      ? await (await import('../../lib/cli/node-repository.js')).verifyUrl(url, {onProgress})
+      ? await (
+          await import('../../lib/cli/node-repository.js')
+        ).verifyUrl(url, {
+          onProgress,
+          codecs: await (await import('../../lib/cli/repository-password.js')).repositoryCodecs(flags),
+        })
       : await verifyDirectory(args.dir, {index: flags.index, onProgress})
     progress.end()
     if (!this.jsonEnabled()) {

@@ -49,6 +49,7 @@ export const ADVICE_TEXT: Readonly<Record<ErrorAdvice, {text: string; inline?: b
   'separate-index': {text: 'give --index a directory of its own', inline: true},
   db: {text: "Point --db at the node's data directory (the one holding chunk-*.* and *.chk)."},
   'state-dir': {text: 'restore it from a copy, or start with a new --dir', inline: true},
+  'backup-password': {text: 'Set ESC_BACKUP_PASSWORD, pass --password-file FILE, or run in a terminal to be asked for it.'},
 }
 
 /** The exit code esc ends with for `error`; an error that is not ours is a plain failure. */

@@ -6,6 +6,7 @@ import {restoreFromRepository, verifyRepositoryBackup} from '../engine/repositor
 import {openRepository} from '../engine/repository/open.js'
 import {ProgressLine, formatBytes, interactiveStderr} from '../engine/progress.js'
 import type {EngineLog, ProgressEvent, RestoreOptions} from '../engine/types.js'
+import {storageSummary} from './repository-password.js'
 import {withInterrupt} from './wait/interrupt.js'
 
 /**
@@ -15,8 +16,10 @@ import {withInterrupt} from './wait/interrupt.js'
 export interface RepositoryUi {
   json: boolean
   debug: boolean
-  /** How objects are encoded (encryption, compression); the identity codec when not given. */
+  /** How objects are encoded (encryption, compression) and the password (cli/repository-password.ts); the identity codec when not given. */
   codecs?: CodecFactory
+  /** The --compress this run was given, for the summary. */
+  compress?: string
 }
 
 function ui(opts: RepositoryUi): {progress: ProgressLine; log: EngineLog} {
@@ -52,6 +55,7 @@ export async function backupToUrl(
           `Backup ${m.id} (${m.kind}) written to ${repo.description}`,
           `  files: ${s.files} (${formatBytes(s.bytes)}); uploaded ${m.uploaded.objects} objects (${formatBytes(m.uploaded.bytes)}), already there ${s.filesKept}`,
           `  log: writer ${m.checkpoints.writer}, chaser ${m.checkpoints.chaser}, chunk size ${formatBytes(m.chunkSize)}, last chunk ${m.lastChunk}`,
+          `  objects: ${storageSummary(repo.codec.params, opts.compress)}`,
           `  took ${formatDuration(m.timings.durationMs, 'compact')}`,
         ].join('\n') + '\n',
       )

@@ -57,6 +57,8 @@ export const ERROR_ADVICE = [
   'db',
   /** The local cloud's state is damaged: restore it, or use another state directory. */
   'state-dir',
+  /** Give the password of an encrypted backup repository. */
+  'backup-password',
 ] as const
 export type ErrorAdvice = (typeof ERROR_ADVICE)[number]
 

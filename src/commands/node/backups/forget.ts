@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {passwordFileFlag} from '../../../lib/cli/repository-flags.js'
 
 export default class NodeBackupsForget extends BaseCommand {
   static override enableJsonFlag = true
@@ -19,12 +20,17 @@ export default class NodeBackupsForget extends BaseCommand {
 
   static override flags = {
     'keep-last': Flags.integer({description: 'Forget every backup but the newest N', min: 1}),
+    ...passwordFileFlag,
   }
 
   public async run(): Promise<unknown> {
     const {args, flags} = await this.parse(NodeBackupsForget)
     const {forget, forgetSummary, forgetWhich} = await import('../../../lib/cli/node-backups.js')
-    const result = await forget(args.repo, forgetWhich(args['backup-id'], flags['keep-last']))
+    const which = forgetWhich(args['backup-id'], flags['keep-last'])
+    const codecs = args.repo.startsWith('s3://')
+      ? await (await import('../../../lib/cli/repository-password.js')).repositoryCodecs(flags)
+      : undefined
+    const result = await forget(args.repo, which, codecs)
     if (!this.jsonEnabled()) process.stdout.write(forgetSummary(args.repo, result))
     return result
   }

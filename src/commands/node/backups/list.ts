@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {passwordFileFlag} from '../../../lib/cli/repository-flags.js'
 
 export default class NodeBackupsList extends BaseCommand {
   static override enableJsonFlag = true
@@ -16,10 +17,15 @@ export default class NodeBackupsList extends BaseCommand {
     repo: Args.string({description: 'An S3 repository (s3://bucket/prefix) or a backup directory', required: true}),
   }
 
+  static override flags = {...passwordFileFlag}
+
   public async run(): Promise<unknown> {
-    const {args} = await this.parse(NodeBackupsList)
+    const {args, flags} = await this.parse(NodeBackupsList)
     const {backupsTable, listBackups} = await import('../../../lib/cli/node-backups.js')
-    const rows = await listBackups(args.repo)
+    const codecs = args.repo.startsWith('s3://')
+      ? await (await import('../../../lib/cli/repository-password.js')).repositoryCodecs(flags)
+      : undefined
+    const rows = await listBackups(args.repo, codecs)
     if (!this.jsonEnabled()) process.stdout.write(backupsTable(rows))
     return rows
   }

@@ -22,14 +22,17 @@ export interface ObjectCodec {
   readonly params: Record<string, unknown>
   /** The object name for a file whose plaintext SHA-256 is `sha256` (hex). Must not leak it when encrypting. */
   objectName(sha256: string): string
-  /** Plaintext in, stored bytes out. A new stream per object. */
-  encode(): Transform
-  /** Stored bytes in, plaintext out; errors when the object fails authentication. */
-  decode(): Transform
-  /** A manifest's JSON bytes to the bytes stored. */
-  sealManifest(plain: Buffer): Promise<Buffer>
-  /** The stored bytes back to the manifest's JSON; rejects when it was tampered with or the key is wrong. */
-  openManifest(sealed: Buffer): Promise<Buffer>
+  /**
+   * Plaintext in, stored bytes out. A new stream per object. `objectName` (what `objectName()` gave)
+   * is bound to the stored bytes, so an object stored under another object's name fails to decode.
+   */
+  encode(objectName: string): Transform
+  /** Stored bytes in, plaintext out; errors when the object fails authentication or is not `objectName`'s. */
+  decode(objectName: string): Transform
+  /** A manifest's JSON bytes to the bytes stored, bound to its backup (and repository). */
+  sealManifest(plain: Buffer, backupId: string): Promise<Buffer>
+  /** The stored bytes back to the manifest's JSON; rejects when it was tampered with, is another backup's, or the key is wrong. */
+  openManifest(sealed: Buffer, backupId: string): Promise<Buffer>
 }
 
 /**

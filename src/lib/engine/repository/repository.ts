@@ -118,7 +118,7 @@ export class Repository {
         throw new EscError(`${this.description} has no backup ${id} (it was just forgotten)`, {kind: 'not-found'})
       throw error
     }
-    const plain = await this.codec.openManifest(sealed)
+    const plain = await this.codec.openManifest(sealed, id)
     let parsed: Partial<RepositoryManifest>
     try {
       parsed = JSON.parse(plain.toString('utf8')) as Partial<RepositoryManifest>
@@ -142,7 +142,7 @@ export class Repository {
 
   /** The last step of a backup: from here on it exists. */
   async writeManifest(manifest: RepositoryManifest): Promise<void> {
-    const sealed = await this.codec.sealManifest(Buffer.from(JSON.stringify(manifest) + '\n'))
+    const sealed = await this.codec.sealManifest(Buffer.from(JSON.stringify(manifest) + '\n'), manifest.id)
     const stamp = manifest.timings.startedAt.replace(/[-:]/g, '')
     await this.store.put(`${BACKUPS}${stamp}_${manifest.id}.json`, sealed)
   }

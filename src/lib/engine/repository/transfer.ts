@@ -5,7 +5,7 @@ import {dirname} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {EscError} from '../../core/errors.js'
+import {EscError, isEscError} from '../../core/errors.js'
 import {fsyncFile} from '../copy.js'
 import {UnsoundBackupError} from '../format-error.js'
 import type {Repository} from './repository.js'
@@ -40,7 +40,7 @@ export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<
 export async function uploadFile(repo: Repository, path: string, sha256: string, size: number, signal?: AbortSignal): Promise<void> {
   const key = repo.objectKey(sha256)
   const hasher = new HashingStream()
-  const body = createReadStream(path).pipe(hasher).pipe(repo.codec.encode())
+  const body = createReadStream(path).pipe(hasher).pipe(repo.codec.encode(key))
   // An error on the read side must reach the upload, which only sees the last stream.
   hasher.on('error', (e) => body.destroy(e))
   await repo.store.put(key, body, {size, signal})
@@ -75,10 +75,13 @@ export async function downloadFile(
     try {
       const body = await repo.store.get(key, {signal})
       body.once('error', (e: Error) => (readError ??= e))
-      await pipeline(body, repo.codec.decode(), hasher, createWriteStream(dest), {signal})
+      await pipeline(body, repo.codec.decode(key), hasher, createWriteStream(dest), {signal})
       break
     } catch (error) {
       await rm(dest, {force: true})
+      // The codec names the object; the file and the repository make it a message a person can act on.
+      if (isEscError(error) && error.kind === 'unsound-backup' && !error.message.startsWith(file.path))
+        throw new UnsoundBackupError(`${file.path} in ${repo.description}: ${error.message}`, [{file: file.path, reason: error.message}])
       if (error instanceof EscError || (error as Error).name === 'AbortError' || signal?.aborted) throw error
       if (readError) {
         if (attempt < 3) continue
