@@ -69,3 +69,21 @@ export async function waitForText(page: Page, selector: string, text: string, ti
     text,
   )
 }
+
+/** Calls the API from the signed-in page, as the console does (session cookie, CSRF header on writes). */
+export async function consoleApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async (m, p, b) => {
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
+      const headers: Record<string, string> = {'x-csrf-token': csrf}
+      if (b !== undefined) headers['content-type'] = 'application/json'
+      const res = await fetch(p, {method: m, headers, body: b === undefined ? undefined : JSON.stringify(b)})
+      const text = await res.text()
+      if (!res.ok) throw new Error(`${m} ${p}: ${res.status} ${text}`)
+      return (text ? JSON.parse(text) : undefined) as T
+    },
+    method,
+    path,
+    body,
+  ) as Promise<T>
+}
