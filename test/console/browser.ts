@@ -60,8 +60,8 @@ export async function openView(page: Page, name: string): Promise<void> {
   await page.waitForFunction((title) => document.querySelector('h1')?.textContent === title, {}, name)
 }
 
-/** Waits until the text appears in the page's text (polling view updates arrive every 2 s). */
-export async function waitForText(page: Page, selector: string, text: string, timeout = 30_000): Promise<void> {
+/** Waits until the text appears in the page's text (polling view updates arrive every 2 s; generous for a loaded machine). */
+export async function waitForText(page: Page, selector: string, text: string, timeout = 60_000): Promise<void> {
   await page.waitForFunction(
     (sel, t) => Array.from(document.querySelectorAll(sel)).some((e) => (e.textContent ?? '').includes(t)),
     {timeout, polling: 100},
