@@ -93,7 +93,10 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
 
     const page = (session: ConsoleSession | undefined, reply: FastifyReply) => {
       if (!session) return reply.code(302).header('location', '/sign-in').header('cache-control', 'no-store').send()
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shellPage(session.subject, reply.generateCsrf()))
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(shellPage(session.subject, reply.generateCsrf()))
     }
     for (const path of CONSOLE_PAGES) scope.get(path, async (request, reply) => page(sessionOf(sessions, request).session, reply))
 
