@@ -148,6 +148,8 @@ describe('console: actions in a real browser', function () {
     await waitForText(page, 'tbody tr .badge-available', 'available')
     await page.locator('::-p-aria(Restore to move)').click()
     await waitForText(page, '.panel', `${source.provider} / ${source.region}`)
+    // The form reads the projects when it opens: choose only once the target is offered.
+    await page.waitForSelector(`#restore-projectId option[value="${target}"]`)
     await page.select('#restore-projectId', target)
     await page.waitForSelector(`#restore-networkId option[value="${good.id}"]`)
     await page.select('#restore-networkId', elsewhere.id)
