@@ -90,6 +90,7 @@ describe('console: actions in a real browser', function () {
     await waitForText(page, 'tbody th', 'Old hook')
     await page.locator('tbody ::-p-aria(Edit)').click()
     const description = page.locator('.panel ::-p-aria(Description)')
+    await page.waitForSelector('#edit-integration-description')
     assert.equal(await page.$eval('#edit-integration-description', (e) => (e as HTMLInputElement).value), 'Old hook')
     await description.fill('Renamed hook')
     await assertAccessible(page, 'edit integration')
