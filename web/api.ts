@@ -37,24 +37,50 @@ export async function signOut(): Promise<void> {
   location.assign('/sign-in')
 }
 
-/** Where this console's organization and project live (the local cloud's defaults). */
+/** Where the views read and write: one organization's project (the switcher picks which). */
 export interface Scope {
   organizationId: string
   projectId: string
   mesdb: string
   orchestrate: string
   integrate: string
+  infra: string
 }
 
-export async function loadScope(): Promise<Scope> {
-  const status = await api<{organizationId: string; projectId: string}>('GET', '/local/v1/status')
-  const tail = `organizations/${status.organizationId}/projects/${status.projectId}`
+export function scopeOf(organizationId: string, projectId: string): Scope {
+  const tail = `organizations/${organizationId}/projects/${projectId}`
   return {
-    ...status,
+    organizationId,
+    projectId,
     mesdb: `/mesdb/v1/${tail}`,
     orchestrate: `/orchestrate/v1/${tail}`,
     integrate: `/integrate/v1/${tail}/integrations`,
+    infra: `/infra/v1/${tail}`,
   }
+}
+
+export interface Project {
+  id: string
+  name: string
+}
+
+/** The organization, its projects, and the local cloud's own project (shown when the URL names none). */
+export async function loadProjects(): Promise<{organizationId: string; defaultProjectId: string; projects: Project[]}> {
+  const status = await api<{organizationId: string; projectId: string}>('GET', '/local/v1/status')
+  const {projects} = await api<{projects: Project[]}>('GET', `/resources/v1/organizations/${status.organizationId}/projects`)
+  return {organizationId: status.organizationId, defaultProjectId: status.projectId, projects}
+}
+
+export async function listProjects(organizationId: string): Promise<Project[]> {
+  return (await api<{projects: Project[]}>('GET', `/resources/v1/organizations/${organizationId}/projects`)).projects
+}
+
+export interface Network {
+  id: string
+  description: string
+  provider: string
+  region: string
+  status: string
 }
 
 export interface Cluster {

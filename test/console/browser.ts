@@ -60,12 +60,30 @@ export async function openView(page: Page, name: string): Promise<void> {
   await page.waitForFunction((title) => document.querySelector('h1')?.textContent === title, {}, name)
 }
 
-/** Waits until the text appears in the page's text (polling view updates arrive every 2 s). */
-export async function waitForText(page: Page, selector: string, text: string, timeout = 30_000): Promise<void> {
+/** Waits until the text appears in the page's text (polling view updates arrive every 2 s; generous for a loaded machine). */
+export async function waitForText(page: Page, selector: string, text: string, timeout = 60_000): Promise<void> {
   await page.waitForFunction(
     (sel, t) => Array.from(document.querySelectorAll(sel)).some((e) => (e.textContent ?? '').includes(t)),
     {timeout, polling: 100},
     selector,
     text,
   )
+}
+
+/** Calls the API from the signed-in page, as the console does (session cookie, CSRF header on writes). */
+export async function consoleApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async (m, p, b) => {
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
+      const headers: Record<string, string> = {'x-csrf-token': csrf}
+      if (b !== undefined) headers['content-type'] = 'application/json'
+      const res = await fetch(p, {method: m, headers, body: b === undefined ? undefined : JSON.stringify(b)})
+      const text = await res.text()
+      if (!res.ok) throw new Error(`${m} ${p}: ${res.status} ${text}`)
+      return (text ? JSON.parse(text) : undefined) as T
+    },
+    method,
+    path,
+    body,
+  ) as Promise<T>
 }

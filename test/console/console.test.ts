@@ -34,6 +34,7 @@ describe('console: in a real browser', function () {
     browser = await launchBrowser()
     page = await browser.newPage()
     await page.setViewport({width: 1280, height: 800})
+    page.setDefaultTimeout(60_000)
     await page.setBypassCSP(true)
     page.on('pageerror', (error) => pageErrors.push(String(error)))
     page.on('dialog', (dialog) => {
@@ -105,7 +106,8 @@ describe('console: in a real browser', function () {
     await screenshot(page, 'clusters')
   })
 
-  it('creates a schedule checked as typed, runs it three times, groups its backups and prunes the oldest', async () => {
+  it('creates a schedule checked as typed, runs it three times, groups its backups and prunes the oldest', async function () {
+    this.timeout(480_000)
     await page.locator(`${clusterRow(clusterId)} ::-p-aria(Create backup schedule)`).click()
     await page.locator('::-p-aria(Description)').fill('sched {index}')
     const schedule = page.locator('::-p-aria(Schedule \\(cron, UTC\\))')
@@ -123,11 +125,22 @@ describe('console: in a real browser', function () {
     await openView(page, 'Jobs')
     await waitForText(page, 'tbody th', 'sched {index}')
     await waitForText(page, 'tbody td', 'every day at 03:00 UTC')
+    // Runs by "Run now", never by the clock. Each run waits for one condition on the row as a
+    // whole (this run counted, none running, the last outcome succeeded), which an older poll's
+    // answer or an earlier run's badge cannot satisfy; the timeout is generous for a loaded machine.
     for (let run = 1; run <= 3; run++) {
       await page.locator('::-p-aria(Run now)').click()
-      await waitForText(page, 'tbody button', `History (${run})`)
-      await page.waitForFunction(() => !document.querySelector('tbody .badge-running'), {polling: 100, timeout: 30_000})
-      await waitForText(page, 'tbody td .badge', 'succeeded')
+      await page.waitForFunction(
+        (n) => {
+          const row = document.querySelector('table > tbody[data-id]')
+          if (!row) return false
+          const buttons = Array.from(row.querySelectorAll('button')).map((b) => b.textContent?.trim())
+          const outcome = row.querySelector('tr > td .badge')?.textContent
+          return buttons.includes(`History (${n})`) && !row.querySelector('.badge-running') && outcome === 'succeeded'
+        },
+        {polling: 100, timeout: 120_000},
+        run,
+      )
     }
     await page.locator('::-p-aria(History \\(3\\))').click()
     await page.waitForFunction(() => document.querySelectorAll('table.history tbody tr').length === 3)

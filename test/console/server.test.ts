@@ -1,5 +1,6 @@
 import {strict as assert} from 'node:assert'
 
+import {sessionCookieOptions} from '../../src/lib/server/console/sessions.js'
 import {openTestCloud, type TestCloud} from '../lib/server/helpers.js'
 
 /** The console's server side through fastify's inject: pages, session cookie, CSRF, headers. */
@@ -89,6 +90,27 @@ describe('console: session, CSRF and headers', () => {
     assert.equal(ok.statusCode, 404, ok.body) // past the session check: the cluster does not exist
   })
 
+  it('the session cookie is Secure when the console is served over https, and only then', () => {
+    assert.deepEqual(sessionCookieOptions('https'), {path: '/', httpOnly: true, sameSite: 'strict', secure: true})
+    assert.deepEqual(sessionCookieOptions('http'), {path: '/', httpOnly: true, sameSite: 'strict', secure: false})
+  })
+
+  it('each page carries a fresh CSRF token of its session; a token of another session is refused', async () => {
+    const a = await session()
+    const again = await t.cloud.app.inject({method: 'GET', url: '/jobs', headers: {cookie: a.cookie}})
+    const second = /<meta name="csrf-token" content="([^"]+)">/.exec(again.body)![1]
+    assert.notEqual(second, a.csrf)
+    const b = await session()
+    const body = {description: 'x', sourceClusterId: 'aaaaaaaaaaaaaaaaaaaa'}
+    const post = (cookie: string, csrf: string) =>
+      t.cloud.app.inject({method: 'POST', url: `${t.mesdb}/backups`, headers: {cookie, 'x-csrf-token': csrf}, payload: body})
+    assert.equal((await post(a.cookie, second)).statusCode, 404)
+    assert.equal((await post(a.cookie, a.csrf)).statusCode, 404)
+    const foreign = await post(a.cookie, b.csrf)
+    assert.equal(foreign.statusCode, 403)
+    assert.match(foreign.json().detail, /CSRF token/)
+  })
+
   it('a cross-site sign-in (foreign Origin) is refused', async () => {
     const res = await signIn('admin@esc.local', password, {origin: 'https://evil.example'})
     assert.equal(res.statusCode, 403)
@@ -101,7 +123,11 @@ describe('console: session, CSRF and headers', () => {
     assert.equal(noCsrf.statusCode, 403)
     const out = await t.cloud.app.inject({method: 'POST', url: '/sign-out', headers: {cookie, 'x-csrf-token': csrf}})
     assert.equal(out.statusCode, 204)
-    assert.match(String(out.headers['set-cookie']), /^esc_console=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0$/)
+    // @fastify/cookie's clearCookie: Max-Age=0 and an Expires in the past (for browsers that ignore Max-Age).
+    assert.equal(
+      String(out.headers['set-cookie']),
+      'esc_console=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict',
+    )
     assert.equal((await t.cloud.app.inject({method: 'GET', url: `${t.mesdb}/backups`, headers: {cookie}})).statusCode, 401)
     const page = await t.cloud.app.inject({method: 'GET', url: '/backups', headers: {cookie}})
     assert.equal(page.statusCode, 302)

@@ -32,6 +32,10 @@ describe('e2e: esc against the local cloud', function () {
 
   it('start wrote the local profile, a 0600 token and a 0700 state directory, and printed the next commands', async () => {
     assert.match(cloud.banner, /Credentials of this local cloud/)
+    assert.match(
+      cloud.banner,
+      new RegExp(`^Console: ${cloud.url.replaceAll('.', '\\.')}/ \\(sign in as admin@esc\\.local with the password below\\)$`, 'm'),
+    )
     assert.match(cloud.banner, /esc mesdb backups list --profile local/)
     assert.equal((await stat(box.stateDir)).mode & 0o777, 0o700)
     const tokenDir = join(box.env.ESC_CONFIG_DIR!, 'tokens')

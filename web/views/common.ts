@@ -38,3 +38,31 @@ export function lastAvailable(backups: Backup[], clusterId: string): Backup | un
 export function FieldError({id, message}: {id: string; message?: string}) {
   return message ? html`<p class="field-error" id=${id} role="alert">${message}</p>` : null
 }
+
+/**
+ * A modal confirmation in the page (not window.confirm): a native <dialog> opened with showModal,
+ * so focus stays inside it, Escape cancels, and the safe choice (Cancel) has the focus first.
+ */
+export function ConfirmDialog(props: {title: string; message: string; confirm: string; onConfirm: () => void; onCancel: () => void}) {
+  const dialog = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    dialog.current?.showModal()
+  }, [])
+  return html`<dialog
+    ref=${dialog}
+    class="confirm"
+    aria-labelledby="confirm-title"
+    aria-describedby="confirm-message"
+    onCancel=${(e: Event) => {
+      e.preventDefault()
+      props.onCancel()
+    }}
+  >
+    <h2 id="confirm-title">${props.title}</h2>
+    <p id="confirm-message">${props.message}</p>
+    <div class="buttons">
+      <button type="button" class="secondary" autofocus onClick=${props.onCancel}>Cancel</button>
+      <button type="button" class="danger" onClick=${props.onConfirm}>${props.confirm}</button>
+    </div>
+  </dialog>`
+}

@@ -4,7 +4,7 @@ import {api, type Delivery, type Integration, type Scope} from '../api.js'
 import {utc} from '../format.js'
 import {html} from '../html.js'
 import {usePoll} from '../poll.js'
-import {FieldError, Panel} from './common.js'
+import {ConfirmDialog, FieldError, Panel} from './common.js'
 
 const SINKS = {slack: 'Slack', opsGenie: 'OpsGenie', webhook: 'Webhook'} as const
 type Sink = keyof typeof SINKS
@@ -20,6 +20,8 @@ export function IntegrationsView({scope}: {scope: Scope}) {
   const {data, error, reload} = usePoll(async () => (await api<{integrations: Integration[]}>('GET', scope.integrate)).integrations)
   const [creating, setCreating] = useState(false)
   const [log, setLog] = useState<Integration | undefined>(undefined)
+  const [editing, setEditing] = useState<Integration | undefined>(undefined)
+  const [deleting, setDeleting] = useState<Integration | undefined>(undefined)
   const [message, setMessage] = useState<string | undefined>(undefined)
   if (!data) return html`<p>${error ?? 'Loading…'}</p>`
   const sendTest = async (integration: Integration) => {
@@ -63,6 +65,8 @@ export function IntegrationsView({scope}: {scope: Scope}) {
                     <td class="actions">
                       <button type="button" onClick=${() => sendTest(i)}>Send test</button>
                       <button type="button" onClick=${() => setLog(i)}>Delivery log</button>
+                      <button type="button" onClick=${() => setEditing(i)}>Edit</button>
+                      <button type="button" class="danger" onClick=${() => setDeleting(i)}>Delete</button>
                     </td>
                   </tr>`,
               )}
@@ -81,6 +85,39 @@ export function IntegrationsView({scope}: {scope: Scope}) {
         : null
     }
     ${log ? html`<${DeliveryLog} key=${log.id} scope=${scope} integration=${log} onClose=${() => setLog(undefined)} />` : null}
+    ${
+      editing
+        ? html`<${EditIntegrationPanel}
+            key=${editing.id}
+            scope=${scope}
+            integration=${editing}
+            onDone=${() => {
+              setEditing(undefined)
+              reload()
+            }}
+          />`
+        : null
+    }
+    ${
+      deleting
+        ? html`<${ConfirmDialog}
+            title=${`Delete the integration "${deleting.description}"?`}
+            message="Its notifications stop; its delivery log goes with it."
+            confirm="Delete integration"
+            onCancel=${() => setDeleting(undefined)}
+            onConfirm=${async () => {
+              setDeleting(undefined)
+              try {
+                await api('DELETE', `${scope.integrate}/${deleting.id}`)
+                setMessage(`Deleted ${deleting.description}.`)
+              } catch (e) {
+                setMessage((e as Error).message)
+              }
+              reload()
+            }}
+          />`
+        : null
+    }
   `
 }
 
@@ -155,6 +192,36 @@ function CreateIntegrationPanel(props: {scope: Scope; onDone: () => void}) {
       ${sink === 'webhook' ? html`${input('url', 'URL', 'url')} ${input('secret', 'Signing secret (optional)', 'password')}` : null}
       <${FieldError} id="integration-failure" message=${failure} />
       <button type="submit">Create integration</button>
+    </form>
+  <//>`
+}
+
+/** Changes an integration's description; its sink and secrets stay (the CLI's `integrations update` changes those). */
+function EditIntegrationPanel(props: {scope: Scope; integration: Integration; onDone: () => void}) {
+  const [description, setDescription] = useState(props.integration.description)
+  const [failure, setFailure] = useState<string | undefined>(undefined)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (!description.trim()) return setFailure('a description is required')
+    try {
+      await api('PUT', `${props.scope.integrate}/${props.integration.id}`, {description})
+      props.onDone()
+    } catch (error) {
+      setFailure((error as Error).message)
+    }
+  }
+  return html`<${Panel} title=${`Edit ${props.integration.description}`} onClose=${props.onDone}>
+    <form onSubmit=${submit}>
+      <label for="edit-integration-description">Description</label>
+      <input
+        id="edit-integration-description"
+        value=${description}
+        aria-describedby="edit-integration-failure"
+        onInput=${(e: Event) => setDescription((e.target as HTMLInputElement).value)}
+        autocomplete="off"
+      />
+      <${FieldError} id="edit-integration-failure" message=${failure} />
+      <button type="submit">Save</button>
     </form>
   <//>`
 }

@@ -5,7 +5,7 @@ import {duration, utc} from '../format.js'
 import {html} from '../html.js'
 import {usePoll} from '../poll.js'
 import {formatUtcRunTime, nextRuns, scheduleInWords} from '../schedule.js'
-import {FieldError, StatusBadge} from './common.js'
+import {ConfirmDialog, FieldError, StatusBadge} from './common.js'
 
 const FAILED = new Set(['failed', 'defunct', 'error'])
 
@@ -32,6 +32,7 @@ export function JobsView({scope}: {scope: Scope}) {
   })
   const [open, setOpen] = useState<string | undefined>(undefined)
   const [failure, setFailure] = useState<string | undefined>(undefined)
+  const [deleting, setDeleting] = useState<Job | undefined>(undefined)
   if (!data) return html`<p>${error ?? 'Loading…'}</p>`
   const act = async (what: () => Promise<unknown>) => {
     try {
@@ -85,13 +86,7 @@ export function JobsView({scope}: {scope: Scope}) {
                     >
                       History (${history.length})
                     </button>
-                    <button
-                      type="button"
-                      class="danger"
-                      onClick=${() => confirm(`Delete the job "${job.description}"? Its backups stay.`) && act(() => api('DELETE', `${scope.orchestrate}/jobs/${job.id}`))}
-                    >
-                      Delete
-                    </button>
+                    <button type="button" class="danger" onClick=${() => setDeleting(job)}>Delete</button>
                   </td>
                 </tr>
                 ${
@@ -130,6 +125,20 @@ export function JobsView({scope}: {scope: Scope}) {
               </tbody>`
             })}
           </table>`
+    }
+    ${
+      deleting
+        ? html`<${ConfirmDialog}
+            title=${`Delete the job "${deleting.description}"?`}
+            message="It stops making backups; the backups it made stay."
+            confirm="Delete job"
+            onCancel=${() => setDeleting(undefined)}
+            onConfirm=${() => {
+              setDeleting(undefined)
+              void act(() => api('DELETE', `${scope.orchestrate}/jobs/${deleting.id}`))
+            }}
+          />`
+        : null
     }
   `
 }

@@ -1,4 +1,4 @@
-import type {BootstrapCredentials} from '../../server/identity.js'
+import {ADMIN_USER, type BootstrapCredentials} from '../../server/identity.js'
 import type {LocalProfileResult} from './local-profile.js'
 
 /** What `esc local start` shows once the local cloud listens. */
@@ -22,7 +22,12 @@ export interface StartBannerFacts {
  */
 export function startBanner(facts: StartBannerFacts, options: {defaultDir: boolean}): string {
   const {url, stateDir, profile, recovery, bootstrap} = facts
-  const lines = [`Local cloud running at ${url} (pid ${facts.pid})`, `State directory: ${stateDir}`, profileLine(profile)]
+  const lines = [
+    `Local cloud running at ${url} (pid ${facts.pid})`,
+    consoleLine(url, bootstrap),
+    `State directory: ${stateDir}`,
+    profileLine(profile),
+  ]
   if (recovery.defunctBackups.length > 0 || recovery.defunctClusters.length > 0) {
     lines.push(
       `Crash recovery: ${recovery.defunctBackups.length} backup(s) and ${recovery.defunctClusters.length} restore(s) left in progress were marked defunct`,
@@ -51,6 +56,13 @@ export function startBanner(facts: StartBannerFacts, options: {defaultDir: boole
   }
   lines.push(`  esc local status${dir}`, `  esc local stop${dir}`)
   return `${lines.join('\n')}\n`
+}
+
+/** The console is served on the API's port; its password is never repeated here (only its hash is kept after the first start). */
+function consoleLine(url: string, bootstrap: BootstrapCredentials | undefined): string {
+  const user = bootstrap?.username ?? ADMIN_USER
+  const password = bootstrap ? 'the password below' : 'the password printed at the first start'
+  return `Console: ${url.replace(/\/?$/, '/')} (sign in as ${user} with ${password})`
 }
 
 function profileLine(profile: LocalProfileResult | Error): string {

@@ -1,3 +1,5 @@
+import cookie from '@fastify/cookie'
+import csrfProtection from '@fastify/csrf-protection'
 import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
@@ -6,15 +8,14 @@ import type {LocalCloudContext} from '../context.js'
 import {FailureLimiter} from '../identity.js'
 import {consoleAssetsDir} from './assets.js'
 import {shellPage, signInPage} from './pages.js'
-import {
-  clearedSessionCookie,
-  ConsoleSessions,
-  cookieValue,
-  csrfMatches,
-  SESSION_COOKIE,
-  type ConsoleSession,
-  sessionCookie,
-} from './sessions.js'
+import {ConsoleSessions, SESSION_COOKIE, type ConsoleSession, sessionCookieOptions} from './sessions.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The console session the request's cookie names, where @fastify/csrf-protection keeps its secret. */
+    session: ConsoleSession | null
+  }
+}
 
 /** The views of the app; each is a page a person can bookmark or reload. */
 export const CONSOLE_PAGES = ['/', '/clusters', '/backups', '/jobs', '/integrations']
@@ -30,8 +31,23 @@ export interface ConsoleAuth {
 }
 
 const sessionOf = (sessions: ConsoleSessions, request: FastifyRequest) => {
-  const id = cookieValue(request.headers.cookie, SESSION_COOKIE)
-  return {id, session: sessions.get(id)}
+  const id = request.cookies[SESSION_COOKIE]
+  const session = sessions.get(id)
+  request.session = session ?? null
+  return {id, session}
+}
+
+/**
+ * The plugin's check is written as a hook that answers a refusal itself; the API answers it as
+ * problem details in its own words, so the check is asked with a reply that only notes the refusal.
+ */
+const NOTING_REPLY = {send: () => undefined} as unknown as FastifyReply
+function csrfValid(app: FastifyInstance, request: FastifyRequest): boolean {
+  let valid = false
+  app.csrfProtection(request, NOTING_REPLY, () => {
+    valid = true
+  })
+  return valid
 }
 
 /** A browser on another site must not be able to post to this one (with its SameSite cookie or a login). */
@@ -44,6 +60,13 @@ function crossSite(request: FastifyRequest): boolean {
 export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): ConsoleAuth {
   const sessions = new ConsoleSessions(() => ctx.now().getTime())
   const limiter = new FailureLimiter(10, 60_000, () => ctx.now().getTime())
+
+  // On the root: the API's auth hook reads the cookie and checks the token too.
+  app.decorateRequest('session', null)
+  void app.register(cookie)
+  // The secret lives in the server-side session (the plugin's '@fastify/session' mode reads
+  // request.session._csrf), not in a second cookie: signing out or a restart voids every token.
+  void app.register(csrfProtection, {sessionPlugin: '@fastify/session'})
 
   void app.register(async (scope) => {
     await scope.register(helmet, {
@@ -70,7 +93,10 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
 
     const page = (session: ConsoleSession | undefined, reply: FastifyReply) => {
       if (!session) return reply.code(302).header('location', '/sign-in').header('cache-control', 'no-store').send()
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shellPage(session.subject, session.csrfToken))
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(shellPage(session.subject, reply.generateCsrf()))
     }
     for (const path of CONSOLE_PAGES) scope.get(path, async (request, reply) => page(sessionOf(sessions, request).session, reply))
 
@@ -95,16 +121,16 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
         return reply.code(303).header('location', '/sign-in?failed=1').send()
       }
       const {id} = sessions.create(email)
-      return reply.code(303).header('set-cookie', sessionCookie(id)).header('location', '/clusters').send()
+      return reply.code(303).setCookie(SESSION_COOKIE, id, sessionCookieOptions(request.protocol)).header('location', '/clusters').send()
     })
 
     scope.post('/sign-out', async (request, reply) => {
       const {id, session} = sessionOf(sessions, request)
-      if (session && !csrfMatches(session, request.headers['x-csrf-token'])) {
+      if (session && !csrfValid(app, request)) {
         return reply.code(403).type('text/plain').send('the CSRF token is missing or wrong')
       }
       sessions.end(id)
-      return reply.code(204).header('set-cookie', clearedSessionCookie()).send()
+      return reply.code(204).clearCookie(SESSION_COOKIE, sessionCookieOptions(request.protocol)).send()
     })
   })
 
@@ -114,7 +140,7 @@ export function registerConsole(app: FastifyInstance, ctx: LocalCloudContext): C
       const {id, session} = sessionOf(sessions, request)
       if (id === undefined) return undefined
       if (!session) return {status: 401, detail: 'the console session has ended; sign in again'}
-      if (!SAFE_METHODS.has(request.method) && (crossSite(request) || !csrfMatches(session, request.headers['x-csrf-token']))) {
+      if (!SAFE_METHODS.has(request.method) && (crossSite(request) || !csrfValid(app, request))) {
         return {status: 403, detail: "the CSRF token is missing or wrong: send the page's token in the X-CSRF-Token header"}
       }
       return {subject: session.subject}

@@ -1,11 +1,14 @@
-import {randomBytes, timingSafeEqual} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 
 export const SESSION_COOKIE = 'esc_console'
 
-/** A signed-in browser: who, and the token its state-changing requests must echo in a header. */
+/**
+ * A signed-in browser: who, and (under `_csrf`) the secret @fastify/csrf-protection derives the
+ * page's tokens from and checks a state-changing request's X-CSRF-Token header against.
+ */
 export interface ConsoleSession {
   subject: string
-  csrfToken: string
+  _csrf?: string
   expiresAt: number
 }
 
@@ -25,7 +28,7 @@ export class ConsoleSessions {
   create(subject: string): {id: string; session: ConsoleSession} {
     this.prune()
     const id = randomBytes(32).toString('base64url')
-    const session = {subject, csrfToken: randomBytes(32).toString('base64url'), expiresAt: this.now() + this.ttlMs}
+    const session: ConsoleSession = {subject, expiresAt: this.now() + this.ttlMs}
     this.sessions.set(id, session)
     return {id, session}
   }
@@ -51,23 +54,10 @@ export class ConsoleSessions {
   }
 }
 
-/** Compares a request's CSRF header with the session's token in constant time. */
-export function csrfMatches(session: ConsoleSession, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(session.csrfToken)
-  return a.length === b.length && timingSafeEqual(a, b)
+/**
+ * The session cookie's attributes (serialized by @fastify/cookie): script cannot read it, another
+ * site's request does not carry it, and over https it is never sent in the clear.
+ */
+export function sessionCookieOptions(protocol: string) {
+  return {path: '/', httpOnly: true, sameSite: 'strict' as const, secure: protocol === 'https'}
 }
-
-/** The value of one cookie in a Cookie header. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key === name) return rest.join('=')
-  }
-  return undefined
-}
-
-const ATTRIBUTES = 'Path=/; HttpOnly; SameSite=Strict'
-export const sessionCookie = (id: string) => `${SESSION_COOKIE}=${id}; ${ATTRIBUTES}`
-export const clearedSessionCookie = () => `${SESSION_COOKIE}=; ${ATTRIBUTES}; Max-Age=0`

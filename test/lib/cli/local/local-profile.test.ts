@@ -109,4 +109,16 @@ describe('the start banner', () => {
     )
     assert.doesNotMatch(kept, /--profile local/)
   })
+
+  it("names the console's URL and its user; the password only in the first start's credentials", () => {
+    const bootstrap = {username: 'admin@esc.local', password: 'pw-secret', clientId: 'c', clientSecret: 's', refreshToken: 'r'}
+    const first = startBanner(facts({bootstrap}), {defaultDir: true})
+    assert.match(first, /^Console: http:\/\/127\.0\.0\.1:2180\/ \(sign in as admin@esc\.local with the password below\)$/m)
+    assert.equal(first.split('pw-secret').length - 1, 1)
+    const later = startBanner(facts(), {defaultDir: true})
+    assert.match(
+      later,
+      /^Console: http:\/\/127\.0\.0\.1:2180\/ \(sign in as admin@esc\.local with the password printed at the first start\)$/m,
+    )
+  })
 })
