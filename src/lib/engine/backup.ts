@@ -28,6 +28,7 @@ import {defaultIndexDir, discoverLayout} from './layout.js'
 import {type BackupManifest, MANIFEST_NAME, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import {checkIndexDirectory, checkSource} from './source-check.js'
+import {traced} from './trace-timings.js'
 import type {BackupOptions} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -68,7 +69,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const current = await openCurrentBackup(backupDir, protect, log)
     const nodeInfo = guard ? await guard.prepare() : undefined
     // Everything the run reads is checked before the staging directory exists.
-    await checkSource(db, index, opts.index !== undefined)
+    await traced('backup:check-source', () => checkSource(db, index, opts.index !== undefined))
     throwIfAborted(opts.signal, 'backup')
     const differential = Boolean(current) && !opts.full
     if (differential) await hardLinkTree(join(backupDir, current!.dataDir), staging)
@@ -92,16 +93,18 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     }
     const t0 = Date.now()
-    const indexResult = await backupIndex(ctx)
+    const indexResult = await traced('backup:index', () => backupIndex(ctx))
     const t1 = Date.now()
-    const logResult = await backupLog(ctx, layout.duckdb)
+    const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
     if (offline) await copyDuckDb(ctx, layout.duckdb)
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
     ctx.warnings.push(...restoreWarnings(logResult.checkpoints, indexResult))
     for (const w of ctx.warnings) log(`warning: ${w}`, 'warning')
     const files = await reconcile(ctx)
-    for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
+    await traced('backup:fsync-dirs', async () => {
+      for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
+    })
     const manifest = buildManifest({
       id,
       dataDir: dataDirName(id),
@@ -117,7 +120,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       finished: new Date(),
       timings: {indexMs: t1 - t0, logMs: t2 - t1},
     })
-    await assertRestorable(staging, manifest, opts.signal)
+    await traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal))
     await promoteStaging(backupDir, id)
     await writeManifest(backupDir, manifest)
     if (current && current.dataDir !== manifest.dataDir) await removeInside(join(backupDir, current.dataDir), backupDir, protect)

@@ -3,6 +3,7 @@ import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 
 import {throwIfAborted} from './format-error.js'
 import {assertRegularFile, openRegular} from './regular-file.js'
+import {traced} from './trace-timings.js'
 
 const PREFIX_BUFFER = 4 * 1024 * 1024
 
@@ -22,9 +23,9 @@ export async function copyFileAtomic(src: string, dst: string, then?: (tmp: stri
   await rm(tmp, {force: true})
   await assertRegularFile(src)
   try {
-    await copyFile(src, tmp)
+    await traced(`copy ${src}`, () => copyFile(src, tmp))
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
-    await Promise.all([sync ? fsyncFile(tmp) : undefined, then ? then(tmp) : undefined])
+    await Promise.all([sync ? traced(`fsync ${tmp}`, () => fsyncFile(tmp)) : undefined, then ? traced(`check ${tmp}`, () => then(tmp)) : undefined])
     await rename(tmp, dst)
   } catch (error) {
     await rm(tmp, {force: true})
