@@ -22,6 +22,7 @@ import {buildManifest} from './backup-manifest.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
 import {isInside, realPathOf, removeInside} from './contained-path.js'
 import {copyFileAtomic} from './copy.js'
+import {withDeferredFlush} from './deferred-flush.js'
 import {AbortError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
@@ -93,10 +94,15 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     }
     const t0 = Date.now()
-    const indexResult = await traced('backup:index', () => backupIndex(ctx))
-    const t1 = Date.now()
-    const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
-    if (offline) await copyDuckDb(ctx, layout.duckdb)
+    let t1 = t0
+    // The copies are flushed together once all are made, not one by one (see deferred-flush.ts).
+    const {indexResult, logResult} = await withDeferredFlush(async () => {
+      const indexResult = await traced('backup:index', () => backupIndex(ctx))
+      t1 = Date.now()
+      const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
+      if (offline) await copyDuckDb(ctx, layout.duckdb)
+      return {indexResult, logResult}
+    })
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
     ctx.warnings.push(...restoreWarnings(logResult.checkpoints, indexResult))

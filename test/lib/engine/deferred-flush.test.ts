@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -40,6 +40,15 @@ describe('deferred flush of copied files', () => {
     assert.deepEqual(flushed.sort(), [join(dir, 'a2'), join(dir, 'b2')])
     assert.equal(await readFile(join(dir, 'a2'), 'utf8'), 'alpha')
     assert.equal((await readFile(join(dir, 'b2'))).length, 200)
+  })
+
+  it('a file copied and then removed inside the scope (a PTable merged away) needs no flush', async () => {
+    await withDeferredFlush(async () => {
+      await copyFileAtomic(join(dir, 'a'), join(dir, 'a2'))
+      await copyFileAtomic(join(dir, 'b'), join(dir, 'b2'))
+      await unlink(join(dir, 'a2'))
+    })
+    assert.equal((await readFile(join(dir, 'b2'))).length, 10_000)
   })
 
   it('a flush that fails fails the scope', async () => {
