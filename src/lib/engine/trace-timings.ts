@@ -5,12 +5,12 @@ import {performance} from 'node:perf_hooks'
  * restore (where the time goes: copy, flush, hash, checks). Off by default: nothing is measured
  * or printed, and the lines carry file names and durations only, never contents.
  */
-const enabled = process.env.ESC_TRACE_TIMINGS === '1'
 const origin = performance.now()
 
 /** Starts a span; the returned function ends it and prints `label`, its start and its duration. */
 export function traceSpan(label: string): () => void {
-  if (!enabled) return noop
+  // Read at each span, not at load: a process (or a test) may set it after the engine is imported.
+  if (process.env.ESC_TRACE_TIMINGS !== '1') return noop
   const start = performance.now()
   return () => {
     const end = performance.now()
