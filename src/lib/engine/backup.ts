@@ -22,7 +22,7 @@ import {buildManifest} from './backup-manifest.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
 import {isInside, realPathOf, removeInside} from './contained-path.js'
 import {copyFileAtomic} from './copy.js'
-import {withDeferredFlush} from './deferred-flush.js'
+import {collectFlushes} from './deferred-flush.js'
 import {AbortError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
@@ -96,7 +96,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const t0 = Date.now()
     let t1 = t0
     // The copies are flushed together once all are made, not one by one (see deferred-flush.ts).
-    const {indexResult, logResult} = await withDeferredFlush(async () => {
+    const {result: {indexResult, logResult}, flush} = await collectFlushes(async () => {
       const indexResult = await traced('backup:index', () => backupIndex(ctx))
       t1 = Date.now()
       const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
@@ -126,7 +126,14 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       finished: new Date(),
       timings: {indexMs: t1 - t0, logMs: t2 - t1},
     })
-    await traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal))
+    // The checks read from the page cache while the device writes the copies back; both finish
+    // before the staging directory is promoted and the manifest written.
+    // Both settle before anything else happens (no removal of staging under a running flush).
+    const [flushed, checked] = await Promise.allSettled([
+      flush(),
+      traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal)),
+    ])
+    for (const outcome of [checked, flushed]) if (outcome.status === 'rejected') throw outcome.reason
     await promoteStaging(backupDir, id)
     await writeManifest(backupDir, manifest)
     if (current && current.dataDir !== manifest.dataDir) await removeInside(join(backupDir, current.dataDir), backupDir, protect)

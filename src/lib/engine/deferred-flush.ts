@@ -24,10 +24,23 @@ export interface DeferredFlushOptions {
 }
 
 export async function withDeferredFlush<T>(work: () => Promise<T>, opts: DeferredFlushOptions = {}): Promise<T> {
+  const {result, flush} = await collectFlushes(work)
+  await flush(opts)
+  return result
+}
+
+/**
+ * Runs `work` with the copies' flushes collected, and leaves them to the caller: it must await
+ * `flush()` before writing anything that names the files, and may run read-only checks meanwhile
+ * (the device writes back while the CPU checks).
+ */
+export async function collectFlushes<T>(work: () => Promise<T>): Promise<{result: T; flush: (opts?: DeferredFlushOptions) => Promise<void>}> {
   const current: FlushScope = {paths: []}
   const result = await scope.run(current, work)
-  const fsync = opts.fsync ?? fsyncPath
-  const paths = [...new Set(current.paths)]
+  return {result, flush: (opts = {}) => flushAll([...new Set(current.paths)], opts.fsync ?? fsyncPath)}
+}
+
+async function flushAll(paths: string[], fsync: (path: string) => Promise<void>): Promise<void> {
   await traced(`flush ${paths.length} files`, async () => {
     let next = 0
     let failed: unknown
@@ -42,7 +55,6 @@ export async function withDeferredFlush<T>(work: () => Promise<T>, opts: Deferre
     await Promise.all(lanes)
     if (failed !== undefined) throw failed
   })
-  return result
 }
 
 /**

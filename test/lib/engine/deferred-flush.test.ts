@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {copyFileAtomic, copyPrefixAtomic} from '../../../src/lib/engine/copy.js'
-import {withDeferredFlush} from '../../../src/lib/engine/deferred-flush.js'
+import {collectFlushes, withDeferredFlush} from '../../../src/lib/engine/deferred-flush.js'
 
 /**
  * A backup copies without flushing each file and flushes them all together before its manifest:
@@ -78,5 +78,17 @@ describe('deferred flush of copied files', () => {
       /copy of the next file failed/,
     )
     assert.deepEqual(flushed, [])
+  })
+
+  it('collectFlushes leaves the flush to the caller, who can run other checks meanwhile', async () => {
+    const flushed: string[] = []
+    const {result, flush} = await collectFlushes(async () => {
+      await copyFileAtomic(join(dir, 'a'), join(dir, 'a2'))
+      return 'copied'
+    })
+    assert.equal(result, 'copied')
+    assert.deepEqual(flushed, [])
+    await flush({fsync: async (path) => void flushed.push(path)})
+    assert.deepEqual(flushed, [join(dir, 'a2')])
   })
 })
