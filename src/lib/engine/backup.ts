@@ -96,7 +96,10 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const t0 = Date.now()
     let t1 = t0
     // The copies are flushed together once all are made, not one by one (see deferred-flush.ts).
-    const {result: {indexResult, logResult}, flush} = await collectFlushes(async () => {
+    const {
+      result: {indexResult, logResult},
+      flush,
+    } = await collectFlushes(async () => {
       const indexResult = await traced('backup:index', () => backupIndex(ctx))
       t1 = Date.now()
       const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
@@ -109,7 +112,8 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     for (const w of ctx.warnings) log(`warning: ${w}`, 'warning')
     const files = await reconcile(ctx)
     await traced('backup:fsync-dirs', async () => {
-      for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
+      for (const sub of ['index', 'index/stream-existence', 'index/scavenging', ''])
+        await fsyncDir(join(staging, sub)).catch(() => undefined)
     })
     const manifest = buildManifest({
       id,

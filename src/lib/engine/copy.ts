@@ -28,7 +28,10 @@ export async function copyFileAtomic(src: string, dst: string, then?: (tmp: stri
     await traced(`copy ${src}`, () => copyFile(src, tmp))
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
     const flushNow = sync && !deferFlush(dst)
-    await Promise.all([flushNow ? traced(`fsync ${tmp}`, () => fsyncFile(tmp)) : undefined, then ? traced(`check ${tmp}`, () => then(tmp)) : undefined])
+    await Promise.all([
+      flushNow ? traced(`fsync ${tmp}`, () => fsyncFile(tmp)) : undefined,
+      then ? traced(`check ${tmp}`, () => then(tmp)) : undefined,
+    ])
     await rename(tmp, dst)
   } catch (error) {
     await rm(tmp, {force: true})

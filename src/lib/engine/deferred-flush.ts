@@ -34,7 +34,9 @@ export async function withDeferredFlush<T>(work: () => Promise<T>, opts: Deferre
  * `flush()` before writing anything that names the files, and may run read-only checks meanwhile
  * (the device writes back while the CPU checks).
  */
-export async function collectFlushes<T>(work: () => Promise<T>): Promise<{result: T; flush: (opts?: DeferredFlushOptions) => Promise<void>}> {
+export async function collectFlushes<T>(
+  work: () => Promise<T>,
+): Promise<{result: T; flush: (opts?: DeferredFlushOptions) => Promise<void>}> {
   const current: FlushScope = {paths: []}
   const result = await scope.run(current, work)
   return {result, flush: (opts = {}) => flushAll([...new Set(current.paths)], opts.fsync ?? fsyncPath)}

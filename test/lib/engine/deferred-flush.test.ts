@@ -53,14 +53,11 @@ describe('deferred flush of copied files', () => {
 
   it('a flush that fails fails the scope', async () => {
     await assert.rejects(
-      withDeferredFlush(
-        () => copyFileAtomic(join(dir, 'a'), join(dir, 'a2')),
-        {
-          fsync: async () => {
-            throw new Error('EIO: i/o error, fsync')
-          },
+      withDeferredFlush(() => copyFileAtomic(join(dir, 'a'), join(dir, 'a2')), {
+        fsync: async () => {
+          throw new Error('EIO: i/o error, fsync')
         },
-      ),
+      }),
       /EIO: i\/o error, fsync/,
     )
   })
@@ -87,7 +84,7 @@ describe('deferred flush of copied files', () => {
       return 'copied'
     })
     assert.equal(result, 'copied')
-    assert.deepEqual(flushed, [])
+    assert.equal(flushed.length, 0)
     await flush({fsync: async (path) => void flushed.push(path)})
     assert.deepEqual(flushed, [join(dir, 'a2')])
   })
