@@ -130,9 +130,9 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       finished: new Date(),
       timings: {indexMs: t1 - t0, logMs: t2 - t1},
     })
-    // The checks read from the page cache while the device writes the copies back; both finish
-    // before the staging directory is promoted and the manifest written.
-    // Both settle before anything else happens (no removal of staging under a running flush).
+    // The checks read from the page cache while the device writes the copies back. Both settle
+    // before anything else happens: promotion and manifest only after both succeeded, and no
+    // removal of the staging directory under a running flush.
     const [flushed, checked] = await Promise.allSettled([
       flush(),
       traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal)),
