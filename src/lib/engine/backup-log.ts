@@ -75,8 +75,11 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
       0,
     ),
   )
-  // Step 7: copy what is not already in the backup (intact), in parallel.
-  await runPool(planned, ctx.concurrency, (c) => copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}), ctx.signal)
+  // Step 7: copy what is not already in the backup (intact), in parallel. The ongoing chunk goes
+  // first: it is copied and hashed on the event loop, which then overlaps the kernel copies and
+  // worker hashes of the completed chunks instead of running alone after them.
+  const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
+  await runPool(order, ctx.concurrency, (c) => copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}), ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
   // Step 8: remove chunks that are not in the list (the *.old file, switched-out and excess chunks).
   const keep = new Set(planned.map((c) => c.name))

@@ -22,12 +22,14 @@ import {buildManifest} from './backup-manifest.js'
 import {MAX_TRUNCATION} from './checkpoint.js'
 import {isInside, realPathOf, removeInside} from './contained-path.js'
 import {copyFileAtomic} from './copy.js'
+import {collectFlushes} from './deferred-flush.js'
 import {AbortError, UnsoundBackupError, throwIfAborted} from './format-error.js'
 import {NodeGuard} from './guard.js'
 import {defaultIndexDir, discoverLayout} from './layout.js'
 import {type BackupManifest, MANIFEST_NAME, type ManifestFile, fsyncDir, readManifest, tryReadManifest, writeManifest} from './manifest.js'
 import {md5OfFile} from './md5.js'
 import {checkIndexDirectory, checkSource} from './source-check.js'
+import {traced} from './trace-timings.js'
 import type {BackupOptions} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -68,7 +70,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     const current = await openCurrentBackup(backupDir, protect, log)
     const nodeInfo = guard ? await guard.prepare() : undefined
     // Everything the run reads is checked before the staging directory exists.
-    await checkSource(db, index, opts.index !== undefined)
+    await traced('backup:check-source', () => checkSource(db, index, opts.index !== undefined))
     throwIfAborted(opts.signal, 'backup')
     const differential = Boolean(current) && !opts.full
     if (differential) await hardLinkTree(join(backupDir, current!.dataDir), staging)
@@ -92,16 +94,27 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     }
     const t0 = Date.now()
-    const indexResult = await backupIndex(ctx)
-    const t1 = Date.now()
-    const logResult = await backupLog(ctx, layout.duckdb)
-    if (offline) await copyDuckDb(ctx, layout.duckdb)
+    let t1 = t0
+    // The copies are flushed together once all are made, not one by one (see deferred-flush.ts).
+    const {
+      result: {indexResult, logResult},
+      flush,
+    } = await collectFlushes(async () => {
+      const indexResult = await traced('backup:index', () => backupIndex(ctx))
+      t1 = Date.now()
+      const logResult = await traced('backup:log', () => backupLog(ctx, layout.duckdb))
+      if (offline) await copyDuckDb(ctx, layout.duckdb)
+      return {indexResult, logResult}
+    })
     const t2 = Date.now()
     throwIfAborted(opts.signal, 'backup')
     ctx.warnings.push(...restoreWarnings(logResult.checkpoints, indexResult))
     for (const w of ctx.warnings) log(`warning: ${w}`, 'warning')
     const files = await reconcile(ctx)
-    for (const sub of ['index', 'index/stream-existence', 'index/scavenging', '']) await fsyncDir(join(staging, sub)).catch(() => undefined)
+    await traced('backup:fsync-dirs', async () => {
+      for (const sub of ['index', 'index/stream-existence', 'index/scavenging', ''])
+        await fsyncDir(join(staging, sub)).catch(() => undefined)
+    })
     const manifest = buildManifest({
       id,
       dataDir: dataDirName(id),
@@ -117,7 +130,14 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       finished: new Date(),
       timings: {indexMs: t1 - t0, logMs: t2 - t1},
     })
-    await assertRestorable(staging, manifest, opts.signal)
+    // The checks read from the page cache while the device writes the copies back. Both settle
+    // before anything else happens: promotion and manifest only after both succeeded, and no
+    // removal of the staging directory under a running flush.
+    const [flushed, checked] = await Promise.allSettled([
+      flush(),
+      traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal)),
+    ])
+    for (const outcome of [checked, flushed]) if (outcome.status === 'rejected') throw outcome.reason
     await promoteStaging(backupDir, id)
     await writeManifest(backupDir, manifest)
     if (current && current.dataDir !== manifest.dataDir) await removeInside(join(backupDir, current.dataDir), backupDir, protect)

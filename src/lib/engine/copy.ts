@@ -1,8 +1,10 @@
 import {createHash} from 'node:crypto'
 import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 
+import {deferFlush} from './deferred-flush.js'
 import {throwIfAborted} from './format-error.js'
 import {assertRegularFile, openRegular} from './regular-file.js'
+import {traced} from './trace-timings.js'
 
 const PREFIX_BUFFER = 4 * 1024 * 1024
 
@@ -15,16 +17,21 @@ export function partialName(path: string): string {
  * Copies with fs.copyFile (copy_file_range in the kernel, reflink where the filesystem has it) to
  * a temp name, then renames. Writing in place would write through a hard link into the previous
  * backup; the rename replaces the directory entry instead. The copy is fsynced before the rename
- * (unless `sync` is false): the manifest written afterwards must never name data still in flight.
+ * (unless `sync` is false), or inside a deferred-flush scope together with the scope's other copies
+ * at its end: the manifest written afterwards must never name data still in flight.
  */
 export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>, sync = true): Promise<void> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   await assertRegularFile(src)
   try {
-    await copyFile(src, tmp)
+    await traced(`copy ${src}`, () => copyFile(src, tmp))
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
-    await Promise.all([sync ? fsyncFile(tmp) : undefined, then ? then(tmp) : undefined])
+    const flushNow = sync && !deferFlush(dst)
+    await Promise.all([
+      flushNow ? traced(`fsync ${tmp}`, () => fsyncFile(tmp)) : undefined,
+      then ? traced(`check ${tmp}`, () => then(tmp)) : undefined,
+    ])
     await rename(tmp, dst)
   } catch (error) {
     await rm(tmp, {force: true})
@@ -72,7 +79,7 @@ export async function copyPrefixAtomic(
     }
     if (pos < length) throw new Error(`${src} is shorter than the ${length} bytes writer.chk points to`)
     await output.truncate(finalSize)
-    await output.sync()
+    if (!deferFlush(dst)) await output.sync()
   } catch (error) {
     await output.close().catch(() => undefined)
     await rm(tmp, {force: true})

@@ -10,7 +10,8 @@ const WORKER_SOURCE = `
 const {parentPort} = require('node:worker_threads')
 const fs = require('node:fs')
 const crypto = require('node:crypto')
-const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
+// 1 MiB: the block read back is still in the CPU cache when MD5 runs over it (4 MiB measured more system time).
+const buf = Buffer.allocUnsafe(1024 * 1024)
 parentPort.on('message', ({id, path, end}) => {
   let fd
   try {
