@@ -127,6 +127,30 @@ describe('kurrentdb hot backup: index files replaced by a merge during the copy'
     assert.deepEqual((await verifyDirectory(bk)).problems, [])
   })
 
+  it('starts over when the indexmap is between delete and rename at the final comparison (a merge replacing it)', async () => {
+    const map = parseIndexMap(readFileSync(join(index, 'indexmap')))
+    const lastBloom = `index/${map.tables.at(-1)!.file}.bloomfilter`
+    let moved = false
+    let merged: string | undefined
+    const onProgress = (p: ProgressEvent) => {
+      if (p.file !== lastBloom || moved) return
+      moved = true
+      merged = mergeLevelSync(index, 0, 3)
+      renameSync(join(index, 'indexmap'), join(index, 'indexmap.x.indexmap.tmp'))
+    }
+    const waits: number[] = []
+    const sleep = async (ms: number) => {
+      waits.push(ms)
+      if (waits.length === 2) renameSync(join(index, 'indexmap.x.indexmap.tmp'), join(index, 'indexmap'))
+    }
+    const manifest = await backupNode({db, backupDir: bk, onProgress, sleep})
+    assert.ok(merged)
+    assert.equal(manifest.index?.attempts, 2)
+    assert.deepEqual(waits, [20, 20])
+    assert.ok(manifest.files.some((f) => f.path === `index/${merged}`))
+    await assertBackupMatchesNode()
+  })
+
   it('fails with one line naming the index directory when the node merges during every attempt', async () => {
     let serial = 10
     const onProgress = indexWindows((window) => {
