@@ -15,6 +15,7 @@ import {md5OfFile, readTail} from './md5.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {NotRegularFileError, readRegularFile} from './regular-file.js'
 import {INDEXMAP_READ_LIMIT} from './source-check.js'
+import {vanishedFromNode} from './vanished.js'
 
 const MAX_INDEXMAP_ATTEMPTS = 50
 const INDEXMAP_WAIT_MS = 20
@@ -123,7 +124,7 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
     try {
       srcTail = await readTail(src, 16)
     } catch (error) {
-      if (isGone(error)) return false
+      if (await vanishedFromNode(error, src)) return false
       throw error
     }
     const have = await readTail(dst, 16).catch(() => undefined)
@@ -136,7 +137,7 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
           await verifyPTable(tmp, ctx.signal)
         })
       } catch (error) {
-        if (isGone(error)) return false
+        if (await vanishedFromNode(error, src)) return false
         throw new EscError(`PTable ${name} referenced by the indexmap fails verification: ${(error as Error).message}`, {cause: error})
       }
       ctx.progress.advance(srcTail.size, rel)
@@ -157,11 +158,6 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
   return true
 }
 
-/** A file deleted on the node between the listing and its copy (a PTable merge, a scavenge). */
-function isGone(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT'
-}
-
 /** Copies `src` unless the backup already has it; false when `src` is gone from the node. */
 async function copyIfChanged(ctx: BackupContext, src: string, rel: string, kind: ManifestFileKind): Promise<boolean> {
   const dst = join(ctx.staging, rel)
@@ -178,7 +174,7 @@ async function copyIfChanged(ctx: BackupContext, src: string, rel: string, kind:
       entry = {path: rel, kind, size, md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), verified: true, origin: 'copied'}
     })
   } catch (error) {
-    if (isGone(error)) return false
+    if (await vanishedFromNode(error, src)) return false
     throw error
   }
   ctx.progress.advance(s.size, rel)
