@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
-import {mkdtemp, readFile, readdir, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -149,6 +149,25 @@ describe('kurrentdb hot backup: index files replaced by a merge during the copy'
     assert.deepEqual(waits, [20, 20])
     assert.ok(manifest.files.some((f) => f.path === `index/${merged}`))
     await assertBackupMatchesNode()
+  })
+
+  it("leaves out scavenging.db (and the previous backup's copy) when it is deleted between its check and its copy", async () => {
+    await mkdir(join(index, 'scavenging'))
+    await writeFile(join(index, 'scavenging', 'scavenging.db'), 'state')
+    let deleted = false
+    const onProgress = (p: ProgressEvent) => {
+      // The index is unchanged since the first run, so the first size added is scavenging.db's.
+      if (p.file !== undefined || deleted) return
+      deleted = true
+      unlinkSync(join(index, 'scavenging', 'scavenging.db'))
+    }
+    const first = await backupNode({db, backupDir: bk})
+    assert.ok(first.files.some((f) => f.path === 'index/scavenging/scavenging.db'))
+    const manifest = await backupNode({db, backupDir: bk, onProgress})
+    assert.ok(deleted)
+    assert.ok(!manifest.files.some((f) => f.path.startsWith('index/scavenging/')))
+    assert.deepEqual(await readdir(join(bk, manifest.dataDir, 'index', 'scavenging')).catch(() => []), [])
+    assert.deepEqual((await verifyDirectory(bk)).problems, [])
   })
 
   it('fails with one line naming the index directory when the node merges during every attempt', async () => {
