@@ -77,9 +77,10 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
     ),
   )
   // Step 7: copy what is not already in the backup (intact), in parallel.
-  const copy = (c: ChunkFile) => copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}).catch(async (error: unknown) => {
-    throw await chunkCopyError(error, join(ctx.db, c.name))
-  })
+  const copy = (c: ChunkFile) =>
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}).catch(async (error: unknown) => {
+      throw await chunkCopyError(error, join(ctx.db, c.name))
+    })
   await runPool(planned, ctx.concurrency, copy, ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
   // Step 8: remove chunks that are not in the list (the *.old file, switched-out and excess chunks).
