@@ -125,7 +125,9 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
       srcTail = await readTail(src, 16)
     } catch (error) {
       if (await vanishedFromNode(error, src)) return false
-      throw error
+      if (error instanceof EscError) throw error
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : (error as Error).message
+      throw new FormatError(src, reason, `${src}, referenced by the indexmap, cannot be read: ${reason}`)
     }
     const have = await readTail(dst, 16).catch(() => undefined)
     // Already in the backup intact (kept from the previous run, or copied in an earlier attempt).

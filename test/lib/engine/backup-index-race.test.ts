@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
+import {readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -168,6 +168,19 @@ describe('kurrentdb hot backup: index files replaced by a merge during the copy'
     assert.ok(!manifest.files.some((f) => f.path.startsWith('index/scavenging/')))
     assert.deepEqual(await readdir(join(bk, manifest.dataDir, 'index', 'scavenging')).catch(() => []), [])
     assert.deepEqual((await verifyDirectory(bk)).problems, [])
+  })
+
+  it('refuses a referenced PTable that is a dangling link in one line naming it (it was not deleted: no retry)', async () => {
+    const map = parseIndexMap(readFileSync(join(index, 'indexmap')))
+    const table = join(index, map.tables[0].file)
+    unlinkSync(table)
+    symlinkSync(join(dir, 'nowhere'), table)
+    await assert.rejects(backupNode({db, backupDir: bk}), (error: Error) => {
+      assert.ok(error instanceof EscError, String(error))
+      assert.equal(error.kind, 'damaged-file')
+      assert.equal(error.message, `${table}, referenced by the indexmap, cannot be read: dangling symbolic link`)
+      return true
+    })
   })
 
   it('fails with one line naming the index directory when the node merges during every attempt', async () => {
