@@ -15,6 +15,7 @@ import {md5OfFile, readTail} from './md5.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {NotRegularFileError, readRegularFile} from './regular-file.js'
 import {INDEXMAP_READ_LIMIT} from './source-check.js'
+import {vanishedFromNode} from './vanished.js'
 
 const MAX_INDEXMAP_ATTEMPTS = 50
 const INDEXMAP_WAIT_MS = 20
@@ -39,12 +40,18 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
   // Step 1: no files in the index directory → step 7 (stale index files in the backup go too).
   // PTables without an indexmap: it is between delete and rename, so step 2 waits for it.
   if (listing.anyFiles && (listing.hasIndexMap || listing.ptables.length > 0)) {
+    // Bloom filters deleted on the node while this step ran; they matter only if the final copy
+    // of the indexmap still references their table (otherwise a merge removed both).
+    const vanished = new Set<string>()
     for (;;) {
       throwIfAborted(ctx.signal, 'backup')
       if (++attempts > MAX_INDEXMAP_ATTEMPTS)
-        throw new EscError(`${ctx.index}/indexmap kept changing during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`, {
-          kind: 'conflict',
-        })
+        throw new EscError(
+          `the indexmap in ${ctx.index} kept changing (the node kept merging PTables) during ${MAX_INDEXMAP_ATTEMPTS} attempts; retry the backup`,
+          {kind: 'conflict'},
+        )
+      // A merge in progress replaces the indexmap and deletes tables in quick succession: give it a moment.
+      if (attempts > 1) await ctx.sleep(INDEXMAP_WAIT_MS)
       // Step 2: copy indexmap, waiting while it is between delete and rename.
       const copied = await readIndexMapWhenPresent(ctx)
       map = parseIndexMap(copied, 'indexmap')
@@ -56,12 +63,18 @@ export async function backupIndex(ctx: BackupContext): Promise<IndexBackupResult
       // A referenced table missing from the listing was merged away after our copy: start over.
       if (referenced.some((name) => !listed.has(name))) continue
       // Step 4 (hardened): copy referenced PTables (+ bloom filters) not already in the backup intact.
-      const ok = await copyReferenced(ctx, referenced, listed)
+      const ok = await copyReferenced(ctx, referenced, listed, vanished)
       // Step 5: compare the node's indexmap with the backup's copy; changed or gone → step 2.
       const now = await readRegularFile(join(ctx.index, INDEXMAP), INDEXMAP_READ_LIMIT).catch(() => undefined)
       const inBackup = await readFile(join(dst, INDEXMAP))
       if (!ok || !now || !now.equals(inBackup)) continue
       break
+    }
+    for (const t of map?.tables ?? []) {
+      const bloom = `${t.file}.bloomfilter`
+      if (!vanished.has(bloom) || ctx.files.has(`index/${bloom}`)) continue
+      await removeInside(join(dst, bloom), dst, ctx.protect)
+      ctx.log(`index/${bloom}: deleted on the node during the copy; left out (the node runs without it)`)
     }
   }
   // Step 6 (hardened): drop index files the copied indexmap does not reference.
@@ -101,7 +114,7 @@ async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
 }
 
 /** Returns false when a referenced file vanished or changed while copying (the indexmap moved on). */
-async function copyReferenced(ctx: BackupContext, referenced: string[], listed: Set<string>): Promise<boolean> {
+async function copyReferenced(ctx: BackupContext, referenced: string[], listed: Set<string>, vanished: Set<string>): Promise<boolean> {
   for (const name of referenced) {
     throwIfAborted(ctx.signal, 'backup')
     const src = join(ctx.index, name)
@@ -110,8 +123,11 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
     let srcTail: {size: number; tail: Buffer}
     try {
       srcTail = await readTail(src, 16)
-    } catch {
-      return false
+    } catch (error) {
+      if (await vanishedFromNode(error, src)) return false
+      if (error instanceof EscError) throw error
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : (error as Error).message
+      throw new FormatError(src, reason, `${src}, referenced by the indexmap, cannot be read: ${reason}`)
     }
     const have = await readTail(dst, 16).catch(() => undefined)
     // Already in the backup intact (kept from the previous run, or copied in an earlier attempt).
@@ -123,7 +139,7 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
           await verifyPTable(tmp, ctx.signal)
         })
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+        if (await vanishedFromNode(error, src)) return false
         throw new EscError(`PTable ${name} referenced by the indexmap fails verification: ${(error as Error).message}`, {cause: error})
       }
       ctx.progress.advance(srcTail.size, rel)
@@ -136,27 +152,36 @@ async function copyReferenced(ctx: BackupContext, referenced: string[], listed: 
         origin: 'copied',
       })
     }
+    // A bloom filter is optional (the node runs without one, only slower): one deleted since the
+    // listing is left out; a merge that deleted it also replaced the indexmap, which step 5 notices.
     const bloom = `${name}.bloomfilter`
-    if (listed.has(bloom)) await copyIfChanged(ctx, join(ctx.index, bloom), `index/${bloom}`, 'bloomfilter')
+    if (listed.has(bloom) && !(await copyIfChanged(ctx, join(ctx.index, bloom), `index/${bloom}`, 'bloomfilter'))) vanished.add(bloom)
   }
   return true
 }
 
-async function copyIfChanged(ctx: BackupContext, src: string, rel: string, kind: ManifestFileKind): Promise<void> {
+/** Copies `src` unless the backup already has it; false when `src` is gone from the node. */
+async function copyIfChanged(ctx: BackupContext, src: string, rel: string, kind: ManifestFileKind): Promise<boolean> {
   const dst = join(ctx.staging, rel)
   const [s, d] = await Promise.all([stat(src).catch(() => undefined), stat(dst).catch(() => undefined)])
-  if (!s) return
+  if (!s) return false
   if (!s.isFile()) throw new NotRegularFileError(src, s)
   const known = ctx.files.get(rel)
-  if (d && known && d.size === s.size && kind === 'bloomfilter') return // written once, never rewritten
+  if (d && known && d.size === s.size && kind === 'bloomfilter') return true // written once, never rewritten
   ctx.progress.addTotal(s.size)
   let entry: ManifestFile | undefined
-  await copyFileAtomic(src, dst, async (tmp) => {
-    const size = (await stat(tmp)).size
-    entry = {path: rel, kind, size, md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), verified: true, origin: 'copied'}
-  })
+  try {
+    await copyFileAtomic(src, dst, async (tmp) => {
+      const size = (await stat(tmp)).size
+      entry = {path: rel, kind, size, md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), verified: true, origin: 'copied'}
+    })
+  } catch (error) {
+    if (await vanishedFromNode(error, src)) return false
+    throw error
+  }
   ctx.progress.advance(s.size, rel)
   ctx.files.set(rel, entry!)
+  return true
 }
 
 async function copyOptional(ctx: BackupContext, relInIndex: string, kind: ManifestFileKind, isCheckpoint: boolean): Promise<void> {
@@ -177,7 +202,8 @@ async function copyOptional(ctx: BackupContext, relInIndex: string, kind: Manife
     await writeIndexFile(ctx, relInIndex, bytes, kind, Number(bytes.readBigInt64LE(0)))
     return
   }
-  await copyIfChanged(ctx, src, rel, kind)
+  // Deleted on the node since the check above: as if it had not been there.
+  if (!(await copyIfChanged(ctx, src, rel, kind)) && (await removeInside(dst, ctx.staging, ctx.protect))) ctx.files.delete(rel)
 }
 
 async function writeIndexFile(

@@ -19,6 +19,7 @@ import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
+import {chunkCopyError} from './vanished.js'
 
 export interface LogBackupResult {
   checkpoints: {writer: number; chaser: number; epoch: number; proposal: number; tag?: number}
@@ -79,7 +80,11 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // first: it is copied and hashed on the event loop, which then overlaps the kernel copies and
   // worker hashes of the completed chunks instead of running alone after them.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
-  await runPool(order, ctx.concurrency, (c) => copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}), ctx.signal)
+  const copy = (c: ChunkFile) =>
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}).catch(async (error: unknown) => {
+      throw await chunkCopyError(error, join(ctx.db, c.name))
+    })
+  await runPool(order, ctx.concurrency, copy, ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
   // Step 8: remove chunks that are not in the list (the *.old file, switched-out and excess chunks).
   const keep = new Set(planned.map((c) => c.name))
