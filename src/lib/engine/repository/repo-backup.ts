@@ -5,10 +5,12 @@ import {join} from 'node:path'
 import {EscError} from '../../core/errors.js'
 import {backupNode} from '../backup.js'
 import {runPool} from '../copy.js'
+import {defaultIndexDir} from '../layout.js'
 import {AbortError, throwIfAborted} from '../format-error.js'
 import type {BackupOptions} from '../types.js'
 import {BACKUP_LOCK_MS, acquire} from './locks.js'
 import type {Repository, RepositoryFile, RepositoryManifest} from './repository.js'
+import {identity, immutable, layOutSkeleton} from './skeleton.js'
 import {sha256OfFile, uploadFile} from './transfer.js'
 
 export interface RepositoryBackupOptions extends Omit<BackupOptions, 'backupDir' | 'linkFrom' | 'full'> {
@@ -19,15 +21,18 @@ export interface RepositoryBackupOptions extends Omit<BackupOptions, 'backupDir'
   now?: () => Date
 }
 
-/** Files that never change once complete: their footer hash identifies their bytes. */
-const immutable = (f: {kind: string; completed?: boolean}) => (f.kind === 'chunk' && f.completed === true) || f.kind === 'ptable'
-
 /**
  * Backs a node up into a repository. The node is copied and verified by the local engine into a
  * staging directory (the same checks, hot-backup ordering and node guard as a local backup), then
  * every file the repository lacks is uploaded under its content address, and the manifest is
  * written last. A run that stops anywhere before that leaves no backup and changes none: objects
  * are only ever added, never rewritten.
+ *
+ * The staging holds only what the repository cannot vouch for: completed chunks and PTables its
+ * newest backup names with the node's name, size and footer MD5 are laid out as skeletons (see
+ * layOutSkeleton), which the engine keeps rather than copies. So a differential run copies
+ * locally the checkpoints, the ongoing chunk, the index map, bloom filters and new files; a first
+ * run copies everything.
  */
 export async function backupToRepository(opts: RepositoryBackupOptions): Promise<RepositoryManifest> {
   const repo = opts.repository
@@ -41,16 +46,20 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       log(`warning: the newest backup in ${repo.description} cannot be read (${error.message}); every file is hashed anew`, 'warning')
       return undefined
     })
-    const local = await backupNode({...opts, backupDir: join(staging, 'backup'), full: true})
-    const dataDir = join(staging, 'backup', local.dataDir)
-    const known = new Map((previous?.files ?? []).filter(immutable).map((f) => [`${f.path}\0${f.size}\0${f.md5}`, f.sha256]))
+    const backupDir = join(staging, 'backup')
+    if (previous) await layOutSkeleton(previous, {db: opts.db, index: opts.index ?? defaultIndexDir(opts.db)}, backupDir)
+    const local = await backupNode({...opts, backupDir, full: !previous})
+    const dataDir = join(backupDir, local.dataDir)
+    const known = new Map((previous?.files ?? []).filter(immutable).map((f) => [identity(f), f.sha256]))
     const files: RepositoryFile[] = []
     for (const f of local.files) {
       throwIfAborted(opts.signal, 'backup')
-      const sha256 =
-        (immutable(f) && known.get(`${f.path}\0${f.size}\0${f.md5}`)) || (await sha256OfFile(join(dataDir, f.path), opts.signal))
-      files.push({...f, sha256})
+      const vouched = immutable(f) ? known.get(identity(f)) : undefined
+      // A kept file is a skeleton: its bytes are not the node's, only the repository's hash is.
+      if (f.origin === 'kept' && !vouched) throw new EscError(`internal: ${f.path} was kept but the repository does not hold it`)
+      files.push({...f, sha256: vouched ?? (await sha256OfFile(join(dataDir, f.path), opts.signal))})
     }
+    const staged = local.files.filter((f) => f.origin !== 'kept')
     const present = await repo.objectKeys()
     const toUpload = new Map<string, RepositoryFile>()
     for (const f of files) if (!present.has(repo.objectKey(f.sha256))) toUpload.set(repo.objectKey(f.sha256), f)
@@ -87,6 +96,7 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       },
       timings: {...local.timings, finishedAt: now().toISOString(), durationMs: now().getTime() - started.getTime()},
       uploaded: {objects: toUpload.size, bytes: total},
+      staged: {files: staged.length, bytes: staged.reduce((s, f) => s + f.size, 0)},
     }
     await repo.writeManifest(manifest)
     return manifest

@@ -22,6 +22,11 @@ export interface RepositoryManifest extends BackupManifest {
   files: RepositoryFile[]
   /** Bytes this backup added to the repository (objects it was the first to need). */
   uploaded: {objects: number; bytes: number}
+  /**
+   * Files the run copied into its local staging directory before uploading (the rest the
+   * repository already held). Absent in manifests written before it was recorded.
+   */
+  staged?: {files: number; bytes: number}
 }
 
 export interface RepositoryConfig {
