@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -62,8 +62,11 @@ describe('differential backups to S3: what the repository has is neither copied 
     const known = second.files.filter((f) => had.get(`${f.path}\0${f.size}\0${f.md5}`) === f.sha256)
     assert.ok(known.length >= 3, `completed chunks 0..2 and the old PTables are known (${known.map((f) => f.path).join(',')})`)
     const fresh = second.files.filter((f) => !known.includes(f))
-    // Local copies: the files the repository could not vouch for, and nothing else.
-    assert.deepEqual(second.staged, {files: fresh.length, bytes: fresh.reduce((s, f) => s + f.size, 0)})
+    // Local copies: only what needs a snapshot (checkpoints, the ongoing chunk, index map, bloom
+    // filters); the new completed chunk and new PTables go from the node to the store.
+    const snapshot = second.files.filter((f) => !immutable(f))
+    assert.deepEqual(second.staged, {files: snapshot.length, bytes: snapshot.reduce((s, f) => s + f.size, 0)})
+    assert.ok(second.files.some((f) => f.path === 'chunk-000003.000000' && f.completed && f.origin === 'copied'))
     assert.ok(fresh.some((f) => f.path === 'chunk-000003.000000') && fresh.some((f) => f.path === 'chunk-000004.000000'))
     assert.ok(!fresh.some((f) => /^chunk-00000[012]/.test(f.path)), fresh.map((f) => f.path).join(','))
     // Uploads: the contents the repository lacked, each once.
@@ -97,10 +100,34 @@ describe('differential backups to S3: what the repository has is neither copied 
     assert.equal((await restoreFromRepository(repo, undefined, {db: restored})).id, first.id)
   })
 
-  it('a full first backup stages everything (there is nothing to vouch for it)', async () => {
+  it('a first backup stages no completed chunk nor PTable, and restores byte for byte', async () => {
     const db = join(dir, 'db')
-    await generateDataDir(db, {chunks: 2, chunkSize: 16384})
-    const m = await backupToRepository({repository: await open(), db})
-    assert.equal(m.staged?.files, m.files.length)
+    await generateDataDir(db, {chunks: 3, chunkSize: 16384, withIndex: true})
+    const repo = await open()
+    const m = await backupToRepository({repository: repo, db})
+    const snapshot = m.files.filter((f) => !immutable(f))
+    assert.ok(m.files.filter(immutable).length >= 2)
+    assert.deepEqual(m.staged, {files: snapshot.length, bytes: snapshot.reduce((s, f) => s + f.size, 0)})
+    assert.equal(m.uploaded.objects, new Set(m.files.map((f) => f.sha256)).size)
+    const restored = join(dir, 'restored')
+    await restoreFromRepository(repo, m.id, {db: restored})
+    for (const f of m.files) {
+      const at = (root: string) => (f.path.startsWith('index/') ? join(root, 'index', f.path.slice(6)) : join(root, f.path))
+      assert.deepEqual(await readFile(at(restored)), await readFile(at(db)), f.path)
+    }
+  })
+
+  it('a completed chunk that fails its footer MD5 is neither uploaded nor backed up: the engine names it', async () => {
+    const db = join(dir, 'db')
+    await generateDataDir(db, {chunks: 3, chunkSize: 16384})
+    const path = join(db, 'chunk-000000.000000')
+    const bytes = await readFile(path)
+    bytes[200] ^= 0xff
+    await writeFile(path, bytes)
+    const repo = await open()
+    s3.requests.length = 0
+    await assert.rejects(backupToRepository({repository: repo, db}), /chunk-000000\.000000: the copy fails its footer MD5/)
+    assert.deepEqual(await repo.backupIds(), [])
+    assert.ok(!s3.requests.some((r) => r.method === 'PUT' && r.bytes >= bytes.length - 1024), 'the damaged chunk was not uploaded')
   })
 })
