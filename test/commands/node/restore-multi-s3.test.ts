@@ -54,7 +54,10 @@ describe('esc node backup s3://… then restore s3://… --db a --db b --db c', 
       // (per file: checkpoints with equal contents share an object, and each is fetched for its file)
       assert.equal(gets, Number(/^Restored (\d+) files/.exec(r.stdout)?.[1]), 'each file downloaded once for the three nodes')
       // One download for the three: nothing of it is left next to the targets.
-      assert.deepEqual((await listTree(dir)).filter((p) => p.includes('.esc-restore-download-')), [])
+      assert.deepEqual(
+        (await listTree(dir)).filter((p) => p.includes('.esc-restore-download-')),
+        [],
+      )
     })
   }
 })

@@ -3,14 +3,7 @@ import {dirname, join} from 'node:path'
 
 import {readTail} from '../md5.js'
 import {dataDirName, newBackupId} from '../backup-dir.js'
-import {
-  type BackupManifest,
-  MANIFEST_FORMAT,
-  MANIFEST_FORMAT_VERSION,
-  type ManifestFile,
-  toolVersion,
-  writeManifest,
-} from '../manifest.js'
+import {type BackupManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestFile, toolVersion, writeManifest} from '../manifest.js'
 import type {RepositoryFile} from './repository.js'
 
 /** Files that never change once complete: their footer hash identifies their bytes. */
@@ -88,7 +81,13 @@ async function copyEnds(src: string, dst: string, size: number): Promise<void> {
   const input = await openFile(src, 'r')
   const output = await openFile(dst, 'w')
   try {
-    const ranges = size <= 2 * ENDS ? [[0, size]] : [[0, ENDS], [size - ENDS, ENDS]]
+    const ranges =
+      size <= 2 * ENDS
+        ? [[0, size]]
+        : [
+            [0, ENDS],
+            [size - ENDS, ENDS],
+          ]
     for (const [at, length] of ranges) {
       const buf = Buffer.alloc(length)
       const {bytesRead} = await input.read(buf, 0, length, at)
