@@ -54,6 +54,11 @@ export async function backupToUrl(
         [
           `Backup ${m.id} (${m.kind}) written to ${repo.description}`,
           `  files: ${s.files} (${formatBytes(s.bytes)}); uploaded ${m.uploaded.objects} objects (${formatBytes(m.uploaded.bytes)}), already there ${s.filesKept}`,
+          ...(m.staged
+            ? [
+                `  copied locally first: ${m.staged.files} files (${formatBytes(m.staged.bytes)}); completed chunks and PTables went straight to the store`,
+              ]
+            : []),
           `  log: writer ${m.checkpoints.writer}, chaser ${m.checkpoints.chaser}, chunk size ${formatBytes(m.chunkSize)}, last chunk ${m.lastChunk}`,
           `  objects: ${storageSummary(repo.codec.params, opts.compress)}`,
           `  took ${formatDuration(m.timings.durationMs, 'compact')}`,

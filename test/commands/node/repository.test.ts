@@ -41,6 +41,11 @@ describe('esc node backup|restore|verify|backups with an s3:// repository', func
     const id = /^Backup (\S+) \(full\) written to s3:\/\/esc-test\/cmd\d+\/node1\n/.exec(b.stdout)?.[1]
     assert.ok(id, b.stdout)
     assert.match(b.stdout, /uploaded 9 objects/)
+    // Completed chunks and PTables go from the node to the store; the rest is a local snapshot first.
+    assert.match(
+      b.stdout,
+      /\n {2}copied locally first: [1-9]\d* files \([^)]+\); completed chunks and PTables went straight to the store\n/,
+    )
     const b2 = await runCli(['node', 'backup', url, '--db', join(dir, 'db'), '--json'], {env})
     assert.equal(b2.exitCode, 0, b2.stderr)
     const second = JSON.parse(b2.stdout)

@@ -28,9 +28,7 @@ export function summarize(m: RepositoryManifest): BackupSummary {
 }
 
 export async function listRepositoryBackups(repo: Repository): Promise<BackupSummary[]> {
-  const out: BackupSummary[] = []
-  for (const id of await repo.backupIds()) out.push(summarize(await repo.readManifest(id)))
-  return out
+  return (await repo.readManifests()).map((m) => summarize(m))
 }
 
 export interface ForgetResult {
@@ -55,7 +53,8 @@ export async function forgetBackups(
   opts: {now?: () => Date; onDelete?: (key: string) => Promise<void> | void} = {},
 ): Promise<ForgetResult> {
   const now = opts.now ?? (() => new Date())
-  const ids = await repo.backupIds()
+  const keys = await repo.manifestKeys()
+  const ids = [...keys.keys()]
   let forget: string[]
   if ('id' in which) {
     if (!ids.includes(which.id)) {
@@ -68,7 +67,7 @@ export async function forgetBackups(
   } else {
     forget = ids.slice(0, Math.max(0, ids.length - which.keepLast))
   }
-  for (const id of forget) await repo.deleteManifest(id)
+  await repo.deleteManifests(forget, keys)
   const kept = ids.filter((id) => !forget.includes(id))
   let release: () => Promise<void>
   try {
@@ -79,8 +78,9 @@ export async function forgetBackups(
   }
   try {
     // Read after the lock: a backup that finished before it is among the manifests.
+    const remaining = await repo.readManifests()
     const named = new Set<string>()
-    for (const id of await repo.backupIds()) for (const f of (await repo.readManifest(id)).files) named.add(repo.objectKey(f.sha256))
+    for (const m of remaining) for (const f of m.files) named.add(repo.objectKey(f.sha256))
     let objects = 0
     let bytes = 0
     for await (const o of repo.store.list('objects/')) {
@@ -90,7 +90,7 @@ export async function forgetBackups(
       objects++
       bytes += o.size
     }
-    return {forgotten: forget, kept: await repo.backupIds(), pruned: {objects, bytes}}
+    return {forgotten: forget, kept: remaining.map((m) => m.id), pruned: {objects, bytes}}
   } finally {
     await release().catch(() => undefined)
   }

@@ -5,11 +5,14 @@ import {join} from 'node:path'
 import {EscError} from '../../core/errors.js'
 import {backupNode} from '../backup.js'
 import {runPool} from '../copy.js'
+import {defaultIndexDir} from '../layout.js'
 import {AbortError, throwIfAborted} from '../format-error.js'
 import type {BackupOptions} from '../types.js'
 import {BACKUP_LOCK_MS, acquire} from './locks.js'
 import type {Repository, RepositoryFile, RepositoryManifest} from './repository.js'
+import {identity, immutable, layOutSkeleton} from './skeleton.js'
 import {sha256OfFile, uploadFile} from './transfer.js'
+import {uploadImmutablesDirect} from './direct-upload.js'
 
 export interface RepositoryBackupOptions extends Omit<BackupOptions, 'backupDir' | 'linkFrom' | 'full'> {
   repository: Repository
@@ -19,15 +22,19 @@ export interface RepositoryBackupOptions extends Omit<BackupOptions, 'backupDir'
   now?: () => Date
 }
 
-/** Files that never change once complete: their footer hash identifies their bytes. */
-const immutable = (f: {kind: string; completed?: boolean}) => (f.kind === 'chunk' && f.completed === true) || f.kind === 'ptable'
-
 /**
  * Backs a node up into a repository. The node is copied and verified by the local engine into a
  * staging directory (the same checks, hot-backup ordering and node guard as a local backup), then
  * every file the repository lacks is uploaded under its content address, and the manifest is
  * written last. A run that stops anywhere before that leaves no backup and changes none: objects
  * are only ever added, never rewritten.
+ *
+ * Nothing the repository holds is copied locally, and no completed chunk or PTable is: those
+ * never change once written, so they go from the node straight to the store (verified against
+ * their footer MD5 on the way: uploadImmutablesDirect), and are then laid out as skeletons (see
+ * layOutSkeleton) that the local engine keeps rather than copies. The staging directory holds what
+ * must be a consistent snapshot: the checkpoints, the ongoing chunk, the index map, bloom filters
+ * and index checkpoints, plus anything that changed under the run (the engine copies it then).
  */
 export async function backupToRepository(opts: RepositoryBackupOptions): Promise<RepositoryManifest> {
   const repo = opts.repository
@@ -41,29 +48,48 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       log(`warning: the newest backup in ${repo.description} cannot be read (${error.message}); every file is hashed anew`, 'warning')
       return undefined
     })
-    const local = await backupNode({...opts, backupDir: join(staging, 'backup'), full: true})
-    const dataDir = join(staging, 'backup', local.dataDir)
-    const known = new Map((previous?.files ?? []).filter(immutable).map((f) => [`${f.path}\0${f.size}\0${f.md5}`, f.sha256]))
+    const source = {db: opts.db, index: opts.index ?? defaultIndexDir(opts.db)}
+    const present = await repo.objectKeys()
+    // Objects this run stored, by key: counted once, whichever file needed them first.
+    const uploadedBy = new Map<string, RepositoryFile>()
+    let done = 0
+    const progress = (f: RepositoryFile) => {
+      uploadedBy.set(repo.objectKey(f.sha256), f)
+      done += f.size
+      opts.onProgress?.({bytesDone: done, bytesTotal: done, file: f.path})
+    }
+    const previousFiles = (previous?.files ?? []).filter(immutable)
+    const direct = await uploadImmutablesDirect(repo, source, {
+      known: new Set(previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))).map((f) => identity(f))),
+      present,
+      concurrency: opts.concurrency ?? 4,
+      signal: opts.signal,
+      onUploaded: progress,
+    })
+    const vouched = [...previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))), ...direct]
+    const backupDir = join(staging, 'backup')
+    await layOutSkeleton(previous, vouched, source, backupDir)
+    const local = await backupNode({...opts, backupDir, full: false})
+    const dataDir = join(backupDir, local.dataDir)
+    const known = new Map(vouched.map((f) => [identity(f), f.sha256]))
     const files: RepositoryFile[] = []
     for (const f of local.files) {
       throwIfAborted(opts.signal, 'backup')
-      const sha256 =
-        (immutable(f) && known.get(`${f.path}\0${f.size}\0${f.md5}`)) || (await sha256OfFile(join(dataDir, f.path), opts.signal))
-      files.push({...f, sha256})
+      const sha256 = immutable(f) ? known.get(identity(f)) : undefined
+      // A kept file is a skeleton: its bytes are not the node's, only the repository's hash is.
+      if (f.origin === 'kept' && !sha256) throw new EscError(`internal: ${f.path} was kept but the repository does not hold it`)
+      files.push({...f, sha256: sha256 ?? (await sha256OfFile(join(dataDir, f.path), opts.signal))})
     }
-    const present = await repo.objectKeys()
+    const staged = local.files.filter((f) => f.origin !== 'kept')
     const toUpload = new Map<string, RepositoryFile>()
     for (const f of files) if (!present.has(repo.objectKey(f.sha256))) toUpload.set(repo.objectKey(f.sha256), f)
-    const total = [...toUpload.values()].reduce((s, f) => s + f.size, 0)
-    let done = 0
     log(`uploading ${toUpload.size} of ${files.length} files to ${repo.description}`)
     await runPool(
       [...toUpload.values()],
       opts.concurrency ?? 4,
       async (f) => {
         await uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal)
-        done += f.size
-        opts.onProgress?.({bytesDone: done, bytesTotal: total, file: f.path})
+        progress(f)
       },
       opts.signal,
     )
@@ -72,21 +98,25 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     if (now().getTime() - started.getTime() >= BACKUP_LOCK_MS) {
       throw new EscError(`the backup ran longer than its lock is honoured (24 hours); no backup was recorded in ${repo.description}`)
     }
-    const uploadedFiles = files.filter((f) => toUpload.get(repo.objectKey(f.sha256)) === f)
+    const firstNeed = (f: RepositoryFile) => uploadedBy.get(repo.objectKey(f.sha256))?.path === f.path
+    const copied = files.filter((f) => firstNeed(f))
+    const uploaded = [...uploadedBy.values()]
     const manifest: RepositoryManifest = {
       ...local,
       kind: previous ? 'differential' : 'full',
-      files: files.map((f) => ({...f, origin: toUpload.get(repo.objectKey(f.sha256)) === f ? 'copied' : 'kept'})),
+      files: files.map((f) => ({...f, origin: firstNeed(f) ? 'copied' : 'kept'})),
       stats: {
         ...local.stats,
-        filesCopied: uploadedFiles.length,
-        bytesCopied: total,
-        filesKept: files.length - uploadedFiles.length,
+        filesCopied: copied.length,
+        bytesCopied: copied.reduce((s, f) => s + f.size, 0),
+        filesKept: files.length - copied.length,
         filesLinked: 0,
         bytesLinked: 0,
       },
       timings: {...local.timings, finishedAt: now().toISOString(), durationMs: now().getTime() - started.getTime()},
-      uploaded: {objects: toUpload.size, bytes: total},
+      // Every object this run stored, also one a file changed under the run no longer needs (a prune removes it).
+      uploaded: {objects: uploaded.length, bytes: uploaded.reduce((s, f) => s + f.size, 0)},
+      staged: {files: staged.length, bytes: staged.reduce((s, f) => s + f.size, 0)},
     }
     await repo.writeManifest(manifest)
     return manifest

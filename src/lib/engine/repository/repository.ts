@@ -22,6 +22,11 @@ export interface RepositoryManifest extends BackupManifest {
   files: RepositoryFile[]
   /** Bytes this backup added to the repository (objects it was the first to need). */
   uploaded: {objects: number; bytes: number}
+  /**
+   * Files the run copied into its local staging directory before uploading (the rest the
+   * repository already held). Absent in manifests written before it was recorded.
+   */
+  staged?: {files: number; bytes: number}
 }
 
 export interface RepositoryConfig {
@@ -91,7 +96,7 @@ export class Repository {
    * millisecond (`backups/<time>_<id>.json`), so that listing order is time order even for two
    * backups started within the same second.
    */
-  private async manifestKeys(): Promise<Map<string, string>> {
+  async manifestKeys(): Promise<Map<string, string>> {
     const keys: string[] = []
     for await (const o of this.store.list(BACKUPS)) if (MANIFEST_KEY.test(o.key)) keys.push(o.key)
     return new Map(keys.sort().map((k) => [MANIFEST_KEY.exec(k)![1], k]))
@@ -103,7 +108,17 @@ export class Repository {
   }
 
   async readManifest(id: string): Promise<RepositoryManifest> {
-    const key = BACKUP_ID.test(id) ? (await this.manifestKeys()).get(id) : undefined
+    return this.readManifestAt(id, BACKUP_ID.test(id) ? (await this.manifestKeys()).get(id) : undefined)
+  }
+
+  /** Every backup's manifest, oldest first, from one listing of `backups/`. */
+  async readManifests(): Promise<RepositoryManifest[]> {
+    const out: RepositoryManifest[] = []
+    for (const [id, key] of await this.manifestKeys()) out.push(await this.readManifestAt(id, key))
+    return out
+  }
+
+  private async readManifestAt(id: string, key: string | undefined): Promise<RepositoryManifest> {
     if (!key) {
       throw new EscError(`${this.description} has no backup ${id}`, {
         kind: 'not-found',
@@ -136,8 +151,8 @@ export class Repository {
 
   /** The newest backup, or undefined in an empty repository. */
   async latest(): Promise<RepositoryManifest | undefined> {
-    const ids = await this.backupIds()
-    return ids.length > 0 ? this.readManifest(ids.at(-1)!) : undefined
+    const newest = [...(await this.manifestKeys())].at(-1)
+    return newest ? this.readManifestAt(...newest) : undefined
   }
 
   /** The last step of a backup: from here on it exists. */
@@ -147,10 +162,17 @@ export class Repository {
     await this.store.put(`${BACKUPS}${stamp}_${manifest.id}.json`, sealed)
   }
 
-  /** The first step of forgetting a backup: from here on it does not exist. */
-  async deleteManifest(id: string): Promise<void> {
-    const key = (await this.manifestKeys()).get(id)
-    if (key) await this.store.delete(key)
+  /**
+   * The first step of forgetting backups: from here on they do not exist. `keys`: a listing the
+   * caller just made (manifestKeys), so that it is not listed again.
+   */
+  async deleteManifests(ids: readonly string[], keys?: Map<string, string>): Promise<void> {
+    if (ids.length === 0) return
+    keys ??= await this.manifestKeys()
+    for (const id of ids) {
+      const key = keys.get(id)
+      if (key) await this.store.delete(key)
+    }
   }
 
   async locks(): Promise<LockInfo[]> {
