@@ -51,8 +51,8 @@ if (mode === 'upload') {
     await new Upload({
       client,
       params: {Bucket: bucket, Key: key, Body: createReadStream(file)},
-      partSize: 16 * 2 ** 20,
-      queueSize: 4,
+      partSize: 8 * 2 ** 20,
+      queueSize: 2,
     }).done()
   })
 } else if (mode === 'download') {

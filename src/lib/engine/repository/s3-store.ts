@@ -4,9 +4,13 @@ import {EscError} from '../../core/errors.js'
 import {type ObjectInfo, ObjectNotFoundError, type ObjectStore, type PutOptions} from './object-store.js'
 import {type S3Location, endpointFromEnv, wantsPathStyle} from './s3-url.js'
 
-/** Part size of multipart uploads, and how many parts of one object go up at once. */
-const PART_SIZE = 16 * 1024 * 1024
-const PART_QUEUE = 4
+/**
+ * Part size of multipart uploads, and how many parts of one object go up at once. The SDK buffers
+ * every part in flight, for each file uploaded at once: 8 MiB × 2 × 4 files keeps a backup under
+ * 200 MiB (16 MiB × 4 peaked at 402 MiB; `npm run bench:s3` prints the peak).
+ */
+const PART_SIZE = 8 * 1024 * 1024
+const PART_QUEUE = 2
 
 type S3Module = typeof import('@aws-sdk/client-s3')
 
