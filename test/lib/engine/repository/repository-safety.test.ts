@@ -1,7 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {spawn} from 'node:child_process'
-import {mkdtemp, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdtemp} from 'node:fs/promises'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
@@ -15,7 +14,7 @@ import {backupToRepository} from '../../../../src/lib/engine/repository/repo-bac
 import {restoreFromRepository, verifyRepositoryBackup} from '../../../../src/lib/engine/repository/repo-restore.js'
 import {Repository} from '../../../../src/lib/engine/repository/repository.js'
 import {readCheckpointFile, walkLog} from '../support/independent-reader.js'
-import {TestS3, setEnv} from './support/s3-server.js'
+import {type TestS3, useTestS3} from './support/s3-server.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -33,25 +32,14 @@ async function killAt(op: 'backup' | 'forget', url: string, arg: string): Promis
 
 describe('repository safety: locks, kill -9, hot differential backups', function () {
   this.timeout(30_000)
+  const suite = useTestS3('safety')
   let s3: TestS3
-  let undoEnv: () => void
   let dir: string
-  let n = 0
   let url: string
-  before(async () => {
-    s3 = await TestS3.start()
-    undoEnv = setEnv(s3.env())
+  beforeEach(() => {
+    ;({s3, dir} = suite)
+    url = s3.url(suite.prefix)
   })
-  after(async () => {
-    undoEnv()
-    await s3.stop()
-  })
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'esc-repo-safety-'))
-    url = s3.url(`safety${++n}`)
-    s3.requests.length = 0
-  })
-  afterEach(() => rm(dir, {recursive: true, force: true}))
 
   const grow = async (db: string, appends: number) => {
     const sim = new WriterSimulator({db, eventsPerAppend: 20, eventBytes: 1000, fsync: false})

@@ -1,6 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, readFile, readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {generateDataDir, WriterSimulator} from '../../../../src/lib/engine/index.js'
@@ -10,31 +9,17 @@ import {Repository, type RepositoryManifest} from '../../../../src/lib/engine/re
 import {openS3Store} from '../../../../src/lib/engine/repository/s3-store.js'
 import {parseS3Url} from '../../../../src/lib/engine/repository/s3-url.js'
 import {readCheckpointFile, walkLog} from '../support/independent-reader.js'
-import {TestS3, setEnv} from './support/s3-server.js'
+import {type TestS3, useTestS3} from './support/s3-server.js'
 
 const immutable = (f: {kind: string; completed?: boolean}) => (f.kind === 'chunk' && f.completed === true) || f.kind === 'ptable'
 
 describe('differential backups to S3: what the repository has is neither copied locally nor uploaded', function () {
   this.timeout(30_000)
+  const suite = useTestS3('diff')
   let s3: TestS3
-  let undoEnv: () => void
   let dir: string
-  let n = 0
   let prefix: string
-  before(async () => {
-    s3 = await TestS3.start()
-    undoEnv = setEnv(s3.env())
-  })
-  after(async () => {
-    undoEnv()
-    await s3.stop()
-  })
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'esc-s3diff-'))
-    prefix = `diff${++n}`
-    s3.clearFaults()
-  })
-  afterEach(() => rm(dir, {recursive: true, force: true}))
+  beforeEach(() => ({s3, dir, prefix} = suite))
 
   const open = async () => Repository.open(await openS3Store(parseS3Url(s3.url(prefix))), {create: true})
   const puts = () => s3.requests.filter((r) => r.method === 'PUT' && r.url.includes(`/${prefix}/objects/`))

@@ -1,6 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, readdir, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {generateDataDir, WriterSimulator} from '../../../../src/lib/engine/index.js'
@@ -10,30 +9,15 @@ import {Repository} from '../../../../src/lib/engine/repository/repository.js'
 import {openS3Store} from '../../../../src/lib/engine/repository/s3-store.js'
 import {parseS3Url} from '../../../../src/lib/engine/repository/s3-url.js'
 import {readCheckpointFile, walkLog} from '../support/independent-reader.js'
-import {TestS3, setEnv} from './support/s3-server.js'
+import {type TestS3, useTestS3} from './support/s3-server.js'
 
 describe('backups in an S3 repository (s3rver on 127.0.0.1)', function () {
   this.timeout(30_000)
+  const suite = useTestS3('repo')
   let s3: TestS3
-  let undoEnv: () => void
   let dir: string
-  let prefixN = 0
   let prefix: string
-  before(async () => {
-    s3 = await TestS3.start()
-    undoEnv = setEnv(s3.env())
-  })
-  after(async () => {
-    undoEnv()
-    await s3.stop()
-  })
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'esc-s3repo-'))
-    prefix = `repo${++prefixN}`
-    s3.clearFaults()
-    s3.requests.length = 0
-  })
-  afterEach(() => rm(dir, {recursive: true, force: true}))
+  beforeEach(() => ({s3, dir, prefix} = suite))
 
   const open = async (create = true) => Repository.open(await openS3Store(parseS3Url(s3.url(prefix))), {create})
   const puts = () => s3.requests.filter((r) => r.method === 'PUT' && r.url.includes(`/${prefix}/objects/`))

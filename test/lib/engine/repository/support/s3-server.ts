@@ -127,3 +127,37 @@ export function setEnv(vars: NodeJS.ProcessEnv): () => void {
     }
   }
 }
+
+/** What a suite's tests share: the server, and per test a fresh prefix and temporary directory. */
+export interface TestS3Suite {
+  s3: TestS3
+  prefix: string
+  dir: string
+}
+
+/**
+ * Registers the hooks of a suite that uses one S3 server: started once with the SDK's environment
+ * pointed at it, and for every test a new prefix (`<name><n>`), an empty temporary directory, no
+ * faults and an empty request log.
+ */
+export function useTestS3(name: string): TestS3Suite {
+  const suite = {} as TestS3Suite
+  let undoEnv = () => {}
+  let n = 0
+  before(async () => {
+    suite.s3 = await TestS3.start()
+    undoEnv = setEnv(suite.s3.env())
+  })
+  after(async () => {
+    undoEnv()
+    await suite.s3.stop()
+  })
+  beforeEach(async () => {
+    suite.dir = await mkdtemp(join(tmpdir(), `esc-${name}-`))
+    suite.prefix = `${name}${++n}`
+    suite.s3.clearFaults()
+    suite.s3.requests.length = 0
+  })
+  afterEach(() => rm(suite.dir, {recursive: true, force: true}))
+  return suite
+}
