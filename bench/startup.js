@@ -139,7 +139,7 @@ const env = {
 delete env.NODE_OPTIONS
 try {
   const check = await runOnce([runJs, 'mesdb', 'backups', 'list'], env)
-  if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b1")'))
+  if (!check.out.startsWith('Backup { id: BackupId("c1ev3l5o0aeu6ojco7b0")'))
     throw new Error(`unexpected list output:\n${check.out}${check.err}`)
   const getArgv = [runJs, 'mesdb', 'backups', 'get', '--id', BACKUP.id]
   const checkGet = await runOnce(getArgv, env)
