@@ -13,9 +13,11 @@ import {assertRegularFile} from './regular-file.js'
 /**
  * The copy of a restore: every file of the backup is copied once from the backup into the first
  * node's staging directory, that copy is hashed and flushed (and copied on to the other nodes), and
- * a hash that differs from the manifest stops the restore before anything reaches a final name. Staging lives inside each target directory, so it is on the
- * target's filesystem (the space check holds, the final renames cannot cross filesystems) and a
- * target that is a mount point works; the final renames put the staged entries in place.
+ * a hash that differs from the manifest stops the restore before anything reaches a final name (a
+ * consumed backup directory, already verified, has its files moved in instead). Staging lives
+ * inside each target directory, so it is on the target's filesystem (the space check holds, the
+ * final renames cannot cross filesystems) and a target that is a mount point works; the final
+ * renames put the staged entries in place.
  */
 export const RESTORE_STAGING = '.esc-restore-staging'
 
