@@ -83,6 +83,29 @@ describe('restore from a repository: the download is moved into place, not copie
     for (const n of nodes) assert.deepEqual(await readFile(join(n.db, 'truncate.chk')), await readFile(join(db, 'chaser.chk')))
   })
 
+  it('an index directory on another filesystem gets verified copies; the data directory still gets the downloaded files', async function () {
+    if (!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(dir).dev) this.skip()
+    const other: string = await mkdtemp('/dev/shm/esc-repo-move-')
+    await rm(db, {recursive: true, force: true})
+    await generateDataDir(db, {chunks: 3, chunkSize: 64 * 1024, withIndex: true})
+    id = (await backupToRepository({repository: repo, db})).id
+    try {
+      const rec = inodeRecorder(dir, (await repo.readManifest(id)).dataDir)
+      const target = join(dir, 'node')
+      await restoreFromRepository(repo, id, {db: target, index: join(other, 'index'), onProgress: rec.onProgress})
+      const manifest = await repo.readManifest(id)
+      const indexFiles = manifest.files.filter((f) => f.path.startsWith('index/'))
+      assert.ok(indexFiles.length > 0)
+      for (const f of manifest.files) {
+        const at: string = f.path.startsWith('index/') ? join(other, f.path) : join(target, f.path)
+        assert.deepEqual(await readFile(at), await readFile(join(db, f.path)), f.path)
+        if (!f.path.startsWith('index/')) assert.equal((await stat(at)).ino, rec.inodes.get(f.path), f.path)
+      }
+    } finally {
+      await rm(other, {recursive: true, force: true})
+    }
+  })
+
   it('interrupted while moving files into place: the target is as it was (previous contents back), nothing left behind', async () => {
     const target = join(dir, 'node')
     await mkdir(target)
