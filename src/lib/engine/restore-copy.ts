@@ -85,7 +85,8 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         }
         try {
           const src = join(opts.dataDir, f.path)
-          if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir))) await copyOneFile(src, dsts, f, opts.backupDir, failed.signal)
+          if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir)))
+            await copyOneFile(src, dsts, f, opts.backupDir, failed.signal)
         } catch (error) {
           stop()
           throw error
