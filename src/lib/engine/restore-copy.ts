@@ -13,9 +13,11 @@ import {assertRegularFile} from './regular-file.js'
 /**
  * The copy of a restore: every file of the backup is copied once from the backup into the first
  * node's staging directory, that copy is hashed and flushed (and copied on to the other nodes), and
- * a hash that differs from the manifest stops the restore before anything reaches a final name. Staging lives inside each target directory, so it is on the
- * target's filesystem (the space check holds, the final renames cannot cross filesystems) and a
- * target that is a mount point works; the final renames put the staged entries in place.
+ * a hash that differs from the manifest stops the restore before anything reaches a final name (a
+ * consumed backup directory, already verified, has its files moved in instead). Staging lives
+ * inside each target directory, so it is on the target's filesystem (the space check holds, the
+ * final renames cannot cross filesystems) and a target that is a mount point works; the final
+ * renames put the staged entries in place.
  */
 export const RESTORE_STAGING = '.esc-restore-staging'
 
@@ -50,6 +52,8 @@ export interface StagedCopyOptions {
   concurrency: number
   progress: ProgressTracker
   signal?: AbortSignal
+  /** The backup's files were verified when they were written and may be moved (see RestoreOptions). */
+  consume?: boolean
 }
 
 /** Copies and verifies every file into each node's staging directory, with truncate.chk; all flushed. */
@@ -60,6 +64,8 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
   opts.signal?.addEventListener('abort', stop, {once: true})
   const dirs = new Set<string>()
   try {
+    // Read first: a consumed backup directory no longer holds chaser.chk once its files are moved.
+    const chaser = await readFile(join(opts.dataDir, 'chaser.chk'))
     for (const node of opts.nodes) {
       const staging = stagingOf(node)
       for (const d of [staging.db, staging.index]) {
@@ -78,7 +84,9 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
           dirs.add(dirname(d))
         }
         try {
-          await copyOneFile(join(opts.dataDir, f.path), dsts, f, opts.backupDir, failed.signal)
+          const src = join(opts.dataDir, f.path)
+          if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir)))
+            await copyOneFile(src, dsts, f, opts.backupDir, failed.signal)
         } catch (error) {
           stop()
           throw error
@@ -98,7 +106,6 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
     )
     if (opts.signal?.aborted) throw new AbortError('restore interrupted')
     // truncate.chk := chaser.chk (8 bytes, fsynced): the node truncates to the backup's chaser on start.
-    const chaser = await readFile(join(opts.dataDir, 'chaser.chk'))
     for (const node of opts.nodes) {
       const truncateChk = join(stagingOf(node).db, 'truncate.chk')
       await writeFileAtomic(truncateChk, chaser, {tempPath: partialName(truncateChk)})
@@ -128,6 +135,28 @@ async function copyOneFile(src: string, dsts: string[], f: ManifestFile, backupD
   const reason =
     size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`
   if (reason) throw new UnsoundBackupError(`the backup in ${backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
+}
+
+/**
+ * One already-verified file: renamed into the first node's staging directory (no second write, no
+ * second hash), then copied to the other nodes. False when the rename would cross filesystems (an
+ * index directory elsewhere): the caller copies and verifies it instead.
+ */
+async function moveOneFile(src: string, dsts: string[], f: ManifestFile, backupDir: string): Promise<boolean> {
+  const [first, ...others] = dsts
+  const st = await assertRegularFile(src)
+  if (st.size !== f.size) {
+    const reason = `size ${st.size} differs from the manifest's ${f.size}`
+    throw new UnsoundBackupError(`the backup in ${backupDir} is not sound: ${f.path}: ${reason}`, [{file: f.path, reason}])
+  }
+  try {
+    await rename(src, first)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EXDEV') return false
+    throw error
+  }
+  await Promise.all(others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL)))
+  return true
 }
 
 function mismatch(f: ManifestFile, md5: Buffer, tail: Buffer): string | undefined {

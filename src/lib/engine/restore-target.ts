@@ -50,6 +50,13 @@ export async function checkRestoreTarget(target: string, backupDir: string): Pro
     throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
 }
 
+/** The device of `path`, or of its nearest existing ancestor (a target may not exist yet). */
+export async function deviceOf(path: string): Promise<number> {
+  let probe = path
+  while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
+  return (await stat(probe)).dev
+}
+
 /**
  * Refuses, before anything is written, a restore whose files do not fit the targets' filesystems:
  * targets on one filesystem (several nodes restored on one machine) are counted together.

@@ -8,7 +8,7 @@ import {AbortError, DiskFullError, UnsoundBackupError} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
 import {type BackupManifest, readManifest} from './manifest.js'
 import {type RestoreNode, promoteStaged, stageVerifiedCopy} from './restore-copy.js'
-import {RestoreTarget, checkFreeSpace, checkRestoreTarget} from './restore-target.js'
+import {RestoreTarget, checkFreeSpace, checkRestoreTarget, deviceOf} from './restore-target.js'
 import type {RestoreOptions, RestoreResult} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -22,7 +22,8 @@ const isDiskFull = (error: unknown) => (error as NodeJS.ErrnoException)?.code ==
  * verifying its hash as it is written, writes truncate.chk as a copy of chaser.chk so each node cuts
  * the log back to the same position on its next start, and moves the staged files into place. A
  * restore that fails, finds a hash that differs, or is interrupted removes what it wrote and puts
- * every moved-aside target back.
+ * every moved-aside target back. A backup directory the caller lets it consume (already verified,
+ * private to this restore) has its files moved into the first node instead of copied.
  */
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult> {
   const started = Date.now()
@@ -42,12 +43,19 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     files
       .filter((f) => (f.path.startsWith('index/') ? node.index : node.db) === target || (!node.indexSeparate && target === node.db))
       .reduce((s, f) => s + f.size, 0) + 4096
-  await checkFreeSpace(nodes.flatMap((n) => (n.indexSeparate ? [n.db, n.index] : [n.db]).map((t) => ({target: t, bytes: bytesIn(n, t)}))))
+  // Files moved from a consumed backup directory take no new space on its filesystem.
+  const backupDev = opts.consumeBackupDir ? await deviceOf(backupDir) : undefined
+  const needs = nodes.flatMap((n) => (n.indexSeparate ? [n.db, n.index] : [n.db]).map((t) => ({target: t, bytes: bytesIn(n, t)})))
+  for (const need of needs.slice(0, nodes[0].indexSeparate ? 2 : 1)) {
+    if (backupDev !== undefined && (await deviceOf(need.target)) === backupDev) need.bytes = 4096
+  }
+  await checkFreeSpace(needs)
   const target = await RestoreTarget.prepare(targets, {force: opts.force, protect: [backupDir], log, markers: dbs})
   const progress = new ProgressTracker(opts.onProgress)
   progress.addTotal(files.reduce((s, f) => s + f.size, 0))
   try {
-    await stageVerifiedCopy({backupDir, dataDir, files, nodes, concurrency: opts.concurrency ?? 3, progress, signal: opts.signal})
+    const consume = opts.consumeBackupDir === true
+    await stageVerifiedCopy({backupDir, dataDir, files, nodes, concurrency: opts.concurrency ?? 3, progress, signal: opts.signal, consume})
     if (opts.signal?.aborted) throw new AbortError('restore interrupted')
     await promoteStaged(nodes)
     await target.commit()

@@ -67,6 +67,12 @@ export interface RestoreOptions {
   onProgress?: (p: ProgressEvent) => void
   log?: EngineLog
   concurrency?: number
+  /**
+   * `backupDir` is a private copy made for this restore alone, every file of which was checked
+   * against the manifest's hashes as it was written (a download from a repository): its files are
+   * moved into the first node instead of copied and hashed a second time, and it is consumed.
+   */
+  consumeBackupDir?: boolean
 }
 
 export interface RestoreResult {

@@ -57,8 +57,9 @@ async function fetchInto(repo: Repository, manifest: RepositoryManifest, dir: st
 
 /**
  * Restores a backup from a repository: downloads and checks every object into a staging
- * directory, then restores from it with the local restore (its target rules, --force, space check,
- * truncate.chk, undo on failure). Nothing is written to the target unless every object is sound.
+ * directory, then restores from it with the local restore (its target rules, the moving aside of a
+ * non-empty target, space check, truncate.chk, undo on failure), which moves the downloaded files
+ * into the first node. Nothing is written to the target unless every object is sound.
  */
 export async function restoreFromRepository(
   repo: Repository,
@@ -82,7 +83,9 @@ export async function restoreFromRepository(
         ...problems.slice(0, 5).map((p) => `${p.file}: ${p.reason}`),
       ])
     }
-    const result = await restoreBackup({...opts, backupDir: staging})
+    // The download is this restore's own and every file passed its SHA-256: the local restore moves
+    // it into the first node rather than writing and hashing every byte a second time.
+    const result = await restoreBackup({...opts, backupDir: staging, consumeBackupDir: true})
     return {...result, id: manifest.id}
   } finally {
     await rm(staging, {recursive: true, force: true})
