@@ -4,6 +4,8 @@ import {join} from 'node:path'
 
 import {EscError, UsageError} from '../core/errors.js'
 import {removeCreatedDirs, removeInside} from './contained-path.js'
+import {fsyncFile} from './copy.js'
+import {deferFlush} from './deferred-flush.js'
 import {MANIFEST_NAME, fsyncDir, isDataDirName} from './manifest.js'
 import {isProcessAlive} from '../core/process.js'
 
@@ -128,7 +130,9 @@ export async function hardLinkTree(src: string, dst: string): Promise<number> {
       await link(join(src, e.name), join(dst, e.name)).catch(async (error: NodeJS.ErrnoException) => {
         // A filesystem without hard links (some network mounts): copy instead, slower but correct.
         if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK'].includes(error.code ?? '')) throw error
+        // New data, unlike a link: flushed like every other copy before a manifest names it.
         await copyFile(join(src, e.name), join(dst, e.name))
+        if (!deferFlush(join(dst, e.name))) await fsyncFile(join(dst, e.name))
       })
       count++
     }

@@ -101,7 +101,9 @@ export async function linkOrCopy(src: string, dst: string): Promise<'linked' | '
     await link(src, tmp)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV' && (error as NodeJS.ErrnoException).code !== 'EPERM') throw error
+    // A copy is new data (a link is not): flushed like every other copy before a manifest names it.
     await copyFile(src, tmp)
+    if (!deferFlush(dst)) await fsyncFile(tmp)
     await rename(tmp, dst)
     return 'copied'
   }

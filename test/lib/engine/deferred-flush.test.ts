@@ -1,9 +1,10 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, rm, unlink, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {copyFileAtomic, copyPrefixAtomic} from '../../../src/lib/engine/copy.js'
+import {hardLinkTree} from '../../../src/lib/engine/backup-dir.js'
+import {copyFileAtomic, copyPrefixAtomic, linkOrCopy} from '../../../src/lib/engine/copy.js'
 import {collectFlushes, withDeferredFlush} from '../../../src/lib/engine/deferred-flush.js'
 
 /**
@@ -87,5 +88,46 @@ describe('deferred flush of copied files', () => {
     assert.equal(flushed.length, 0)
     await flush({fsync: async (path) => void flushed.push(path)})
     assert.deepEqual(flushed, [join(dir, 'a2')])
+  })
+})
+
+/**
+ * A hard link needs no flush (the data is already on disk under the other name), but the copy a
+ * link falls back to across filesystems is new data: it must be flushed like any other copy before
+ * a manifest names it. /dev/shm (tmpfs) and the temp directory are different filesystems here.
+ */
+describe('the copy that a hard link falls back to across filesystems is flushed', () => {
+  let shm: string
+  let dir: string
+  beforeEach(async () => {
+    shm = await mkdtemp('/dev/shm/esc-exdev-')
+    dir = await mkdtemp(join(tmpdir(), 'esc-exdev-'))
+    await mkdir(join(shm, 'tree', 'index'), {recursive: true})
+    await writeFile(join(shm, 'tree', 'chunk'), 'alpha')
+    await writeFile(join(shm, 'tree', 'index', 'ptable'), 'beta')
+  })
+  afterEach(async () => {
+    await rm(shm, {recursive: true, force: true})
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('linkOrCopy: copied, and flushed under its final name', async () => {
+    const flushed: string[] = []
+    const how = await withDeferredFlush(() => linkOrCopy(join(shm, 'tree', 'chunk'), join(dir, 'chunk')), {
+      fsync: async (path) => void flushed.push(path),
+    })
+    assert.equal(how, 'copied')
+    assert.equal(await readFile(join(dir, 'chunk'), 'utf8'), 'alpha')
+    assert.deepEqual(flushed, [join(dir, 'chunk')])
+  })
+
+  it('hardLinkTree: every copied file flushed', async () => {
+    const flushed: string[] = []
+    const count = await withDeferredFlush(() => hardLinkTree(join(shm, 'tree'), join(dir, 'tree')), {
+      fsync: async (path) => void flushed.push(path),
+    })
+    assert.equal(count, 2)
+    assert.equal(await readFile(join(dir, 'tree', 'index', 'ptable'), 'utf8'), 'beta')
+    assert.deepEqual(flushed.sort(), [join(dir, 'tree', 'chunk'), join(dir, 'tree', 'index', 'ptable')])
   })
 })
