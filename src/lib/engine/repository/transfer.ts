@@ -4,6 +4,7 @@ import {mkdir, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {EscError, isEscError} from '../../core/errors.js'
 import {fsyncFile} from '../copy.js'
@@ -53,6 +54,9 @@ export async function uploadFile(repo: Repository, path: string, sha256: string,
   }
 }
 
+/** Tries of one object's download whose body breaks off: pauses of 0.25, 0.5, 1 and 2 s between them. */
+const DOWNLOAD_ATTEMPTS = 5
+
 /**
  * Downloads the object for `sha256` into `dest` (temp name, fsync, rename by the caller's layout),
  * decoding it and checking the SHA-256 of the result: an object whose bytes are not what the
@@ -67,8 +71,9 @@ export async function downloadFile(
   const key = repo.objectKey(file.sha256)
   await mkdir(dirname(dest), {recursive: true})
   let hasher = new HashingStream()
-  // A connection that drops mid-body is the network's fault, not the backup's: tried again, and
-  // reported as unavailable (never as damage, which would condemn a sound backup).
+  // A connection that drops mid-body is the network's fault, not the backup's: tried again after a
+  // growing pause (the SDK retries only until the answer's headers), and then reported as
+  // unavailable (never as damage, which would condemn a sound backup).
   for (let attempt = 1; ; attempt++) {
     hasher = new HashingStream()
     let readError: Error | undefined
@@ -84,7 +89,10 @@ export async function downloadFile(
         throw new UnsoundBackupError(`${file.path} in ${repo.description}: ${error.message}`, [{file: file.path, reason: error.message}])
       if (error instanceof EscError || (error as Error).name === 'AbortError' || signal?.aborted) throw error
       if (readError) {
-        if (attempt < 3) continue
+        if (attempt < DOWNLOAD_ATTEMPTS) {
+          await sleep(250 * 2 ** (attempt - 1), undefined, {signal})
+          continue
+        }
         throw new EscError(`could not download ${file.path} (object ${key}) from ${repo.description}: ${readError.message}`, {
           kind: 'unavailable',
           cause: error,

@@ -68,7 +68,9 @@ export class TestS3 {
           `<?xml version="1.0"?><Error><Code>${rule.fault.status === 503 ? 'SlowDown' : 'InternalError'}</Code><Message>injected</Message></Error>`,
         )
       }
-      const upstream = request({host: '127.0.0.1', port: addr.port, method, path: url, headers: req.headers}, (up) => {
+      // A fresh connection each time: a kept-alive one that s3rver closes as it is reused would look
+      // like a network fault the test did not inject.
+      const upstream = request({host: '127.0.0.1', port: addr.port, method, path: url, headers: req.headers, agent: false}, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers)
         up.pipe(res)
       })
