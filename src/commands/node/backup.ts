@@ -57,19 +57,10 @@ export default class NodeBackup extends BaseCommand {
     const {ProgressLine, formatBytes, interactiveStderr} = await import('../../lib/engine/progress.js')
     const {formatDuration} = await import('../../lib/core/duration.js')
     const {withInterrupt} = await import('../../lib/cli/wait/interrupt.js')
-    // (--username/--password may come from the environment, so only these are refused without a URL.)
-    const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
-    if (!flags['node-url'] && guardFlags.some((f) => flags[f]))
-      throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
     // Input checks first, so that a typo is named before anything is created.
-    const {requireBackupDirectory, requireHttpUrl} = await import('../../lib/cli/node-input.js')
-    if (flags['node-url'] !== undefined) requireHttpUrl('--node-url', flags['node-url'])
+    const nodeGuard = await this.nodeGuard(flags)
+    const {requireBackupDirectory} = await import('../../lib/cli/node-input.js')
     if (flags['link-from'] !== undefined) await requireBackupDirectory('--link-from', flags['link-from'])
-    const ca = flags['ca-file']
-      ? await readFile(flags['ca-file']).catch(() => {
-          throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
-        })
-      : undefined
     const interactive = interactiveStderr()
     const progress = new ProgressLine(interactive, (s) => process.stderr.write(s))
     try {
@@ -83,17 +74,7 @@ export default class NodeBackup extends BaseCommand {
           offline: flags.offline,
           linkFrom: flags['link-from'],
           concurrency: flags.concurrency,
-          nodeGuard: flags['node-url']
-            ? {
-                url: flags['node-url'],
-                username: flags.username,
-                password: flags.password,
-                ca,
-                insecure: flags.insecure,
-                allowLagging: flags['allow-lagging'],
-                restartScavenge: flags['restart-scavenge'],
-              }
-            : undefined,
+          nodeGuard,
           signal,
           onProgress: (p) => progress.update(p),
           // Notices (a scavenge stopped or restarted on the node) and warnings are for the user
@@ -138,16 +119,7 @@ export default class NodeBackup extends BaseCommand {
         `${flags.full ? '--full' : '--link-from'} does not apply to an S3 repository (${url}): its objects are stored once and shared by every backup; leave it out`,
       )
     }
-    const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
-    if (!flags['node-url'] && guardFlags.some((f) => flags[f]))
-      throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
-    const {requireHttpUrl} = await import('../../lib/cli/node-input.js')
-    if (flags['node-url'] !== undefined) requireHttpUrl('--node-url', flags['node-url'])
-    const ca = flags['ca-file']
-      ? await readFile(flags['ca-file']).catch(() => {
-          throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
-        })
-      : undefined
+    const nodeGuard = await this.nodeGuard(flags)
     const {backupToUrl} = await import('../../lib/cli/node-repository.js')
     const codecs = await (await import('../../lib/cli/repository-password.js')).repositoryCodecs(flags)
     return backupToUrl(
@@ -158,19 +130,34 @@ export default class NodeBackup extends BaseCommand {
         verify: flags.verify,
         offline: flags.offline,
         concurrency: flags.concurrency,
-        nodeGuard: flags['node-url']
-          ? {
-              url: flags['node-url'],
-              username: flags.username,
-              password: flags.password,
-              ca,
-              insecure: flags.insecure,
-              allowLagging: flags['allow-lagging'],
-              restartScavenge: flags['restart-scavenge'],
-            }
-          : undefined,
+        nodeGuard,
       },
       {json: this.jsonEnabled(), debug: this.debugEnabled, codecs, compress: flags.compress},
     )
+  }
+
+  /** The node guard the flags ask for (undefined without --node-url), its inputs checked first. */
+  private async nodeGuard(flags: Interfaces.InferredFlags<typeof NodeBackup.flags>) {
+    // (--username/--password may come from the environment, so only these are refused without a URL.)
+    const guardFlags = ['ca-file', 'insecure', 'allow-lagging', 'restart-scavenge'] as const
+    if (!flags['node-url'] && guardFlags.some((f) => flags[f]))
+      throw new UsageError('--ca-file, --insecure, --allow-lagging and --restart-scavenge need --node-url (or ESC_NODE_URL)')
+    if (flags['node-url'] === undefined) return undefined
+    const {requireHttpUrl} = await import('../../lib/cli/node-input.js')
+    requireHttpUrl('--node-url', flags['node-url'])
+    const ca = flags['ca-file']
+      ? await readFile(flags['ca-file']).catch(() => {
+          throw new UsageError(`cannot read --ca-file ${flags['ca-file']}`)
+        })
+      : undefined
+    return {
+      url: flags['node-url'],
+      username: flags.username,
+      password: flags.password,
+      ca,
+      insecure: flags.insecure,
+      allowLagging: flags['allow-lagging'],
+      restartScavenge: flags['restart-scavenge'],
+    }
   }
 }
