@@ -1,9 +1,8 @@
-import {mkdir, open, readdir, rename, stat, statfs, unlink} from 'node:fs/promises'
+import {mkdir, open, readdir, rename, stat, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
 import {isInside, realPathOf, removeCreatedDirs, removeInside} from './contained-path.js'
-import {DiskFullError} from './format-error.js'
 import {MANIFEST_NAME, fsyncDir} from './manifest.js'
 
 /**
@@ -48,37 +47,6 @@ export async function checkRestoreTarget(target: string, backupDir: string): Pro
   const below = (await stat(real).catch(() => undefined))?.isDirectory() ? await findBackupBelow(real, BACKUP_SEARCH_DEPTH) : undefined
   if (below)
     throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
-}
-
-/** The device of `path`, or of its nearest existing ancestor (a target may not exist yet). */
-export async function deviceOf(path: string): Promise<number> {
-  let probe = path
-  while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
-  return (await stat(probe)).dev
-}
-
-/**
- * Refuses, before anything is written, a restore whose files do not fit the targets' filesystems:
- * targets on one filesystem (several nodes restored on one machine) are counted together.
- */
-export async function checkFreeSpace(needs: {target: string; bytes: number}[]): Promise<void> {
-  const byDevice = new Map<number, {target: string; probe: string; bytes: number}>()
-  for (const {target, bytes} of needs) {
-    let probe = target
-    while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
-    const {dev} = await stat(probe)
-    const group = byDevice.get(dev) ?? {target, probe, bytes: 0}
-    group.bytes += bytes
-    byDevice.set(dev, group)
-  }
-  for (const {target, probe, bytes} of byDevice.values()) {
-    const fs = await statfs(probe)
-    const free = fs.bavail * fs.bsize
-    if (free < bytes)
-      throw new DiskFullError(
-        `not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`,
-      )
-  }
 }
 
 async function isNonEmpty(dir: string): Promise<boolean> {

@@ -5,7 +5,8 @@ import {dirname, join, resolve} from 'node:path'
 import {runPool} from '../copy.js'
 import {UnsoundBackupError} from '../format-error.js'
 import {writeManifest} from '../manifest.js'
-import {restoreBackup} from '../restore.js'
+import {resolveNodes, restoreBackup} from '../restore.js'
+import {checkFreeSpace, restoreNeeds} from '../restore-space.js'
 import type {ProgressEvent, RestoreOptions, RestoreResult, VerifyProblem, VerifyReport} from '../types.js'
 import {verifyDirectory} from '../verify.js'
 import type {Repository, RepositoryManifest} from './repository.js'
@@ -73,6 +74,13 @@ export async function restoreFromRepository(
   const firstDb = opts.db ?? opts.nodes?.[0]?.db
   if (firstDb === undefined) throw new TypeError('restoreFromRepository needs db or nodes')
   const root = opts.stagingRoot ?? dirname(resolve(firstDb))
+  // Checked before the download too, not only by the local restore once it is on disk: a restore
+  // that cannot fit is refused before it spends the time of a download. The download is counted on
+  // its own filesystem; the first node then takes its files without new space there.
+  const files = manifest.files.filter((f) => f.path !== 'truncate.chk')
+  const needs = await restoreNeeds(await resolveNodes(opts), files, root)
+  needs.push({target: root, bytes: files.reduce((s, f) => s + f.size, 0), download: true})
+  await checkFreeSpace(needs, opts.freeSpace)
   await mkdir(root, {recursive: true})
   const staging = await mkdtemp(join(root, '.esc-restore-download-'))
   try {
