@@ -1,4 +1,4 @@
-import {mkdir, open, readdir, rename, stat, unlink} from 'node:fs/promises'
+import {lstat, mkdir, open, readdir, rename, stat, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
@@ -49,9 +49,29 @@ export async function checkRestoreTarget(target: string, backupDir: string): Pro
     throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
 }
 
+/** The nearest ancestor of `path` that exists: below a path that is not a directory, it is not one. */
+async function nearestExisting(path: string): Promise<string> {
+  let probe = dirname(path)
+  while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
+  return probe
+}
+
+/**
+ * Whether a target holds anything. A target that cannot become a directory (a file, a link to
+ * nowhere, a path below a file) is refused here, with the others, before any target is moved aside.
+ */
 async function isNonEmpty(dir: string): Promise<boolean> {
-  const st = await stat(dir).catch(() => undefined)
-  if (!st) return false
+  let st
+  try {
+    st = await stat(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOTDIR')
+      throw new UsageError(`the restore target ${dir} lies below ${await nearestExisting(dir)}, which is not a directory`)
+    if (code !== 'ENOENT') throw error
+    if (await lstat(dir).catch(() => undefined)) throw new UsageError(`${dir} exists and is not a directory`)
+    return false
+  }
   if (!st.isDirectory()) throw new UsageError(`${dir} exists and is not a directory`)
   return (await readdir(dir)).length > 0
 }
