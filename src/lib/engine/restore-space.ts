@@ -81,6 +81,8 @@ export async function checkFreeSpace(needs: SpaceNeed[], freeSpace: FreeSpacePro
     if (free >= bytes) continue
     const targets = group.filter((n) => !n.download).map((n) => n.target)
     const where = targets.length > 0 ? targets.join(', ') : `the download in ${group[0].target}`
-    throw new DiskFullError(`not enough space for the restore in ${where}: needs ${bytes} bytes, ${free} free; free space and restore again`)
+    throw new DiskFullError(
+      `not enough space for the restore in ${where}: needs ${bytes} bytes, ${free} free; free space and restore again`,
+    )
   }
 }

@@ -19,7 +19,10 @@ describe('esc node restore s3://… interrupted during the download', function (
 
   it('SIGINT while an object is being fetched: exit 130, no download or staging directory, the targets untouched', async () => {
     const url = t.s3.url(t.prefix)
-    assert.equal((await runCli(['node', 'generate', at('db'), '--chunks', '3', '--chunk-size', '64KiB', '--with-index'], {env})).exitCode, 0)
+    assert.equal(
+      (await runCli(['node', 'generate', at('db'), '--chunks', '3', '--chunk-size', '64KiB', '--with-index'], {env})).exitCode,
+      0,
+    )
     assert.equal((await runCli(['node', 'backup', url, '--db', at('db')], {env})).exitCode, 0)
     for (const n of ['n1', 'n2']) {
       await mkdir(at(n))

@@ -79,7 +79,8 @@ describe('restore into several nodes: a failure in one target leaves every targe
     await assert.rejects(
       restoreBackup({backupDir: bk, nodes: [...nodes().slice(0, 2), {db: join(dir, 'file', 'n3')}], force: true}),
       (e: EscError) =>
-        e.kind === 'invalid-input' && e.message === `the restore target ${join(dir, 'file', 'n3')} lies below ${join(dir, 'file')}, which is not a directory`,
+        e.kind === 'invalid-input' &&
+        e.message === `the restore target ${join(dir, 'file', 'n3')} lies below ${join(dir, 'file')}, which is not a directory`,
     )
     assert.deepEqual(await snapshotTree(dir), before)
   })

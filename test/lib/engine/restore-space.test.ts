@@ -78,7 +78,9 @@ describe("the restore's free-space check", function () {
       restoreBackup({backupDir: bk, nodes: [{db: at('n1')}, {db: at('n2')}, {db: at('n3')}], freeSpace: disk.freeSpace}),
       (e: EscError) =>
         e.kind === 'disk-full' &&
-        e.message.startsWith(`not enough space for the restore in ${at('n1')}, ${at('n2')}, ${at('n3')}: needs ${3 * (total + SLACK)} bytes`),
+        e.message.startsWith(
+          `not enough space for the restore in ${at('n1')}, ${at('n2')}, ${at('n3')}: needs ${3 * (total + SLACK)} bytes`,
+        ),
     )
     assert.equal(existsSync(at('n1')), false)
   })
@@ -104,7 +106,9 @@ describe("the restore's free-space check", function () {
       (e: EscError) =>
         e.kind === 'disk-full' &&
         !e.message.includes('\n') &&
-        e.message.startsWith(`not enough space for the restore in ${at('n1')}, ${at('n2')}, ${at('n3')}: needs ${3 * total + 3 * SLACK} bytes,`),
+        e.message.startsWith(
+          `not enough space for the restore in ${at('n1')}, ${at('n2')}, ${at('n3')}: needs ${3 * total + 3 * SLACK} bytes,`,
+        ),
     )
     assert.deepEqual(seen.files, [], 'nothing was downloaded')
     assert.deepEqual(await snapshotTree(dir), before)

@@ -92,7 +92,9 @@ export async function restoreFromRepository(
     const problems = await fetchInto(repo, manifest, staging, opts).catch((error: unknown) => {
       if (!isAbortError(error) && !opts.signal?.aborted) throw error
       const where = nodes.map((n) => n.db).join(', ')
-      throw new AbortError(`restore interrupted while downloading backup ${manifest.id} from ${repo.description}; nothing was written to ${where}`)
+      throw new AbortError(
+        `restore interrupted while downloading backup ${manifest.id} from ${repo.description}; nothing was written to ${where}`,
+      )
     })
     if (problems.length > 0) {
       throw new UnsoundBackupError(`backup ${manifest.id} in ${repo.description} is not sound; nothing was restored`, problems, [
