@@ -1,8 +1,9 @@
 import {lstat, mkdir, open, readdir, rename, stat, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
-import {UsageError} from '../core/errors.js'
+import {EscError, UsageError} from '../core/errors.js'
 import {isInside, realPathOf, removeCreatedDirs, removeInside} from './contained-path.js'
+import {DiskFullError} from './format-error.js'
 import {MANIFEST_NAME, fsyncDir} from './manifest.js'
 
 /**
@@ -132,8 +133,12 @@ export class RestoreTarget {
         await fsyncDir(dir)
       }
     } catch (error) {
-      await target.undo()
-      throw error
+      // Said like a failure of the copy: which targets, why, and the state they were left in.
+      const state = await target.undo()
+      const where = markers.join(', ')
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new DiskFullError(`the disk filled while restoring into ${where}; ${state}`, error)
+      throw new EscError(`restore into ${where} failed: ${(error as Error).message}; ${state}`, {cause: error})
     }
     return target
   }

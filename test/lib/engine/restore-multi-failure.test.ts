@@ -1,4 +1,5 @@
 import {strict as assert} from 'node:assert'
+import {execFileSync} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -59,6 +60,31 @@ describe('restore into several nodes: a failure in one target leaves every targe
     assert.ok(files >= 2, 'the copy was under way')
     assert.deepEqual(await snapshotTree(dir), before)
     assert.deepEqual(await asideLeft(), [])
+  })
+
+  it('a third target on a read-only filesystem: the first two are moved back, and the one line says so', async function () {
+    await rm(join(dir, 'n3'), {recursive: true})
+    await mkdir(join(dir, 'n3'))
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=16m', 'tmpfs', join(dir, 'n3')], {stdio: 'ignore'})
+    } catch {
+      this.skip() // mount needs root; the mid-copy failure above covers the same undo
+    }
+    try {
+      const before = await snapshotTree(dir)
+      await assert.rejects(
+        restoreBackup({backupDir: bk, nodes: nodes(), force: true}),
+        (e: EscError) =>
+          e.kind === 'failure' &&
+          !e.message.includes('\n') &&
+          e.message.startsWith(`restore into ${join(dir, 'n1')}, ${join(dir, 'n2')}, ${join(dir, 'n3')} failed: EROFS`) &&
+          e.message.endsWith('; their previous contents are back'),
+      )
+      assert.deepEqual(await snapshotTree(dir), before)
+      assert.deepEqual(await asideLeft(), [])
+    } finally {
+      execFileSync('umount', [join(dir, 'n3')])
+    }
   })
 
   it('a third target that cannot be made a directory is refused before the others are moved aside', async () => {
