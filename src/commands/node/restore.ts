@@ -39,6 +39,9 @@ export default class NodeRestore extends BaseCommand {
     ...passwordFileFlag,
   }
 
+  /** What the space check asks for the free bytes of a filesystem; a test in-process sets a fake (default: statfs). */
+  freeSpace?: (path: string) => Promise<number>
+
   public async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(NodeRestore)
     // An s3:// URL selects a repository (loaded only then); anything else is a local directory.
@@ -67,6 +70,7 @@ export default class NodeRestore extends BaseCommand {
           backupDir: args['backup-dir'],
           nodes,
           force: flags.force,
+          freeSpace: this.freeSpace,
           signal,
           onProgress: (p) => progress.update(p),
           log: (line) => {

@@ -1,7 +1,7 @@
-import {mkdir, open, readdir, rename, stat, statfs, unlink} from 'node:fs/promises'
+import {lstat, mkdir, open, readdir, rename, stat, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
-import {UsageError} from '../core/errors.js'
+import {EscError, UsageError} from '../core/errors.js'
 import {isInside, realPathOf, removeCreatedDirs, removeInside} from './contained-path.js'
 import {DiskFullError} from './format-error.js'
 import {MANIFEST_NAME, fsyncDir} from './manifest.js'
@@ -50,40 +50,29 @@ export async function checkRestoreTarget(target: string, backupDir: string): Pro
     throw new UsageError(`the restore target ${target} contains the backup directory ${below}; restore into the node's own directory`)
 }
 
-/** The device of `path`, or of its nearest existing ancestor (a target may not exist yet). */
-export async function deviceOf(path: string): Promise<number> {
-  let probe = path
+/** The nearest ancestor of `path` that exists: below a path that is not a directory, it is not one. */
+async function nearestExisting(path: string): Promise<string> {
+  let probe = dirname(path)
   while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
-  return (await stat(probe)).dev
+  return probe
 }
 
 /**
- * Refuses, before anything is written, a restore whose files do not fit the targets' filesystems:
- * targets on one filesystem (several nodes restored on one machine) are counted together.
+ * Whether a target holds anything. A target that cannot become a directory (a file, a link to
+ * nowhere, a path below a file) is refused here, with the others, before any target is moved aside.
  */
-export async function checkFreeSpace(needs: {target: string; bytes: number}[]): Promise<void> {
-  const byDevice = new Map<number, {target: string; probe: string; bytes: number}>()
-  for (const {target, bytes} of needs) {
-    let probe = target
-    while (!(await stat(probe).catch(() => undefined))) probe = dirname(probe)
-    const {dev} = await stat(probe)
-    const group = byDevice.get(dev) ?? {target, probe, bytes: 0}
-    group.bytes += bytes
-    byDevice.set(dev, group)
-  }
-  for (const {target, probe, bytes} of byDevice.values()) {
-    const fs = await statfs(probe)
-    const free = fs.bavail * fs.bsize
-    if (free < bytes)
-      throw new DiskFullError(
-        `not enough space for the restore in ${target}: needs ${bytes} bytes, ${free} free; free space and restore again`,
-      )
-  }
-}
-
 async function isNonEmpty(dir: string): Promise<boolean> {
-  const st = await stat(dir).catch(() => undefined)
-  if (!st) return false
+  let st
+  try {
+    st = await stat(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOTDIR')
+      throw new UsageError(`the restore target ${dir} lies below ${await nearestExisting(dir)}, which is not a directory`)
+    if (code !== 'ENOENT') throw error
+    if (await lstat(dir).catch(() => undefined)) throw new UsageError(`${dir} exists and is not a directory`)
+    return false
+  }
   if (!st.isDirectory()) throw new UsageError(`${dir} exists and is not a directory`)
   return (await readdir(dir)).length > 0
 }
@@ -144,8 +133,12 @@ export class RestoreTarget {
         await fsyncDir(dir)
       }
     } catch (error) {
-      await target.undo()
-      throw error
+      // Said like a failure of the copy: which targets, why, and the state they were left in.
+      const state = await target.undo()
+      const where = markers.join(', ')
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new DiskFullError(`the disk filled while restoring into ${where}; ${state}`, error)
+      throw new EscError(`restore into ${where} failed: ${(error as Error).message}; ${state}`, {cause: error})
     }
     return target
   }

@@ -8,7 +8,8 @@ import {AbortError, DiskFullError, UnsoundBackupError} from './format-error.js'
 import {defaultIndexDir} from './layout.js'
 import {type BackupManifest, readManifest} from './manifest.js'
 import {type RestoreNode, promoteStaged, stageVerifiedCopy} from './restore-copy.js'
-import {RestoreTarget, checkFreeSpace, checkRestoreTarget, deviceOf} from './restore-target.js'
+import {checkFreeSpace, restoreNeeds} from './restore-space.js'
+import {RestoreTarget, checkRestoreTarget} from './restore-target.js'
 import type {RestoreOptions, RestoreResult} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -39,17 +40,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   await assertSound(backupDir, manifest, where, opts.signal)
   const dataDir = join(backupDir, manifest.dataDir)
   const files = manifest.files.filter((f) => f.path !== 'truncate.chk')
-  const bytesIn = (node: RestoreNode, target: string) =>
-    files
-      .filter((f) => (f.path.startsWith('index/') ? node.index : node.db) === target || (!node.indexSeparate && target === node.db))
-      .reduce((s, f) => s + f.size, 0) + 4096
   // Files moved from a consumed backup directory take no new space on its filesystem.
-  const backupDev = opts.consumeBackupDir ? await deviceOf(backupDir) : undefined
-  const needs = nodes.flatMap((n) => (n.indexSeparate ? [n.db, n.index] : [n.db]).map((t) => ({target: t, bytes: bytesIn(n, t)})))
-  for (const need of needs.slice(0, nodes[0].indexSeparate ? 2 : 1)) {
-    if (backupDev !== undefined && (await deviceOf(need.target)) === backupDev) need.bytes = 4096
-  }
-  await checkFreeSpace(needs)
+  await checkFreeSpace(await restoreNeeds(nodes, files, opts.consumeBackupDir ? backupDir : undefined), opts.freeSpace)
   const target = await RestoreTarget.prepare(targets, {force: opts.force, protect: [backupDir], log, markers: dbs})
   const progress = new ProgressTracker(opts.onProgress)
   progress.addTotal(files.reduce((s, f) => s + f.size, 0))
@@ -89,7 +81,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
  * A data directory inside its own index directory is refused, and so are two nodes whose
  * directories overlap: the nodes of a cluster never share files.
  */
-async function resolveNodes(opts: RestoreOptions): Promise<RestoreNode[]> {
+export async function resolveNodes(opts: Pick<RestoreOptions, 'db' | 'index' | 'nodes'>): Promise<RestoreNode[]> {
   const requested = opts.nodes ?? (opts.db === undefined ? [] : [{db: opts.db, index: opts.index}])
   if (requested.length === 0) throw new UsageError('no restore target: give the data directory of at least one node')
   const nodes: (RestoreNode & {reals: string[]})[] = []

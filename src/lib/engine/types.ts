@@ -73,6 +73,8 @@ export interface RestoreOptions {
    * moved into the first node instead of copied and hashed a second time, and it is consumed.
    */
   consumeBackupDir?: boolean
+  /** Injected for tests: the bytes free on the filesystem holding an existing path (default: statfs). */
+  freeSpace?: (path: string) => Promise<number>
 }
 
 export interface RestoreResult {

@@ -75,4 +75,25 @@ describe('esc node restore into several nodes', function () {
     assert.equal(forced.exitCode, 0, forced.stderr)
     assert.match(forced.stdout, new RegExp(`\\n {2}previous contents moved to ${at('n2')}\\.before-restore-\\S+\\n`))
   })
+
+  it('--force with three non-empty targets moves every one aside, says where each went, and prints the cluster advice', async () => {
+    for (const n of ['n1', 'n2', 'n3']) {
+      await mkdir(at(n))
+      await writeFile(join(at(n), 'old.txt'), `the node ${n} before`)
+    }
+    const r = await restore('--db', at('n1'), '--db', at('n2'), '--db', at('n3'), '--force')
+    assert.equal(r.exitCode, 0, r.stderr)
+    const moved = [...r.stdout.matchAll(/^ {2}previous contents moved to (\S+)$/gm)].map((m) => m[1])
+    assert.deepEqual(
+      moved.map((m) => m.replace(/\.before-restore-\S+$/, '')),
+      [at('n1'), at('n2'), at('n3')],
+    )
+    for (const [i, n] of ['n1', 'n2', 'n3'].entries()) {
+      assert.equal(await readFile(join(moved[i], 'old.txt'), 'utf8'), `the node ${n} before`)
+      assert.equal(existsSync(join(at(n), 'old.txt')), false)
+      assert.deepEqual(await readFile(join(at(n), 'chunk-000001.000000')), await readFile(join(dir, 'db', 'chunk-000001.000000')))
+    }
+    assert.match(r.stdout, /\n {2}- Start all 3 nodes: each truncates its log to the same position \(\d+\)/)
+    assert.match(r.stdout, /\n {2}- If one of these nodes was the backup source, take a new full backup once the cluster is back/)
+  })
 })

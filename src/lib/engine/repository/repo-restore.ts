@@ -3,9 +3,11 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
 import {runPool} from '../copy.js'
-import {UnsoundBackupError} from '../format-error.js'
+import {isAbortError} from '../../core/errors.js'
+import {AbortError, UnsoundBackupError} from '../format-error.js'
 import {writeManifest} from '../manifest.js'
-import {restoreBackup} from '../restore.js'
+import {resolveNodes, restoreBackup} from '../restore.js'
+import {checkFreeSpace, restoreNeeds} from '../restore-space.js'
 import type {ProgressEvent, RestoreOptions, RestoreResult, VerifyProblem, VerifyReport} from '../types.js'
 import {verifyDirectory} from '../verify.js'
 import type {Repository, RepositoryManifest} from './repository.js'
@@ -51,6 +53,8 @@ async function fetchInto(repo: Repository, manifest: RepositoryManifest, dir: st
     },
     opts.signal,
   )
+  // The pool stops starting files on an abort and returns: a partial copy must not look complete.
+  if (opts.signal?.aborted) throw new AbortError(`download of backup ${manifest.id} from ${repo.description} interrupted`)
   await writeManifest(dir, manifest)
   return problems
 }
@@ -73,11 +77,25 @@ export async function restoreFromRepository(
   const firstDb = opts.db ?? opts.nodes?.[0]?.db
   if (firstDb === undefined) throw new TypeError('restoreFromRepository needs db or nodes')
   const root = opts.stagingRoot ?? dirname(resolve(firstDb))
+  // Checked before the download too, not only by the local restore once it is on disk: a restore
+  // that cannot fit is refused before it spends the time of a download. The download is counted on
+  // its own filesystem; the first node then takes its files without new space there.
+  const files = manifest.files.filter((f) => f.path !== 'truncate.chk')
+  const nodes = await resolveNodes(opts)
+  const needs = await restoreNeeds(nodes, files, root)
+  needs.push({target: root, bytes: files.reduce((s, f) => s + f.size, 0), download: true})
+  await checkFreeSpace(needs, opts.freeSpace)
   await mkdir(root, {recursive: true})
   const staging = await mkdtemp(join(root, '.esc-restore-download-'))
   try {
     opts.log?.(`downloading backup ${manifest.id} from ${repo.description}`)
-    const problems = await fetchInto(repo, manifest, staging, opts)
+    const problems = await fetchInto(repo, manifest, staging, opts).catch((error: unknown) => {
+      if (!isAbortError(error) && !opts.signal?.aborted) throw error
+      const where = nodes.map((n) => n.db).join(', ')
+      throw new AbortError(
+        `restore interrupted while downloading backup ${manifest.id} from ${repo.description}; nothing was written to ${where}`,
+      )
+    })
     if (problems.length > 0) {
       throw new UnsoundBackupError(`backup ${manifest.id} in ${repo.description} is not sound; nothing was restored`, problems, [
         ...problems.slice(0, 5).map((p) => `${p.file}: ${p.reason}`),

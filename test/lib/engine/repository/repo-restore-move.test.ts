@@ -128,6 +128,21 @@ describe('restore from a repository: the download is moved into place, not copie
     )
   })
 
+  it('interrupted during the download: nothing written to the target, the download directory removed', async () => {
+    const target = join(dir, 'node')
+    await mkdir(target)
+    await writeFile(join(target, 'old.txt'), 'the node before')
+    const before = await snapshotTree(dir)
+    const ac = new AbortController()
+    await assert.rejects(
+      restoreFromRepository(repo, id, {db: target, force: true, signal: ac.signal, concurrency: 1, onProgress: () => ac.abort()}),
+      (e: Error) =>
+        isAbortError(e) &&
+        e.message === `restore interrupted while downloading backup ${id} from ${repo.description}; nothing was written to ${target}`,
+    )
+    assert.deepEqual(await snapshotTree(dir), before)
+  })
+
   it('a local restore still copies and verifies: the backup keeps its files, a flipped byte is refused, the target untouched', async () => {
     const bk = join(dir, 'bk')
     await backupNode({db, backupDir: bk})
