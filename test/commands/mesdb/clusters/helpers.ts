@@ -7,6 +7,7 @@ import nock from 'nock'
 
 import type {Backup, Cluster, HistoryItem, Job} from '../../../../src/lib/contract/models.js'
 import type {WaitClock} from '../../../../src/lib/core/clock.js'
+import * as bodies from '../../../lib/client/api/fixtures.js'
 import {runCli, type RunOptions, type RunResult} from '../../../support/run-cli.js'
 import {tmpHome, type TmpHome} from '../../../support/tmp-home.js'
 
@@ -85,80 +86,23 @@ export function useCommandEnv(): CommandEnv {
   }
 }
 
+// The bodies are fixtures.ts's, in the restore example's project (PROJECT) with its ids.
+const JOB_ID = 'c1jobjobjob0aeu6ojco'
+
 export function cluster(overrides: Partial<Cluster> = {}): Cluster {
-  return {
-    id: 'c1mnqjdo0aembuk4ljo0',
-    organizationId: ORG,
-    projectId: PROJECT,
-    networkId: 'c10dr5qrh41lbabqa2j0',
-    description: 'restore',
-    provider: 'aws',
-    region: 'eu-west-2',
-    topology: 'single-node',
-    instanceType: 'f1',
-    diskSizeGb: 10,
-    diskType: 'gp3',
-    serverVersion: '24.10',
-    projectionLevel: 'off',
-    status: 'available',
-    created: '2021-03-26T09:37:17Z',
-    health: 'ok',
-    canExpandDisk: true,
-    cloudIntegratedAuthentication: false,
-    patchAvailable: false,
-    protected: false,
-    publicAccess: false,
-    serverVersionTag: '24.10.0',
-    ...overrides,
-  }
+  return bodies.cluster({projectId: PROJECT, serverVersionTag: '24.10.0', ...overrides})
 }
 
 export function backup(overrides: Partial<Backup> = {}): Backup {
-  return {
-    id: 'c10dvoarh41lb9otkdrg',
-    projectId: PROJECT,
-    sourceClusterId: 'c1eut65o0aeu6ojco7a0',
-    sourceClusterDescription: 'Demo-Backup',
-    description: 'on demand backup',
-    sizeGb: 8,
-    provider: 'aws',
-    region: 'eu-west-2',
-    status: 'available',
-    created: '2021-03-26T14:38:12Z',
-    availableNodeCount: 1,
-    serverVersion: '24.10',
-    serverVersionTag: '24.10.0',
-    ...overrides,
-  }
+  return bodies.backup({id: 'c10dvoarh41lb9otkdrg', projectId: PROJECT, region: 'eu-west-2', serverVersionTag: '24.10.0', ...overrides})
 }
 
 export function job(overrides: Partial<Job> = {}): Job {
-  return {
-    id: 'c1jobjobjob0aeu6ojco',
-    organizationId: ORG,
-    projectId: PROJECT,
-    description: 'My Hourly Backup',
-    schedule: '0 */1 * * *',
-    status: 'active',
-    type: 'ScheduledBackup',
-    data: {clusterId: 'c196ogto0aeqohe3ommq', description: '{cluster} Hourly Backup {datetime:RFC3339}', maxBackupCount: 2},
-    ...overrides,
-  }
+  return bodies.job({id: JOB_ID, projectId: PROJECT, ...overrides})
 }
 
 export function historyItem(overrides: Partial<HistoryItem> = {}): HistoryItem {
-  return {
-    id: 'h1',
-    organizationId: ORG,
-    projectId: PROJECT,
-    jobId: 'c1jobjobjob0aeu6ojco',
-    status: 'succeeded',
-    details: 'backup created',
-    linkedResource: 'c1ev3l5o0aeu6ojco7b0',
-    startTime: '2021-03-26T14:00:00Z',
-    endTime: '2021-03-26T14:05:00Z',
-    ...overrides,
-  }
+  return bodies.historyItem({projectId: PROJECT, jobId: JOB_ID, ...overrides})
 }
 
 export const problem = (status: number, title: string, detail?: string, fields?: Record<string, string>) => ({
