@@ -6,7 +6,19 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
-import {API, backup, capture, cluster, historyItem, job, ORG, useCommandEnv} from './mesdb/clusters/helpers.js'
+import {
+  API,
+  backup,
+  capture,
+  cluster,
+  DOCS_RESTORE,
+  DOCS_RESTORE_BODY,
+  historyItem,
+  job,
+  ORG,
+  PROJECT,
+  useCommandEnv,
+} from './mesdb/clusters/helpers.js'
 
 // The docs' ids: backups are taken in one project, the restore example uses another.
 const DOCS_PROJECT = 'btfjev2rh41scaatc1k0'
@@ -128,7 +140,8 @@ describe('compatibility with the official esc: the docs and scripts', () => {
   })
 
   it('docs: the restore example prints ClusterId("…") and clusters get --json the v1 Cluster', async () => {
-    const restoreProject = 'c10d0h2rh41lba1v92k0'
+    // The docs' restore example runs in the cluster tests' project.
+    const restoreProject = PROJECT
     const mesdb = `/mesdb/v1/organizations/${ORG}/projects/${restoreProject}`
     const post = capture({id: 'c1mnqjdo0aembuk4ljo0'})
     // Unlike esc, this CLI reads the backup first to check the restore before sending it.
@@ -136,49 +149,9 @@ describe('compatibility with the official esc: the docs and scripts', () => {
       .get(`${mesdb}/backups/c10dvoarh41lb9otkdrg`)
       .reply(200, {backup: backup({projectId: restoreProject})})
     nock(API).post(`${mesdb}/clusters`).reply(post.reply)
-    const created = await esc(
-      [
-        'mesdb',
-        'clusters',
-        'create',
-        '--description',
-        'restore',
-        '--source-backup-id',
-        'c10dvoarh41lb9otkdrg',
-        '--instance-type',
-        'F1',
-        '--disk-size-in-gb',
-        '10',
-        '--disk-type',
-        'gp3',
-        '--network-id',
-        'c10dr5qrh41lbabqa2j0',
-        '--projection-level',
-        'off',
-        '--server-version',
-        '24.10',
-        '--topology',
-        'single-node',
-        '--project-id',
-        restoreProject,
-      ],
-      {env: env()},
-    )
+    const created = await esc(DOCS_RESTORE, {env: env()})
     assert.equal(created.stdout, 'ClusterId("c1mnqjdo0aembuk4ljo0")\n', created.stderr)
-    assert.equal(
-      post.bodies[0],
-      JSON.stringify({
-        description: 'restore',
-        diskSizeGb: 10,
-        diskType: 'gp3',
-        instanceType: 'F1',
-        networkId: 'c10dr5qrh41lbabqa2j0',
-        projectionLevel: 'off',
-        serverVersion: '24.10',
-        sourceBackupId: 'c10dvoarh41lb9otkdrg',
-        topology: 'single-node',
-      }),
-    )
+    assert.equal(post.bodies[0], DOCS_RESTORE_BODY)
     nock(API).get(`${mesdb}/clusters/c1mnqjdo0aembuk4ljo0`).reply(200, {cluster: cluster()})
     const got = await esc(['mesdb', 'clusters', 'get', '--id', 'c1mnqjdo0aembuk4ljo0', '--project-id', restoreProject, '--json'], {
       env: env(),

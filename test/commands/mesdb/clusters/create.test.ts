@@ -3,36 +3,8 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 
-import {API, backup, capture, cluster, MESDB, PROJECT, useCommandEnv} from './helpers.js'
+import {API, backup, capture, cluster, DOCS_RESTORE, DOCS_RESTORE_BODY, MESDB, useCommandEnv} from './helpers.js'
 
-const DOCS_RESTORE = [
-  'mesdb',
-  'clusters',
-  'create',
-  '--description',
-  'restore',
-  '--source-backup-id',
-  'c10dvoarh41lb9otkdrg',
-  '--instance-type',
-  'F1',
-  '--disk-size-in-gb',
-  '10',
-  '--disk-type',
-  'gp3',
-  '--network-id',
-  'c10dr5qrh41lbabqa2j0',
-  '--projection-level',
-  'off',
-  '--server-version',
-  '24.10',
-  '--topology',
-  'single-node',
-  '--project-id',
-  PROJECT,
-]
-const DOCS_BODY =
-  '{"description":"restore","diskSizeGb":10,"diskType":"gp3","instanceType":"F1","networkId":"c10dr5qrh41lbabqa2j0",' +
-  '"projectionLevel":"off","serverVersion":"24.10","sourceBackupId":"c10dvoarh41lb9otkdrg","topology":"single-node"}'
 const PLAIN = DOCS_RESTORE.filter((_a, i) => i !== 5 && i !== 6)
 
 describe('esc mesdb clusters create', () => {
@@ -49,7 +21,7 @@ describe('esc mesdb clusters create', () => {
     assert.equal(r.stderr, '')
     assert.equal(r.stdout, 'ClusterId("c1mnqjdo0aembuk4ljo0")\n')
     assert.equal(r.exitCode, 0)
-    assert.deepEqual(post.bodies, [DOCS_BODY])
+    assert.deepEqual(post.bodies, [DOCS_RESTORE_BODY])
     assert.ok(scope.isDone())
   })
 
@@ -131,7 +103,7 @@ describe('esc mesdb clusters create', () => {
       const r = await esc(DOCS_RESTORE, {env: env()})
       assert.equal(r.exitCode, 0)
       assert.equal(r.stdout, 'ClusterId("c4")\n')
-      assert.deepEqual(post.bodies, [DOCS_BODY])
+      assert.deepEqual(post.bodies, [DOCS_RESTORE_BODY])
       const lines = r.stderr.split('\n').filter(Boolean)
       assert.equal(lines.length, 1, r.stderr)
       assert.match(
@@ -164,7 +136,7 @@ describe('esc mesdb clusters create', () => {
         r.stderr,
         /^Warning: could not read backup c10dvoarh41lb9otkdrg to check the disk size \(.*reset\); sending the create anyway\n$/,
       )
-      assert.deepEqual(posts, [DOCS_BODY])
+      assert.deepEqual(posts, [DOCS_RESTORE_BODY])
     } finally {
       nock.disableNetConnect()
       await new Promise<void>((resolve) => api.close(() => resolve()))
@@ -175,14 +147,14 @@ describe('esc mesdb clusters create', () => {
     nock(API).get(`${MESDB}/backups/c10dvoarh41lb9otkdrg`).reply(200, {backup: backup()})
     const r = await esc([...DOCS_RESTORE, '--dry-run'], {env: env()})
     assert.equal(r.exitCode, 0)
-    assert.equal(r.stdout, `POST ${MESDB}/clusters\n${JSON.stringify(JSON.parse(DOCS_BODY), null, 2)}\n`)
+    assert.equal(r.stdout, `POST ${MESDB}/clusters\n${JSON.stringify(JSON.parse(DOCS_RESTORE_BODY), null, 2)}\n`)
     assert.equal(r.stderr, 'Dry run: nothing was sent.\n')
     const json = await esc([...PLAIN, '--dry-run', '--json'], {env: env()})
     assert.deepEqual(JSON.parse(json.stdout), {
       dryRun: true,
       method: 'POST',
       path: `${MESDB}/clusters`,
-      body: JSON.parse(DOCS_BODY.replace(',"sourceBackupId":"c10dvoarh41lb9otkdrg"', '')),
+      body: JSON.parse(DOCS_RESTORE_BODY.replace(',"sourceBackupId":"c10dvoarh41lb9otkdrg"', '')),
     })
   })
 

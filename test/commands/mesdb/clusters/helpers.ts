@@ -17,6 +17,36 @@ export const PROJECT = 'c10d0h2rh41lba1v92k0'
 export const MESDB = `/mesdb/v1/organizations/${ORG}/projects/${PROJECT}`
 export const ORCHESTRATE = `/orchestrate/v1/organizations/${ORG}/projects/${PROJECT}`
 
+/** The restore example of the docs, into PROJECT, and the body esc sends for it (key order included). */
+export const DOCS_RESTORE = [
+  'mesdb',
+  'clusters',
+  'create',
+  '--description',
+  'restore',
+  '--source-backup-id',
+  'c10dvoarh41lb9otkdrg',
+  '--instance-type',
+  'F1',
+  '--disk-size-in-gb',
+  '10',
+  '--disk-type',
+  'gp3',
+  '--network-id',
+  'c10dr5qrh41lbabqa2j0',
+  '--projection-level',
+  'off',
+  '--server-version',
+  '24.10',
+  '--topology',
+  'single-node',
+  '--project-id',
+  PROJECT,
+]
+export const DOCS_RESTORE_BODY =
+  '{"description":"restore","diskSizeGb":10,"diskType":"gp3","instanceType":"F1","networkId":"c10dr5qrh41lbabqa2j0",' +
+  '"projectionLevel":"off","serverVersion":"24.10","sourceBackupId":"c10dvoarh41lb9otkdrg","topology":"single-node"}'
+
 export interface VirtualClock {
   /** Virtual ms since the test started. */
   now: number
