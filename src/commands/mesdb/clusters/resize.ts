@@ -15,8 +15,6 @@ it is available again.`
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(ClustersResize)
-    await this.sendChange(flags, (api, c) =>
-      api.clusterCommand(c.orgId, c.projectId, c.id, 'resize', {targetSize: flags['target-size']}),
-    )
+    await this.sendChange(flags, (api, c) => api.clusterCommand(c.orgId, c.projectId, c.id, 'resize', {targetSize: flags['target-size']}))
   }
 }

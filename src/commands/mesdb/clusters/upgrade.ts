@@ -18,8 +18,6 @@ it is available again.`
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(ClustersUpgrade)
-    await this.sendChange(flags, (api, c) =>
-      api.clusterCommand(c.orgId, c.projectId, c.id, 'upgrade', {targetTag: flags['target-tag']}),
-    )
+    await this.sendChange(flags, (api, c) => api.clusterCommand(c.orgId, c.projectId, c.id, 'upgrade', {targetTag: flags['target-tag']}))
   }
 }
