@@ -62,6 +62,7 @@ describe('e2e: the local cloud reads its backup store from its configuration fil
       assert.equal(listed.code, 0, listed.stderr)
       const [summary] = JSON.parse(listed.stdout) as {id: string; sizeBytes: number}[]
       assert.equal(summary.id, stored[0])
+      assert.ok(summary.sizeBytes > 0, listed.stdout)
       const got = await box.esc(['mesdb', 'backups', 'get', '--id', backup.id, '--fmt', 'api'])
       assert.equal(JSON.parse(got.stdout).backup.sizeBytes, summary.sizeBytes)
     } finally {
