@@ -122,6 +122,39 @@ describe('local cloud crash recovery with a backup store (s3rver on 127.0.0.1)',
     }
   })
 
+  it('keeps the directory of a crashed backup when the store cannot be reached at start; deleting the backup later forgets it', async () => {
+    const store = withBackupStore(await loadEngine(), url)
+    let stored!: () => void
+    const reached = new Promise<void>((resolve) => (stored = resolve))
+    const engine: Engine = {
+      ...store,
+      async backup(request) {
+        await store.backup(request)
+        stored()
+        return new Promise(() => {})
+      },
+    }
+    const t = await openTestCloud({dir, engine})
+    const inFlight = await backup(t, await demo(t))
+    await reached
+    crash(t)
+    s3.fail({fault: {kind: 'status', status: 500}, times: Infinity})
+    const restarted = await openTestCloud({dir, engine: withBackupStore(await loadEngine(), url)})
+    try {
+      const kept = restarted.cloud.ctx.layout.backupDir(inFlight)
+      assert.equal(restarted.cloud.ctx.store.backups.get(inFlight)!.status, 'defunct')
+      assert.ok(existsSync(join(kept, POINTER_FILE)), 'the pointer is kept for a later try')
+      assert.ok(restarted.cloud.recovery.keptDirectories.includes(kept))
+      s3.clearFaults()
+      assert.equal((await storedIds()).length, 1)
+      assert.equal((await call(restarted, 'DELETE', `${restarted.mesdb}/backups/${inFlight}`)).statusCode, 204)
+      assert.deepEqual(await storedIds(), [])
+      assert.equal(existsSync(kept), false)
+    } finally {
+      await restarted.close()
+    }
+  })
+
   it('writes the pointer before the manifest: a crash while the manifest is stored still leaves its id', async () => {
     s3.fail({fault: {kind: 'stall'}, times: 1, match: (method, path) => method === 'PUT' && path.includes('/backups/')})
     const t = await openTestCloud({dir, engine: withBackupStore(await loadEngine(), url)})
