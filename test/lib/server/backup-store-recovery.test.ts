@@ -155,6 +155,27 @@ describe('local cloud crash recovery with a backup store (s3rver on 127.0.0.1)',
     }
   })
 
+  it('forgets in the store a backup that fails after its manifest was written (no crash)', async () => {
+    const store = withBackupStore(await loadEngine(), url)
+    const engine: Engine = {
+      ...store,
+      async backup(request) {
+        await store.backup(request)
+        throw new Error('the copy failed after the store had it')
+      },
+    }
+    const t = await openTestCloud({dir, engine})
+    try {
+      const id = await backup(t, await demo(t))
+      await t.cloud.ctx.runner.idle()
+      assert.equal(t.cloud.ctx.store.backups.get(id)!.status, 'defunct')
+      assert.deepEqual(await storedIds(), [])
+      assert.equal(existsSync(t.cloud.ctx.layout.backupDir(id)), false)
+    } finally {
+      await t.close()
+    }
+  })
+
   it('writes the pointer before the manifest: a crash while the manifest is stored still leaves its id', async () => {
     s3.fail({fault: {kind: 'stall'}, times: 1, match: (method, path) => method === 'PUT' && path.includes('/backups/')})
     const t = await openTestCloud({dir, engine: withBackupStore(await loadEngine(), url)})
