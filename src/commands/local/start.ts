@@ -47,7 +47,9 @@ export default class LocalStart extends BaseCommand {
     }
     const flagged = flags['backup-store']
     if (flagged !== undefined && !flagged.startsWith('s3://')) {
-      throw new UsageError(`--backup-store ${flagged} is not an S3 URL: give s3://bucket/prefix`)
+      // oclif reads the variable into the flag: name whichever the user actually set.
+      const given = this.argv.some((a) => a === '--backup-store' || a.startsWith('--backup-store='))
+      throw new UsageError(`${given ? '--backup-store' : 'ESC_LOCAL_BACKUP_STORE'} ${flagged} is not an S3 URL: give s3://bucket/prefix`)
     }
     // A bucket name S3 would refuse is named now, not at the first backup.
     if (flagged !== undefined) (await import('../../lib/engine/repository/s3-url.js')).parseS3Url(flagged)

@@ -86,6 +86,16 @@ describe('esc local start: the configuration file (<state dir>/config.toml, or -
     assert.deepEqual(await readdir(state), [])
   })
 
+  it('reads ESC_LOCAL_BACKUP_STORE over the file, and names it when its value is wrong', async () => {
+    await writeFile(file, 'backup-store = "s3://from-file/x"\n')
+    const r = await runCli(['local', 'start', '--dir', state], {
+      env: {CI: 'true', ESC_LOCAL_BACKUP_STORE: '/backups', ESC_CONFIG_DIR: join(root, 'config'), ESC_KEYRING: '0'},
+    })
+    assert.equal(r.exitCode, 2)
+    assert.equal(r.stderr, 'Error: ESC_LOCAL_BACKUP_STORE /backups is not an S3 URL: give s3://bucket/prefix\n')
+    await notStarted()
+  })
+
   it('takes a flag (or its environment variable) over the file, and the file over the default', () => {
     const file = {backupStore: 's3://from-file/x', port: 3000, profile: 'filed'}
     assert.deepEqual(startSettings({}, file), {backupStore: 's3://from-file/x', port: 3000, profile: 'filed'})
