@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdir, readdir, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {openRepository} from '../../src/lib/engine/repository/open.js'
@@ -31,12 +31,17 @@ describe('e2e: the local cloud reads its backup store from its configuration fil
     }
   }
 
-  it('keeps every backup in the store the file names; its size is the one the store holds', async () => {
+  it("keeps every backup in the store the file names (its size is the store's), takes the file's profile, and --port over its port", async () => {
     const url = s3.url('configured')
     await mkdir(box.stateDir, {recursive: true})
-    await writeFile(join(box.stateDir, 'config.toml'), `# the local cloud's settings\nbackup-store = "${url}"\n`)
+    // port: --port 0 (startCloud's) wins over the file's; profile: the file's wins over the default.
+    await writeFile(
+      join(box.stateDir, 'config.toml'),
+      `# the local cloud's settings\nbackup-store = "${url}"\nport = 1\nprofile = "configured"\n`,
+    )
     const cloud = await startCloud(box, s3.env())
     try {
+      assert.match(await readFile(join(box.env.ESC_CONFIG_DIR!, 'settings.toml'), 'utf8'), /name = "configured"/)
       const demo = await box.esc(['local', 'demo-data', '--dir', box.stateDir, '--chunks', '2', '--chunk-size', '262144', '--no-writer'])
       assert.equal(demo.code, 0, demo.stderr)
       const clusterId = demo.stdout.trim()

@@ -20,12 +20,12 @@ export default class LocalStart extends BaseCommand {
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
     config: Flags.string({description: 'Configuration file (TOML: backup-store, port, profile) [default: <dir>/config.toml]'}),
-    port: Flags.integer({description: 'Port to listen on; 0 picks a free one [default: 2180]', min: 0, max: 65_535}),
+    port: Flags.integer({description: 'Port to listen on; 0 picks a free one', default: 2180, min: 0, max: 65_535}),
     host: Flags.string({description: 'Address to bind; anything but loopback needs this flag and prints a warning [default: 127.0.0.1]'}),
     detach: Flags.boolean({char: 'd', description: 'Run in the background; stop it with `esc local stop`'}),
     profile: Flags.string({
-      description:
-        'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs) [default: local]',
+      description: 'The profile of settings.toml to point at this local cloud (kept when it points at another one that runs)',
+      default: 'local',
     }),
     'backup-store': Flags.string({
       description: 'Keep every backup of every cluster in this S3 repository (s3://bucket/prefix) instead of the state directory',
@@ -45,17 +45,31 @@ export default class LocalStart extends BaseCommand {
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
     }
+    // oclif fills in a flag's default (and reads its variable): what was typed is what comes before the file.
+    const typed = (name: string) => this.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`))
     const flagged = flags['backup-store']
     if (flagged !== undefined && !flagged.startsWith('s3://')) {
       // oclif reads the variable into the flag: name whichever the user actually set.
-      const given = this.argv.some((a) => a === '--backup-store' || a.startsWith('--backup-store='))
-      throw new UsageError(`${given ? '--backup-store' : 'ESC_LOCAL_BACKUP_STORE'} ${flagged} is not an S3 URL: give s3://bucket/prefix`)
+      throw new UsageError(
+        `${typed('backup-store') ? '--backup-store' : 'ESC_LOCAL_BACKUP_STORE'} ${flagged} is not an S3 URL: give s3://bucket/prefix`,
+      )
     }
     // A bucket name S3 would refuse is named now, not at the first backup.
     if (flagged !== undefined) (await import('../../lib/engine/repository/s3-url.js')).parseS3Url(flagged)
     // A bad configuration file stops the start, even where a flag overrides what it got wrong.
     const {readStartConfig, startSettings} = await import('../../lib/cli/local/start-config.js')
-    const {backupStore: store, port, profile} = startSettings(flags, await readStartConfig(dir, flags.config))
+    const {
+      backupStore: store,
+      port,
+      profile,
+    } = startSettings(
+      {
+        'backup-store': flags['backup-store'],
+        port: typed('port') ? flags.port : undefined,
+        profile: typed('profile') ? flags.profile : undefined,
+      },
+      await readStartConfig(dir, flags.config),
+    )
     if (flags.detach) await this.startInBackground(dir)
     else await this.serveHere(dir, host, port, profile, dir === resolveStateDir(undefined), store)
   }
