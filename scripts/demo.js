@@ -20,10 +20,21 @@ if (!existsSync(join(root, 'dist', 'commands')) || !existsSync(join(root, 'oclif
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 
+// `npm start -- --backup-store s3://bucket/prefix` (or ESC_LOCAL_BACKUP_STORE): the demo's local
+// cloud keeps every backup in that S3 repository (credentials and endpoint from AWS_*).
+const storeAt = process.argv.indexOf('--backup-store')
+const backupStore = storeAt > 0 ? process.argv[storeAt + 1] : process.env.ESC_LOCAL_BACKUP_STORE || undefined
+if (storeAt > 0 && !backupStore?.startsWith('s3://')) {
+  console.error('usage: npm start [-- --backup-store s3://bucket/prefix]')
+  process.exit(2)
+}
+
 const work = await mkdtemp(join(tmpdir(), 'esc-demo-'))
 const stateDir = join(work, 'state')
 // A private config dir: the user's ~/.esc and keychain are never touched.
 const env = {...process.env, ESC_CONFIG_DIR: join(work, 'config'), ESC_KEYRING: '0', ESC_PROFILE: 'local'}
+// The command line the demo shows names the store: nothing is taken silently from the environment.
+delete env.ESC_LOCAL_BACKUP_STORE
 delete env.ESC_TOKEN
 delete env.ESC_ACCESS_TOKEN
 delete env.ESC_REFRESH_TOKEN
@@ -78,7 +89,7 @@ async function pollBackup(id) {
 let serverBanner = ''
 
 async function startServer() {
-  const args = ['local', 'start', '--dir', stateDir, '--port', '0']
+  const args = ['local', 'start', '--dir', stateDir, '--port', '0', ...(backupStore ? ['--backup-store', backupStore] : [])]
   console.log(`${bold('$')} esc ${args.join(' ')} ${dim('# in the background for this demo')}`)
   server = spawn(process.execPath, [bin, ...args], {cwd: root, env, stdio: ['ignore', 'pipe', 'inherit']})
   let out = ''
@@ -247,6 +258,11 @@ try {
   esc(['infra', 'networks', 'delete', '--project-id', project, '--id', network, '--wait', '--poll-interval', '1s'])
   esc(['resources', 'projects', 'delete', '--org-id', source.organizationId, '--id', project])
 
+  if (backupStore) {
+    section('The backups in the backup store (the pruned one is forgotten there too)')
+    esc(['node', 'backups', 'list', backupStore])
+  }
+
   section('Summary')
   const scheduled = backups.filter((b) => b.linkedResource === jobId)
   console.log(
@@ -254,6 +270,7 @@ try {
       `cluster ${clusterId} (live writer) backed up ${1 + 3} times in ${((Date.now() - started) / 1000).toFixed(1)} s of demo`,
       `manual backup ${manual} kept; job ${jobId} kept its newest ${scheduled.length} of 3 (max-backup-count 2)`,
       `restored backup ${latest.id} into cluster ${restored} of test project ${project}; node verify passed; project deleted`,
+      ...(backupStore ? [`backups stored in ${backupStore}`] : []),
       `slowest command: esc ${timings
         .reduce((a, b) => (b.ms > a.ms ? b : a))
         .args.slice(0, 3)

@@ -6,15 +6,20 @@ import {EscError, isEscError, UsageError} from '../../lib/core/errors.js'
 
 export default class LocalStart extends BaseCommand {
   static override description =
-    'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories'
+    'Start the local cloud: the Kurrent Cloud API on loopback, backed by SQLite and real KurrentDB data directories\n\n' +
+    'backup-store, port and profile may also be set in a TOML file, <dir>/config.toml or the one --config names ' +
+    '(e.g. backup-store = "s3://my-bucket/esc-local"). A flag wins over its environment variable, which wins over ' +
+    'the file, which wins over the default. A file with an error stops the start.'
   static override examples = [
     '<%= config.bin %> local start',
     '<%= config.bin %> local start --dir /tmp/esc-local --port 0 --detach',
     '<%= config.bin %> local start --backup-store s3://my-bucket/esc-local',
+    '<%= config.bin %> local start --config ./esc-local.toml',
   ]
 
   static override flags = {
     dir: Flags.string({description: 'State directory [default: ~/.esc/local] [env: ESC_LOCAL_DIR]'}),
+    config: Flags.string({description: 'Configuration file (TOML: backup-store, port, profile) [default: <dir>/config.toml]'}),
     port: Flags.integer({description: 'Port to listen on; 0 picks a free one', default: 2180, min: 0, max: 65_535}),
     host: Flags.string({description: 'Address to bind; anything but loopback needs this flag and prints a warning [default: 127.0.0.1]'}),
     detach: Flags.boolean({char: 'd', description: 'Run in the background; stop it with `esc local stop`'}),
@@ -40,14 +45,33 @@ export default class LocalStart extends BaseCommand {
     if (flags.host === undefined && !isLoopback(host)) {
       throw new UsageError(`refusing to bind ${host} (from ESC_LOCAL_HOST): a non-loopback address needs an explicit --host ${host}`)
     }
-    const store = flags['backup-store']
-    if (store !== undefined && !store.startsWith('s3://')) {
-      throw new UsageError(`--backup-store ${store} is not an S3 URL: give s3://bucket/prefix`)
+    // oclif fills in a flag's default (and reads its variable): what was typed is what comes before the file.
+    const typed = (name: string) => this.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+    const flagged = flags['backup-store']
+    if (flagged !== undefined && !flagged.startsWith('s3://')) {
+      // oclif reads the variable into the flag: name whichever the user actually set.
+      throw new UsageError(
+        `${typed('backup-store') ? '--backup-store' : 'ESC_LOCAL_BACKUP_STORE'} ${flagged} is not an S3 URL: give s3://bucket/prefix`,
+      )
     }
     // A bucket name S3 would refuse is named now, not at the first backup.
-    if (store !== undefined) (await import('../../lib/engine/repository/s3-url.js')).parseS3Url(store)
+    if (flagged !== undefined) (await import('../../lib/engine/repository/s3-url.js')).parseS3Url(flagged)
+    // A bad configuration file stops the start, even where a flag overrides what it got wrong.
+    const {readStartConfig, startSettings} = await import('../../lib/cli/local/start-config.js')
+    const {
+      backupStore: store,
+      port,
+      profile,
+    } = startSettings(
+      {
+        'backup-store': flags['backup-store'],
+        port: typed('port') ? flags.port : undefined,
+        profile: typed('profile') ? flags.profile : undefined,
+      },
+      await readStartConfig(dir, flags.config),
+    )
     if (flags.detach) await this.startInBackground(dir)
-    else await this.serveHere(dir, host, flags.port, flags.profile, dir === resolveStateDir(undefined), store)
+    else await this.serveHere(dir, host, port, profile, dir === resolveStateDir(undefined), store)
   }
 
   /** --detach: the same command without it, in a new session; shows what that child reports once it listens. */

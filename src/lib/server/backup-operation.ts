@@ -92,7 +92,16 @@ async function copy(
     failure = error instanceof Error ? error : new Error(String(error))
     const details = signal.aborted ? 'interrupted: the local cloud was shut down during the copy' : reason(error)
     failure.message = details
-    await deps.removeOwned('backup', row.id)
+    // A failure after the backup store had the manifest leaves a copy there: forget it first (the
+    // directory names it). Where the store cannot be reached, the directory stays for a later delete.
+    const forgotten = await (deps.engine.forget?.({backupDir}) ?? Promise.resolve()).then(
+      () => true,
+      (error: unknown) => {
+        deps.log(`backup ${row.id}: could not forget it in the backup store: ${reason(error)}; its directory is kept`)
+        return false
+      },
+    )
+    if (forgotten) await deps.removeOwned('backup', row.id)
     store.backups.markDefunct(row.id, details)
     deps.log(`backup ${row.id} of cluster ${cluster.id} defunct: ${details}`)
     deps.events?.backupDefunct(store.backups.get(row.id)!, cluster, details)

@@ -39,6 +39,11 @@ function openStore(file: string, now: () => Date): Store {
   }
 }
 
+/** What recovery calls to forget a backup's copy in a backup store (nothing without one). */
+function forgetWith(engine: Engine): ((backupDir: string) => Promise<void>) | undefined {
+  return engine.forget && ((backupDir) => engine.forget!({backupDir}))
+}
+
 /** The local cloud assembled: state, identity, runner, scheduler and the HTTP app. */
 export class LocalCloud {
   private constructor(
@@ -63,11 +68,11 @@ export class LocalCloud {
     const store = openStore(layout.database, now)
     await chmod(layout.database, 0o600)
     try {
-      const recovery = await recover(store, layout, now, log)
+      const engine = options.engine ?? lazyEngine()
+      const recovery = await recover(store, layout, now, log, forgetWith(engine))
       const defaults = store.ensureDefaults(now())
       const identity = new Identity(store, {accessTokenTtlSeconds: options.accessTokenTtlSeconds, now: () => now().getTime()})
       const bootstrap = await identity.bootstrap()
-      const engine = options.engine ?? lazyEngine()
       const watch: {overdue?: OverdueWatch} = {}
       const notifier = new Notifier(store, {now, log, onPoll: () => watch.overdue?.check()})
       const overdue = (watch.overdue = new OverdueWatch(store, notifier, now))
@@ -132,7 +137,9 @@ export class LocalCloud {
     await Promise.all([this.ctx.runner.shutdown(graceMs), Promise.race([closing, grace])])
     clearTimeout(timer)
     // Whatever did not reach a safe point in time is marked defunct now, as after a crash.
-    if (this.ctx.runner.activeCount > 0) await recover(this.ctx.store, this.ctx.layout, this.ctx.now, this.ctx.log)
+    if (this.ctx.runner.activeCount > 0) {
+      await recover(this.ctx.store, this.ctx.layout, this.ctx.now, this.ctx.log, forgetWith(this.ctx.engine))
+    }
     this.ctx.store.close()
   }
 }

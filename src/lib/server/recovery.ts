@@ -34,6 +34,8 @@ export async function recover(
   layout: StateLayout,
   now: () => Date = () => new Date(),
   log: (message: string) => void = () => {},
+  /** A backup store's forget (the engine's): a backup this removes is forgotten there first. */
+  forget?: (backupDir: string) => Promise<void>,
 ): Promise<RecoveryReport> {
   const report: RecoveryReport = {
     defunctBackups: [],
@@ -59,9 +61,23 @@ export async function recover(
     }
   }
 
+  // The directory holds what names the backup's copy in a backup store: forget that copy first,
+  // or keep the directory (and say so) for a later delete or start to try again.
+  const forgotten = async (id: string): Promise<boolean> => {
+    const dir = join(ownerOf(layout, 'backup'), id)
+    try {
+      await forget?.(dir)
+      return true
+    } catch (error) {
+      report.keptDirectories.push(dir)
+      log(`crash recovery: kept ${dir}: could not forget backup ${id} in the backup store: ${(error as Error).message}`)
+      return false
+    }
+  }
+
   for (const backup of store.backups.withStatus('creating')) {
     store.backups.markDefunct(backup.id, CRASHED)
-    await remove('backup', backup.id)
+    if (await forgotten(backup.id)) await remove('backup', backup.id)
     report.defunctBackups.push(backup.id)
   }
   for (const cluster of store.clusters.withStatus('provisioning')) {
@@ -92,6 +108,7 @@ export async function recover(
   }
   // Removals recorded before a crash (a deleted backup's or cluster's directory): finish them.
   for (const removal of store.removals.all()) {
+    if (removal.kind === 'backup' && !(await forgotten(removal.id))) continue
     if (await remove(removal.kind, removal.id)) store.removals.done(removal.kind, removal.id)
   }
   // Anything else is not the store's to remove: report it, keep it.

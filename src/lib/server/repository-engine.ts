@@ -33,6 +33,15 @@ export function withBackupStore(engine: Engine, url: string, log: (line: string)
     async backup(request) {
       const {backupToRepository} = await import('../engine/repository/repo-backup.js')
       const {repo} = await open()
+      // The pointer is written before the manifest it names: a crash in between leaves the
+      // backup's directory able to say what to forget in the repository (crash recovery does).
+      const writeManifest = repo.writeManifest.bind(repo)
+      repo.writeManifest = async (manifest) => {
+        await mkdir(request.backupDir, {recursive: true})
+        const pointer: Pointer = {repository: repo.description, id: manifest.id}
+        await writeFile(join(request.backupDir, POINTER_FILE), JSON.stringify(pointer) + '\n')
+        await writeManifest(manifest)
+      }
       try {
         const ca = request.nodeGuard?.caFile ? await readFile(request.nodeGuard.caFile) : undefined
         const manifest = await backupToRepository({
@@ -42,9 +51,6 @@ export function withBackupStore(engine: Engine, url: string, log: (line: string)
           nodeGuard: request.nodeGuard ? {...request.nodeGuard, ca} : undefined,
           signal: request.signal,
         })
-        await mkdir(request.backupDir, {recursive: true})
-        const pointer: Pointer = {repository: repo.description, id: manifest.id}
-        await writeFile(join(request.backupDir, POINTER_FILE), JSON.stringify(pointer) + '\n')
         log(`backup ${manifest.id} stored in ${repo.description} (${manifest.uploaded.bytes} bytes uploaded)`)
         return {sizeBytes: manifest.stats.bytes}
       } finally {
