@@ -137,7 +137,7 @@ export function md5KernelBytes(lanes: 4 | 8, laneBytes: number): Uint8Array | un
 
 /** The driver on this thread (the tests, the bench); the pool's workers run the same source. */
 export function createMd5Lanes(wasmBytes: Uint8Array, lanes: 4 | 8, laneBytes: number): Md5Lanes {
-  // eslint-disable-next-line no-new-func -- the one source text shared with the worker threads
+  // Evaluated, not imported: the one source text shared with the worker threads.
   const make = new Function('Buffer', `${MD5_LANES_SOURCE}; return createMd5Lanes`)(Buffer)
   return make(wasmBytes, lanes, laneBytes) as Md5Lanes
 }
