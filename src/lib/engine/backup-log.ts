@@ -18,6 +18,7 @@ import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
+import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {chunkCopyError} from './vanished.js'
 
@@ -79,12 +80,16 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // Step 7: copy what is not already in the backup (intact), in parallel. The ongoing chunk goes
   // first: it is copied and hashed on the event loop, which then overlaps the kernel copies and
   // worker hashes of the completed chunks instead of running alone after them.
+  // `ctx.concurrency` kernel copies run at once, and up to HASHES_AHEAD more chunks wait for or
+  // run their check: the MD5 workers hash several files in one pass (md5-pool.ts), so they need
+  // that many pending to run at full speed.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
+  const copySlots = new Slots(ctx.concurrency)
   const copy = (c: ChunkFile) =>
-    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}).catch(async (error: unknown) => {
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots}).catch(async (error: unknown) => {
       throw await chunkCopyError(error, join(ctx.db, c.name))
     })
-  await runPool(order, ctx.concurrency, copy, ctx.signal)
+  await runPool(order, ctx.concurrency + (ctx.verify ? HASHES_AHEAD : 0), copy, ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
   // Step 8: remove chunks that are not in the list (the *.old file, switched-out and excess chunks).
   const keep = new Set(planned.map((c) => c.name))
@@ -113,11 +118,15 @@ async function renameLastChunkToOld(ctx: BackupContext): Promise<string | undefi
   return last
 }
 
+/** Chunks whose copy is done and whose check is pending, beyond those being copied: the lanes of two MD5 workers. */
+const HASHES_AHEAD = 8
+
 interface ChunkPlan {
   writer: number
   chunkSize: number
   lastChunk: number
   old?: string
+  copySlots: Slots
 }
 
 async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Promise<void> {
@@ -184,7 +193,7 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
       }
     }
     entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
-  })
+  }, true, plan.copySlots)
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
 }

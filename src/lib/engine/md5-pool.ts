@@ -20,6 +20,13 @@ const lanes = workerData.kernel ? createMd5Lanes(workerData.kernel, workerData.l
 const fail = (id, error) => parentPort.postMessage({id, error: String((error && error.message) || error)})
 const waiting = []
 let scheduled = false
+// 1 MiB: the block read back is still in the CPU cache when MD5 runs over it.
+let buf
+// A file that arrives while this worker has nothing else to do is hashed with OpenSSL, a slice per
+// round: one busy lane of the kernel costs ~1.8x OpenSSL's CPU per byte (bench/md5.js), and a
+// caller hashing one file after another never fills the lanes.
+let solo
+const SOLO_SLICE = 1024 * 1024
 
 parentPort.on('message', (job) => {
   if (!lanes) return hashWithOpenSsl(job)
@@ -36,8 +43,41 @@ function schedule() {
 
 function run() {
   scheduled = false
+  if (!solo && lanes.active() === 0 && waiting.length === 1) solo = openSolo(waiting.shift())
   while (waiting.length > 0 && lanes.free() > 0) startJob(waiting.shift())
-  if (lanes.step() > 0 || waiting.length > 0) schedule()
+  if (solo) soloSlice()
+  if (lanes.step() > 0 || solo || waiting.length > 0) schedule()
+}
+
+function openSolo({id, path, end}) {
+  let fd
+  try {
+    fd = fs.openSync(path, 'r')
+    return {id, path, fd, size: end ?? fs.fstatSync(fd).size, pos: 0, hash: crypto.createHash('md5')}
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd)
+    fail(id, error)
+    return undefined
+  }
+}
+
+function soloSlice() {
+  const s = solo
+  buf ??= Buffer.allocUnsafe(SOLO_SLICE)
+  try {
+    const n = s.pos < s.size ? fs.readSync(s.fd, buf, 0, Math.min(buf.length, s.size - s.pos), s.pos) : 0
+    if (s.pos < s.size && n === 0) throw new Error(s.path + ': file shrank while hashing (at ' + s.pos + ' of ' + s.size + ')')
+    s.hash.update(buf.subarray(0, n))
+    s.pos += n
+    if (s.pos < s.size) return
+    solo = undefined
+    fs.closeSync(s.fd)
+    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex')})
+  } catch (error) {
+    solo = undefined
+    fs.closeSync(s.fd)
+    fail(s.id, error)
+  }
 }
 
 function startJob({id, path, end}) {
@@ -59,8 +99,6 @@ function startJob({id, path, end}) {
   }
 }
 
-// 1 MiB: the block read back is still in the CPU cache when MD5 runs over it.
-let buf
 function hashWithOpenSsl({id, path, end}) {
   buf ??= Buffer.allocUnsafe(1024 * 1024)
   let fd
@@ -105,7 +143,7 @@ class Md5Pool {
   private readonly queue: Job[] = []
   private nextId = 0
   private readonly kernel: Uint8Array | undefined
-  /** Jobs a worker takes at once: its lanes, or 1 when it hashes with OpenSSL. */
+  /** Jobs a worker takes at once: its lanes and one file hashed alone with OpenSSL, or 1 without the kernel. */
   private readonly capacity: number
 
   constructor(
@@ -113,7 +151,7 @@ class Md5Pool {
     private readonly lanes: 4 | 8,
   ) {
     this.kernel = md5KernelBytes(lanes, LANE_BYTES)
-    this.capacity = this.kernel ? lanes : 1
+    this.capacity = this.kernel ? lanes + 1 : 1
   }
 
   hash(path: string, end?: number): Promise<Buffer> {

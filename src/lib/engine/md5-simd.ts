@@ -132,7 +132,9 @@ export interface Md5Lanes {
 export function md5KernelBytes(lanes: 4 | 8, laneBytes: number): Uint8Array | undefined {
   const pages = Math.ceil((256 + lanes * (laneBytes + 128)) / 65536)
   const bytes = md5SimdModuleBytes(lanes === 8 ? 2 : 1, pages)
-  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? bytes : undefined
+  // Typed by hand: the project's TypeScript libs leave out the WebAssembly namespace.
+  const wasm = (globalThis as {WebAssembly?: {validate(bytes: Uint8Array): boolean}}).WebAssembly
+  return wasm?.validate(bytes) ? bytes : undefined
 }
 
 /** The driver on this thread (the tests, the bench); the pool's workers run the same source. */
