@@ -18,6 +18,7 @@ import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {chunkCopyError} from './vanished.js'
@@ -117,9 +118,6 @@ async function renameLastChunkToOld(ctx: BackupContext): Promise<string | undefi
   await rename(join(ctx.staging, last), join(ctx.staging, `${last}.old`))
   return last
 }
-
-/** Chunks whose copy is done and whose check is pending, beyond those being copied: the lanes of two MD5 workers. */
-const HASHES_AHEAD = 8
 
 interface ChunkPlan {
   writer: number

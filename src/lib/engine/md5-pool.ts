@@ -212,8 +212,15 @@ class Md5Pool {
 
 let pool: Md5Pool | undefined
 
+/**
+ * Files whose hash a caller should keep pending beside its copies for the workers' lanes to be
+ * full: the lanes of two workers, or those of one worker at 8 lanes.
+ */
+export const HASHES_AHEAD = 8
+
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
 export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+  // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
   pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
   return pool.hash(path, end)
 }
@@ -221,6 +228,7 @@ export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
 function poolSize(): number {
   const fromEnv = Number(process.env.ESC_MD5_WORKERS)
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
-  // At least 2 threads even on one core: hashing one file while the next one's read waits on I/O.
-  return Math.max(2, Math.min(availableParallelism(), 4))
+  // A core left to the kernel copies that run beside the hashing: on two cores one worker with its
+  // lanes full used the least CPU and was no slower than two (docs/BENCHMARKS.md).
+  return Math.max(1, Math.min(availableParallelism() - 1, 3))
 }
