@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
+import {throwIfAborted} from './format-error.js'
 import {MD5_LANES_SOURCE, md5KernelBytes} from './md5-simd.js'
 
 /**
@@ -126,6 +127,7 @@ interface Job {
   id: number
   path: string
   end?: number
+  signal?: AbortSignal
   resolve: (md5: Buffer) => void
   reject: (error: Error) => void
 }
@@ -142,6 +144,7 @@ class Md5Pool {
   private readonly all: PoolWorker[] = []
   private readonly queue: Job[] = []
   private nextId = 0
+  private readonly watched = new WeakSet<AbortSignal>()
   private readonly kernel: Uint8Array | undefined
   /** Jobs a worker takes at once: its lanes and one file hashed alone with OpenSSL, or 1 without the kernel. */
   private readonly capacity: number
@@ -154,11 +157,29 @@ class Md5Pool {
     this.capacity = this.kernel ? lanes + 1 : 1
   }
 
-  hash(path: string, end?: number): Promise<Buffer> {
+  hash(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextId++, path, end, resolve, reject})
+      this.queue.push({id: this.nextId++, path, end, signal, resolve, reject})
+      // Callers keep many hashes pending; on abort those not yet handed to a worker are dropped,
+      // so the caller stops after the files being hashed rather than after all of them. One
+      // listener per signal, however many files it covers.
+      if (signal && !this.watched.has(signal)) {
+        this.watched.add(signal)
+        signal.addEventListener('abort', () => this.drop(signal), {once: true})
+      }
       this.pump()
     })
+  }
+
+  private drop(signal: AbortSignal): void {
+    for (const job of this.queue.filter((j) => j.signal === signal)) {
+      this.queue.splice(this.queue.indexOf(job), 1)
+      try {
+        throwIfAborted(signal, 'hashing')
+      } catch (error) {
+        job.reject(error as Error)
+      }
+    }
   }
 
   private pump(): void {
@@ -219,10 +240,10 @@ let pool: Md5Pool | undefined
 export const HASHES_AHEAD = 8
 
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
-export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
   // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
   pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
-  return pool.hash(path, end)
+  return pool.hash(path, end, signal)
 }
 
 function poolSize(): number {

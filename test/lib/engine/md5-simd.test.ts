@@ -86,4 +86,23 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       await rm(dir, {recursive: true, force: true})
     }
   })
+
+  it('drops hashes still queued when their signal aborts; those running finish, and the pool goes on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-'))
+    try {
+      const data = randomBytes(9 * 1024 * 1024)
+      await writeFile(join(dir, 'f'), data)
+      const abort = new AbortController()
+      const runs = Array.from({length: 20}, () => md5OfFileParallel(join(dir, 'f'), undefined, abort.signal))
+      abort.abort()
+      const settled = await Promise.allSettled(runs)
+      const dropped = settled.filter((r) => r.status === 'rejected')
+      assert.ok(dropped.length > 0 && dropped.length < 20, `${dropped.length} of 20 dropped`)
+      for (const r of dropped) assert.match(String(r.reason), /hashing aborted/)
+      for (const r of settled) if (r.status === 'fulfilled') assert.equal(r.value.toString('hex'), md5(data))
+      assert.equal((await md5OfFileParallel(join(dir, 'f'))).toString('hex'), md5(data))
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
 })
