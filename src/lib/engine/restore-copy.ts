@@ -143,7 +143,7 @@ async function copyOneFile(
   if (signal?.aborted) throw new AbortError('restore interrupted')
   const size = (await stat(first)).size
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
-  const hashed = size === f.size ? md5OfFile(first, hashEnd) : undefined
+  const hashed = size === f.size ? md5OfFile(first, hashEnd, signal) : undefined
   await Promise.all([hashed, ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
   const reason =
     size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`
