@@ -140,7 +140,8 @@ interface PoolWorker {
 /** Bytes read per lane per round: 4–8 lanes of it stay within the core's L2 cache. */
 const LANE_BYTES = 256 * 1024
 
-class Md5Pool {
+/** Worker threads hashing files; `simd` false: OpenSSL only, as where WebAssembly SIMD is missing. */
+export class Md5Pool {
   private readonly all: PoolWorker[] = []
   private readonly queue: Job[] = []
   private nextId = 0
@@ -152,8 +153,9 @@ class Md5Pool {
   constructor(
     private readonly size: number,
     private readonly lanes: 4 | 8,
+    simd = true,
   ) {
-    this.kernel = md5KernelBytes(lanes, LANE_BYTES)
+    this.kernel = simd ? md5KernelBytes(lanes, LANE_BYTES) : undefined
     this.capacity = this.kernel ? lanes + 1 : 1
   }
 

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 
 import fc from 'fast-check'
 
-import {md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
+import {Md5Pool, md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
 import {type Md5LaneJob, createMd5Lanes, md5KernelBytes} from '../../../src/lib/engine/md5-simd.js'
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex')
@@ -101,6 +101,20 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       for (const r of dropped) assert.match(String(r.reason), /hashing aborted/)
       for (const r of settled) if (r.status === 'fulfilled') assert.equal(r.value.toString('hex'), md5(data))
       assert.equal((await md5OfFileParallel(join(dir, 'f'))).toString('hex'), md5(data))
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('without WebAssembly SIMD, the pool hashes with OpenSSL one file per worker', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-'))
+    try {
+      const pool = new Md5Pool(2, 4, false)
+      const data = [0, 1, 64, 9 * 1024 * 1024 + 3, 2 * 1024 * 1024].map((n) => randomBytes(n))
+      await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
+      const got = await Promise.all(data.map((_, i) => pool.hash(join(dir, `f${i}`))))
+      assert.deepEqual(got.map((b) => b.toString('hex')), data.map(md5))
+      await assert.rejects(pool.hash(join(dir, 'f2'), 100), /f2: file shrank while hashing \(at 64 of 100\)/)
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
