@@ -36,13 +36,25 @@ function kernel(lanes, busy) {
   return (bytes) => {
     const per = Math.floor(bytes / busy / 64) * 64
     for (let i = 0; i < busy; i++) {
-      driver.start({name: `m${i}`, size: per, read: (t) => data.copy(t, 0, 0, t.length), done() {}, fail: (e) => {throw e}})
+      driver.start({
+        name: `m${i}`,
+        size: per,
+        read: (t) => data.copy(t, 0, 0, t.length),
+        done() {},
+        fail: (e) => {
+          throw e
+        },
+      })
     }
     while (driver.step() > 0);
   }
 }
 
-console.log(`${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log(
+  `${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
 if (!md5KernelBytes(4, LANE_BYTES)) console.log('no WebAssembly SIMD here: only OpenSSL is measured')
 measure('OpenSSL, 1 stream', openssl)
 if (md5KernelBytes(4, LANE_BYTES)) {
@@ -50,4 +62,8 @@ if (md5KernelBytes(4, LANE_BYTES)) {
   measure('wasm SIMD, 8 lanes', kernel(8, 8))
   measure('wasm SIMD, 1 of 4 lanes', kernel(4, 1))
 }
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)

@@ -172,26 +172,32 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
-  await copyFileAtomic(src, dst, async (tmp) => {
-    const tail = await readTail(tmp, CHUNK_FOOTER_SIZE)
-    const footer = decodeChunkFooter(tail.tail, c.name)
-    if (!footer.isCompleted) {
-      // Not completed although below the last chunk: the one case is a chunk ending exactly at
-      // writer.chk that the server completes on open. Hash what was written.
-      entry = {md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), completed: false, verified: true, size: tail.size}
-      ctx.warnings.push(`${c.name} is below the last chunk but not completed; the node completes it on start`)
-      return
-    }
-    if (ctx.verify) {
-      const check = await checkTrailerMd5(tmp, ctx.signal)
-      if (!check.ok) {
-        throw new EscError(
-          `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
-        )
+  await copyFileAtomic(
+    src,
+    dst,
+    async (tmp) => {
+      const tail = await readTail(tmp, CHUNK_FOOTER_SIZE)
+      const footer = decodeChunkFooter(tail.tail, c.name)
+      if (!footer.isCompleted) {
+        // Not completed although below the last chunk: the one case is a chunk ending exactly at
+        // writer.chk that the server completes on open. Hash what was written.
+        entry = {md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), completed: false, verified: true, size: tail.size}
+        ctx.warnings.push(`${c.name} is below the last chunk but not completed; the node completes it on start`)
+        return
       }
-    }
-    entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
-  }, true, plan.copySlots)
+      if (ctx.verify) {
+        const check = await checkTrailerMd5(tmp, ctx.signal)
+        if (!check.ok) {
+          throw new EscError(
+            `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
+          )
+        }
+      }
+      entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
+    },
+    true,
+    plan.copySlots,
+  )
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
 }

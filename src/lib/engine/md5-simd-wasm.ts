@@ -151,7 +151,13 @@ export function md5SimdModuleBytes(groups: 1 | 2, pages: number): Uint8Array {
     ...section(1, vec([[0x60, ...vec(Array.from({length: lanes + 1}, () => [I32])), 0x00]])),
     ...section(3, vec([[0x00]])),
     ...section(5, vec([[0x00, ...uleb(pages)]])),
-    ...section(7, vec([[...name('blocks'), 0x00, 0x00], [...name('memory'), 0x02, 0x00]])),
+    ...section(
+      7,
+      vec([
+        [...name('blocks'), 0x00, 0x00],
+        [...name('memory'), 0x02, 0x00],
+      ]),
+    ),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ])
 }

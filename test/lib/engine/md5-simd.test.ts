@@ -20,15 +20,13 @@ function hashAll(messages: Buffer[], lanes: 4 | 8, laneBytes: number, startEarly
   assert.ok(kernel, 'this Node has WebAssembly SIMD')
   const driver = createMd5Lanes(kernel, lanes, laneBytes)
   const out: string[] = []
-  const queue = messages.map(
-    (m, i): Md5LaneJob => ({
-      name: `m${i}`,
-      size: m.length,
-      read: (target, position) => m.copy(target, 0, position, Math.min(m.length, position + target.length)),
-      done: (d) => (out[i] = d.toString('hex')),
-      fail: (e) => assert.fail(String(e)),
-    }),
-  )
+  const queue = messages.map((m, i): Md5LaneJob => ({
+    name: `m${i}`,
+    size: m.length,
+    read: (target, position) => m.copy(target, 0, position, Math.min(m.length, position + target.length)),
+    done: (d) => (out[i] = d.toString('hex')),
+    fail: (e) => assert.fail(String(e)),
+  }))
   // Either every lane starts at once, or messages trickle in one per round (lanes of unequal progress).
   do {
     while (queue.length > 0 && driver.free() > 0) {
@@ -65,8 +63,20 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
     const driver = createMd5Lanes(kernel, 4, 1024)
     const good = randomBytes(5000)
     const results: string[] = []
-    driver.start({name: 'good', size: good.length, read: (t, p) => good.copy(t, 0, p, p + t.length), done: (d) => results.push(d.toString('hex')), fail: assert.fail})
-    driver.start({name: 'short', size: 5000, read: (t, p) => (p >= 2048 ? 0 : t.fill(1).length), done: () => assert.fail('no digest'), fail: (e) => results.push(String(e))})
+    driver.start({
+      name: 'good',
+      size: good.length,
+      read: (t, p) => good.copy(t, 0, p, p + t.length),
+      done: (d) => results.push(d.toString('hex')),
+      fail: assert.fail,
+    })
+    driver.start({
+      name: 'short',
+      size: 5000,
+      read: (t, p) => (p >= 2048 ? 0 : t.fill(1).length),
+      done: () => assert.fail('no digest'),
+      fail: (e) => results.push(String(e)),
+    })
     while (driver.step() > 0);
     assert.deepEqual(results, ['Error: short: file shrank while hashing (at 2048 of 5000)', md5(good)])
   })
@@ -78,7 +88,10 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       const data = sizes.map((n) => randomBytes(n))
       await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
       const got = await Promise.all(data.map((_, i) => md5OfFileParallel(join(dir, `f${i}`))))
-      assert.deepEqual(got.map((b) => b.toString('hex')), data.map(md5))
+      assert.deepEqual(
+        got.map((b) => b.toString('hex')),
+        data.map(md5),
+      )
       const prefix = await md5OfFileParallel(join(dir, 'f4'), 1_000_003)
       assert.equal(prefix.toString('hex'), md5(data[4].subarray(0, 1_000_003)))
       await assert.rejects(md5OfFileParallel(join(dir, 'f9'), 6000), /f9: file shrank while hashing \(at 5000 of 6000\)/)
@@ -113,7 +126,10 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       const data = [0, 1, 64, 9 * 1024 * 1024 + 3, 2 * 1024 * 1024].map((n) => randomBytes(n))
       await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
       const got = await Promise.all(data.map((_, i) => pool.hash(join(dir, `f${i}`))))
-      assert.deepEqual(got.map((b) => b.toString('hex')), data.map(md5))
+      assert.deepEqual(
+        got.map((b) => b.toString('hex')),
+        data.map(md5),
+      )
       await assert.rejects(pool.hash(join(dir, 'f2'), 100), /f2: file shrank while hashing \(at 64 of 100\)/)
     } finally {
       await rm(dir, {recursive: true, force: true})
