@@ -126,11 +126,13 @@ export function md5SimdModuleBytes(groups: 1 | 2, pages: number): Uint8Array {
       let f: number[]
       if (i < 16) f = [...get(c), ...get(d), ...get(b), ...BITSELECT]
       else if (i < 32) f = [...get(b), ...get(c), ...get(d), ...BITSELECT]
-      else if (i < 48) f = [...get(b), ...get(c), ...XOR, ...get(d), ...XOR]
+      else if (i < 48)
+        f = [...get(c), ...get(d), ...XOR, ...get(b), ...XOR] // b, the newest, last
       else f = [...get(c), ...get(b), ...get(d), ...NOT, ...OR, ...XOR]
-      // a = b + rotl(a + f + K[i] + M[g], s)
+      // a = b + rotl(a + K[i] + M[g] + f, s). a, K and M are known steps ahead; adding f last keeps
+      // the chain from the previous step's result (b) short: f, one add, the rotate, one add.
       const s = SHIFT[(i >> 4) * 4 + (i % 4)]
-      emit(get(a), f, ADD, v128Const([K[i], K[i], K[i], K[i]]), ADD, get(msg(g, MESSAGE_INDEX[i])), ADD, op.localTee(tmp(g, 0)))
+      emit(get(a), v128Const([K[i], K[i], K[i], K[i]]), ADD, get(msg(g, MESSAGE_INDEX[i])), ADD, f, ADD, op.localTee(tmp(g, 0)))
       emit(op.i32Const(s), SHL, get(tmp(g, 0)), op.i32Const(32 - s), SHR_U, OR, get(b), ADD, op.localSet(a))
     }
   }
