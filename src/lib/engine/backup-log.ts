@@ -18,6 +18,8 @@ import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
+import {HASHES_AHEAD} from './md5-pool.js'
+import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {chunkCopyError} from './vanished.js'
 
@@ -79,12 +81,16 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // Step 7: copy what is not already in the backup (intact), in parallel. The ongoing chunk goes
   // first: it is copied and hashed on the event loop, which then overlaps the kernel copies and
   // worker hashes of the completed chunks instead of running alone after them.
+  // `ctx.concurrency` kernel copies run at once, and up to HASHES_AHEAD more chunks wait for or
+  // run their check: the MD5 workers hash several files in one pass (md5-pool.ts), so they need
+  // that many pending to run at full speed.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
+  const copySlots = new Slots(ctx.concurrency)
   const copy = (c: ChunkFile) =>
-    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old}).catch(async (error: unknown) => {
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots}).catch(async (error: unknown) => {
       throw await chunkCopyError(error, join(ctx.db, c.name))
     })
-  await runPool(order, ctx.concurrency, copy, ctx.signal)
+  await runPool(order, ctx.concurrency + (ctx.verify ? HASHES_AHEAD : 0), copy, ctx.signal)
   throwIfAborted(ctx.signal, 'backup')
   // Step 8: remove chunks that are not in the list (the *.old file, switched-out and excess chunks).
   const keep = new Set(planned.map((c) => c.name))
@@ -118,6 +124,7 @@ interface ChunkPlan {
   chunkSize: number
   lastChunk: number
   old?: string
+  copySlots: Slots
 }
 
 async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Promise<void> {
@@ -165,26 +172,32 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
-  await copyFileAtomic(src, dst, async (tmp) => {
-    const tail = await readTail(tmp, CHUNK_FOOTER_SIZE)
-    const footer = decodeChunkFooter(tail.tail, c.name)
-    if (!footer.isCompleted) {
-      // Not completed although below the last chunk: the one case is a chunk ending exactly at
-      // writer.chk that the server completes on open. Hash what was written.
-      entry = {md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), completed: false, verified: true, size: tail.size}
-      ctx.warnings.push(`${c.name} is below the last chunk but not completed; the node completes it on start`)
-      return
-    }
-    if (ctx.verify) {
-      const check = await checkTrailerMd5(tmp, ctx.signal)
-      if (!check.ok) {
-        throw new EscError(
-          `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
-        )
+  await copyFileAtomic(
+    src,
+    dst,
+    async (tmp) => {
+      const tail = await readTail(tmp, CHUNK_FOOTER_SIZE)
+      const footer = decodeChunkFooter(tail.tail, c.name)
+      if (!footer.isCompleted) {
+        // Not completed although below the last chunk: the one case is a chunk ending exactly at
+        // writer.chk that the server completes on open. Hash what was written.
+        entry = {md5: (await md5OfFile(tmp, undefined, ctx.signal)).toString('hex'), completed: false, verified: true, size: tail.size}
+        ctx.warnings.push(`${c.name} is below the last chunk but not completed; the node completes it on start`)
+        return
       }
-    }
-    entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
-  })
+      if (ctx.verify) {
+        const check = await checkTrailerMd5(tmp, ctx.signal)
+        if (!check.ok) {
+          throw new EscError(
+            `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
+          )
+        }
+      }
+      entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
+    },
+    true,
+    plan.copySlots,
+  )
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})
 }

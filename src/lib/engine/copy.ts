@@ -4,6 +4,7 @@ import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 import {deferFlush} from './deferred-flush.js'
 import {throwIfAborted} from './format-error.js'
 import {assertRegularFile, openRegular} from './regular-file.js'
+import type {Slots} from './slots.js'
 import {traced} from './trace-timings.js'
 
 const PREFIX_BUFFER = 4 * 1024 * 1024
@@ -18,14 +19,22 @@ export function partialName(path: string): string {
  * a temp name, then renames. Writing in place would write through a hard link into the previous
  * backup; the rename replaces the directory entry instead. The copy is fsynced before the rename
  * (unless `sync` is false), or inside a deferred-flush scope together with the scope's other copies
- * at its end: the manifest written afterwards must never name data still in flight.
+ * at its end: the manifest written afterwards must never name data still in flight. With `copySlots`,
+ * only the kernel copy waits for a slot: the check and flush of earlier copies go on meanwhile.
  */
-export async function copyFileAtomic(src: string, dst: string, then?: (tmp: string) => Promise<void>, sync = true): Promise<void> {
+export async function copyFileAtomic(
+  src: string,
+  dst: string,
+  then?: (tmp: string) => Promise<void>,
+  sync = true,
+  copySlots?: Slots,
+): Promise<void> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   await assertRegularFile(src)
   try {
-    await traced(`copy ${src}`, () => copyFile(src, tmp))
+    const copy = () => traced(`copy ${src}`, () => copyFile(src, tmp))
+    await (copySlots ? copySlots.use(copy) : copy())
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
     const flushNow = sync && !deferFlush(dst)
     await Promise.all([

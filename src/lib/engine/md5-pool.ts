@@ -1,18 +1,107 @@
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
+import {throwIfAborted} from './format-error.js'
+import {MD5_LANES_SOURCE, md5KernelBytes} from './md5-simd.js'
+
 /**
- * MD5 of large files on worker threads, so verification uses every core instead of the one the
- * event loop runs on (MD5 runs at roughly 500 MB/s per core, slower than a page-cache copy). The
- * worker is plain CommonJS passed as source: it loads the same way from src (tsx) and dist.
+ * MD5 of large files on worker threads, so verification runs beside the event loop. Each worker
+ * hashes several files at once with the multi-buffer SIMD kernel (md5-simd.ts): MD5 is one long
+ * dependency chain per message, so a single stream cannot go faster than ~0.7 GB/s per core,
+ * but 4 streams in the lanes of one vector cost barely more than one. Without WebAssembly SIMD a
+ * worker hashes one file at a time with OpenSSL. The worker is plain CommonJS passed as source:
+ * it loads the same way from src (tsx) and dist.
  */
 const WORKER_SOURCE = `
-const {parentPort} = require('node:worker_threads')
+const {parentPort, workerData} = require('node:worker_threads')
 const fs = require('node:fs')
 const crypto = require('node:crypto')
-// 1 MiB: the block read back is still in the CPU cache when MD5 runs over it (4 MiB measured more system time).
-const buf = Buffer.allocUnsafe(1024 * 1024)
-parentPort.on('message', ({id, path, end}) => {
+${MD5_LANES_SOURCE}
+const lanes = workerData.kernel ? createMd5Lanes(workerData.kernel, workerData.lanes, workerData.laneBytes) : undefined
+const fail = (id, error) => parentPort.postMessage({id, error: String((error && error.message) || error)})
+const waiting = []
+let scheduled = false
+// 1 MiB: the block read back is still in the CPU cache when MD5 runs over it.
+let buf
+// A file that arrives while this worker has nothing else to do is hashed with OpenSSL, a slice per
+// round: one busy lane of the kernel costs ~1.8x OpenSSL's CPU per byte (bench/md5.js), and a
+// caller hashing one file after another never fills the lanes.
+let solo
+const SOLO_SLICE = 1024 * 1024
+
+parentPort.on('message', (job) => {
+  if (!lanes) return hashWithOpenSsl(job)
+  waiting.push(job)
+  schedule()
+})
+
+// One round per turn of the event loop, so jobs posted meanwhile join free lanes at once.
+function schedule() {
+  if (scheduled) return
+  scheduled = true
+  setImmediate(run)
+}
+
+function run() {
+  scheduled = false
+  if (!solo && lanes.active() === 0 && waiting.length === 1) solo = openSolo(waiting.shift())
+  while (waiting.length > 0 && lanes.free() > 0) startJob(waiting.shift())
+  if (solo) soloSlice()
+  if (lanes.step() > 0 || solo || waiting.length > 0) schedule()
+}
+
+function openSolo({id, path, end}) {
+  let fd
+  try {
+    fd = fs.openSync(path, 'r')
+    return {id, path, fd, size: end ?? fs.fstatSync(fd).size, pos: 0, hash: crypto.createHash('md5')}
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd)
+    fail(id, error)
+    return undefined
+  }
+}
+
+function soloSlice() {
+  const s = solo
+  buf ??= Buffer.allocUnsafe(SOLO_SLICE)
+  try {
+    const n = s.pos < s.size ? fs.readSync(s.fd, buf, 0, Math.min(buf.length, s.size - s.pos), s.pos) : 0
+    if (s.pos < s.size && n === 0) throw new Error(s.path + ': file shrank while hashing (at ' + s.pos + ' of ' + s.size + ')')
+    s.hash.update(buf.subarray(0, n))
+    s.pos += n
+    if (s.pos < s.size) return
+    solo = undefined
+    fs.closeSync(s.fd)
+    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex')})
+  } catch (error) {
+    solo = undefined
+    fs.closeSync(s.fd)
+    fail(s.id, error)
+  }
+}
+
+function startJob({id, path, end}) {
+  let fd
+  try {
+    fd = fs.openSync(path, 'r')
+    const size = end ?? fs.fstatSync(fd).size
+    const close = () => fs.closeSync(fd)
+    lanes.start({
+      name: path,
+      size,
+      read: (target, position) => fs.readSync(fd, target, 0, target.length, position),
+      done: (digest) => (close(), parentPort.postMessage({id, md5: digest.toString('hex')})),
+      fail: (error) => (close(), fail(id, error)),
+    })
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd)
+    fail(id, error)
+  }
+}
+
+function hashWithOpenSsl({id, path, end}) {
+  buf ??= Buffer.allocUnsafe(1024 * 1024)
   let fd
   try {
     fd = fs.openSync(path, 'r')
@@ -27,56 +116,106 @@ parentPort.on('message', ({id, path, end}) => {
     }
     parentPort.postMessage({id, md5: hash.digest('hex')})
   } catch (error) {
-    parentPort.postMessage({id, error: String(error && error.message || error)})
+    fail(id, error)
   } finally {
     if (fd !== undefined) fs.closeSync(fd)
   }
-})
+}
 `
 
 interface Job {
   id: number
   path: string
   end?: number
+  signal?: AbortSignal
   resolve: (md5: Buffer) => void
   reject: (error: Error) => void
 }
 
-class Md5Pool {
-  private readonly idle: Worker[] = []
-  private readonly all: Worker[] = []
+interface PoolWorker {
+  worker: Worker
+  running: Map<number, Job>
+}
+
+/** Bytes read per lane per round: 4–8 lanes of it stay within the core's L2 cache. */
+const LANE_BYTES = 256 * 1024
+
+/** Worker threads hashing files; `simd` false: OpenSSL only, as where WebAssembly SIMD is missing. */
+export class Md5Pool {
+  private readonly all: PoolWorker[] = []
   private readonly queue: Job[] = []
-  private readonly running = new Map<Worker, Job>()
   private nextId = 0
+  private readonly watched = new WeakSet<AbortSignal>()
+  private readonly kernel: Uint8Array | undefined
+  /** Jobs a worker takes at once: its lanes and one file hashed alone with OpenSSL, or 1 without the kernel. */
+  private readonly capacity: number
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly lanes: 4 | 8,
+    simd = true,
+  ) {
+    this.kernel = simd ? md5KernelBytes(lanes, LANE_BYTES) : undefined
+    this.capacity = this.kernel ? lanes + 1 : 1
+  }
 
-  hash(path: string, end?: number): Promise<Buffer> {
+  hash(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextId++, path, end, resolve, reject})
+      this.queue.push({id: this.nextId++, path, end, signal, resolve, reject})
+      // Callers keep many hashes pending; on abort those not yet handed to a worker are dropped,
+      // so the caller stops after the files being hashed rather than after all of them. One
+      // listener per signal, however many files it covers.
+      if (signal && !this.watched.has(signal)) {
+        this.watched.add(signal)
+        signal.addEventListener('abort', () => this.drop(signal), {once: true})
+      }
       this.pump()
     })
   }
 
-  private pump(): void {
-    while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? this.spawn()
-      if (!worker) return
-      const job = this.queue.shift()!
-      this.running.set(worker, job)
-      worker.ref()
-      worker.postMessage({id: job.id, path: job.path, end: job.end})
+  private drop(signal: AbortSignal): void {
+    for (const job of this.queue.filter((j) => j.signal === signal)) {
+      this.queue.splice(this.queue.indexOf(job), 1)
+      try {
+        throwIfAborted(signal, 'hashing')
+      } catch (error) {
+        job.reject(error as Error)
+      }
     }
   }
 
-  private spawn(): Worker | undefined {
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const w = this.pick()
+      if (!w) return
+      const job = this.queue.shift()!
+      if (w.running.size === 0) w.worker.ref()
+      w.running.set(job.id, job)
+      w.worker.postMessage({id: job.id, path: job.path, end: job.end})
+    }
+  }
+
+  /**
+   * The busiest worker with a free lane: filling one worker's lanes before starting another costs
+   * the least CPU, which the kernel's copies beside the hashing need as well.
+   */
+  private pick(): PoolWorker | undefined {
+    const open = this.all.filter((w) => w.running.size < this.capacity)
+    if (open.length > 0) return open.reduce((a, b) => (b.running.size > a.running.size ? b : a))
+    return this.spawn()
+  }
+
+  private spawn(): PoolWorker | undefined {
     if (this.all.length >= this.size) return undefined
-    const worker = new Worker(WORKER_SOURCE, {eval: true})
-    worker.on('message', (msg: {md5?: string; error?: string}) => {
-      const job = this.running.get(worker)
-      this.running.delete(worker)
-      worker.unref()
-      this.idle.push(worker)
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES},
+    })
+    const w: PoolWorker = {worker, running: new Map()}
+    worker.on('message', (msg: {id: number; md5?: string; error?: string}) => {
+      const job = w.running.get(msg.id)
+      w.running.delete(msg.id)
+      if (w.running.size === 0) worker.unref()
       if (job) {
         if (msg.error) job.reject(new Error(msg.error))
         else job.resolve(Buffer.from(msg.md5!, 'hex'))
@@ -84,22 +223,35 @@ class Md5Pool {
       this.pump()
     })
     worker.on('error', (error) => {
-      const job = this.running.get(worker)
-      this.running.delete(worker)
-      this.all.splice(this.all.indexOf(worker), 1)
-      job?.reject(error)
+      this.all.splice(this.all.indexOf(w), 1)
+      for (const job of w.running.values()) job.reject(error)
+      w.running.clear()
       this.pump()
     })
-    this.all.push(worker)
-    return worker
+    this.all.push(w)
+    return w
   }
 }
 
 let pool: Md5Pool | undefined
 
+/**
+ * Files whose hash a caller should keep pending beside its copies for the workers' lanes to be
+ * full: the lanes of two workers, or those of one worker at 8 lanes.
+ */
+export const HASHES_AHEAD = 8
+
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
-export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
-  // At least 2 threads even on one core: hashing one file while the next one's read waits on I/O.
-  pool ??= new Md5Pool(Math.max(2, Math.min(availableParallelism(), 4)))
-  return pool.hash(path, end)
+export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+  // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
+  pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
+  return pool.hash(path, end, signal)
+}
+
+function poolSize(): number {
+  const fromEnv = Number(process.env.ESC_MD5_WORKERS)
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
+  // A core left to the kernel copies that run beside the hashing: on two cores one worker with its
+  // lanes full used the least CPU and was no slower than two (docs/BENCHMARKS.md).
+  return Math.max(1, Math.min(availableParallelism() - 1, 3))
 }

@@ -15,7 +15,7 @@ export async function md5OfFile(path: string, end?: number, signal?: AbortSignal
   const length = end ?? (await assertRegularFile(path)).size
   if (length > PARALLEL_THRESHOLD) {
     throwIfAborted(signal, 'hashing')
-    return md5OfFileParallel(path, length)
+    return md5OfFileParallel(path, length, signal)
   }
   const fh = await openRegular(path)
   try {

@@ -8,7 +8,9 @@ import {fsyncFile, partialName, runPool} from './copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
 import {md5OfFile, readTail} from './md5.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {assertRegularFile} from './regular-file.js'
+import {Slots} from './slots.js'
 
 /**
  * The copy of a restore: every file of the backup is copied once from the backup into the first
@@ -73,9 +75,12 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         dirs.add(d)
       }
     }
+    // `concurrency` kernel copies at once, and more files whose hash is pending: the MD5 workers
+    // hash several files in one pass (md5-pool.ts).
+    const copySlots = new Slots(opts.concurrency)
     await runPool(
       opts.files,
-      opts.concurrency,
+      opts.concurrency + HASHES_AHEAD,
       async (f) => {
         if (failed.signal.aborted) throw new AbortError('restore interrupted')
         const dsts = opts.nodes.map((n) => stagedPath(n, f.path))
@@ -86,7 +91,7 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         try {
           const src = join(opts.dataDir, f.path)
           if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir)))
-            await copyOneFile(src, dsts, f, opts.backupDir, failed.signal)
+            await copyOneFile(src, dsts, f, opts.backupDir, copySlots, failed.signal)
         } catch (error) {
           stop()
           throw error
@@ -122,15 +127,23 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
  * cache: the bytes that will be renamed into place), its flush, and kernel copies of it to the other
  * nodes. Measured on two cores this costs less CPU than copying through a user-space buffer.
  */
-async function copyOneFile(src: string, dsts: string[], f: ManifestFile, backupDir: string, signal?: AbortSignal): Promise<void> {
+async function copyOneFile(
+  src: string,
+  dsts: string[],
+  f: ManifestFile,
+  backupDir: string,
+  copySlots: Slots,
+  signal?: AbortSignal,
+): Promise<void> {
   await assertRegularFile(src)
   if (signal?.aborted) throw new AbortError('restore interrupted')
   const [first, ...others] = dsts
   // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
-  await copyFile(src, first, constants.COPYFILE_EXCL)
+  await copySlots.use(() => copyFile(src, first, constants.COPYFILE_EXCL))
+  if (signal?.aborted) throw new AbortError('restore interrupted')
   const size = (await stat(first)).size
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
-  const hashed = size === f.size ? md5OfFile(first, hashEnd) : undefined
+  const hashed = size === f.size ? md5OfFile(first, hashEnd, signal) : undefined
   await Promise.all([hashed, ...others.map((d) => copyFile(first, d, constants.COPYFILE_EXCL))])
   const reason =
     size === f.size ? mismatch(f, await hashed!, (await readTail(first, 16)).tail) : `size ${size} differs from the manifest's ${f.size}`

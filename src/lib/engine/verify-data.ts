@@ -8,6 +8,7 @@ import {type FormatError, throwIfAborted} from './format-error.js'
 import {parseIndexMap} from './indexmap.js'
 import {type ChunkFile, STREAM_EXISTENCE_CHK, discoverLayout, readChunkHeader} from './layout.js'
 import {checkTrailerMd5, readTail} from './md5.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {walkRecords} from './record-walk.js'
 import {readRegularFile} from './regular-file.js'
@@ -141,9 +142,10 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
     done += c.size
     opts.onProgress?.({bytesDone: done, bytesTotal: total, file: c.name})
   }
+  // As many pending as keep the MD5 workers' lanes full (md5-pool.ts); the files stay on disk meanwhile.
   await runPool(
     hashes,
-    4,
+    HASHES_AHEAD,
     async ({name, path, size}) => {
       const check = await checkTrailerMd5(path, opts.signal)
       report.checked.bytesHashed += size

@@ -1,0 +1,138 @@
+import {strict as assert} from 'node:assert'
+import {createHash, randomBytes} from 'node:crypto'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import fc from 'fast-check'
+
+import {Md5Pool, md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
+import {type Md5LaneJob, createMd5Lanes, md5KernelBytes} from '../../../src/lib/engine/md5-simd.js'
+
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex')
+
+/** Lengths where MD5's padding changes shape (one or two padding blocks), and a few lane pieces. */
+const EDGE_LENGTHS = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4096, 4096 + 55, 3 * 4096 + 1]
+
+/** Hashes messages through the driver; with a small lane buffer, so most messages span several refills. */
+function hashAll(messages: Buffer[], lanes: 4 | 8, laneBytes: number, startEarly = true): string[] {
+  const kernel = md5KernelBytes(lanes, laneBytes)
+  assert.ok(kernel, 'this Node has WebAssembly SIMD')
+  const driver = createMd5Lanes(kernel, lanes, laneBytes)
+  const out: string[] = []
+  const queue = messages.map((m, i): Md5LaneJob => ({
+    name: `m${i}`,
+    size: m.length,
+    read: (target, position) => m.copy(target, 0, position, Math.min(m.length, position + target.length)),
+    done: (d) => (out[i] = d.toString('hex')),
+    fail: (e) => assert.fail(String(e)),
+  }))
+  // Either every lane starts at once, or messages trickle in one per round (lanes of unequal progress).
+  do {
+    while (queue.length > 0 && driver.free() > 0) {
+      driver.start(queue.shift()!)
+      if (!startEarly) break
+    }
+  } while (driver.step() > 0 || queue.length > 0)
+  return out
+}
+
+describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
+  it('matches node:crypto at the padding edges, 4 and 8 lanes', () => {
+    const messages = EDGE_LENGTHS.map((n) => randomBytes(n))
+    for (const lanes of [4, 8] as const) {
+      assert.deepEqual(hashAll(messages, lanes, 4096), messages.map(md5))
+    }
+  })
+
+  it('matches node:crypto for random contents, lengths and numbers of messages', () => {
+    const message = fc.oneof(
+      fc.constantFrom(...EDGE_LENGTHS).map((n) => randomBytes(n)),
+      fc.uint8Array({maxLength: 20_000}).map((a) => Buffer.from(a)),
+    )
+    fc.assert(
+      fc.property(fc.array(message, {minLength: 1, maxLength: 20}), fc.constantFrom(4, 8), fc.boolean(), (messages, lanes, early) => {
+        assert.deepEqual(hashAll(messages, lanes as 4 | 8, 1024, early), messages.map(md5))
+      }),
+      {numRuns: 60},
+    )
+  })
+
+  it('fails only the message whose read ends early, the others complete', () => {
+    const kernel = md5KernelBytes(4, 1024)!
+    const driver = createMd5Lanes(kernel, 4, 1024)
+    const good = randomBytes(5000)
+    const results: string[] = []
+    driver.start({
+      name: 'good',
+      size: good.length,
+      read: (t, p) => good.copy(t, 0, p, p + t.length),
+      done: (d) => results.push(d.toString('hex')),
+      fail: assert.fail,
+    })
+    driver.start({
+      name: 'short',
+      size: 5000,
+      read: (t, p) => (p >= 2048 ? 0 : t.fill(1).length),
+      done: () => assert.fail('no digest'),
+      fail: (e) => results.push(String(e)),
+    })
+    while (driver.step() > 0);
+    assert.deepEqual(results, ['Error: short: file shrank while hashing (at 2048 of 5000)', md5(good)])
+  })
+
+  it('hashes real files through the worker pool, many at once and a prefix of one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-'))
+    try {
+      const sizes = [0, 1, 63, 64, 9 * 1024 * 1024 + 7, 3 * 1024 * 1024, 17 * 1024 * 1024 + 55, 1, 2 * 1024 * 1024 + 64, 5000]
+      const data = sizes.map((n) => randomBytes(n))
+      await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
+      const got = await Promise.all(data.map((_, i) => md5OfFileParallel(join(dir, `f${i}`))))
+      assert.deepEqual(
+        got.map((b) => b.toString('hex')),
+        data.map(md5),
+      )
+      const prefix = await md5OfFileParallel(join(dir, 'f4'), 1_000_003)
+      assert.equal(prefix.toString('hex'), md5(data[4].subarray(0, 1_000_003)))
+      await assert.rejects(md5OfFileParallel(join(dir, 'f9'), 6000), /f9: file shrank while hashing \(at 5000 of 6000\)/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('drops hashes still queued when their signal aborts; those running finish, and the pool goes on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-'))
+    try {
+      const data = randomBytes(9 * 1024 * 1024)
+      await writeFile(join(dir, 'f'), data)
+      const abort = new AbortController()
+      const runs = Array.from({length: 20}, () => md5OfFileParallel(join(dir, 'f'), undefined, abort.signal))
+      abort.abort()
+      const settled = await Promise.allSettled(runs)
+      const dropped = settled.filter((r) => r.status === 'rejected')
+      assert.ok(dropped.length > 0 && dropped.length < 20, `${dropped.length} of 20 dropped`)
+      for (const r of dropped) assert.match(String(r.reason), /hashing aborted/)
+      for (const r of settled) if (r.status === 'fulfilled') assert.equal(r.value.toString('hex'), md5(data))
+      assert.equal((await md5OfFileParallel(join(dir, 'f'))).toString('hex'), md5(data))
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('without WebAssembly SIMD, the pool hashes with OpenSSL one file per worker', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-'))
+    try {
+      const pool = new Md5Pool(2, 4, false)
+      const data = [0, 1, 64, 9 * 1024 * 1024 + 3, 2 * 1024 * 1024].map((n) => randomBytes(n))
+      await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
+      const got = await Promise.all(data.map((_, i) => pool.hash(join(dir, `f${i}`))))
+      assert.deepEqual(
+        got.map((b) => b.toString('hex')),
+        data.map(md5),
+      )
+      await assert.rejects(pool.hash(join(dir, 'f2'), 100), /f2: file shrank while hashing \(at 64 of 100\)/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+})
