@@ -9,6 +9,7 @@ import {throwIfAborted} from '../format-error.js'
 import {discoverLayout} from '../layout.js'
 import {readTail} from '../md5.js'
 import {isPTableName} from '../ptable.js'
+import {traced} from '../trace-timings.js'
 import type {Repository, RepositoryFile} from './repository.js'
 import {identity} from './skeleton.js'
 import {uploadFile} from './transfer.js'
@@ -59,7 +60,7 @@ export async function uploadImmutablesDirect(
       const md5 = tail.tail.subarray(CHUNK_FOOTER_SIZE - HASH_SIZE).toString('hex')
       const entry = {path: c.path, size: tail.size, md5}
       if (opts.known.has(identity(entry))) return
-      const hashed = await hashFile(c.src, tail.size, opts.signal).catch((error: NodeJS.ErrnoException) => {
+      const hashed = await traced(`hash ${c.path}`, () => hashFile(c.src, tail.size, opts.signal)).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined
         throw error
       })
@@ -76,7 +77,7 @@ export async function uploadImmutablesDirect(
       if (!opts.present.has(key)) {
         opts.present.add(key)
         try {
-          await uploadFile(repo, c.src, file.sha256, file.size, opts.signal)
+          await traced(`upload ${c.path}`, () => uploadFile(repo, c.src, file.sha256, file.size, opts.signal))
         } catch (error) {
           opts.present.delete(key)
           throw error

@@ -7,6 +7,7 @@ import {backupNode} from '../backup.js'
 import {runPool} from '../copy.js'
 import {defaultIndexDir} from '../layout.js'
 import {AbortError, throwIfAborted} from '../format-error.js'
+import {traceSpan, traced} from '../trace-timings.js'
 import type {BackupOptions} from '../types.js'
 import {BACKUP_LOCK_MS, acquire} from './locks.js'
 import type {Repository, RepositoryFile, RepositoryManifest} from './repository.js'
@@ -59,17 +60,17 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       opts.onProgress?.({bytesDone: done, bytesTotal: done, file: f.path})
     }
     const previousFiles = (previous?.files ?? []).filter(immutable)
-    const direct = await uploadImmutablesDirect(repo, source, {
+    const direct = await traced('repo-backup:direct', () => uploadImmutablesDirect(repo, source, {
       known: new Set(previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))).map((f) => identity(f))),
       present,
       concurrency: opts.concurrency ?? 4,
       signal: opts.signal,
       onUploaded: progress,
-    })
+    }))
     const vouched = [...previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))), ...direct]
     const backupDir = join(staging, 'backup')
-    await layOutSkeleton(previous, vouched, source, backupDir)
-    const local = await backupNode({...opts, backupDir, full: false})
+    await traced('repo-backup:skeleton', () => layOutSkeleton(previous, vouched, source, backupDir))
+    const local = await traced('repo-backup:local', () => backupNode({...opts, backupDir, full: false}))
     const dataDir = join(backupDir, local.dataDir)
     const known = new Map(vouched.map((f) => [identity(f), f.sha256]))
     const files: RepositoryFile[] = []
@@ -78,21 +79,23 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       const sha256 = immutable(f) ? known.get(identity(f)) : undefined
       // A kept file is a skeleton: its bytes are not the node's, only the repository's hash is.
       if (f.origin === 'kept' && !sha256) throw new EscError(`internal: ${f.path} was kept but the repository does not hold it`)
-      files.push({...f, sha256: sha256 ?? (await sha256OfFile(join(dataDir, f.path), opts.signal))})
+      files.push({...f, sha256: sha256 ?? (await traced(`sha256 ${f.path}`, () => sha256OfFile(join(dataDir, f.path), opts.signal)))})
     }
     const staged = local.files.filter((f) => f.origin !== 'kept')
     const toUpload = new Map<string, RepositoryFile>()
     for (const f of files) if (!present.has(repo.objectKey(f.sha256))) toUpload.set(repo.objectKey(f.sha256), f)
     log(`uploading ${toUpload.size} of ${files.length} files to ${repo.description}`)
+    const endUpload = traceSpan('repo-backup:upload-staged')
     await runPool(
       [...toUpload.values()],
       opts.concurrency ?? 4,
       async (f) => {
-        await uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal)
+        await traced(`upload ${f.path}`, () => uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal))
         progress(f)
       },
       opts.signal,
     )
+    endUpload()
     throwIfAborted(opts.signal, 'backup')
     // Past this age a prune may already ignore our lock and have removed objects we found present.
     if (now().getTime() - started.getTime() >= BACKUP_LOCK_MS) {
@@ -118,7 +121,7 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       uploaded: {objects: uploaded.length, bytes: uploaded.reduce((s, f) => s + f.size, 0)},
       staged: {files: staged.length, bytes: staged.reduce((s, f) => s + f.size, 0)},
     }
-    await repo.writeManifest(manifest)
+    await traced('repo-backup:manifest', () => repo.writeManifest(manifest))
     return manifest
   } catch (error) {
     // Whatever stopped at the abort (the local copy, an upload, a check): the repository is unchanged.
