@@ -12,33 +12,50 @@ const fs = require('node:fs')
 const crypto = require('node:crypto')
 // 1 MiB: the block read back is still in the CPU cache when MD5 runs over it (4 MiB measured more system time).
 const buf = Buffer.allocUnsafe(1024 * 1024)
-parentPort.on('message', ({id, path, end}) => {
+parentPort.on('message', ({id, path, end, md5End, sha256}) => {
   let fd
   try {
     fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
+    // The MD5 may cover only a prefix (a chunk's footer hash is of all but its last 16 bytes).
+    const md5Until = md5End ?? size
     const hash = crypto.createHash('md5')
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
     let pos = 0
     while (pos < size) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
-      if (n === 0) throw new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')')
-      hash.update(buf.subarray(0, n))
+      if (n === 0) throw Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
+      if (pos < md5Until) hash.update(buf.subarray(0, Math.min(n, md5Until - pos)))
+      if (sha) sha.update(buf.subarray(0, n))
       pos += n
     }
-    parentPort.postMessage({id, md5: hash.digest('hex')})
+    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex')})
   } catch (error) {
-    parentPort.postMessage({id, error: String(error && error.message || error)})
+    parentPort.postMessage({id, error: String(error && error.message || error), code: error && error.code})
   } finally {
     if (fd !== undefined) fs.closeSync(fd)
   }
 })
 `
 
-interface Job {
-  id: number
+interface Request {
   path: string
+  /** Bytes read (default: the file's size). */
   end?: number
-  resolve: (md5: Buffer) => void
+  /** Bytes the MD5 covers (default: all read). */
+  md5End?: number
+  /** Also the SHA-256 of all bytes read. */
+  sha256?: boolean
+}
+
+interface Hashes {
+  md5: string
+  sha256?: string
+}
+
+interface Job extends Request {
+  id: number
+  resolve: (hashes: Hashes) => void
   reject: (error: Error) => void
 }
 
@@ -51,9 +68,9 @@ class Md5Pool {
 
   constructor(private readonly size: number) {}
 
-  hash(path: string, end?: number): Promise<Buffer> {
+  hash(request: Request): Promise<Hashes> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextId++, path, end, resolve, reject})
+      this.queue.push({...request, id: this.nextId++, resolve, reject})
       this.pump()
     })
   }
@@ -65,21 +82,21 @@ class Md5Pool {
       const job = this.queue.shift()!
       this.running.set(worker, job)
       worker.ref()
-      worker.postMessage({id: job.id, path: job.path, end: job.end})
+      worker.postMessage({id: job.id, path: job.path, end: job.end, md5End: job.md5End, sha256: job.sha256})
     }
   }
 
   private spawn(): Worker | undefined {
     if (this.all.length >= this.size) return undefined
     const worker = new Worker(WORKER_SOURCE, {eval: true})
-    worker.on('message', (msg: {md5?: string; error?: string}) => {
+    worker.on('message', (msg: {md5?: string; sha256?: string; error?: string; code?: string}) => {
       const job = this.running.get(worker)
       this.running.delete(worker)
       worker.unref()
       this.idle.push(worker)
       if (job) {
-        if (msg.error) job.reject(new Error(msg.error))
-        else job.resolve(Buffer.from(msg.md5!, 'hex'))
+        if (msg.error) job.reject(Object.assign(new Error(msg.error), msg.code ? {code: msg.code} : {}))
+        else job.resolve({md5: msg.md5!, sha256: msg.sha256})
       }
       this.pump()
     })
@@ -97,9 +114,28 @@ class Md5Pool {
 
 let pool: Md5Pool | undefined
 
-/** MD5 of `[0, end)` of a file, computed on a worker thread. */
-export function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+function hashPool(): Md5Pool {
   // At least 2 threads even on one core: hashing one file while the next one's read waits on I/O.
   pool ??= new Md5Pool(Math.max(2, Math.min(availableParallelism(), 4)))
-  return pool.hash(path, end)
+  return pool
+}
+
+/** MD5 of `[0, end)` of a file, computed on a worker thread. */
+export async function md5OfFileParallel(path: string, end?: number): Promise<Buffer> {
+  return Buffer.from((await hashPool().hash({path, end})).md5, 'hex')
+}
+
+/**
+ * The SHA-256 of `[0, size)` of a file and the MD5 of `[0, md5End)`, in one read on a worker
+ * thread (the event loop stays free for the transfers running meanwhile). A missing file rejects
+ * with its `code` (ENOENT), as fs does.
+ */
+export async function sha256AndMd5Parallel(path: string, size: number, md5End: number): Promise<{sha256: string; md5: string}> {
+  const {sha256, md5} = await hashPool().hash({path, end: size, md5End, sha256: true})
+  return {sha256: sha256!, md5}
+}
+
+/** The SHA-256 of a whole file, on a worker thread. */
+export async function sha256OfFileParallel(path: string): Promise<string> {
+  return (await hashPool().hash({path, md5End: 0, sha256: true})).sha256!
 }

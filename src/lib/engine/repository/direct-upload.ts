@@ -1,5 +1,3 @@
-import {createHash} from 'node:crypto'
-import {createReadStream} from 'node:fs'
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -7,6 +5,7 @@ import {CHUNK_FOOTER_SIZE, HASH_SIZE, decodeChunkFooter} from '../chunk-format.j
 import {throwIfAborted} from '../format-error.js'
 import {discoverLayout} from '../layout.js'
 import {readTail} from '../md5.js'
+import {sha256AndMd5Parallel} from '../md5-pool.js'
 import {isPTableName} from '../ptable.js'
 import {traced} from '../trace-timings.js'
 import type {Repository, RepositoryFile} from './repository.js'
@@ -73,10 +72,15 @@ export interface DirectUploadOptions {
  */
 export async function uploadImmutable(repo: Repository, c: ImmutableCandidate, opts: DirectUploadOptions): Promise<RepositoryFile | undefined> {
   throwIfAborted(opts.signal, 'backup')
-  const hashed = await traced(`hash ${c.path}`, () => hashFile(c.src, c.size, opts.signal)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined
-    throw error
-  })
+  // On a worker thread: the event loop stays free for the uploads of other files meanwhile.
+  const hashed = await traced(`hash ${c.path}`, () => sha256AndMd5Parallel(c.src, c.size, c.size - HASH_SIZE)).catch(
+    (error: NodeJS.ErrnoException) => {
+      // Gone (a scavenge replaced it) or shorter than its footer said: not a completed file to trust.
+      if (error.code === 'ENOENT' || error.code === 'ESHRUNK') return undefined
+      throw error
+    },
+  )
+  throwIfAborted(opts.signal, 'backup')
   if (!hashed || hashed.md5 !== c.md5) return undefined
   const file: RepositoryFile = {...candidateEntry(c), sha256: hashed.sha256}
   const key = repo.objectKey(file.sha256)
@@ -90,19 +94,4 @@ export async function uploadImmutable(repo: Repository, c: ImmutableCandidate, o
   }
   opts.onUploaded?.(file)
   return file
-}
-
-/** The SHA-256 of the whole file and the MD5 of all but its last 16 bytes, in one read. */
-async function hashFile(path: string, size: number, signal?: AbortSignal): Promise<{sha256: string; md5: string}> {
-  const sha = createHash('sha256')
-  const md5 = createHash('md5')
-  const bodyEnd = size - HASH_SIZE
-  let at = 0
-  for await (const part of createReadStream(path, {signal, end: size - 1})) {
-    const buf = part as Buffer
-    sha.update(buf)
-    if (at < bodyEnd) md5.update(at + buf.length <= bodyEnd ? buf : buf.subarray(0, bodyEnd - at))
-    at += buf.length
-  }
-  return {sha256: sha.digest('hex'), md5: md5.digest('hex')}
 }

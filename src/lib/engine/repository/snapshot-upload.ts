@@ -3,12 +3,13 @@ import {join} from 'node:path'
 import {backupNode} from '../backup.js'
 import {runPool} from '../copy.js'
 import {throwIfAborted} from '../format-error.js'
+import {sha256OfFileParallel} from '../md5-pool.js'
 import type {BackupManifest} from '../manifest.js'
 import {traced} from '../trace-timings.js'
 import type {BackupOptions} from '../types.js'
 import type {Repository, RepositoryFile} from './repository.js'
 import {identity, immutable, layOutSkeleton} from './skeleton.js'
-import {sha256OfFile, uploadFile} from './transfer.js'
+import {uploadFile} from './transfer.js'
 import type {UploadSlots} from './upload-slots.js'
 
 export interface Snapshot {
@@ -46,13 +47,19 @@ export async function snapshotAndUpload(backupDir: string, opts: SnapshotOptions
   const local = await traced('repo-backup:local', () => backupNode({...opts.backup, signal: opts.signal, backupDir, full: false}))
   const dataDir = join(backupDir, local.dataDir)
   const known = new Map(opts.skeletons.filter((f) => f.sha256).map((f) => [identity(f), f.sha256!]))
-  const staged: RepositoryFile[] = []
-  for (const f of local.files) {
-    throwIfAborted(opts.signal, 'backup')
-    if (f.origin === 'kept') continue
-    const sha256 = (immutable(f) ? known.get(identity(f)) : undefined) ?? (await traced(`sha256 ${f.path}`, () => sha256OfFile(join(dataDir, f.path), opts.signal)))
-    staged.push({...f, sha256})
-  }
+  throwIfAborted(opts.signal, 'backup')
+  // Hashed at once on the worker threads (they queue there), not one file after another.
+  const staged: RepositoryFile[] = await Promise.all(
+    local.files
+      .filter((f) => f.origin !== 'kept')
+      .map(async (f) => {
+        const sha256 =
+          (immutable(f) ? known.get(identity(f)) : undefined) ??
+          (await traced(`sha256 ${f.path}`, () => sha256OfFileParallel(join(dataDir, f.path))))
+        return {...f, sha256}
+      }),
+  )
+  throwIfAborted(opts.signal, 'backup')
   const toUpload = new Map<string, RepositoryFile>()
   for (const f of staged) {
     const key = repo.objectKey(f.sha256)
