@@ -86,6 +86,25 @@ class Md5Pool {
     }
   }
 
+  private retireTimer: NodeJS.Timeout | undefined
+
+  /**
+   * Idle workers are ended after a second without work: each holds a V8 isolate (about 10 MiB),
+   * memory that a backup's uploads, which run long after the hashing, need more. A later job spawns
+   * them again.
+   */
+  private retireWhenIdle(): void {
+    if (this.running.size > 0 || this.queue.length > 0) return
+    clearTimeout(this.retireTimer)
+    this.retireTimer = setTimeout(() => {
+      if (this.running.size > 0 || this.queue.length > 0) return
+      for (const worker of this.idle.splice(0)) {
+        this.all.splice(this.all.indexOf(worker), 1)
+        void worker.terminate()
+      }
+    }, 1000).unref()
+  }
+
   private spawn(): Worker | undefined {
     if (this.all.length >= this.size) return undefined
     const worker = new Worker(WORKER_SOURCE, {eval: true})
@@ -99,6 +118,7 @@ class Md5Pool {
         else job.resolve({md5: msg.md5!, sha256: msg.sha256})
       }
       this.pump()
+      this.retireWhenIdle()
     })
     worker.on('error', (error) => {
       const job = this.running.get(worker)

@@ -31,6 +31,12 @@ describe('hashes on worker threads', () => {
     assert.equal((await md5OfFileParallel(join(dir, 'f'), 1000)).toString('hex'), hex('md5', bytes.subarray(0, 1000)))
   })
 
+  it('threads idle for a second are ended and come back for the next file', async () => {
+    assert.equal(await sha256OfFileParallel(join(dir, 'f')), hex('sha256', bytes))
+    await new Promise((resolve) => setTimeout(resolve, 1300))
+    assert.equal(await sha256OfFileParallel(join(dir, 'f')), hex('sha256', bytes))
+  })
+
   it('a missing file rejects with ENOENT; a file shorter than expected with ESHRUNK', async () => {
     await assert.rejects(sha256AndMd5Parallel(join(dir, 'gone'), 10, 0), (e: NodeJS.ErrnoException) => e.code === 'ENOENT')
     await assert.rejects(sha256AndMd5Parallel(join(dir, 'f'), bytes.length + 1, 0), (e: NodeJS.ErrnoException) => e.code === 'ESHRUNK')
