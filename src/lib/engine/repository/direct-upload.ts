@@ -46,7 +46,15 @@ export async function immutableCandidates(source: {db: string; index: string}): 
 
 /** The manifest entry of a candidate, without its SHA-256 (known only once it is read). */
 export function candidateEntry(c: ImmutableCandidate): Omit<RepositoryFile, 'sha256'> {
-  return {path: c.path, size: c.size, md5: c.md5, kind: c.kind, ...(c.kind === 'chunk' ? {completed: true} : {}), verified: true, origin: 'copied'}
+  return {
+    path: c.path,
+    size: c.size,
+    md5: c.md5,
+    kind: c.kind,
+    ...(c.kind === 'chunk' ? {completed: true} : {}),
+    verified: true,
+    origin: 'copied',
+  }
 }
 
 export interface DirectUploadOptions {
@@ -70,7 +78,11 @@ export interface DirectUploadOptions {
  * written or is damaged), is left to the local engine, which decides about it under its own rules:
  * undefined. Otherwise the file, stored (or found present), with its SHA-256.
  */
-export async function uploadImmutable(repo: Repository, c: ImmutableCandidate, opts: DirectUploadOptions): Promise<RepositoryFile | undefined> {
+export async function uploadImmutable(
+  repo: Repository,
+  c: ImmutableCandidate,
+  opts: DirectUploadOptions,
+): Promise<RepositoryFile | undefined> {
   throwIfAborted(opts.signal, 'backup')
   // On a worker thread: the event loop stays free for the uploads of other files meanwhile.
   const hashed = await traced(`hash ${c.path}`, () => sha256AndMd5Parallel(c.src, c.size, c.size - HASH_SIZE)).catch(

@@ -71,7 +71,18 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     if (opts.signal?.aborted) stop()
     else opts.signal?.addEventListener('abort', stop, {once: true})
     const direct: RepositoryFile[] = []
-    const snapshotOpts = {repo, backup: opts, source, previous, present, slots, concurrency, signal: inner.signal, onUploaded: progress, log}
+    const snapshotOpts = {
+      repo,
+      backup: opts,
+      source,
+      previous,
+      present,
+      slots,
+      concurrency,
+      signal: inner.signal,
+      onUploaded: progress,
+      log,
+    }
     let snap: Snapshot
     try {
       // The completed chunks and PTables go straight from the node to the store while the local

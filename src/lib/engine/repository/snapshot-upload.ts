@@ -74,7 +74,9 @@ export async function snapshotAndUpload(backupDir: string, opts: SnapshotOptions
       opts.concurrency,
       async ([key, f]) => {
         try {
-          await opts.slots.run(() => traced(`upload ${f.path}`, () => uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal)))
+          await opts.slots.run(() =>
+            traced(`upload ${f.path}`, () => uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal)),
+          )
         } catch (error) {
           opts.present.delete(key)
           throw error

@@ -114,7 +114,7 @@ describe('differential backups to S3: what the repository has is neither copied 
     s3.requests.length = 0
     await assert.rejects(backupToRepository({repository: repo, db}), /chunk-000000\.000000: the copy fails its footer MD5/)
     assert.deepEqual(await repo.backupIds(), [])
-    console.log(s3.requests.filter((r) => r.method === "PUT").map((r) => r.url + " " + r.bytes))
+    console.log(s3.requests.filter((r) => r.method === 'PUT').map((r) => r.url + ' ' + r.bytes))
     // Named by its content address (its size is the ongoing chunk's too): the snapshot's other
     // files may be uploaded before the engine refuses the chunk, as objects no manifest names.
     const damaged = createHash('sha256').update(bytes).digest('hex')
