@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The baseline of bench/s3.js: what uploading or downloading the same files costs with the same SDK
-// (@aws-sdk/lib-storage multipart uploads, 16 MiB parts, 4 parts at a time per object) and the same
+// (@aws-sdk/lib-storage multipart uploads, 5 MiB parts, 2 parts at a time per object, as esc's s3-store.ts) and the same
 // number of files in flight as esc, with no hashing, checks or manifest.
 //   node bench/s3-plain.js upload <dir> s3://bucket/prefix [concurrency]
 //   node bench/s3-plain.js download s3://bucket/prefix <dir> [concurrency]     (then fsync, as esc does)
@@ -51,7 +51,7 @@ if (mode === 'upload') {
     await new Upload({
       client,
       params: {Bucket: bucket, Key: key, Body: createReadStream(file)},
-      partSize: 8 * 2 ** 20,
+      partSize: 5 * 2 ** 20,
       queueSize: 2,
     }).done()
   })

@@ -60,7 +60,7 @@ try {
     ...measureInterleaved(
       [
         {
-          name: `plain upload, same SDK (${concurrency} files at once, 8 MiB parts × 2)`,
+          name: `plain upload, same SDK (${concurrency} files at once, 5 MiB parts × 2)`,
           prepare: dropPrefix('plain'),
           run: () => timed([...plain, 'upload', 'data', 's3://bench/plain', String(concurrency)], {cwd: work, env}),
         },
@@ -130,7 +130,7 @@ try {
     ratios: {
       fullVsPlainUpload: ratio(
         'esc node backup s3:// --compress none (full)',
-        `plain upload, same SDK (${concurrency} files at once, 8 MiB parts × 2)`,
+        `plain upload, same SDK (${concurrency} files at once, 5 MiB parts × 2)`,
       ),
       restoreVsPlainDownload: ratio('esc node restore s3:// (verified)', `plain parallel download + fsync (${downloads} at once)`),
     },

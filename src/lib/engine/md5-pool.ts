@@ -205,6 +205,30 @@ export class Md5Pool {
     return this.spawn()
   }
 
+  /** Worker threads alive now (for tests). */
+  get liveWorkers(): number {
+    return this.all.length
+  }
+
+  private retireTimer: NodeJS.Timeout | undefined
+
+  /**
+   * Workers are ended after a second without work: each holds a V8 isolate and its lanes' memory
+   * (about 10 MiB), which a backup to a repository, uploading long after its hashing, needs more.
+   * A later job spawns them again.
+   */
+  private retireWhenIdle(): void {
+    if (this.queue.length > 0 || this.all.some((w) => w.running.size > 0)) return
+    clearTimeout(this.retireTimer)
+    this.retireTimer = setTimeout(() => {
+      if (this.queue.length > 0) return
+      for (const w of this.all.filter((x) => x.running.size === 0)) {
+        this.all.splice(this.all.indexOf(w), 1)
+        void w.worker.terminate()
+      }
+    }, 1000).unref()
+  }
+
   private spawn(): PoolWorker | undefined {
     if (this.all.length >= this.size) return undefined
     const worker = new Worker(WORKER_SOURCE, {
@@ -221,6 +245,7 @@ export class Md5Pool {
         else job.resolve(Buffer.from(msg.md5!, 'hex'))
       }
       this.pump()
+      this.retireWhenIdle()
     })
     worker.on('error', (error) => {
       this.all.splice(this.all.indexOf(w), 1)

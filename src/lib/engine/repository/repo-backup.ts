@@ -3,16 +3,17 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {EscError} from '../../core/errors.js'
-import {backupNode} from '../backup.js'
 import {runPool} from '../copy.js'
 import {defaultIndexDir} from '../layout.js'
 import {AbortError, throwIfAborted} from '../format-error.js'
+import {traced} from '../trace-timings.js'
 import type {BackupOptions} from '../types.js'
 import {BACKUP_LOCK_MS, acquire} from './locks.js'
 import type {Repository, RepositoryFile, RepositoryManifest} from './repository.js'
-import {identity, immutable, layOutSkeleton} from './skeleton.js'
-import {sha256OfFile, uploadFile} from './transfer.js'
-import {uploadImmutablesDirect} from './direct-upload.js'
+import {candidateEntry, immutableCandidates, uploadImmutable} from './direct-upload.js'
+import {identity, immutable} from './skeleton.js'
+import {type Snapshot, snapshotAndUpload} from './snapshot-upload.js'
+import {UploadSlots} from './upload-slots.js'
 
 export interface RepositoryBackupOptions extends Omit<BackupOptions, 'backupDir' | 'linkFrom' | 'full'> {
   repository: Repository
@@ -59,40 +60,70 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       opts.onProgress?.({bytesDone: done, bytesTotal: done, file: f.path})
     }
     const previousFiles = (previous?.files ?? []).filter(immutable)
-    const direct = await uploadImmutablesDirect(repo, source, {
-      known: new Set(previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))).map((f) => identity(f))),
+    const held = previousFiles.filter((f) => present.has(repo.objectKey(f.sha256)))
+    const heldIds = new Set(held.map((f) => identity(f)))
+    const candidates = (await immutableCandidates(source)).filter((c) => !heldIds.has(identity(c)))
+    const concurrency = opts.concurrency ?? 4
+    const slots = new UploadSlots(concurrency)
+    // One failure stops the other half of the run too (and a Ctrl-C both).
+    const inner = new AbortController()
+    const stop = () => inner.abort()
+    if (opts.signal?.aborted) stop()
+    else opts.signal?.addEventListener('abort', stop, {once: true})
+    const direct: RepositoryFile[] = []
+    const snapshotOpts = {
+      repo,
+      backup: opts,
+      source,
+      previous,
       present,
-      concurrency: opts.concurrency ?? 4,
-      signal: opts.signal,
+      slots,
+      concurrency,
+      signal: inner.signal,
       onUploaded: progress,
-    })
-    const vouched = [...previousFiles.filter((f) => present.has(repo.objectKey(f.sha256))), ...direct]
-    const backupDir = join(staging, 'backup')
-    await layOutSkeleton(previous, vouched, source, backupDir)
-    const local = await backupNode({...opts, backupDir, full: false})
-    const dataDir = join(backupDir, local.dataDir)
-    const known = new Map(vouched.map((f) => [identity(f), f.sha256]))
-    const files: RepositoryFile[] = []
-    for (const f of local.files) {
-      throwIfAborted(opts.signal, 'backup')
-      const sha256 = immutable(f) ? known.get(identity(f)) : undefined
-      // A kept file is a skeleton: its bytes are not the node's, only the repository's hash is.
-      if (f.origin === 'kept' && !sha256) throw new EscError(`internal: ${f.path} was kept but the repository does not hold it`)
-      files.push({...f, sha256: sha256 ?? (await sha256OfFile(join(dataDir, f.path), opts.signal))})
+      log,
     }
+    let snap: Snapshot
+    try {
+      // The completed chunks and PTables go straight from the node to the store while the local
+      // engine takes the snapshot over skeletons of them (and its files are hashed and uploaded):
+      // the two share the upload slots, so memory is bounded as if they ran one after the other.
+      ;[, snap] = await together(
+        inner,
+        traced('repo-backup:direct', () =>
+          runPool(
+            candidates,
+            concurrency,
+            async (c) => {
+              const f = await uploadImmutable(repo, c, {present, slots, signal: inner.signal, onUploaded: progress})
+              if (f) direct.push(f)
+            },
+            inner.signal,
+          ),
+        ),
+        snapshotAndUpload(join(staging, 'backup'), {...snapshotOpts, skeletons: [...held, ...candidates.map((c) => candidateEntry(c))]}),
+      )
+      throwIfAborted(inner.signal, 'backup')
+      const vouched = new Map([...held, ...direct].map((f) => [identity(f), f.sha256]))
+      if (snap.local.files.some((f) => f.origin === 'kept' && !vouched.has(identity(f)))) {
+        // A file the direct upload refused (changed, damaged or gone) was kept as a skeleton: the
+        // snapshot is taken again over what the repository now holds, so the local engine decides
+        // about that file under its own rules, as for any file it copies.
+        snap = await snapshotAndUpload(join(staging, 'again'), {...snapshotOpts, skeletons: [...held, ...direct]})
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', stop)
+    }
+    const local = snap.local
+    const vouched = new Map([...held, ...direct].map((f) => [identity(f), f.sha256]))
+    const copiedBy = new Map(snap.staged.map((f) => [f.path, f.sha256]))
+    const files: RepositoryFile[] = local.files.map((f) => {
+      const sha256 = f.origin === 'kept' ? vouched.get(identity(f)) : copiedBy.get(f.path)
+      // A kept file is a skeleton: its bytes are not the node's, only the repository's hash is.
+      if (!sha256) throw new EscError(`internal: ${f.path} was kept but the repository does not hold it`)
+      return {...f, sha256}
+    })
     const staged = local.files.filter((f) => f.origin !== 'kept')
-    const toUpload = new Map<string, RepositoryFile>()
-    for (const f of files) if (!present.has(repo.objectKey(f.sha256))) toUpload.set(repo.objectKey(f.sha256), f)
-    log(`uploading ${toUpload.size} of ${files.length} files to ${repo.description}`)
-    await runPool(
-      [...toUpload.values()],
-      opts.concurrency ?? 4,
-      async (f) => {
-        await uploadFile(repo, join(dataDir, f.path), f.sha256, f.size, opts.signal)
-        progress(f)
-      },
-      opts.signal,
-    )
     throwIfAborted(opts.signal, 'backup')
     // Past this age a prune may already ignore our lock and have removed objects we found present.
     if (now().getTime() - started.getTime() >= BACKUP_LOCK_MS) {
@@ -118,7 +149,7 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
       uploaded: {objects: uploaded.length, bytes: uploaded.reduce((s, f) => s + f.size, 0)},
       staged: {files: staged.length, bytes: staged.reduce((s, f) => s + f.size, 0)},
     }
-    await repo.writeManifest(manifest)
+    await traced('repo-backup:manifest', () => repo.writeManifest(manifest))
     return manifest
   } catch (error) {
     // Whatever stopped at the abort (the local copy, an upload, a check): the repository is unchanged.
@@ -128,4 +159,20 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     await rm(staging, {recursive: true, force: true})
     await release().catch(() => undefined)
   }
+}
+
+/**
+ * Runs both steps at once; the first to fail aborts `inner` (so that the other stops early), and
+ * its error, not the other's abort, is what is thrown once both have settled.
+ */
+async function together<A, B>(inner: AbortController, a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  let first: {error: unknown} | undefined
+  const fail = (error: unknown) => {
+    first ??= {error}
+    inner.abort()
+    throw error
+  }
+  const settled = await Promise.allSettled([a.catch(fail), b.catch(fail)])
+  if (first) throw first.error
+  return [(settled[0] as PromiseFulfilledResult<A>).value, (settled[1] as PromiseFulfilledResult<B>).value]
 }

@@ -8,6 +8,7 @@ import {AbortError, UnsoundBackupError} from '../format-error.js'
 import {writeManifest} from '../manifest.js'
 import {resolveNodes, restoreBackup} from '../restore.js'
 import {checkFreeSpace, restoreNeeds} from '../restore-space.js'
+import {traced} from '../trace-timings.js'
 import type {ProgressEvent, RestoreOptions, RestoreResult, VerifyProblem, VerifyReport} from '../types.js'
 import {verifyDirectory} from '../verify.js'
 import type {Repository, RepositoryManifest} from './repository.js'
@@ -43,7 +44,7 @@ async function fetchInto(repo: Repository, manifest: RepositoryManifest, dir: st
     opts.concurrency ?? 4,
     async (f) => {
       try {
-        await downloadFile(repo, f, join(dir, manifest.dataDir, f.path), opts.signal)
+        await traced(`download ${f.path}`, () => downloadFile(repo, f, join(dir, manifest.dataDir, f.path), opts.signal))
       } catch (error) {
         if (!(error instanceof UnsoundBackupError)) throw error
         problems.push(...error.problems)
@@ -70,7 +71,7 @@ export async function restoreFromRepository(
   id: string | undefined,
   opts: Omit<RestoreOptions, 'backupDir'> & FetchOptions,
 ): Promise<RestoreResult & {id: string}> {
-  const manifest = await pickBackup(repo, id)
+  const manifest = await traced('repo-restore:manifest', () => pickBackup(repo, id))
   // Downloaded next to the (first) target: the same filesystem (often not the temp directory's, which
   // may be in memory), so the space a restore needs is where it is checked. Several nodes share one
   // download: the local restore writes the same verified data to each.
@@ -89,7 +90,7 @@ export async function restoreFromRepository(
   const staging = await mkdtemp(join(root, '.esc-restore-download-'))
   try {
     opts.log?.(`downloading backup ${manifest.id} from ${repo.description}`)
-    const problems = await fetchInto(repo, manifest, staging, opts).catch((error: unknown) => {
+    const problems = await traced('repo-restore:download', () => fetchInto(repo, manifest, staging, opts)).catch((error: unknown) => {
       if (!isAbortError(error) && !opts.signal?.aborted) throw error
       const where = nodes.map((n) => n.db).join(', ')
       throw new AbortError(
@@ -103,7 +104,7 @@ export async function restoreFromRepository(
     }
     // The download is this restore's own and every file passed its SHA-256: the local restore moves
     // it into the first node rather than writing and hashing every byte a second time.
-    const result = await restoreBackup({...opts, backupDir: staging, consumeBackupDir: true})
+    const result = await traced('repo-restore:local', () => restoreBackup({...opts, backupDir: staging, consumeBackupDir: true}))
     return {...result, id: manifest.id}
   } finally {
     await rm(staging, {recursive: true, force: true})

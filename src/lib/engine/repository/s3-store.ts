@@ -5,11 +5,13 @@ import {type ObjectInfo, ObjectNotFoundError, type ObjectStore, type PutOptions}
 import {type S3Location, endpointFromEnv, wantsPathStyle} from './s3-url.js'
 
 /**
- * Part size of multipart uploads, and how many parts of one object go up at once. The SDK buffers
- * every part in flight, for each file uploaded at once: 8 MiB × 2 × 4 files keeps a backup under
- * 200 MiB (16 MiB × 4 peaked at 402 MiB; `npm run bench:s3` prints the peak).
+ * Part size of multipart uploads (S3's minimum, and the SDK's default), and how many parts of one
+ * object go up at once. The SDK holds each part in memory several times over (the read buffers it
+ * gathers, their concatenation, the part in flight) until they are collected, for each file uploaded
+ * at once: with 3 files at once, 8 MiB parts peaked at 214-221 MiB, 5 MiB parts at 186 MiB
+ * (`npm run bench:s3` prints the peak). Halving the parts in flight per object saved nothing.
  */
-const PART_SIZE = 8 * 1024 * 1024
+const PART_SIZE = 5 * 1024 * 1024
 const PART_QUEUE = 2
 
 type S3Module = typeof import('@aws-sdk/client-s3')

@@ -20,7 +20,8 @@ const ENDS = 4096
 
 /**
  * Lays out, in `backupDir`, a local "previous backup" made of skeletons of immutable files the
- * repository holds (named in its newest backup, or just uploaded from the node) and the node still
+ * repository holds (named in its newest backup) or is being given straight from the node (whose
+SHA-256 is not known yet: the upload may still refuse them) and the node still
  * has unchanged (same name, size and footer MD5): each a sparse file of the node's file's size
  * holding only its first and last 4 KiB. The local engine then keeps them (it compares exactly
  * size and footer, under its own snapshot rules) instead of copying them, so a backup to a
@@ -29,11 +30,11 @@ const ENDS = 4096
  * any backup.
  *
  * A skeleton's bytes are never hashed nor uploaded: the caller takes the SHA-256 of every kept
- * file from `files`, and refuses a kept file the repository does not vouch for.
+ * file from the repository or from the direct upload, and refuses a kept file neither vouches for.
  */
 export async function layOutSkeleton(
   base: BackupManifest | undefined,
-  vouched: readonly RepositoryFile[],
+  vouched: ReadonlyArray<Omit<RepositoryFile, 'sha256'> & {sha256?: string}>,
   source: {db: string; index: string},
   backupDir: string,
 ): Promise<void> {

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {readFile, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
+import {Readable} from 'node:stream'
 
 import {generateDataDir, WriterSimulator} from '../../../../src/lib/engine/index.js'
 import {backupToRepository} from '../../../../src/lib/engine/repository/repo-backup.js'
@@ -42,6 +43,19 @@ describe('backups in an S3 repository (s3rver on 127.0.0.1)', function () {
     const report = await verifyRepositoryBackup(await open(false), manifest.id)
     assert.deepEqual(report.problems, [])
     assert.equal(report.ok, true)
+  })
+
+  it('uploads a large object in 5 MiB parts (the memory a backup holds is files × parts in flight × part size)', async () => {
+    const repo = await open()
+    const MiB = 1024 * 1024
+    const body = Buffer.alloc(11 * MiB, 7)
+    s3.requests.length = 0
+    await repo.store.put('objects/big', Readable.from([body.subarray(0, 6 * MiB), body.subarray(6 * MiB)]), {size: body.length})
+    const parts = s3.requests.filter((r) => r.method === 'PUT' && /[?&]partNumber=/.test(r.url))
+    assert.deepEqual(
+      parts.map((r) => r.bytes).sort((a, b) => b - a),
+      [5 * MiB, 5 * MiB, 1 * MiB],
+    )
   })
 
   it('a differential backup after one new chunk uploads only that chunk, the ongoing one, checkpoints, indexmap and new PTables', async () => {
