@@ -6,12 +6,13 @@ import {writeFileAtomic} from '../core/atomic-write.js'
 import {EscError} from '../core/errors.js'
 import type {BackupContext} from './backup-context.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, partialName} from './copy.js'
+import {copyFileAtomic, partialName, runPool} from './copy.js'
 import {FormatError, throwIfAborted} from './format-error.js'
 import {type IndexMap, parseIndexMap} from './indexmap.js'
 import {INDEXMAP, SCAVENGING_DB, STREAM_EXISTENCE_CHK, STREAM_EXISTENCE_DAT, listIndexFiles} from './layout.js'
 import type {ManifestFile, ManifestFileKind} from './manifest.js'
 import {md5OfFile, readTail} from './md5.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
 import {NotRegularFileError, readRegularFile} from './regular-file.js'
 import {INDEXMAP_READ_LIMIT} from './source-check.js'
@@ -113,50 +114,66 @@ async function readIndexMapWhenPresent(ctx: BackupContext): Promise<Buffer> {
   }
 }
 
-/** Returns false when a referenced file vanished or changed while copying (the indexmap moved on). */
+/**
+ * Returns false when a referenced file vanished or changed while copying (the indexmap moved on).
+ * PTables are independent files: several are copied and checked at once, so their hashes share
+ * the MD5 workers' lanes instead of running one after the other on the event loop.
+ */
 async function copyReferenced(ctx: BackupContext, referenced: string[], listed: Set<string>, vanished: Set<string>): Promise<boolean> {
-  for (const name of referenced) {
-    throwIfAborted(ctx.signal, 'backup')
-    const src = join(ctx.index, name)
-    const rel = `index/${name}`
-    const dst = join(ctx.staging, rel)
-    let srcTail: {size: number; tail: Buffer}
+  let intact = true
+  await runPool(
+    referenced,
+    HASHES_AHEAD,
+    async (name) => {
+      if (intact && !(await copyOneReferenced(ctx, name, listed, vanished))) intact = false
+    },
+    ctx.signal,
+  )
+  throwIfAborted(ctx.signal, 'backup')
+  return intact
+}
+
+async function copyOneReferenced(ctx: BackupContext, name: string, listed: Set<string>, vanished: Set<string>): Promise<boolean> {
+  throwIfAborted(ctx.signal, 'backup')
+  const src = join(ctx.index, name)
+  const rel = `index/${name}`
+  const dst = join(ctx.staging, rel)
+  let srcTail: {size: number; tail: Buffer}
+  try {
+    srcTail = await readTail(src, 16)
+  } catch (error) {
+    if (await vanishedFromNode(error, src)) return false
+    if (error instanceof EscError) throw error
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : (error as Error).message
+    throw new FormatError(src, reason, `${src}, referenced by the indexmap, cannot be read: ${reason}`)
+  }
+  const have = await readTail(dst, 16).catch(() => undefined)
+  // Already in the backup intact (kept from the previous run, or copied in an earlier attempt).
+  if (!(have && have.size === srcTail.size && have.tail.equals(srcTail.tail) && ctx.files.has(rel))) {
+    if (have) ctx.log(`${rel}: differs from the node's copy (size or hash), copying again`)
+    ctx.progress.addTotal(srcTail.size)
     try {
-      srcTail = await readTail(src, 16)
+      await copyFileAtomic(src, dst, async (tmp) => {
+        await verifyPTable(tmp, ctx.signal)
+      })
     } catch (error) {
       if (await vanishedFromNode(error, src)) return false
-      if (error instanceof EscError) throw error
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : (error as Error).message
-      throw new FormatError(src, reason, `${src}, referenced by the indexmap, cannot be read: ${reason}`)
+      throw new EscError(`PTable ${name} referenced by the indexmap fails verification: ${(error as Error).message}`, {cause: error})
     }
-    const have = await readTail(dst, 16).catch(() => undefined)
-    // Already in the backup intact (kept from the previous run, or copied in an earlier attempt).
-    if (!(have && have.size === srcTail.size && have.tail.equals(srcTail.tail) && ctx.files.has(rel))) {
-      if (have) ctx.log(`${rel}: differs from the node's copy (size or hash), copying again`)
-      ctx.progress.addTotal(srcTail.size)
-      try {
-        await copyFileAtomic(src, dst, async (tmp) => {
-          await verifyPTable(tmp, ctx.signal)
-        })
-      } catch (error) {
-        if (await vanishedFromNode(error, src)) return false
-        throw new EscError(`PTable ${name} referenced by the indexmap fails verification: ${(error as Error).message}`, {cause: error})
-      }
-      ctx.progress.advance(srcTail.size, rel)
-      ctx.files.set(rel, {
-        path: rel,
-        kind: 'ptable',
-        size: srcTail.size,
-        md5: srcTail.tail.toString('hex'),
-        verified: true,
-        origin: 'copied',
-      })
-    }
-    // A bloom filter is optional (the node runs without one, only slower): one deleted since the
-    // listing is left out; a merge that deleted it also replaced the indexmap, which step 5 notices.
-    const bloom = `${name}.bloomfilter`
-    if (listed.has(bloom) && !(await copyIfChanged(ctx, join(ctx.index, bloom), `index/${bloom}`, 'bloomfilter'))) vanished.add(bloom)
+    ctx.progress.advance(srcTail.size, rel)
+    ctx.files.set(rel, {
+      path: rel,
+      kind: 'ptable',
+      size: srcTail.size,
+      md5: srcTail.tail.toString('hex'),
+      verified: true,
+      origin: 'copied',
+    })
   }
+  // A bloom filter is optional (the node runs without one, only slower): one deleted since the
+  // listing is left out; a merge that deleted it also replaced the indexmap, which step 5 notices.
+  const bloom = `${name}.bloomfilter`
+  if (listed.has(bloom) && !(await copyIfChanged(ctx, join(ctx.index, bloom), `index/${bloom}`, 'bloomfilter'))) vanished.add(bloom)
   return true
 }
 

@@ -6,7 +6,7 @@ import {md5OfFileParallel} from './md5-pool.js'
 import {assertRegularFile, openRegular} from './regular-file.js'
 
 /** Files above this size are hashed on a worker thread. */
-const PARALLEL_THRESHOLD = 8 * 1024 * 1024
+const PARALLEL_THRESHOLD = 4 * 1024 * 1024
 
 const READ_BUFFER = 1024 * 1024
 

@@ -10,6 +10,7 @@ import {type BackupManifest, readManifest} from './manifest.js'
 import {type RestoreNode, promoteStaged, stageVerifiedCopy} from './restore-copy.js'
 import {checkFreeSpace, restoreNeeds} from './restore-space.js'
 import {RestoreTarget, checkRestoreTarget} from './restore-target.js'
+import {traced} from './trace-timings.js'
 import type {RestoreOptions, RestoreResult} from './types.js'
 import {verifyBackupData} from './verify.js'
 
@@ -37,7 +38,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const targets = nodes.flatMap((n) => (n.indexSeparate ? [n.db, n.index] : [n.db]))
   for (const target of targets) await checkRestoreTarget(target, backupDir)
   log(`checking ${backupDir}`)
-  await assertSound(backupDir, manifest, where, opts.signal)
+  await traced('restore:assert-sound', () => assertSound(backupDir, manifest, where, opts.signal))
   const dataDir = join(backupDir, manifest.dataDir)
   const files = manifest.files.filter((f) => f.path !== 'truncate.chk')
   // Files moved from a consumed backup directory take no new space on its filesystem.
@@ -47,10 +48,14 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   progress.addTotal(files.reduce((s, f) => s + f.size, 0))
   try {
     const consume = opts.consumeBackupDir === true
-    await stageVerifiedCopy({backupDir, dataDir, files, nodes, concurrency: opts.concurrency ?? 3, progress, signal: opts.signal, consume})
+    await traced('restore:copy', () =>
+      stageVerifiedCopy({backupDir, dataDir, files, nodes, concurrency: opts.concurrency ?? 3, progress, signal: opts.signal, consume}),
+    )
     if (opts.signal?.aborted) throw new AbortError('restore interrupted')
-    await promoteStaged(nodes)
-    await target.commit()
+    await traced('restore:promote', async () => {
+      await promoteStaged(nodes)
+      await target.commit()
+    })
   } catch (error) {
     const state = await target.undo()
     if (opts.signal?.aborted) throw new AbortError(`restore interrupted; ${state}`)
