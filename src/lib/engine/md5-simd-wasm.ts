@@ -9,6 +9,7 @@
  * blocks at off_i, off_i + 64, …; the chaining state lives at the start of memory as 4 vectors
  * (A, B, C, D) per group of 4 lanes, lane i in 32-bit lane i % 4 of group i / 4.
  */
+import {uleb128Bytes} from './leb128.js'
 
 const K = Array.from({length: 64}, (_, i) => Math.trunc(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0)
 const SHIFT = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
@@ -21,17 +22,6 @@ const MESSAGE_INDEX = Array.from({length: 64}, (_, i) =>
 export const STATE_BYTES_PER_GROUP = 64
 export const MD5_IV = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]
 
-function uleb(n: number): number[] {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n >>>= 7
-    if (n !== 0) byte |= 0x80
-    out.push(byte)
-  } while (n !== 0)
-  return out
-}
-
 function sleb(n: number): number[] {
   const out: number[] = []
   for (;;) {
@@ -42,25 +32,25 @@ function sleb(n: number): number[] {
   }
 }
 
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body]
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()]
-const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
+const section = (id: number, body: number[]) => [id, ...uleb128Bytes(body.length), ...body]
+const vec = (items: number[][]) => [...uleb128Bytes(items.length), ...items.flat()]
+const name = (s: string) => [...uleb128Bytes(s.length), ...Buffer.from(s, 'latin1')]
 
 const I32 = 0x7f
 const V128 = 0x7b
 const op = {
-  localGet: (i: number) => [0x20, ...uleb(i)],
-  localSet: (i: number) => [0x21, ...uleb(i)],
-  localTee: (i: number) => [0x22, ...uleb(i)],
+  localGet: (i: number) => [0x20, ...uleb128Bytes(i)],
+  localSet: (i: number) => [0x21, ...uleb128Bytes(i)],
+  localTee: (i: number) => [0x22, ...uleb128Bytes(i)],
   i32Const: (n: number) => [0x41, ...sleb(n | 0)],
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Eqz: [0x45],
-  simd: (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest],
+  simd: (code: number, ...rest: number[]) => [0xfd, ...uleb128Bytes(code), ...rest],
 }
 // memarg: alignment exponent, then offset.
-const v128Load = (offset: number) => op.simd(0x00, 4, ...uleb(offset))
-const v128Store = (offset: number) => op.simd(0x0b, 4, ...uleb(offset))
+const v128Load = (offset: number) => op.simd(0x00, 4, ...uleb128Bytes(offset))
+const v128Store = (offset: number) => op.simd(0x0b, 4, ...uleb128Bytes(offset))
 const v128Const = (words: number[]) => op.simd(0x0c, ...Buffer.from(new Uint32Array(words).buffer))
 const shuffle = (lanes: number[]) => op.simd(0x0d, ...lanes)
 const OR = op.simd(0x50)
@@ -146,13 +136,13 @@ export function md5SimdModuleBytes(groups: 1 | 2, pages: number): Uint8Array {
   }
   emit([0x0b])
 
-  const locals = vec([[...uleb(groups * PER_GROUP), V128]])
+  const locals = vec([[...uleb128Bytes(groups * PER_GROUP), V128]])
   const code = [...locals, ...body]
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec(Array.from({length: lanes + 1}, () => [I32])), 0x00]])),
     ...section(3, vec([[0x00]])),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(5, vec([[0x00, ...uleb128Bytes(pages)]])),
     ...section(
       7,
       vec([
@@ -160,6 +150,6 @@ export function md5SimdModuleBytes(groups: 1 | 2, pages: number): Uint8Array {
         [...name('memory'), 0x02, 0x00],
       ]),
     ),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
+    ...section(10, vec([[...uleb128Bytes(code.length), ...code]])),
   ])
 }

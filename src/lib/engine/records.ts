@@ -1,4 +1,5 @@
 import {FormatError} from './format-error.js'
+import {uleb128Bytes} from './leb128.js'
 
 export const RECORD_FRAME_OVERHEAD = 8
 export const MAX_RECORD_SIZE = 16 * 1024 * 1024
@@ -38,14 +39,7 @@ export function guidToBytes(guid: string): Buffer {
 }
 
 function uleb128(n: number): Buffer {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n >>>= 7
-    if (n !== 0) byte |= 0x80
-    out.push(byte)
-  } while (n !== 0)
-  return Buffer.from(out)
+  return Buffer.from(uleb128Bytes(n))
 }
 
 /** Wraps a record body in its length prefix and suffix. */
