@@ -5,7 +5,7 @@ import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {fsyncFile} from '../copy.js'
-import {isPlainRelativePath} from '../contained-path.js'
+import {isPlainRelativePath, removeInside} from '../contained-path.js'
 import {type ObjectInfo, ObjectNotFoundError, type ObjectStore, type PutOptions} from './object-store.js'
 
 /**
@@ -66,6 +66,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.path(key), {force: true})
+    // Contained like every other removal: a linked directory under the root cannot lead outside it.
+    await removeInside(this.path(key), this.root)
   }
 }

@@ -1,4 +1,3 @@
-import {unlink} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {EscError} from '../../core/errors.js'
@@ -43,7 +42,7 @@ export async function forgetLocalBackups(dirArg: string, which: {id: string} | {
       throw new EscError(`${dir} has no backup ${which.id} (it holds ${m.id})`, {kind: 'not-found'})
     }
     // The manifest first: from here on the directory holds no backup, whatever happens next.
-    await unlink(join(dir, MANIFEST_NAME))
+    await removeInside(join(dir, MANIFEST_NAME), dir)
     await fsyncDir(dir)
     await removeInside(join(dir, m.dataDir), dir)
     return {forgotten: [m.id], kept: [], pruned: {objects: m.files.length, bytes: backupSizeBytes(m)}}

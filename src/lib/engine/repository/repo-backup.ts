@@ -1,8 +1,9 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {EscError} from '../../core/errors.js'
+import {removeInside} from '../contained-path.js'
 import {runPool} from '../copy.js'
 import {defaultIndexDir} from '../layout.js'
 import {AbortError, throwIfAborted} from '../format-error.js'
@@ -156,7 +157,8 @@ export async function backupToRepository(opts: RepositoryBackupOptions): Promise
     if (opts.signal?.aborted) throw new AbortError(`backup aborted; no backup was recorded in ${repo.description}`)
     throw error
   } finally {
-    await rm(staging, {recursive: true, force: true})
+    // Through the one containment check: the run's own temp directory, never the node's data.
+    await removeInside(staging, dirname(staging), [opts.db, opts.index ?? defaultIndexDir(opts.db)])
     await release().catch(() => undefined)
   }
 }

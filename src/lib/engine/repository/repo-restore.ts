@@ -1,7 +1,8 @@
-import {mkdir, mkdtemp, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
+import {removeInside} from '../contained-path.js'
 import {runPool} from '../copy.js'
 import {isAbortError} from '../../core/errors.js'
 import {AbortError, UnsoundBackupError} from '../format-error.js'
@@ -107,7 +108,12 @@ export async function restoreFromRepository(
     const result = await traced('repo-restore:local', () => restoreBackup({...opts, backupDir: staging, consumeBackupDir: true}))
     return {...result, id: manifest.id}
   } finally {
-    await rm(staging, {recursive: true, force: true})
+    // Through the one containment check: the download's own directory, never a node's data.
+    await removeInside(
+      staging,
+      root,
+      nodes.flatMap((n) => [n.db, n.index]),
+    )
   }
 }
 
@@ -128,6 +134,6 @@ export async function verifyRepositoryBackup(
     report.ok = report.problems.length === 0
     return {...report, dir: `${repo.description}#${manifest.id}`, id: manifest.id}
   } finally {
-    await rm(staging, {recursive: true, force: true})
+    await removeInside(staging, dirname(staging))
   }
 }
