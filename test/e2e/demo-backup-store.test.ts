@@ -1,12 +1,8 @@
 import {strict as assert} from 'node:assert'
-import {spawn} from 'node:child_process'
-import {mkdtemp, open, readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
 import {openRepository} from '../../src/lib/engine/repository/open.js'
 import {TestS3, setEnv} from '../lib/engine/repository/support/s3-server.js'
-import {assertBuilt, repoRoot} from './support.js'
+import {assertBuilt, runDemo} from './support.js'
 
 /** `npm start -- --backup-store s3://…`: the demo's local cloud keeps its backups in the store, and restores from it. */
 describe('e2e: npm start with a backup store (s3rver on 127.0.0.1)', function () {
@@ -21,22 +17,7 @@ describe('e2e: npm start with a backup store (s3rver on 127.0.0.1)', function ()
   it('backs up into the store, forgets the pruned backup there, and restores from it', async () => {
     const url = s3.url('demo')
     const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', TMPDIR: process.env.TMPDIR, ...s3.env()}
-    const dir = await mkdtemp(join(tmpdir(), 'esc-demo-store-test-'))
-    const file = await open(join(dir, 'output'), 'w')
-    let out: string
-    let code: number | null
-    try {
-      const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'demo.js'), '--backup-store', url], {
-        cwd: repoRoot,
-        env,
-        stdio: ['ignore', file.fd, file.fd],
-      })
-      code = await new Promise<number | null>((done) => child.once('exit', done))
-      out = await readFile(join(dir, 'output'), 'utf8')
-    } finally {
-      await file.close()
-      await rm(dir, {recursive: true, force: true})
-    }
+    const {code, out} = await runDemo(['--backup-store', url], env)
     assert.equal(code, 0, out)
     assert.match(out, /\$ esc local start --dir \S+ --port 0 --backup-store s3:\/\/esc-test\/demo /)
     // The manual backup and the job's newest two: the third run's pruning forgot the oldest in the store.

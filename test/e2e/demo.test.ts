@@ -1,10 +1,6 @@
 import {strict as assert} from 'node:assert'
-import {spawn} from 'node:child_process'
-import {mkdtemp, open, readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
-import {assertBuilt, repoRoot} from './support.js'
+import {assertBuilt, runDemo} from './support.js'
 
 /**
  * `npm start` (scripts/demo.js) as a user runs it, stdout and stderr in one stream as a terminal
@@ -17,23 +13,7 @@ describe('e2e: npm start (the demo)', function () {
 
   it('restores into a fresh test project, verifies the data and deletes the project, with progress before each result', async () => {
     const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', TMPDIR: process.env.TMPDIR}
-    // One file for both streams: the demo's writes to it are synchronous, so their order is kept.
-    const dir = await mkdtemp(join(tmpdir(), 'esc-demo-test-'))
-    const file = await open(join(dir, 'output'), 'w')
-    let out: string
-    let code: number | null
-    try {
-      const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'demo.js')], {
-        cwd: repoRoot,
-        env,
-        stdio: ['ignore', file.fd, file.fd],
-      })
-      code = await new Promise<number | null>((done) => child.once('exit', done))
-      out = await readFile(join(dir, 'output'), 'utf8')
-    } finally {
-      await file.close()
-      await rm(dir, {recursive: true, force: true})
-    }
+    const {code, out} = await runDemo([], env)
     assert.equal(code, 0, out)
     const section = out.slice(out.indexOf('== Restore the newest scheduled backup into a fresh test project'), out.indexOf('== Summary'))
     const project = /\$ esc resources projects create --name 'restore test' -q\n([0-9a-v]{20})\n/.exec(section)?.[1]

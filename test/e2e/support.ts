@@ -4,7 +4,7 @@
  */
 import {type ChildProcess, execFile, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, open, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -135,5 +135,26 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/**
+ * Runs `npm start` (scripts/demo.js) as a user does, stdout and stderr in one stream as a terminal
+ * shows them: one file for both, the demo's writes to it being synchronous, so their order is kept.
+ */
+export async function runDemo(args: string[], env: NodeJS.ProcessEnv): Promise<{code: number | null; out: string}> {
+  const dir = await mkdtemp(join(tmpdir(), 'esc-demo-test-'))
+  const file = await open(join(dir, 'output'), 'w')
+  try {
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'demo.js'), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', file.fd, file.fd],
+    })
+    const code = await new Promise<number | null>((done) => child.once('exit', done))
+    return {code, out: await readFile(join(dir, 'output'), 'utf8')}
+  } finally {
+    await file.close()
+    await rm(dir, {recursive: true, force: true})
   }
 }
