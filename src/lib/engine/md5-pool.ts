@@ -18,7 +18,7 @@ const fs = require('node:fs')
 const crypto = require('node:crypto')
 ${MD5_LANES_SOURCE}
 const lanes = workerData.kernel ? createMd5Lanes(workerData.kernel, workerData.lanes, workerData.laneBytes) : undefined
-const fail = (id, error) => parentPort.postMessage({id, error: String((error && error.message) || error)})
+const fail = (id, error) => parentPort.postMessage({id, error: String((error && error.message) || error), code: error && error.code})
 const waiting = []
 let scheduled = false
 // 1 MiB: the block read back is still in the CPU cache when MD5 runs over it.
@@ -30,7 +30,7 @@ let solo
 const SOLO_SLICE = 1024 * 1024
 
 parentPort.on('message', (job) => {
-  if (!lanes) return hashWithOpenSsl(job)
+  if (!lanes || job.sha256) return hashWithOpenSsl(job)
   waiting.push(job)
   schedule()
 })
@@ -100,21 +100,26 @@ function startJob({id, path, end}) {
   }
 }
 
-function hashWithOpenSsl({id, path, end}) {
+// Also the SHA-256 of all bytes read when asked (a repository object's name), in the same read;
+// the MD5 may then cover a prefix only (a chunk's stored hash is of all but its last 16 bytes).
+function hashWithOpenSsl({id, path, end, md5End, sha256}) {
   buf ??= Buffer.allocUnsafe(1024 * 1024)
   let fd
   try {
     fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
+    const md5Until = md5End ?? size
     const hash = crypto.createHash('md5')
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
     let pos = 0
     while (pos < size) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
-      if (n === 0) throw new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')')
-      hash.update(buf.subarray(0, n))
+      if (n === 0) throw Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
+      if (pos < md5Until) hash.update(buf.subarray(0, Math.min(n, md5Until - pos)))
+      if (sha) sha.update(buf.subarray(0, n))
       pos += n
     }
-    parentPort.postMessage({id, md5: hash.digest('hex')})
+    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex')})
   } catch (error) {
     fail(id, error)
   } finally {
@@ -123,12 +128,23 @@ function hashWithOpenSsl({id, path, end}) {
 }
 `
 
-interface Job {
-  id: number
+/** A file to hash: bytes `[0, end)` (default: all), the MD5 of `[0, md5End)` (default: all read), and the SHA-256 of all read if asked. */
+export interface HashRequest {
   path: string
   end?: number
+  md5End?: number
+  sha256?: boolean
   signal?: AbortSignal
-  resolve: (md5: Buffer) => void
+}
+
+export interface Hashes {
+  md5: string
+  sha256?: string
+}
+
+interface Job extends HashRequest {
+  id: number
+  resolve: (hashes: Hashes) => void
   reject: (error: Error) => void
 }
 
@@ -159,9 +175,14 @@ export class Md5Pool {
     this.capacity = this.kernel ? lanes + 1 : 1
   }
 
-  hash(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+  async hash(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+    return Buffer.from((await this.hashes({path, end, signal})).md5, 'hex')
+  }
+
+  hashes(request: HashRequest): Promise<Hashes> {
+    const {signal} = request
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextId++, path, end, signal, resolve, reject})
+      this.queue.push({...request, id: this.nextId++, resolve, reject})
       // Callers keep many hashes pending; on abort those not yet handed to a worker are dropped,
       // so the caller stops after the files being hashed rather than after all of them. One
       // listener per signal, however many files it covers.
@@ -191,7 +212,7 @@ export class Md5Pool {
       const job = this.queue.shift()!
       if (w.running.size === 0) w.worker.ref()
       w.running.set(job.id, job)
-      w.worker.postMessage({id: job.id, path: job.path, end: job.end})
+      w.worker.postMessage({id: job.id, path: job.path, end: job.end, md5End: job.md5End, sha256: job.sha256})
     }
   }
 
@@ -236,13 +257,14 @@ export class Md5Pool {
       workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES},
     })
     const w: PoolWorker = {worker, running: new Map()}
-    worker.on('message', (msg: {id: number; md5?: string; error?: string}) => {
+    worker.on('message', (msg: {id: number; md5?: string; sha256?: string; error?: string; code?: string}) => {
       const job = w.running.get(msg.id)
       w.running.delete(msg.id)
       if (w.running.size === 0) worker.unref()
       if (job) {
-        if (msg.error) job.reject(new Error(msg.error))
-        else job.resolve(Buffer.from(msg.md5!, 'hex'))
+        // The error's code (ENOENT, ESHRUNK) travels with it, as fs errors carry theirs.
+        if (msg.error) job.reject(Object.assign(new Error(msg.error), msg.code ? {code: msg.code} : {}))
+        else job.resolve({md5: msg.md5!, sha256: msg.sha256})
       }
       this.pump()
       this.retireWhenIdle()
