@@ -8,26 +8,31 @@ import {MD5_IV, STATE_BYTES_PER_GROUP, md5SimdModuleBytes} from './md5-simd-wasm
  * dist); the main thread evaluates the same text for the tests, so they check the code the
  * workers run.
  *
- * Memory is fixed when the instance is made: the state vectors, then one buffer per lane of
- * `laneBytes` + 128 bytes (room for the MD5 padding after the message's last bytes). Data is read
- * straight into the lane's buffer (a Buffer view onto the wasm memory: no copy).
+ * Memory is fixed when the instance is made: the state vectors, then `regions` buffers per lane of
+ * `laneBytes` (room for the MD5 padding after each), each starting on a 4 KiB boundary so a copy can
+ * write them with direct I/O. Data is read straight into a lane's buffer (a Buffer view onto the
+ * wasm memory: no copy). With a job's `hashed` hook, a buffer whose bytes are hashed is handed to
+ * the job (to write them as a copy) and not refilled until the job releases it; meanwhile the lane
+ * hashes its next buffer, or sits out the rounds while all its buffers are held.
  */
 export const MD5_LANES_SOURCE = `
-function createMd5Lanes(wasmBytes, lanes, laneBytes) {
+function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
   const STATE = ${STATE_BYTES_PER_GROUP}
   const IV = ${JSON.stringify(MD5_IV)}
   const groups = lanes / 4
-  const dataStart = 256
-  const stride = laneBytes + 128
-  const pages = Math.ceil((dataStart + lanes * stride) / 65536)
+  const {dataStart, stride, total} = md5LanesLayout(lanes, laneBytes, regions)
   if (wasmBytes.length === 0) throw new Error('no kernel')
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes), {})
   const memory = instance.exports.memory.buffer
-  if (memory.byteLength < dataStart + lanes * stride) throw new Error('kernel memory too small: ' + pages + ' pages needed')
+  if (memory.byteLength < total) throw new Error('kernel memory too small: ' + Math.ceil(total / 65536) + ' pages needed')
   const blocks = instance.exports.blocks
   const bytes = Buffer.from(memory)
   const state = new Uint32Array(memory, 0, groups * STATE / 4)
-  const slots = Array.from({length: lanes}, (_, i) => ({base: dataStart + i * stride, job: undefined, pos: 0, off: 0, end: 0, padded: false}))
+  const slots = Array.from({length: lanes}, (_, i) => ({
+    bases: Array.from({length: regions}, (_, r) => dataStart + (i * regions + r) * stride),
+    held: Array(regions).fill(false),
+    region: 0, base: 0, job: undefined, pos: 0, off: 0, end: 0, padded: false,
+  }))
   const wordIndex = (lane, k) => (lane >> 2) * (STATE / 4) + k * 4 + (lane & 3)
   let active = 0
 
@@ -35,7 +40,8 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
     const lane = slots.findIndex((s) => !s.job)
     if (lane < 0) throw new Error('no free lane')
     const s = slots[lane]
-    Object.assign(s, {job, pos: 0, off: s.base, end: s.base, padded: false})
+    // A held buffer stays held across jobs: the previous job's write of it may still be running.
+    Object.assign(s, {job, pos: 0, off: 0, end: 0, padded: false})
     for (let k = 0; k < 4; k++) state[wordIndex(lane, k)] = IV[k]
     active++
   }
@@ -45,9 +51,14 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
     active--
   }
 
-  // Reads the lane's next piece; after the message's last byte, appends MD5's padding: 0x80,
-  // zeros up to 56 mod 64, then the length in bits as 64-bit little-endian.
+  // Reads the lane's next piece into its next buffer, or returns false while that buffer is held;
+  // after the message's last byte, appends MD5's padding: 0x80, zeros up to 56 mod 64, then the
+  // length in bits as 64-bit little-endian.
   function refill(s) {
+    const region = (s.region + 1) % regions
+    if (s.held[region]) return false
+    s.region = region
+    s.base = s.bases[region]
     const want = Math.min(laneBytes, s.job.size - s.pos)
     let got = 0
     while (got < want) {
@@ -58,6 +69,7 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
     s.pos += want
     s.off = s.base
     s.end = s.base + want
+    s.length = want
     if (s.pos === s.job.size) {
       let p = s.end
       bytes[p++] = 0x80
@@ -69,14 +81,24 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
       s.end = stop + 8
       s.padded = true
     }
+    return true
   }
 
-  /** One round: refills lanes whose buffer is used up, runs the blocks all lanes have, ends finished messages. */
+  // Hands a buffer whose bytes are all hashed to the job's hook, held until the hook releases it.
+  function handOver(s) {
+    if (!s.job.hashed) return
+    const region = s.region
+    s.held[region] = true
+    s.job.hashed(bytes.subarray(s.base, s.base + s.length), s.pos - s.length, () => (s.held[region] = false))
+  }
+
+  /** One round: refills lanes whose buffer is used up, runs the blocks all ready lanes have, ends finished messages. */
   function step() {
+    const waiting = []
     for (const s of slots) {
       if (!s.job || s.off < s.end) continue
       try {
-        refill(s)
+        if (!refill(s)) waiting.push(s)
       } catch (error) {
         const job = s.job
         release(s)
@@ -85,19 +107,26 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
     }
     if (active === 0) return 0
     let n = Infinity
-    let spare = 0
+    let spare = -1
     for (const s of slots) {
-      if (!s.job) continue
+      if (!s.job || waiting.includes(s)) continue
       n = Math.min(n, (s.end - s.off) / 64)
       spare = s.off
     }
-    // Free lanes hash some other lane's bytes: their state is reset before a new message uses it.
-    const offsets = slots.map((s) => (s.job ? s.off : spare))
+    stalled = spare < 0
+    if (stalled) return active
+    // Free and waiting lanes hash some other lane's bytes: a free lane's state is reset before a
+    // new message uses it, a waiting lane's is put back afterwards.
+    const saved = waiting.map((s) => [0, 1, 2, 3].map((k) => state[wordIndex(slots.indexOf(s), k)]))
+    const offsets = slots.map((s) => (s.job && !waiting.includes(s) ? s.off : spare))
     blocks(...offsets, n)
+    waiting.forEach((s, i) => saved[i].forEach((word, k) => (state[wordIndex(slots.indexOf(s), k)] = word)))
     slots.forEach((s, lane) => {
-      if (!s.job) return
+      if (!s.job || waiting.includes(s)) return
       s.off += 64 * n
-      if (s.off < s.end || !s.padded) return
+      if (s.off < s.end) return
+      handOver(s)
+      if (!s.padded) return
       const digest = Buffer.allocUnsafe(16)
       for (let k = 0; k < 4; k++) digest.writeUInt32LE(state[wordIndex(lane, k)], 4 * k)
       const job = s.job
@@ -107,8 +136,11 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes) {
     return active
   }
 
-  return {start, step, free: () => lanes - active, active: () => active}
+  let stalled = false
+  return {start, step, free: () => lanes - active, active: () => active, stalled: () => stalled}
 }
+
+${md5LanesLayout.toString()}
 `
 
 export interface Md5LaneJob {
@@ -116,6 +148,11 @@ export interface Md5LaneJob {
   size: number
   /** Reads into `target` from `position` of the message; returns the bytes read (0: ended early). */
   read(target: Buffer, position: number): number
+  /**
+   * Optional: takes each buffer once its bytes are hashed (`position`: where they sit in the
+   * message). The lane does not read into it again until `release` is called.
+   */
+  hashed?(bytes: Buffer, position: number, release: () => void): void
   done(digest: Buffer): void
   fail(error: unknown): void
 }
@@ -126,11 +163,25 @@ export interface Md5Lanes {
   step(): number
   free(): number
   active(): number
+  /** Whether the last round hashed nothing: every busy lane waits for a buffer to be released. */
+  stalled(): boolean
 }
 
-/** Bytes of the kernel for `lanes` lanes (4 or 8) with room for `laneBytes` per lane, or undefined without WebAssembly SIMD. */
-export function md5KernelBytes(lanes: 4 | 8, laneBytes: number): Uint8Array | undefined {
-  const pages = Math.ceil((256 + lanes * (laneBytes + 128)) / 65536)
+/**
+ * Where the lanes' buffers sit in the kernel's memory: after the state vectors, `regions` per
+ * lane, each on a 4 KiB boundary (direct I/O writes from them) with room for MD5's padding.
+ * Plain JavaScript, also evaluated inside the driver's source.
+ */
+export function md5LanesLayout(lanes: number, laneBytes: number, regions: number): {dataStart: number; stride: number; total: number} {
+  const page = 4096
+  const dataStart = page
+  const stride = Math.ceil((laneBytes + 128) / page) * page
+  return {dataStart, stride, total: dataStart + lanes * regions * stride}
+}
+
+/** Bytes of the kernel for `lanes` lanes (4 or 8) with `regions` buffers of `laneBytes` per lane, or undefined without WebAssembly SIMD. */
+export function md5KernelBytes(lanes: 4 | 8, laneBytes: number, regions = 1): Uint8Array | undefined {
+  const pages = Math.ceil(md5LanesLayout(lanes, laneBytes, regions).total / 65536)
   const bytes = md5SimdModuleBytes(lanes === 8 ? 2 : 1, pages)
   // Typed by hand: the project's TypeScript libs leave out the WebAssembly namespace.
   const wasm = (globalThis as {WebAssembly?: {validate(bytes: Uint8Array): boolean}}).WebAssembly
@@ -138,8 +189,8 @@ export function md5KernelBytes(lanes: 4 | 8, laneBytes: number): Uint8Array | un
 }
 
 /** The driver on this thread (the tests, the bench); the pool's workers run the same source. */
-export function createMd5Lanes(wasmBytes: Uint8Array, lanes: 4 | 8, laneBytes: number): Md5Lanes {
+export function createMd5Lanes(wasmBytes: Uint8Array, lanes: 4 | 8, laneBytes: number, regions = 1): Md5Lanes {
   // Evaluated, not imported: the one source text shared with the worker threads.
   const make = new Function('Buffer', `${MD5_LANES_SOURCE}; return createMd5Lanes`)(Buffer)
-  return make(wasmBytes, lanes, laneBytes) as Md5Lanes
+  return make(wasmBytes, lanes, laneBytes, regions) as Md5Lanes
 }
