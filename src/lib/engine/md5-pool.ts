@@ -2,6 +2,7 @@ import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
 import {throwIfAborted} from './format-error.js'
+import {COPY_JOB_SOURCE} from './md5-copy-job.js'
 import {MD5_LANES_SOURCE, md5KernelBytes} from './md5-simd.js'
 
 /**
@@ -17,7 +18,8 @@ const {parentPort, workerData} = require('node:worker_threads')
 const fs = require('node:fs')
 const crypto = require('node:crypto')
 ${MD5_LANES_SOURCE}
-const lanes = workerData.kernel ? createMd5Lanes(workerData.kernel, workerData.lanes, workerData.laneBytes) : undefined
+${COPY_JOB_SOURCE}
+const lanes = workerData.kernel ? createMd5Lanes(workerData.kernel, workerData.lanes, workerData.laneBytes, workerData.regions) : undefined
 const fail = (id, error) => parentPort.postMessage({id, error: String((error && error.message) || error), code: error && error.code})
 const waiting = []
 let scheduled = false
@@ -30,6 +32,7 @@ let solo
 const SOLO_SLICE = 1024 * 1024
 
 parentPort.on('message', (job) => {
+  if (job.copyTo && !lanes) return copyWithOpenSsl(job)
   if (!lanes || job.sha256) return hashWithOpenSsl(job)
   waiting.push(job)
   schedule()
@@ -44,10 +47,16 @@ function schedule() {
 
 function run() {
   scheduled = false
-  if (!solo && lanes.active() === 0 && waiting.length === 1) solo = openSolo(waiting.shift())
-  while (waiting.length > 0 && lanes.free() > 0) startJob(waiting.shift())
+  if (!solo && lanes.active() === 0 && waiting.length === 1 && !waiting[0].copyTo) solo = openSolo(waiting.shift())
+  while (waiting.length > 0 && lanes.free() > 0) {
+    const job = waiting.shift()
+    if (job.copyTo) startCopy(job)
+    else startJob(job)
+  }
   if (solo) soloSlice()
-  if (lanes.step() > 0 || solo || waiting.length > 0) schedule()
+  const busy = lanes.step()
+  // Lanes waiting for their copies' writes go on when a write ends (it schedules the next round).
+  if (solo || ((busy > 0 || waiting.length > 0) && !lanes.stalled())) schedule()
 }
 
 function openSolo({id, path, end}) {
@@ -128,12 +137,17 @@ function hashWithOpenSsl({id, path, end, md5End, sha256}) {
 }
 `
 
-/** A file to hash: bytes `[0, end)` (default: all), the MD5 of `[0, md5End)` (default: all read), and the SHA-256 of all read if asked. */
+/**
+ * A file to hash: bytes `[0, end)` (default: all), the MD5 of `[0, md5End)` (default: all read), and
+ * the SHA-256 of all read if asked. With `copyTo`, the whole file is also copied there from the
+ * buffers hashed (a new file; `end` and `sha256` do not apply).
+ */
 export interface HashRequest {
   path: string
   end?: number
   md5End?: number
   sha256?: boolean
+  copyTo?: string
   signal?: AbortSignal
 }
 
@@ -154,7 +168,9 @@ interface PoolWorker {
 }
 
 /** Bytes read per lane per round: 4–8 lanes of it stay within the core's L2 cache. */
-const LANE_BYTES = 256 * 1024
+const LANE_BYTES = Number(process.env.ESC_MD5_LANE_KIB ?? 256) * 1024
+/** Buffers per lane: a copy's writes of one or two run while the lane hashes the next. */
+const REGIONS = Number(process.env.ESC_MD5_REGIONS ?? 3)
 
 /** Worker threads hashing files; `simd` false: OpenSSL only, as where WebAssembly SIMD is missing. */
 export class Md5Pool {
@@ -170,8 +186,10 @@ export class Md5Pool {
     private readonly size: number,
     private readonly lanes: 4 | 8,
     simd = true,
+    /** false: copies through the page cache only (tests of the path for filesystems without direct I/O). */
+    private readonly directIo = true,
   ) {
-    this.kernel = simd ? md5KernelBytes(lanes, LANE_BYTES) : undefined
+    this.kernel = simd ? md5KernelBytes(lanes, LANE_BYTES, REGIONS) : undefined
     this.capacity = this.kernel ? lanes + 1 : 1
   }
 
@@ -212,7 +230,7 @@ export class Md5Pool {
       const job = this.queue.shift()!
       if (w.running.size === 0) w.worker.ref()
       w.running.set(job.id, job)
-      w.worker.postMessage({id: job.id, path: job.path, end: job.end, md5End: job.md5End, sha256: job.sha256})
+      w.worker.postMessage({id: job.id, path: job.path, end: job.end, md5End: job.md5End, sha256: job.sha256, copyTo: job.copyTo})
     }
   }
 
@@ -254,7 +272,7 @@ export class Md5Pool {
     if (this.all.length >= this.size) return undefined
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES},
+      workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES, regions: REGIONS, directIo: this.directIo},
     })
     const w: PoolWorker = {worker, running: new Map()}
     worker.on('message', (msg: {id: number; md5?: string; sha256?: string; error?: string; code?: string}) => {
@@ -288,11 +306,20 @@ let pool: Md5Pool | undefined
  */
 export const HASHES_AHEAD = 8
 
+// ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
+const md5Pool = () => (pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4))
+
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
 export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
-  // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
-  pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
-  return pool.hash(path, end, signal)
+  return md5Pool().hash(path, end, signal)
+}
+
+/**
+ * Copies a file to `copyTo` (created; its parent must exist) on a worker thread, returning the
+ * MD5 of `[0, md5End)` of the bytes written. The copy is not flushed: the caller fsyncs it.
+ */
+export async function copyWithMd5Parallel(path: string, copyTo: string, md5End?: number, signal?: AbortSignal): Promise<Buffer> {
+  return Buffer.from((await md5Pool().hashes({path, copyTo, md5End, signal})).md5, 'hex')
 }
 
 function poolSize(): number {

@@ -94,6 +94,7 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
 
   /** One round: refills lanes whose buffer is used up, runs the blocks all ready lanes have, ends finished messages. */
   function step() {
+    stalled = false
     const waiting = []
     for (const s of slots) {
       if (!s.job || s.off < s.end) continue

@@ -1,12 +1,12 @@
 import {strict as assert} from 'node:assert'
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import fc from 'fast-check'
 
-import {Md5Pool, md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
+import {Md5Pool, copyWithMd5Parallel, md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
 import {type Md5LaneJob, createMd5Lanes, md5KernelBytes} from '../../../src/lib/engine/md5-simd.js'
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex')
@@ -137,6 +137,46 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       const prefix = await md5OfFileParallel(join(dir, 'f4'), 1_000_003)
       assert.equal(prefix.toString('hex'), md5(data[4].subarray(0, 1_000_003)))
       await assert.rejects(md5OfFileParallel(join(dir, 'f9'), 6000), /f9: file shrank while hashing \(at 5000 of 6000\)/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  /** Sizes around the 4 KiB boundary of direct I/O and the lanes' buffers, with a prefix MD5 as chunks have it. */
+  async function checkCopies(dir: string, copy: (src: string, dst: string, md5End?: number) => Promise<Buffer>): Promise<void> {
+    const sizes = [0, 1, 16, 17, 4095, 4096, 4097, 4096 + 16, 4096 + 15, 256 * 1024, 256 * 1024 + 4096 + 17, 3 * 1024 * 1024 + 7, 9 * 1024 * 1024 + 4096 * 3 + 16]
+    const data = sizes.map((n) => randomBytes(n))
+    await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
+    await chmod(join(dir, 'f3'), 0o600)
+    const md5Ends = sizes.map((n, i) => (i % 2 === 0 ? Math.max(0, n - 16) : undefined))
+    const got = await Promise.all(data.map((_, i) => copy(join(dir, `f${i}`), join(dir, `c${i}`), md5Ends[i])))
+    for (const [i, d] of data.entries()) {
+      assert.equal(got[i].toString('hex'), md5(d.subarray(0, md5Ends[i] ?? d.length)), `MD5 of f${i}`)
+      assert.ok((await readFile(join(dir, `c${i}`))).equals(d), `copy of f${i} (${d.length} bytes)`)
+    }
+    assert.equal((await stat(join(dir, 'c3'))).mode & 0o777, 0o600)
+    await assert.rejects(copy(join(dir, 'missing'), join(dir, 'cx')), {code: 'ENOENT'})
+  }
+
+  for (const [how, direct] of [['with direct I/O', true], ['through the page cache', false]] as const) {
+    it(`copies files through the lanes ${how}: the bytes written are the bytes hashed`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'esc-md5-copy-'))
+      const pool = direct ? undefined : new Md5Pool(1, 4, true, false)
+      try {
+        await checkCopies(dir, async (path, copyTo, md5End) =>
+          pool ? Buffer.from((await pool.hashes({path, copyTo, md5End})).md5, 'hex') : copyWithMd5Parallel(path, copyTo, md5End),
+        )
+      } finally {
+        await rm(dir, {recursive: true, force: true})
+      }
+    })
+  }
+
+  it('copies files without WebAssembly SIMD too, through OpenSSL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-copy-'))
+    try {
+      const pool = new Md5Pool(1, 4, false)
+      await checkCopies(dir, async (path, copyTo, md5End) => Buffer.from((await pool.hashes({path, copyTo, md5End})).md5, 'hex'))
     } finally {
       await rm(dir, {recursive: true, force: true})
     }

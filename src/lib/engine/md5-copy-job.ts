@@ -1,0 +1,151 @@
+/**
+ * The hashing workers' copy: a file read once into the MD5 lanes, hashed there, and written to its
+ * copy from the same buffers, so the bytes written are the bytes hashed and no second read (of the
+ * copy) is needed. The writes use direct I/O where the filesystem takes it: the device reads the
+ * lanes' memory itself, sparing the kernel a copy of every byte into the page cache and its later
+ * writeback, which on two cores compete with the hashing. Bytes past the last 4 KiB boundary of
+ * the hashed part (and any past it that are not hashed, such as a chunk's stored MD5) are written
+ * through the page cache at the end. Plain JavaScript evaluated in the worker beside the lanes'
+ * driver (md5-pool.ts): `fs`, `crypto`, `lanes`, `workerData`, `parentPort`, `fail` and `schedule` are its.
+ */
+export const COPY_JOB_SOURCE = `
+const DIRECT_ALIGN = 4096
+
+// The copy gets the source's permission bits, as fs.copyFile gives them.
+function openCopyTarget(path, mode) {
+  const {O_WRONLY, O_CREAT, O_TRUNC, O_DIRECT} = fs.constants
+  if (O_DIRECT && workerData.directIo !== false) {
+    try {
+      return {fd: fs.openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, mode), direct: true}
+    } catch (error) {
+      // tmpfs and some others refuse direct I/O: the page cache it is.
+      if (error.code !== 'EINVAL') throw error
+    }
+  }
+  return {fd: fs.openSync(path, 'w', mode), direct: false}
+}
+
+function startCopy({id, path, copyTo, md5End}) {
+  const copy = {id, path, copyTo, src: undefined, dst: undefined, buffered: undefined, writes: 0, ended: false, finished: false}
+  try {
+    copy.src = fs.openSync(path, 'r')
+    const stat = fs.fstatSync(copy.src)
+    copy.size = stat.size
+    copy.md5Until = Math.min(md5End ?? copy.size, copy.size)
+    const target = openCopyTarget(copyTo, stat.mode & 0o777)
+    copy.dst = target.fd
+    copy.direct = copy.openedDirect = target.direct
+    copy.directEnd = target.direct ? copy.md5Until - (copy.md5Until % DIRECT_ALIGN) : copy.md5Until
+    copy.tail = Buffer.allocUnsafe(copy.size - copy.directEnd)
+  } catch (error) {
+    closeCopy(copy)
+    return fail(id, error)
+  }
+  lanes.start({
+    name: path,
+    size: copy.md5Until,
+    read: (target, position) => fs.readSync(copy.src, target, 0, target.length, position),
+    hashed: (bytes, position, release) => {
+      const toDirectEnd = Math.max(0, Math.min(bytes.length, copy.directEnd - position))
+      if (toDirectEnd < bytes.length) bytes.copy(copy.tail, position + toDirectEnd - copy.directEnd, toDirectEnd)
+      if (toDirectEnd === 0 || copy.error) return release()
+      copy.writes++
+      writeAt(copy, bytes, toDirectEnd, position, (error) => {
+        copy.writes--
+        if (error) copy.error ??= error
+        release()
+        schedule()
+        settleCopy(copy)
+      })
+    },
+    done: (digest) => {
+      copy.digest = digest
+      copy.ended = true
+      settleCopy(copy)
+    },
+    fail: (error) => {
+      copy.error ??= error
+      copy.ended = true
+      settleCopy(copy)
+    },
+  })
+}
+
+function writeAt(copy, bytes, length, position, done) {
+  const fd = copy.direct ? copy.dst : bufferedFd(copy)
+  fs.write(fd, bytes, 0, length, position, (error, written) => {
+    // A filesystem that opens with direct I/O but refuses the write: the rest through the page cache.
+    if (error && error.code === 'EINVAL' && copy.direct) copy.direct = false
+    else if (error) return done(error)
+    else if (written === length) return done()
+    const n = error ? 0 : written
+    writeAt(copy, bytes.subarray(n), length - n, position + n, done)
+  })
+}
+
+function bufferedFd(copy) {
+  if (!copy.openedDirect) return copy.dst
+  copy.buffered ??= fs.openSync(copy.copyTo, 'r+')
+  return copy.buffered
+}
+
+// When hashing has ended and no write is in flight: the tail, then the answer.
+function settleCopy(copy) {
+  if (!copy.ended || copy.writes > 0 || copy.finished) return
+  copy.finished = true
+  try {
+    if (copy.error) throw copy.error
+    const rest = copy.size - copy.md5Until
+    let got = 0
+    while (got < rest) {
+      const n = fs.readSync(copy.src, copy.tail, copy.md5Until - copy.directEnd + got, rest - got, copy.md5Until + got)
+      if (n === 0) throw Object.assign(new Error(copy.path + ': file shrank while copying (at ' + (copy.md5Until + got) + ' of ' + copy.size + ')'), {code: 'ESHRUNK'})
+      got += n
+    }
+    if (copy.tail.length > 0) fs.writeSync(bufferedFd(copy), copy.tail, 0, copy.tail.length, copy.directEnd)
+    closeCopy(copy)
+    parentPort.postMessage({id: copy.id, md5: copy.digest.toString('hex')})
+  } catch (error) {
+    closeCopy(copy)
+    fail(copy.id, error)
+  }
+}
+
+function closeCopy(copy) {
+  for (const key of ['src', 'dst', 'buffered']) {
+    if (copy[key] === undefined) continue
+    try {
+      fs.closeSync(copy[key])
+    } catch {}
+    copy[key] = undefined
+  }
+}
+
+// Without the lanes: one file at a time through OpenSSL, the bytes written from the buffer hashed.
+function copyWithOpenSsl({id, path, copyTo, md5End}) {
+  buf ??= Buffer.allocUnsafe(1024 * 1024)
+  const copy = {src: undefined, dst: undefined}
+  try {
+    copy.src = fs.openSync(path, 'r')
+    const stat = fs.fstatSync(copy.src)
+    const size = stat.size
+    const md5Until = Math.min(md5End ?? size, size)
+    copy.dst = fs.openSync(copyTo, 'w', stat.mode & 0o777)
+    const hash = crypto.createHash('md5')
+    let pos = 0
+    for (;;) {
+      const n = fs.readSync(copy.src, buf, 0, buf.length, pos)
+      if (n === 0) break
+      if (pos < md5Until) hash.update(buf.subarray(0, Math.min(n, md5Until - pos)))
+      fs.writeSync(copy.dst, buf, 0, n, pos)
+      pos += n
+    }
+    if (pos < size) throw Object.assign(new Error(path + ': file shrank while copying (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
+    closeCopy(copy)
+    parentPort.postMessage({id, md5: hash.digest('hex')})
+  } catch (error) {
+    closeCopy(copy)
+    fail(id, error)
+  }
+}
+`
