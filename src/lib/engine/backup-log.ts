@@ -18,7 +18,7 @@ import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
-import {HASHES_AHEAD} from './md5-pool.js'
+import {HASHES_AHEAD, copyWithMd5Parallel} from './md5-pool.js'
 import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {chunkCopyError} from './vanished.js'
@@ -127,6 +127,15 @@ interface ChunkPlan {
   copySlots: Slots
 }
 
+/** Whether the node's chunk says it is completed; a footer that cannot be read leaves it to the copy's own check. */
+async function isCompletedChunk(path: string, name: string): Promise<boolean> {
+  try {
+    return decodeChunkFooter((await readTail(path, CHUNK_FOOTER_SIZE)).tail, name).isCompleted
+  } catch {
+    return false
+  }
+}
+
 async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Promise<void> {
   throwIfAborted(ctx.signal, 'backup')
   const src = join(ctx.db, c.name)
@@ -172,6 +181,13 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
+  // A verified copy of a completed chunk is made by the hashing workers, which hash the bytes they
+  // write as they write them; otherwise the kernel copies and the copy is read back to be hashed.
+  let computed: Buffer | undefined
+  const hashWhileCopying = ctx.verify && (await isCompletedChunk(src, c.name))
+  const copyAndHash = async (from: string, tmp: string) => {
+    computed = await copyWithMd5Parallel(from, tmp, source.size - HASH_SIZE, ctx.signal)
+  }
   await copyFileAtomic(
     src,
     dst,
@@ -186,7 +202,8 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
         return
       }
       if (ctx.verify) {
-        const check = await checkTrailerMd5(tmp, ctx.signal)
+        const stored = tail.tail.subarray(tail.tail.length - HASH_SIZE)
+        const check = computed && tail.size === source.size ? {ok: computed.equals(stored), stored, computed} : await checkTrailerMd5(tmp, ctx.signal)
         if (!check.ok) {
           throw new EscError(
             `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,
@@ -196,7 +213,8 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
       entry = {md5: footer.md5.toString('hex'), completed: true, verified: ctx.verify, size: tail.size}
     },
     true,
-    plan.copySlots,
+    hashWhileCopying ? undefined : plan.copySlots,
+    hashWhileCopying ? copyAndHash : undefined,
   )
   ctx.progress.advance(c.size, c.name)
   ctx.files.set(c.name, {path: c.name, kind: 'chunk', ...entry!, origin: 'copied'})

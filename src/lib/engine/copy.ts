@@ -21,6 +21,7 @@ export function partialName(path: string): string {
  * (unless `sync` is false), or inside a deferred-flush scope together with the scope's other copies
  * at its end: the manifest written afterwards must never name data still in flight. With `copySlots`,
  * only the kernel copy waits for a slot: the check and flush of earlier copies go on meanwhile.
+ * `copier` replaces the kernel copy (a copy that hashes what it writes, md5-pool.ts).
  */
 export async function copyFileAtomic(
   src: string,
@@ -28,12 +29,13 @@ export async function copyFileAtomic(
   then?: (tmp: string) => Promise<void>,
   sync = true,
   copySlots?: Slots,
+  copier: (src: string, tmp: string) => Promise<unknown> = copyFile,
 ): Promise<void> {
   const tmp = partialName(dst)
   await rm(tmp, {force: true})
   await assertRegularFile(src)
   try {
-    const copy = () => traced(`copy ${src}`, () => copyFile(src, tmp))
+    const copy = () => traced(`copy ${src}`, () => copier(src, tmp))
     await (copySlots ? copySlots.use(copy) : copy())
     // The flush to disk and the check of the copy (which reads it back from the page cache) overlap.
     const flushNow = sync && !deferFlush(dst)

@@ -11,18 +11,20 @@
 export const COPY_JOB_SOURCE = `
 const DIRECT_ALIGN = 4096
 
-// The copy gets the source's permission bits, as fs.copyFile gives them.
+// A new file (never written through an existing one or a link), with the source's permission
+// bits, as fs.copyFile gives them.
 function openCopyTarget(path, mode) {
-  const {O_WRONLY, O_CREAT, O_TRUNC, O_DIRECT} = fs.constants
+  const {O_WRONLY, O_CREAT, O_EXCL, O_DIRECT} = fs.constants
+  const flags = O_WRONLY | O_CREAT | O_EXCL
   if (O_DIRECT && workerData.directIo !== false) {
     try {
-      return {fd: fs.openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, mode), direct: true}
+      return {fd: fs.openSync(path, flags | O_DIRECT, mode), direct: true}
     } catch (error) {
       // tmpfs and some others refuse direct I/O: the page cache it is.
       if (error.code !== 'EINVAL') throw error
     }
   }
-  return {fd: fs.openSync(path, 'w', mode), direct: false}
+  return {fd: fs.openSync(path, flags, mode), direct: false}
 }
 
 function startCopy({id, path, copyTo, md5End}) {
@@ -130,7 +132,7 @@ function copyWithOpenSsl({id, path, copyTo, md5End}) {
     const stat = fs.fstatSync(copy.src)
     const size = stat.size
     const md5Until = Math.min(md5End ?? size, size)
-    copy.dst = fs.openSync(copyTo, 'w', stat.mode & 0o777)
+    copy.dst = fs.openSync(copyTo, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, stat.mode & 0o777)
     const hash = crypto.createHash('md5')
     let pos = 0
     for (;;) {

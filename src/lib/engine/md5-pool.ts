@@ -315,7 +315,7 @@ export function md5OfFileParallel(path: string, end?: number, signal?: AbortSign
 }
 
 /**
- * Copies a file to `copyTo` (created; its parent must exist) on a worker thread, returning the
+ * Copies a file to `copyTo` (a new file: EEXIST if the name is taken) on a worker thread, returning the
  * MD5 of `[0, md5End)` of the bytes written. The copy is not flushed: the caller fsyncs it.
  */
 export async function copyWithMd5Parallel(path: string, copyTo: string, md5End?: number, signal?: AbortSignal): Promise<Buffer> {

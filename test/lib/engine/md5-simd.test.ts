@@ -156,6 +156,9 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
     }
     assert.equal((await stat(join(dir, 'c3'))).mode & 0o777, 0o600)
     await assert.rejects(copy(join(dir, 'missing'), join(dir, 'cx')), {code: 'ENOENT'})
+    // Never written through an existing file (a link into a previous backup, say).
+    await assert.rejects(copy(join(dir, 'f1'), join(dir, 'f2')), {code: 'EEXIST'})
+    assert.ok((await readFile(join(dir, 'f2'))).equals(data[2]))
   }
 
   for (const [how, direct] of [['with direct I/O', true], ['through the page cache', false]] as const) {
