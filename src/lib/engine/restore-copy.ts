@@ -8,7 +8,7 @@ import {fsyncFile, partialName, runPool} from './copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
 import {md5OfFile, readTail} from './md5.js'
-import {HASHES_AHEAD} from './md5-pool.js'
+import {HASHES_AHEAD, copyWithMd5Parallel} from './md5-pool.js'
 import {assertRegularFile} from './regular-file.js'
 import {traced} from './trace-timings.js'
 import {Slots} from './slots.js'
@@ -126,11 +126,15 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
   }
 }
 
+/** Files above this size are copied through the hashing workers' lanes. */
+const THROUGH_LANES_FROM = 4 * 1024 * 1024
+/** Bytes past the hashed part that a copy through the lanes reads apart (a chunk's stored MD5). */
+const UNHASHED_TAIL_MAX = 64 * 1024
+
 /**
- * One file: a kernel copy (copy_file_range; a reflink where the filesystem has one) into the first
- * node's staging directory; then, at once, the MD5 of that copy on a worker (read back from the page
- * cache: the bytes that will be renamed into place), its flush, and kernel copies of it to the other
- * nodes. Measured on two cores this costs less CPU than copying through a user-space buffer.
+ * One file into the first node's staging directory: large ones through the hashing workers, small
+ * ones (and an ongoing chunk, mostly zeros past its hashed part) by a kernel copy read back to be
+ * hashed; then, at once, its flush and kernel copies of it to the other nodes.
  */
 async function copyOneFile(
   src: string,
@@ -140,15 +144,25 @@ async function copyOneFile(
   {copySlots, early}: {copySlots: Slots; early: EarlyFlush},
   signal?: AbortSignal,
 ): Promise<void> {
-  await assertRegularFile(src)
+  const st = await assertRegularFile(src)
   if (signal?.aborted) throw new AbortError('restore interrupted')
   const [first, ...others] = dsts
-  // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
-  await copySlots.use(() => traced(`copy ${f.path}`, () => copyFile(src, first, constants.COPYFILE_EXCL)))
-  if (signal?.aborted) throw new AbortError('restore interrupted')
-  const size = (await stat(first)).size
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
-  const hashed = size === f.size ? traced(`check ${f.path}`, () => md5OfFile(first, hashEnd, signal)) : undefined
+  let size: number
+  let hashed: Promise<Buffer> | undefined
+  if (st.size === f.size && f.size > THROUGH_LANES_FROM && f.size - hashEnd <= UNHASHED_TAIL_MAX) {
+    // Large files go through the hashing workers: read once, hashed, and written from the same
+    // buffers (the bytes that will be renamed into place are the bytes hashed).
+    hashed = Promise.resolve(await traced(`copy ${f.path}`, () => copyWithMd5Parallel(src, first, hashEnd, signal)))
+    if (signal?.aborted) throw new AbortError('restore interrupted')
+    size = (await stat(first)).size
+  } else {
+    // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
+    await copySlots.use(() => traced(`copy ${f.path}`, () => copyFile(src, first, constants.COPYFILE_EXCL)))
+    if (signal?.aborted) throw new AbortError('restore interrupted')
+    size = (await stat(first)).size
+    hashed = size === f.size ? traced(`check ${f.path}`, () => md5OfFile(first, hashEnd, signal)) : undefined
+  }
   await Promise.all([
     hashed,
     early.flush(first, size),
