@@ -33,7 +33,7 @@ function startCopy({id, path, copyTo, md5End}) {
     copy.src = fs.openSync(path, 'r')
     const stat = fs.fstatSync(copy.src)
     copy.size = stat.size
-    copy.md5Until = Math.min(md5End ?? copy.size, copy.size)
+    copy.md5Until = Math.max(0, Math.min(md5End ?? copy.size, copy.size))
     const target = openCopyTarget(copyTo, stat.mode & 0o777)
     copy.dst = target.fd
     copy.direct = copy.openedDirect = target.direct
@@ -131,7 +131,7 @@ function copyWithOpenSsl({id, path, copyTo, md5End}) {
     copy.src = fs.openSync(path, 'r')
     const stat = fs.fstatSync(copy.src)
     const size = stat.size
-    const md5Until = Math.min(md5End ?? size, size)
+    const md5Until = Math.max(0, Math.min(md5End ?? size, size))
     copy.dst = fs.openSync(copyTo, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, stat.mode & 0o777)
     const hash = crypto.createHash('md5')
     let pos = 0
