@@ -167,9 +167,12 @@ interface PoolWorker {
   running: Map<number, Job>
 }
 
-/** Bytes read per lane per round: 4–8 lanes of it stay within the core's L2 cache. */
-const LANE_BYTES = Number(process.env.ESC_MD5_LANE_KIB ?? 256) * 1024
-/** Buffers per lane: a copy's writes of one or two run while the lane hashes the next. */
+/**
+ * Bytes read per lane per round, and buffers per lane (a copy's writes of two run while the lane
+ * hashes the third). 1 MiB and 3 measured fastest for copies (direct I/O writes of 1 MiB) and for
+ * hashing alone (docs/BENCHMARKS.md); ESC_MD5_LANE_KIB and ESC_MD5_REGIONS are for measuring.
+ */
+const LANE_BYTES = Number(process.env.ESC_MD5_LANE_KIB ?? 1024) * 1024
 const REGIONS = Number(process.env.ESC_MD5_REGIONS ?? 3)
 
 /** Worker threads hashing files; `simd` false: OpenSSL only, as where WebAssembly SIMD is missing. */
