@@ -38,7 +38,7 @@ function startCopy({id, path, copyTo, md5End}) {
     copy.dst = target.fd
     copy.direct = copy.openedDirect = target.direct
     copy.directEnd = target.direct ? copy.md5Until - (copy.md5Until % DIRECT_ALIGN) : copy.md5Until
-    copy.tail = Buffer.allocUnsafe(copy.size - copy.directEnd)
+    copy.tail = Buffer.allocUnsafe(copy.md5Until - copy.directEnd)
   } catch (error) {
     closeCopy(copy)
     return fail(id, error)
@@ -97,14 +97,15 @@ function settleCopy(copy) {
   copy.finished = true
   try {
     if (copy.error) throw copy.error
-    const rest = copy.size - copy.md5Until
-    let got = 0
-    while (got < rest) {
-      const n = fs.readSync(copy.src, copy.tail, copy.md5Until - copy.directEnd + got, rest - got, copy.md5Until + got)
-      if (n === 0) throw Object.assign(new Error(copy.path + ': file shrank while copying (at ' + (copy.md5Until + got) + ' of ' + copy.size + ')'), {code: 'ESHRUNK'})
-      got += n
-    }
     if (copy.tail.length > 0) fs.writeSync(bufferedFd(copy), copy.tail, 0, copy.tail.length, copy.directEnd)
+    // What follows the hashed part (a chunk's stored MD5, an ongoing chunk's zeros) is copied as read.
+    buf ??= Buffer.allocUnsafe(1024 * 1024)
+    for (let pos = copy.md5Until; pos < copy.size; ) {
+      const n = fs.readSync(copy.src, buf, 0, Math.min(buf.length, copy.size - pos), pos)
+      if (n === 0) throw Object.assign(new Error(copy.path + ': file shrank while copying (at ' + pos + ' of ' + copy.size + ')'), {code: 'ESHRUNK'})
+      fs.writeSync(bufferedFd(copy), buf, 0, n, pos)
+      pos += n
+    }
     closeCopy(copy)
     parentPort.postMessage({id: copy.id, md5: copy.digest.toString('hex')})
   } catch (error) {

@@ -44,6 +44,8 @@ function stagedPath(node: RestoreNode, path: string): string {
   return path.startsWith('index/') ? join(staging.index, path.slice('index/'.length)) : join(staging.db, path)
 }
 
+const isOngoingChunk = (f: ManifestFile) => f.kind === 'chunk' && f.completed === false
+
 /** Completed chunks and PTables end with the MD5 of everything before it. */
 const carriesOwnMd5 = (f: ManifestFile) => (f.kind === 'chunk' && f.completed === true) || f.kind === 'ptable'
 
@@ -81,7 +83,9 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
     const copySlots = new Slots(opts.concurrency)
     const early = new EarlyFlush()
     await runPool(
-      opts.files,
+      // The ongoing chunk first: the hashing lanes take files in order, and its shorter hash then
+      // frees a lane early instead of running alone at the end.
+      [...opts.files].sort((a, b) => Number(isOngoingChunk(b)) - Number(isOngoingChunk(a))),
       opts.concurrency + HASHES_AHEAD,
       async (f) => {
         if (failed.signal.aborted) throw new AbortError('restore interrupted')
@@ -128,13 +132,11 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
 
 /** Files above this size are copied through the hashing workers' lanes. */
 const THROUGH_LANES_FROM = 4 * 1024 * 1024
-/** Bytes past the hashed part that a copy through the lanes reads apart (a chunk's stored MD5). */
-const UNHASHED_TAIL_MAX = 64 * 1024
 
 /**
  * One file into the first node's staging directory: large ones through the hashing workers, small
- * ones (and an ongoing chunk, mostly zeros past its hashed part) by a kernel copy read back to be
- * hashed; then, at once, its flush and kernel copies of it to the other nodes.
+ * ones by a kernel copy read back to be hashed; then, at once, its flush and kernel copies of it to
+ * the other nodes.
  */
 async function copyOneFile(
   src: string,
@@ -150,7 +152,7 @@ async function copyOneFile(
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
   let size: number
   let hashed: Promise<Buffer> | undefined
-  if (st.size === f.size && f.size > THROUGH_LANES_FROM && f.size - hashEnd <= UNHASHED_TAIL_MAX) {
+  if (st.size === f.size && f.size > THROUGH_LANES_FROM) {
     // Large files go through the hashing workers: read once, hashed, and written from the same
     // buffers (the bytes that will be renamed into place are the bytes hashed).
     hashed = Promise.resolve(await traced(`copy ${f.path}`, () => copyWithMd5Parallel(src, first, hashEnd, signal)))

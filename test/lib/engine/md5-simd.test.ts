@@ -144,7 +144,21 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
 
   /** Sizes around the 4 KiB boundary of direct I/O and the lanes' buffers, with a prefix MD5 as chunks have it. */
   async function checkCopies(dir: string, copy: (src: string, dst: string, md5End?: number) => Promise<Buffer>): Promise<void> {
-    const sizes = [0, 1, 16, 17, 4095, 4096, 4097, 4096 + 16, 4096 + 15, 256 * 1024, 256 * 1024 + 4096 + 17, 3 * 1024 * 1024 + 7, 9 * 1024 * 1024 + 4096 * 3 + 16]
+    const sizes = [
+      0,
+      1,
+      16,
+      17,
+      4095,
+      4096,
+      4097,
+      4096 + 16,
+      4096 + 15,
+      256 * 1024,
+      256 * 1024 + 4096 + 17,
+      3 * 1024 * 1024 + 7,
+      9 * 1024 * 1024 + 4096 * 3 + 16,
+    ]
     const data = sizes.map((n) => randomBytes(n))
     await Promise.all(data.map((d, i) => writeFile(join(dir, `f${i}`), d)))
     await chmod(join(dir, 'f3'), 0o600)
@@ -155,13 +169,24 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       assert.ok((await readFile(join(dir, `c${i}`))).equals(d), `copy of f${i} (${d.length} bytes)`)
     }
     assert.equal((await stat(join(dir, 'c3'))).mode & 0o777, 0o600)
+    // An ongoing chunk: a hashed prefix, then megabytes copied as they are.
+    const ongoing = randomBytes(3 * 1024 * 1024 + 5)
+    await writeFile(join(dir, 'ongoing'), ongoing)
+    assert.equal(
+      (await copy(join(dir, 'ongoing'), join(dir, 'c-ongoing'), 1024 * 1024 + 3)).toString('hex'),
+      md5(ongoing.subarray(0, 1024 * 1024 + 3)),
+    )
+    assert.ok((await readFile(join(dir, 'c-ongoing'))).equals(ongoing))
     await assert.rejects(copy(join(dir, 'missing'), join(dir, 'cx')), {code: 'ENOENT'})
     // Never written through an existing file (a link into a previous backup, say).
     await assert.rejects(copy(join(dir, 'f1'), join(dir, 'f2')), {code: 'EEXIST'})
     assert.ok((await readFile(join(dir, 'f2'))).equals(data[2]))
   }
 
-  for (const [how, direct] of [['with direct I/O', true], ['through the page cache', false]] as const) {
+  for (const [how, direct] of [
+    ['with direct I/O', true],
+    ['through the page cache', false],
+  ] as const) {
     it(`copies files through the lanes ${how}: the bytes written are the bytes hashed`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'esc-md5-copy-'))
       const pool = direct ? undefined : new Md5Pool(1, 4, true, false)
