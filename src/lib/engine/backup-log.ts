@@ -14,7 +14,7 @@ import {
   preallocatedChunkFileSize,
 } from './chunk-format.js'
 import {removeInside} from './contained-path.js'
-import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
+import {Cloner, copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
@@ -86,8 +86,9 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // that many pending to run at full speed.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
   const copySlots = new Slots(ctx.concurrency)
+  const cloner = new Cloner()
   const copy = (c: ChunkFile) =>
-    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots}).catch(async (error: unknown) => {
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots, cloner}).catch(async (error: unknown) => {
       throw await chunkCopyError(error, join(ctx.db, c.name))
     })
   await runPool(order, ctx.concurrency + (ctx.verify ? HASHES_AHEAD : 0), copy, ctx.signal)
@@ -125,6 +126,7 @@ interface ChunkPlan {
   lastChunk: number
   old?: string
   copySlots: Slots
+  cloner: Cloner
 }
 
 /** Whether the node's chunk says it is completed; a footer that cannot be read leaves it to the copy's own check. */
@@ -181,11 +183,13 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
-  // A verified copy of a completed chunk is made by the hashing workers, which hash the bytes they
-  // write as they write them; otherwise the kernel copies and the copy is read back to be hashed.
+  // A verified copy of a completed chunk is a clone where the filesystem makes one (read back to be
+  // hashed), or is made by the hashing workers, which hash the bytes they write as they write them;
+  // unverified copies are the kernel's.
   let computed: Buffer | undefined
   const hashWhileCopying = ctx.verify && (await isCompletedChunk(src, c.name))
   const copyAndHash = async (from: string, tmp: string) => {
+    if (await plan.cloner.clone(from, tmp)) return
     computed = await copyWithMd5Parallel(from, tmp, source.size - HASH_SIZE, ctx.signal)
   }
   await copyFileAtomic(

@@ -1,8 +1,9 @@
 import {strict as assert} from 'node:assert'
-import {chmod, mkdtemp, open, readdir, rm} from 'node:fs/promises'
+import {chmod, mkdtemp, open, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {Cloner} from '../../../src/lib/engine/copy.js'
 import {backupNode, generateDataDir, readManifest, verifyDirectory} from '../../../src/lib/engine/index.js'
 import {snapshotTree} from './support/sandbox.js'
 
@@ -53,5 +54,24 @@ describe('backup: copied chunks checked against their footer MD5', () => {
     for (const f of completed) assert.equal(f.verified, true)
     assert.equal(m.verification, 'md5')
     assert.ok((await verifyDirectory(join(dir, 'bk'))).ok)
+  })
+})
+
+describe('Cloner: clones where the filesystem shares extents, and says so otherwise', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'esc-clone-'))
+  })
+  afterEach(() => rm(dir, {recursive: true, force: true}))
+
+  it('never writes through an existing file; where clones fail (ext4, tmpfs) it answers false and leaves nothing', async () => {
+    await writeFile(join(dir, 'src'), 'the data')
+    await writeFile(join(dir, 'taken'), 'someone else')
+    const cloner = new Cloner()
+    await assert.rejects(cloner.clone(join(dir, 'src'), join(dir, 'taken')), {code: 'EEXIST'})
+    assert.equal(await readFile(join(dir, 'taken'), 'utf8'), 'someone else')
+    const cloned = await cloner.clone(join(dir, 'src'), join(dir, 'dst'))
+    if (cloned) assert.equal(await readFile(join(dir, 'dst'), 'utf8'), 'the data')
+    else assert.deepEqual((await readdir(dir)).sort(), ['src', 'taken'])
   })
 })
