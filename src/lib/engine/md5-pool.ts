@@ -30,7 +30,8 @@ let solo
 const SOLO_SLICE = 1024 * 1024
 
 parentPort.on('message', (job) => {
-  if (!lanes || job.sha256) return hashWithOpenSsl(job)
+  // A SHA-256 with no MD5 to go with it has nothing to gain from the lanes.
+  if (!lanes || (job.sha256 && !job.md5End)) return hashWithOpenSsl(job)
   waiting.push(job)
   schedule()
 })
@@ -50,11 +51,13 @@ function run() {
   if (lanes.step() > 0 || solo || waiting.length > 0) schedule()
 }
 
-function openSolo({id, path, end}) {
+function openSolo({id, path, end, md5End, sha256}) {
   let fd
   try {
     fd = fs.openSync(path, 'r')
-    return {id, path, fd, size: end ?? fs.fstatSync(fd).size, pos: 0, hash: crypto.createHash('md5')}
+    const size = end ?? fs.fstatSync(fd).size
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
+    return {id, path, fd, size, md5Until: md5End ?? size, sha, pos: 0, hash: crypto.createHash('md5')}
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd)
     fail(id, error)
@@ -67,13 +70,14 @@ function soloSlice() {
   buf ??= Buffer.allocUnsafe(SOLO_SLICE)
   try {
     const n = s.pos < s.size ? fs.readSync(s.fd, buf, 0, Math.min(buf.length, s.size - s.pos), s.pos) : 0
-    if (s.pos < s.size && n === 0) throw new Error(s.path + ': file shrank while hashing (at ' + s.pos + ' of ' + s.size + ')')
-    s.hash.update(buf.subarray(0, n))
+    if (s.pos < s.size && n === 0) throw shrank(s.path, s.pos, s.size)
+    if (s.pos < s.md5Until) s.hash.update(buf.subarray(0, Math.min(n, s.md5Until - s.pos)))
+    if (s.sha) s.sha.update(buf.subarray(0, n))
     s.pos += n
     if (s.pos < s.size) return
     solo = undefined
     fs.closeSync(s.fd)
-    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex')})
+    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex'), sha256: s.sha && s.sha.digest('hex'), via: 'solo'})
   } catch (error) {
     solo = undefined
     fs.closeSync(s.fd)
@@ -81,17 +85,34 @@ function soloSlice() {
   }
 }
 
-function startJob({id, path, end}) {
+function startJob({id, path, end, md5End, sha256}) {
   let fd
   try {
     fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
     const close = () => fs.closeSync(fd)
+    // The lane's message is the MD5's prefix; a SHA-256 takes the same bytes as they are read into
+    // the lane, and the rest of the file once the MD5 is done.
+    const md5Until = Math.min(md5End ?? size, size)
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
     lanes.start({
       name: path,
-      size,
-      read: (target, position) => fs.readSync(fd, target, 0, target.length, position),
-      done: (digest) => (close(), parentPort.postMessage({id, md5: digest.toString('hex')})),
+      size: md5Until,
+      read: (target, position) => {
+        const n = fs.readSync(fd, target, 0, target.length, position)
+        if (sha && n > 0) sha.update(target.subarray(0, n))
+        return n
+      },
+      done: (digest) => {
+        try {
+          if (sha) readRest(fd, path, sha, md5Until, size)
+          parentPort.postMessage({id, md5: digest.toString('hex'), sha256: sha && sha.digest('hex'), via: 'lanes'})
+        } catch (error) {
+          fail(id, error)
+        } finally {
+          close()
+        }
+      },
       fail: (error) => (close(), fail(id, error)),
     })
   } catch (error) {
@@ -99,6 +120,19 @@ function startJob({id, path, end}) {
     fail(id, error)
   }
 }
+
+// The bytes past a lane's MD5 prefix, for the SHA-256 only (a chunk's last 16 bytes).
+function readRest(fd, path, sha, pos, size) {
+  buf ??= Buffer.allocUnsafe(SOLO_SLICE)
+  while (pos < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
+    if (n === 0) throw shrank(path, pos, size)
+    sha.update(buf.subarray(0, n))
+    pos += n
+  }
+}
+
+const shrank = (path, pos, size) => Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
 
 // Also the SHA-256 of all bytes read when asked (a repository object's name), in the same read;
 // the MD5 may then cover a prefix only (a chunk's stored hash is of all but its last 16 bytes).
@@ -114,12 +148,12 @@ function hashWithOpenSsl({id, path, end, md5End, sha256}) {
     let pos = 0
     while (pos < size) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
-      if (n === 0) throw Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
+      if (n === 0) throw shrank(path, pos, size)
       if (pos < md5Until) hash.update(buf.subarray(0, Math.min(n, md5Until - pos)))
       if (sha) sha.update(buf.subarray(0, n))
       pos += n
     }
-    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex')})
+    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex'), via: 'openssl'})
   } catch (error) {
     fail(id, error)
   } finally {
@@ -140,6 +174,8 @@ export interface HashRequest {
 export interface Hashes {
   md5: string
   sha256?: string
+  /** How the worker hashed the file (for tests and measurements): in the SIMD lanes, alone with OpenSSL, or with OpenSSL for want of SIMD. */
+  via?: 'lanes' | 'solo' | 'openssl'
 }
 
 interface Job extends HashRequest {
@@ -257,14 +293,14 @@ export class Md5Pool {
       workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES},
     })
     const w: PoolWorker = {worker, running: new Map()}
-    worker.on('message', (msg: {id: number; md5?: string; sha256?: string; error?: string; code?: string}) => {
+    worker.on('message', (msg: {id: number; md5?: string; sha256?: string; via?: Hashes['via']; error?: string; code?: string}) => {
       const job = w.running.get(msg.id)
       w.running.delete(msg.id)
       if (w.running.size === 0) worker.unref()
       if (job) {
         // The error's code (ENOENT, ESHRUNK) travels with it, as fs errors carry theirs.
         if (msg.error) job.reject(Object.assign(new Error(msg.error), msg.code ? {code: msg.code} : {}))
-        else job.resolve({md5: msg.md5!, sha256: msg.sha256})
+        else job.resolve({md5: msg.md5!, sha256: msg.sha256, via: msg.via})
       }
       this.pump()
       this.retireWhenIdle()
