@@ -20,10 +20,29 @@ describe('hashes on worker threads', () => {
   after(() => rm(dir, {recursive: true, force: true}))
 
   it('SHA-256 of the whole file and MD5 of all but its last 16 bytes, in one read', async () => {
-    assert.deepEqual(await sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16), {
+    const {sha256, md5} = await sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16)
+    assert.deepEqual({sha256, md5}, {
       sha256: hex('sha256', bytes),
       md5: hex('md5', bytes.subarray(0, bytes.length - 16)),
     })
+  })
+
+  it('files hashed together for a repository share the SIMD lanes', async () => {
+    const paths = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        await writeFile(join(dir, `g${i}`), bytes.subarray(i))
+        return join(dir, `g${i}`)
+      }),
+    )
+    const got = await Promise.all(paths.map((p, i) => sha256AndMd5Parallel(p, bytes.length - i - 1, bytes.length - i - 17)))
+    assert.deepEqual(
+      got,
+      paths.map((_, i) => ({
+        sha256: hex('sha256', bytes.subarray(i + 1)),
+        md5: hex('md5', bytes.subarray(i + 1, bytes.length - 16)),
+        via: 'lanes',
+      })),
+    )
   })
 
   it('SHA-256 of a whole file, and MD5 as before', async () => {
