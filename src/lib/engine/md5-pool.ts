@@ -324,11 +324,20 @@ let pool: Md5Pool | undefined
  */
 export const HASHES_AHEAD = 8
 
-/** MD5 of `[0, end)` of a file, computed on a worker thread. */
-export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * The process's hashing pool: the local engine's MD5 checks and a repository backup's SHA-256s
+ * share its workers and lanes (one isolate less than a pool each, and files of both kinds fill
+ * the same lanes).
+ */
+export function sharedHashPool(): Md5Pool {
   // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
   pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
-  return pool.hash(path, end, signal)
+  return pool
+}
+
+/** MD5 of `[0, end)` of a file, computed on a worker thread. */
+export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
+  return sharedHashPool().hash(path, end, signal)
 }
 
 function poolSize(): number {

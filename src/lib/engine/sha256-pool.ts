@@ -1,18 +1,16 @@
-import {type Hashes, Md5Pool} from './md5-pool.js'
+import {type Hashes, sharedHashPool} from './md5-pool.js'
 
 /**
  * SHA-256 (a repository object's content address) and a footer MD5 of files, in one read on a
  * worker thread, for backups to a repository: the event loop stays free for the uploads running
- * meanwhile. One worker of the hashing pool's kind, apart from the MD5 pool of the local engine's
- * checks: on a 2-core machine a second thread gained nothing but its isolate's memory (peak RSS
+ * meanwhile. On the process's one hashing pool, beside the local engine's MD5 checks of the
+ * snapshot: on a 2-core machine a second thread gained nothing but its isolate's memory (peak RSS
  * 178-199 MiB with one, 190-205 MiB with two, same times). Files hashed together (the completed
  * chunks a backup sends at once) share its SIMD lanes, the SHA-256 taken over the bytes read into
  * each lane: MD5 at lane cost instead of OpenSSL's, about 0.3 CPU-seconds less per GiB, CPU the
  * store on the same machine needs. A file alone goes through OpenSSL, cheaper for one.
  */
-let shaPool: Md5Pool | undefined
-
-const pool = () => (shaPool ??= new Md5Pool(1, 4))
+const pool = sharedHashPool
 
 /**
  * The SHA-256 of `[0, size)` of a file and the MD5 of `[0, md5End)`, and how they were computed.
