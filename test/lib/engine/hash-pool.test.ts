@@ -21,10 +21,13 @@ describe('hashes on worker threads', () => {
 
   it('SHA-256 of the whole file and MD5 of all but its last 16 bytes, in one read', async () => {
     const {sha256, md5} = await sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16)
-    assert.deepEqual({sha256, md5}, {
-      sha256: hex('sha256', bytes),
-      md5: hex('md5', bytes.subarray(0, bytes.length - 16)),
-    })
+    assert.deepEqual(
+      {sha256, md5},
+      {
+        sha256: hex('sha256', bytes),
+        md5: hex('md5', bytes.subarray(0, bytes.length - 16)),
+      },
+    )
   })
 
   it("a repository backup's hashes share the lanes and the thread of the local engine's MD5 checks", async () => {

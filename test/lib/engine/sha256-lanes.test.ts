@@ -35,9 +35,7 @@ describe('SHA-256 with a prefix MD5 in the multi-buffer lanes', () => {
         await Promise.all(data.map((d, i) => writeFile(paths[i], d)))
         // The MD5 covers [0, md5End), anywhere from none to all of the file: a chunk's is all but its last 16 bytes.
         const md5Ends = files.map(({size, cut}) => Math.max(0, size - Math.min(cut, size)))
-        const got = await Promise.all(
-          paths.map((path, i) => pool.hashes({path, end: data[i].length, md5End: md5Ends[i], sha256: true})),
-        )
+        const got = await Promise.all(paths.map((path, i) => pool.hashes({path, end: data[i].length, md5End: md5Ends[i], sha256: true})))
         assert.deepEqual(
           got.map(({md5, sha256}) => ({md5, sha256})),
           data.map((d, i) => ({md5: hex('md5', d.subarray(0, md5Ends[i])), sha256: hex('sha256', d)})),
