@@ -24,6 +24,8 @@ export interface BackupContext {
   linkFrom?: PreviousBackup
   /** Manifest entries of the new backup, by relative path. */
   files: Map<string, ManifestFile>
+  /** Staged ongoing chunks whose records were walked, with the offset walked to (VerifyOptions). */
+  recordsChecked: Map<string, number>
   progress: ProgressTracker
   warnings: string[]
   concurrency: number

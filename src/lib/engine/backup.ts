@@ -89,6 +89,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
       linkFrom,
       files: new Map(differential ? current!.files.map((f) => [f.path, {...f, origin: 'kept' as const}]) : []),
       progress: new ProgressTracker(opts.onProgress),
+      recordsChecked: new Map(),
       warnings: [],
       concurrency: opts.concurrency ?? 3,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
@@ -135,7 +136,7 @@ export async function backupNode(opts: BackupOptions): Promise<BackupManifest> {
     // removal of the staging directory under a running flush.
     const [flushed, checked] = await Promise.allSettled([
       flush(),
-      traced('backup:assert-restorable', () => assertRestorable(staging, manifest, opts.signal)),
+      traced('backup:assert-restorable', () => assertRestorable(staging, manifest, ctx.recordsChecked, opts.signal)),
     ])
     for (const outcome of [checked, flushed]) if (outcome.status === 'rejected') throw outcome.reason
     await promoteStaging(backupDir, id)
@@ -226,8 +227,13 @@ async function checkRunPaths(db: string, index: string, backupDir: string): Prom
  * headers, record framing, the manifest's sizes and checkpoint hashes) before it replaces the
  * previous one. Contents were hashed while copied (unless verification was skipped), so not again.
  */
-async function assertRestorable(staging: string, manifest: BackupManifest, signal?: AbortSignal): Promise<void> {
-  const report = await verifyBackupData(staging, manifest, {hash: false, signal})
+async function assertRestorable(
+  staging: string,
+  manifest: BackupManifest,
+  recordsChecked: ReadonlyMap<string, number>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const report = await verifyBackupData(staging, manifest, {hash: false, recordsChecked, signal})
   if (report.ok) return
   const first = report.problems[0]
   throw new UnsoundBackupError(

@@ -6,7 +6,7 @@
  * writeback, which on two cores compete with the hashing. Bytes past the last 4 KiB boundary of
  * the hashed part (and any past it that are not hashed, such as a chunk's stored MD5) are written
  * through the page cache at the end. Plain JavaScript evaluated in the worker beside the lanes'
- * driver (md5-pool.ts): `fs`, `crypto`, `lanes`, `workerData`, `parentPort`, `fail` and `schedule` are its.
+ * driver (md5-pool.ts): `fs`, `crypto`, `lanes`, `workerData`, `parentPort`, `fail`, `schedule` and `readHandle` are its.
  */
 export const COPY_JOB_SOURCE = `
 const DIRECT_ALIGN = 4096
@@ -31,6 +31,7 @@ function startCopy({id, path, copyTo, md5End}) {
   const copy = {id, path, copyTo, src: undefined, dst: undefined, buffered: undefined, writes: 0, ended: false, finished: false}
   try {
     copy.src = fs.openSync(path, 'r')
+    copy.source = readHandle(copy.src)
     const stat = fs.fstatSync(copy.src)
     copy.size = stat.size
     copy.md5Until = Math.max(0, Math.min(md5End ?? copy.size, copy.size))
@@ -47,6 +48,7 @@ function startCopy({id, path, copyTo, md5End}) {
     name: path,
     size: copy.md5Until,
     read: (target, position) => fs.readSync(copy.src, target, 0, target.length, position),
+    readAhead: (target, position, done) => copy.source.readAhead(target, position, done),
     hashed: (bytes, position, release) => {
       const toDirectEnd = Math.max(0, Math.min(bytes.length, copy.directEnd - position))
       if (toDirectEnd < bytes.length) bytes.copy(copy.tail, position + toDirectEnd - copy.directEnd, toDirectEnd)
@@ -115,7 +117,11 @@ function settleCopy(copy) {
 }
 
 function closeCopy(copy) {
-  for (const key of ['src', 'dst', 'buffered']) {
+  // The source closes once its reads ahead have ended.
+  if (copy.source) copy.source.close()
+  else if (copy.src !== undefined) fs.closeSync(copy.src)
+  copy.src = copy.source = undefined
+  for (const key of ['dst', 'buffered']) {
     if (copy[key] === undefined) continue
     try {
       fs.closeSync(copy[key])

@@ -99,7 +99,8 @@ function startJob({id, path, end, md5End, sha256}) {
   try {
     fd = fs.openSync(path, 'r')
     const size = end ?? fs.fstatSync(fd).size
-    const close = () => fs.closeSync(fd)
+    const source = readHandle(fd)
+    const close = () => source.close()
     // The lane's message is the MD5's prefix; a SHA-256 takes the same bytes as they are read into
     // the lane, and the rest of the file once the MD5 is done.
     const md5Until = Math.min(md5End ?? size, size)
@@ -112,6 +113,12 @@ function startJob({id, path, end, md5End, sha256}) {
         if (sha && n > 0) sha.update(target.subarray(0, n))
         return n
       },
+      // Reads ahead end in order (one at a time per lane), so the SHA-256 takes them as they come.
+      readAhead: (target, position, done) =>
+        source.readAhead(target, position, (error, n) => {
+          if (!error && sha && n > 0) sha.update(target.subarray(0, n))
+          done(error, n)
+        }),
       done: (digest) => {
         try {
           if (sha) readRest(fd, path, sha, md5Until, size)
@@ -128,6 +135,38 @@ function startJob({id, path, end, md5End, sha256}) {
     if (fd !== undefined) fs.closeSync(fd)
     fail(id, error)
   }
+}
+
+// A file read ahead: closed when its last read ahead has ended, never under one still running
+// (its number could by then name another file).
+function readHandle(fd) {
+  let running = 0
+  let closing = false
+  return {
+    readAhead: (target, position, done) => {
+      running++
+      readFully(fd, target, position, (error, n) => {
+        running--
+        if (closing && running === 0) fs.closeSync(fd)
+        done(error, n)
+      })
+    },
+    close: () => {
+      closing = true
+      if (running === 0) fs.closeSync(fd)
+    },
+  }
+}
+
+// Reads all of target from position on a pool thread (short only at the end of the file), then
+// schedules a round: the lane waiting for these bytes can go on.
+function readFully(fd, target, position, done, got = 0) {
+  fs.read(fd, target, got, target.length - got, position + got, (error, n) => {
+    if (error || n === 0 || got + n === target.length) {
+      done(error, got + (n || 0))
+      schedule()
+    } else readFully(fd, target, position, done, got + n)
+  })
 }
 
 // The bytes past a lane's MD5 prefix, for the SHA-256 only (a chunk's last 16 bytes).

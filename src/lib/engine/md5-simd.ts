@@ -31,7 +31,8 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
   const slots = Array.from({length: lanes}, (_, i) => ({
     bases: Array.from({length: regions}, (_, r) => dataStart + (i * regions + r) * stride),
     held: Array(regions).fill(false),
-    region: 0, base: 0, job: undefined, pos: 0, off: 0, end: 0, padded: false,
+    fetch: Array(regions).fill(undefined),
+    region: 0, base: 0, job: undefined, pos: 0, fetchPos: 0, off: 0, end: 0, padded: false,
   }))
   const wordIndex = (lane, k) => (lane >> 2) * (STATE / 4) + k * 4 + (lane & 3)
   let active = 0
@@ -40,8 +41,10 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
     const lane = slots.findIndex((s) => !s.job)
     if (lane < 0) throw new Error('no free lane')
     const s = slots[lane]
-    // A held buffer stays held across jobs: the previous job's write of it may still be running.
-    Object.assign(s, {job, pos: 0, off: 0, end: 0, padded: false})
+    // A held buffer stays held across jobs: the previous job's write of it may still be running; so
+    // does a read ahead still running for it (it frees the buffer when it ends).
+    Object.assign(s, {job, pos: 0, fetchPos: 0, off: 0, end: 0, padded: false})
+    s.fetch = s.fetch.map((f) => (f && f.state === 'filling' ? f : undefined))
     for (let k = 0; k < 4; k++) state[wordIndex(lane, k)] = IV[k]
     active++
   }
@@ -51,21 +54,29 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
     active--
   }
 
-  // Reads the lane's next piece into its next buffer, or returns false while that buffer is held;
-  // after the message's last byte, appends MD5's padding: 0x80, zeros up to 56 mod 64, then the
-  // length in bits as 64-bit little-endian.
+  // Reads the lane's next piece into its next buffer, or returns false while that buffer is held
+  // or its read ahead has not ended; after the message's last byte, appends MD5's padding: 0x80,
+  // zeros up to 56 mod 64, then the length in bits as 64-bit little-endian.
   function refill(s) {
     const region = (s.region + 1) % regions
     if (s.held[region]) return false
+    const want = Math.min(laneBytes, s.job.size - s.pos)
+    if (readsAhead(s) && want > 0) {
+      const f = s.fetch[region]
+      if (!f) startFetch(s, region)
+      if (!f || f.state === 'filling' || f.job !== s.job) return false
+      s.fetch[region] = undefined
+      if (f.error) throw f.error
+    } else {
+      let got = 0
+      while (got < want) {
+        const n = s.job.read(bytes.subarray(s.bases[region] + got, s.bases[region] + want), s.pos + got)
+        if (n <= 0) throw shrank(s.job, s.pos + got)
+        got += n
+      }
+    }
     s.region = region
     s.base = s.bases[region]
-    const want = Math.min(laneBytes, s.job.size - s.pos)
-    let got = 0
-    while (got < want) {
-      const n = s.job.read(bytes.subarray(s.base + got, s.base + want), s.pos + got)
-      if (n <= 0) throw Object.assign(new Error(s.job.name + ': file shrank while hashing (at ' + (s.pos + got) + ' of ' + s.job.size + ')'), {code: 'ESHRUNK'})
-      got += n
-    }
     s.pos += want
     s.off = s.base
     s.end = s.base + want
@@ -81,7 +92,29 @@ function createMd5Lanes(wasmBytes, lanes, laneBytes, regions = 1) {
       s.end = stop + 8
       s.padded = true
     }
+    // The next piece is read (on another thread) while this one is hashed.
+    if (readsAhead(s)) startFetch(s, (region + 1) % regions)
     return true
+  }
+
+  const readsAhead = (s) => regions > 1 && s.job.readAhead !== undefined
+  const shrank = (job, at) => Object.assign(new Error(job.name + ': file shrank while hashing (at ' + at + ' of ' + job.size + ')'), {code: 'ESHRUNK'})
+
+  // Starts the read of the lane's next piece into \`region\` unless the buffer is busy; one at a time.
+  function startFetch(s, region) {
+    const job = s.job
+    if (s.held[region] || s.fetch[region] || s.fetchPos >= job.size || s.fetch.some((f) => f && f.job === job && f.state === 'filling')) return
+    const pos = s.fetchPos
+    const want = Math.min(laneBytes, job.size - pos)
+    const f = {job, state: 'filling', error: undefined}
+    s.fetch[region] = f
+    s.fetchPos += want
+    job.readAhead(bytes.subarray(s.bases[region], s.bases[region] + want), pos, (error, n) => {
+      f.state = 'filled'
+      f.error = error || (n < want ? shrank(job, pos + n) : undefined)
+      // Read for a job that has since ended: the buffer is free again.
+      if (s.fetch[region] === f && s.job !== job) s.fetch[region] = undefined
+    })
   }
 
   // Hands a buffer whose bytes are all hashed to the job's hook, held until the hook releases it.
@@ -149,6 +182,12 @@ export interface Md5LaneJob {
   size: number
   /** Reads into `target` from `position` of the message; returns the bytes read (0: ended early). */
   read(target: Buffer, position: number): number
+  /**
+   * Optional, with 2 or more buffers per lane: reads like `read` but on another thread, calling
+   * `done` with the bytes read (all of `target` unless the message ended early); the lane reads
+   * its next piece this way while it hashes the current one, and waits for it if it must.
+   */
+  readAhead?(target: Buffer, position: number, done: (error: Error | null, bytesRead: number) => void): void
   /**
    * Optional: takes each buffer once its bytes are hashed (`position`: where they sit in the
    * message). The lane does not read into it again until `release` is called.

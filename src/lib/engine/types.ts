@@ -134,6 +134,11 @@ export interface VerifyOptions {
    * while they were copied.
    */
   hash?: boolean
+  /**
+   * Ongoing chunks whose records were already walked, by name, with the raw offset walked to (a
+   * backup walks its copy while the other chunks copy): not walked again when that is the end.
+   */
+  recordsChecked?: ReadonlyMap<string, number>
   signal?: AbortSignal
   onProgress?: (p: ProgressEvent) => void
 }

@@ -134,7 +134,8 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
     } else {
       const dataEnd = CHUNK_HEADER_SIZE + (writer - h.startNumber * chunkSize)
       try {
-        await walkRecords(path, CHUNK_HEADER_SIZE, dataEnd, (off) => h.startNumber * chunkSize + off - CHUNK_HEADER_SIZE)
+        if (opts.recordsChecked?.get(c.name) !== dataEnd)
+          await walkRecords(path, CHUNK_HEADER_SIZE, dataEnd, (off) => h.startNumber * chunkSize + off - CHUNK_HEADER_SIZE)
       } catch (error) {
         report.problems.push({file: c.name, reason: reasonOf(error)})
       }

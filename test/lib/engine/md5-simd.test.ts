@@ -58,45 +58,51 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
     )
   })
 
-  it('hands every hashed buffer to the hook and waits for its release: copies and digests are exact', () => {
+  it('hands every hashed buffer to the hook and waits for its release, reading ahead or not: copies and digests are exact', () => {
     // The hook keeps buffers (as a copy's writes in flight do) and releases them in a random order,
-    // a few rounds later: the lanes must wait, never refill a held buffer, and keep their MD5 state.
+    // a few rounds later; reads ahead end in a random order too, and copy their bytes only when they
+    // end. The lanes must wait, never refill a buffer held or being read, and keep their MD5 state.
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.constantFrom(...EDGE_LENGTHS), fc.nat({max: 12_000})), {minLength: 1, maxLength: 12}),
         fc.constantFrom(4, 8),
         fc.constantFrom(1, 2, 3),
+        fc.boolean(),
         fc.infiniteStream(fc.nat()),
-        (lengths, lanes, regions, picks) => {
+        (lengths, lanes, regions, ahead, picks) => {
           const messages = lengths.map((n) => randomBytes(n))
           const driver = createMd5Lanes(md5KernelBytes(lanes as 4 | 8, 1024, regions)!, lanes as 4 | 8, 1024, regions)
           const copies = messages.map((m) => Buffer.alloc(m.length, 0xee))
           const digests: string[] = []
-          const held: {release: () => void}[] = []
+          const pending: {end: () => void}[] = []
           const queue = messages.map((m, i): Md5LaneJob => ({
             name: `m${i}`,
             size: m.length,
             read: (target, position) => m.copy(target, 0, position, Math.min(m.length, position + target.length)),
+            readAhead: ahead
+              ? (target, position, done) =>
+                  pending.push({end: () => done(null, m.copy(target, 0, position, Math.min(m.length, position + target.length)))})
+              : undefined,
             // Copied when released, as a write in flight reads its buffer until it ends.
-            hashed: (bytes, position, release) => held.push({release: () => (bytes.copy(copies[i], position), release())}),
+            hashed: (bytes, position, release) => pending.push({end: () => (bytes.copy(copies[i], position), release())}),
             done: (d) => (digests[i] = d.toString('hex')),
             fail: (e) => assert.fail(String(e)),
           }))
           const pick = picks[Symbol.iterator]()
           let rounds = 0
-          while (queue.length > 0 || driver.active() > 0 || held.length > 0) {
+          while (queue.length > 0 || driver.active() > 0 || pending.length > 0) {
             assert.ok(rounds++ < 100_000, 'no progress')
             while (queue.length > 0 && driver.free() > 0) driver.start(queue.shift()!)
             driver.step()
-            // Release some held buffers; all of them when the lanes cannot go on otherwise.
-            const n = driver.stalled() || driver.active() === 0 ? held.length : pick.next().value % (held.length + 1)
-            for (let k = 0; k < n; k++) held.splice(pick.next().value % held.length, 1)[0].release()
+            // End some writes and reads; all of them when the lanes cannot go on otherwise.
+            const n = driver.stalled() || driver.active() === 0 ? pending.length : pick.next().value % (pending.length + 1)
+            for (let k = 0; k < n; k++) pending.splice(pick.next().value % pending.length, 1)[0].end()
           }
           assert.deepEqual(digests, messages.map(md5))
           assert.deepEqual(copies, messages)
         },
       ),
-      {numRuns: 80},
+      {numRuns: 120},
     )
   })
 
