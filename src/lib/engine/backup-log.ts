@@ -14,11 +14,12 @@ import {
   preallocatedChunkFileSize,
 } from './chunk-format.js'
 import {removeInside} from './contained-path.js'
-import {Cloner, copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
+import {copyFileAtomic, copyPrefixAtomic, linkOrCopy, partialName, runPool} from './copy.js'
+import {HashedCopier} from './hashed-copy.js'
 import {throwIfAborted} from './format-error.js'
 import {type ChunkFile, discoverLayout} from './layout.js'
 import {checkTrailerMd5, md5OfFile, readTail} from './md5.js'
-import {HASHES_AHEAD, copyWithMd5Parallel} from './md5-pool.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {traced} from './trace-timings.js'
@@ -88,9 +89,9 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // that many pending to run at full speed.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
   const copySlots = new Slots(ctx.concurrency)
-  const cloner = new Cloner()
+  const copier = new HashedCopier()
   const copy = (c: ChunkFile) =>
-    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots, cloner}).catch(async (error: unknown) => {
+    copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots, copier}).catch(async (error: unknown) => {
       throw await chunkCopyError(error, join(ctx.db, c.name))
     })
   await runPool(order, ctx.concurrency + (ctx.verify ? HASHES_AHEAD : 0), copy, ctx.signal)
@@ -128,7 +129,7 @@ interface ChunkPlan {
   lastChunk: number
   old?: string
   copySlots: Slots
-  cloner: Cloner
+  copier: HashedCopier
 }
 
 /** Whether the node's chunk says it is completed; a footer that cannot be read leaves it to the copy's own check. */
@@ -192,14 +193,12 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     return
   }
   let entry: {md5: string; completed: boolean; verified: boolean; size: number} | undefined
-  // A verified copy of a completed chunk is a clone where the filesystem makes one (read back to be
-  // hashed), or is made by the hashing workers, which hash the bytes they write as they write them;
-  // unverified copies are the kernel's.
+  // A verified copy of a completed chunk is hashed as it is written where it can be (hashed-copy.ts),
+  // else read back and hashed; unverified copies are the kernel's.
   let computed: Buffer | undefined
   const hashWhileCopying = ctx.verify && (await isCompletedChunk(src, c.name))
   const copyAndHash = async (from: string, tmp: string) => {
-    if (await plan.cloner.clone(from, tmp)) return
-    computed = await copyWithMd5Parallel(from, tmp, source.size - HASH_SIZE, ctx.signal)
+    computed = await plan.copier.copy(from, tmp, source.size - HASH_SIZE, ctx.signal)
   }
   await copyFileAtomic(
     src,
@@ -216,7 +215,8 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
       }
       if (ctx.verify) {
         const stored = tail.tail.subarray(tail.tail.length - HASH_SIZE)
-        const check = computed && tail.size === source.size ? {ok: computed.equals(stored), stored, computed} : await checkTrailerMd5(tmp, ctx.signal)
+        const check =
+          computed && tail.size === source.size ? {ok: computed.equals(stored), stored, computed} : await checkTrailerMd5(tmp, ctx.signal)
         if (!check.ok) {
           throw new EscError(
             `${c.name}: the copy fails its footer MD5 (stored ${check.stored.toString('hex')}, computed ${check.computed.toString('hex')}); the node's file may be damaged — check it with \`esc node verify\``,

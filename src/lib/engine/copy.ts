@@ -1,5 +1,4 @@
 import {createHash} from 'node:crypto'
-import {constants} from 'node:fs'
 import {copyFile, link, open, rename, rm} from 'node:fs/promises'
 
 import {deferFlush} from './deferred-flush.js'
@@ -48,29 +47,6 @@ export async function copyFileAtomic(
   } catch (error) {
     await rm(tmp, {force: true})
     throw error
-  }
-}
-
-/**
- * Clones files where the filesystem shares extents (XFS, btrfs): a clone costs no copy of the data,
- * so it beats any copy even when the clone must then be read back to be hashed. Once a clone fails
- * (ext4, another filesystem) the run stops trying.
- */
-export class Cloner {
-  private works = true
-
-  /** True when `dst` (a new file) is a clone of `src`; false, with nothing left at `dst`, when it cannot be. */
-  async clone(src: string, dst: string): Promise<boolean> {
-    if (!this.works) return false
-    try {
-      await copyFile(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL)
-      return true
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error
-      this.works = false
-      await rm(dst, {force: true})
-      return false
-    }
   }
 }
 

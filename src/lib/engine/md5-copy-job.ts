@@ -1,11 +1,13 @@
 /**
  * The hashing workers' copy: a file read once into the MD5 lanes, hashed there, and written to its
  * copy from the same buffers, so the bytes written are the bytes hashed and no second read (of the
- * copy) is needed. The writes use direct I/O where the filesystem takes it: the device reads the
- * lanes' memory itself, sparing the kernel a copy of every byte into the page cache and its later
- * writeback, which on two cores compete with the hashing. Bytes past the last 4 KiB boundary of
- * the hashed part (and any past it that are not hashed, such as a chunk's stored MD5) are written
- * through the page cache at the end. Plain JavaScript evaluated in the worker beside the lanes'
+ * copy) is needed. The writes use direct I/O: the device reads the lanes' memory itself, sparing
+ * the kernel a copy of every byte into the page cache and its later writeback, which on two cores
+ * compete with the hashing. Where the filesystem refuses direct I/O the copy fails with EDIRECTIO
+ * and nothing left behind, and the caller copies another way: written through the page cache from
+ * the pool's threads, the same copy measured several times slower than the kernel's own copy.
+ * Bytes past the last 4 KiB boundary of the hashed part (and any past it that are not hashed, such
+ * as a chunk's stored MD5) are written through the page cache at the end. Plain JavaScript evaluated in the worker beside the lanes'
  * driver (md5-pool.ts): `fs`, `crypto`, `lanes`, `workerData`, `parentPort`, `fail`, `schedule` and `readHandle` are its.
  */
 export const COPY_JOB_SOURCE = `
@@ -15,17 +17,15 @@ const DIRECT_ALIGN = 4096
 // bits, as fs.copyFile gives them.
 function openCopyTarget(path, mode) {
   const {O_WRONLY, O_CREAT, O_EXCL, O_DIRECT} = fs.constants
-  const flags = O_WRONLY | O_CREAT | O_EXCL
-  if (O_DIRECT && workerData.directIo !== false) {
-    try {
-      return {fd: fs.openSync(path, flags | O_DIRECT, mode), direct: true}
-    } catch (error) {
-      // tmpfs and some others refuse direct I/O: the page cache it is.
-      if (error.code !== 'EINVAL') throw error
-    }
+  if (!O_DIRECT || workerData.directIo === false) throw noDirectIo(path)
+  try {
+    return fs.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_DIRECT, mode)
+  } catch (error) {
+    throw error.code === 'EINVAL' ? noDirectIo(path) : error
   }
-  return {fd: fs.openSync(path, flags, mode), direct: false}
 }
+
+const noDirectIo = (path) => Object.assign(new Error(path + ': the filesystem refuses direct I/O'), {code: 'EDIRECTIO'})
 
 function startCopy({id, path, copyTo, md5End}) {
   const copy = {id, path, copyTo, src: undefined, dst: undefined, buffered: undefined, writes: 0, ended: false, finished: false}
@@ -35,10 +35,8 @@ function startCopy({id, path, copyTo, md5End}) {
     const stat = fs.fstatSync(copy.src)
     copy.size = stat.size
     copy.md5Until = Math.max(0, Math.min(md5End ?? copy.size, copy.size))
-    const target = openCopyTarget(copyTo, stat.mode & 0o777)
-    copy.dst = target.fd
-    copy.direct = copy.openedDirect = target.direct
-    copy.directEnd = target.direct ? copy.md5Until - (copy.md5Until % DIRECT_ALIGN) : copy.md5Until
+    copy.dst = openCopyTarget(copyTo, stat.mode & 0o777)
+    copy.directEnd = copy.md5Until - (copy.md5Until % DIRECT_ALIGN)
     copy.tail = Buffer.allocUnsafe(copy.md5Until - copy.directEnd)
   } catch (error) {
     closeCopy(copy)
@@ -76,19 +74,16 @@ function startCopy({id, path, copyTo, md5End}) {
 }
 
 function writeAt(copy, bytes, length, position, done) {
-  const fd = copy.direct ? copy.dst : bufferedFd(copy)
-  fs.write(fd, bytes, 0, length, position, (error, written) => {
-    // A filesystem that opens with direct I/O but refuses the write: the rest through the page cache.
-    if (error && error.code === 'EINVAL' && copy.direct) copy.direct = false
-    else if (error) return done(error)
-    else if (written === length) return done()
-    const n = error ? 0 : written
-    writeAt(copy, bytes.subarray(n), length - n, position + n, done)
+  fs.write(copy.dst, bytes, 0, length, position, (error, written) => {
+    // A filesystem that opens with direct I/O but refuses the write.
+    if (error) return done(error.code === 'EINVAL' ? noDirectIo(copy.copyTo) : error)
+    if (written === length) return done()
+    writeAt(copy, bytes.subarray(written), length - written, position + written, done)
   })
 }
 
+// The tail, through the page cache (not a multiple of the direct I/O block).
 function bufferedFd(copy) {
-  if (!copy.openedDirect) return copy.dst
   copy.buffered ??= fs.openSync(copy.copyTo, 'r+')
   return copy.buffered
 }

@@ -264,7 +264,7 @@ export class Md5Pool {
     private readonly size: number,
     private readonly lanes: 4 | 8,
     simd = true,
-    /** false: copies through the page cache only (tests of the path for filesystems without direct I/O). */
+    /** false: copies fail with EDIRECTIO, as on a filesystem without direct I/O (tests). */
     private readonly directIo = true,
   ) {
     this.kernel = simd ? md5KernelBytes(lanes, LANE_BYTES, REGIONS) : undefined

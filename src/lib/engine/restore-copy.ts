@@ -4,11 +4,12 @@ import {dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
 import type {ProgressTracker} from './backup-context.js'
-import {Cloner, fsyncFile, partialName, runPool} from './copy.js'
+import {fsyncFile, partialName, runPool} from './copy.js'
+import {HashedCopier} from './hashed-copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
 import {md5OfFile, readTail} from './md5.js'
-import {HASHES_AHEAD, copyWithMd5Parallel} from './md5-pool.js'
+import {HASHES_AHEAD} from './md5-pool.js'
 import {assertRegularFile} from './regular-file.js'
 import {traced} from './trace-timings.js'
 import {Slots} from './slots.js'
@@ -82,7 +83,7 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
     // hash several files in one pass (md5-pool.ts).
     const copySlots = new Slots(opts.concurrency)
     const early = new EarlyFlush()
-    const cloner = new Cloner()
+    const copier = new HashedCopier()
     await runPool(
       // The ongoing chunk first: the hashing lanes take files in order, and its shorter hash then
       // frees a lane early instead of running alone at the end.
@@ -98,7 +99,7 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         try {
           const src = join(opts.dataDir, f.path)
           if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir)))
-            await copyOneFile(src, dsts, f, opts.backupDir, {copySlots, early, cloner}, failed.signal)
+            await copyOneFile(src, dsts, f, opts.backupDir, {copySlots, early, copier}, failed.signal)
         } catch (error) {
           stop()
           throw error
@@ -135,16 +136,16 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
 const THROUGH_LANES_FROM = 4 * 1024 * 1024
 
 /**
- * One file into the first node's staging directory: large ones cloned where the filesystem can
- * (then read back to be hashed) or else through the hashing workers, small ones by a kernel copy
- * read back to be hashed; then, at once, its flush and kernel copies of it to the other nodes.
+ * One file into the first node's staging directory: large ones hashed as they are written where
+ * they can be, small ones by a kernel copy read back to be hashed; then, at once, its flush and
+ * kernel copies of it to the other nodes.
  */
 async function copyOneFile(
   src: string,
   dsts: string[],
   f: ManifestFile,
   backupDir: string,
-  {copySlots, early, cloner}: {copySlots: Slots; early: EarlyFlush; cloner: Cloner},
+  {copySlots, early, copier}: {copySlots: Slots; early: EarlyFlush; copier: HashedCopier},
   signal?: AbortSignal,
 ): Promise<void> {
   const st = await assertRegularFile(src)
@@ -153,17 +154,15 @@ async function copyOneFile(
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
   let size: number
   let hashed: Promise<Buffer> | undefined
-  const large = st.size === f.size && f.size > THROUGH_LANES_FROM
-  const cloned = large && (await cloner.clone(src, first))
-  if (large && !cloned) {
-    // Large files go through the hashing workers: read once, hashed, and written from the same
-    // buffers (the bytes that will be renamed into place are the bytes hashed).
-    hashed = Promise.resolve(await traced(`copy ${f.path}`, () => copyWithMd5Parallel(src, first, hashEnd, signal)))
+  if (st.size === f.size && f.size > THROUGH_LANES_FROM) {
+    // Large files are hashed as they are written where they can be (hashed-copy.ts).
+    const md5 = await traced(`copy ${f.path}`, () => copier.copy(src, first, hashEnd, signal))
     if (signal?.aborted) throw new AbortError('restore interrupted')
     size = (await stat(first)).size
+    hashed = md5 ? Promise.resolve(md5) : traced(`check ${f.path}`, () => md5OfFile(first, hashEnd, signal))
   } else {
     // COPYFILE_EXCL: the staging directory is new; nothing in it is ever written through.
-    if (!cloned) await copySlots.use(() => traced(`copy ${f.path}`, () => copyFile(src, first, constants.COPYFILE_EXCL)))
+    await copySlots.use(() => traced(`copy ${f.path}`, () => copyFile(src, first, constants.COPYFILE_EXCL)))
     if (signal?.aborted) throw new AbortError('restore interrupted')
     size = (await stat(first)).size
     hashed = size === f.size ? traced(`check ${f.path}`, () => md5OfFile(first, hashEnd, signal)) : undefined

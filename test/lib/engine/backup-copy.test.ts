@@ -3,7 +3,7 @@ import {chmod, mkdtemp, open, readFile, readdir, rm, writeFile} from 'node:fs/pr
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {Cloner} from '../../../src/lib/engine/copy.js'
+import {Cloner} from '../../../src/lib/engine/hashed-copy.js'
 import {backupNode, generateDataDir, readManifest, verifyDirectory} from '../../../src/lib/engine/index.js'
 import {snapshotTree} from './support/sandbox.js'
 
