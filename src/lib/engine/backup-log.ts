@@ -89,7 +89,7 @@ export async function backupLog(ctx: BackupContext, duckdb: string[]): Promise<L
   // that many pending to run at full speed.
   const order = [...planned.filter((c) => c.start === lastChunk), ...planned.filter((c) => c.start !== lastChunk)]
   const copySlots = new Slots(ctx.concurrency)
-  const copier = new HashedCopier()
+  const copier = new HashedCopier(ctx.protect)
   const copy = (c: ChunkFile) =>
     copyChunk(ctx, c, {writer, chunkSize, lastChunk, old, copySlots, copier}).catch(async (error: unknown) => {
       throw await chunkCopyError(error, join(ctx.db, c.name))
@@ -198,7 +198,7 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
   let computed: Buffer | undefined
   const hashWhileCopying = ctx.verify && (await isCompletedChunk(src, c.name))
   const copyAndHash = async (from: string, tmp: string) => {
-    computed = await plan.copier.copy(from, tmp, source.size - HASH_SIZE, ctx.signal)
+    computed = await plan.copier.copy(from, tmp, ctx.staging, source.size - HASH_SIZE, ctx.signal)
   }
   await copyFileAtomic(
     src,

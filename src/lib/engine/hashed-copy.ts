@@ -1,7 +1,11 @@
 import {constants} from 'node:fs'
-import {copyFile, rm} from 'node:fs/promises'
+import {copyFile} from 'node:fs/promises'
 
+import {removeInside} from './contained-path.js'
 import {copyWithMd5Parallel} from './md5-pool.js'
+
+/** What a filesystem (or a pair of them) that cannot clone answers. */
+const CANNOT_CLONE = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'ENOTTY'])
 
 /**
  * Clones files where the filesystem shares extents (XFS, btrfs): a clone costs no copy of the data,
@@ -11,16 +15,18 @@ import {copyWithMd5Parallel} from './md5-pool.js'
 export class Cloner {
   private works = true
 
-  /** True when `dst` (a new file) is a clone of `src`; false, with nothing left at `dst`, when it cannot be. */
+  /**
+   * True when `dst` (a new file) is a clone of `src`; false when the filesystem cannot clone. The
+   * copy removes the file it created when the clone fails (libuv does), so nothing is left at `dst`.
+   */
   async clone(src: string, dst: string): Promise<boolean> {
     if (!this.works) return false
     try {
       await copyFile(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL)
       return true
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error
+      if (!CANNOT_CLONE.has((error as NodeJS.ErrnoException).code ?? '')) throw error
       this.works = false
-      await rm(dst, {force: true})
       return false
     }
   }
@@ -31,16 +37,20 @@ export class Cloner {
  * filesystem makes one; else a copy through the hashing workers, which hash the bytes as they
  * write them with direct I/O; else (a filesystem refusing direct I/O) the kernel's copy. Returns
  * the MD5 of `[0, md5End)` of the bytes written when it was computed while writing, undefined when
- * the caller must read the copy back to hash it. `dst` must not exist; once one way fails for a
- * run, the run stops trying it.
+ * the caller must read the copy back to hash it. `dst` must not exist and lies inside `owner`, a
+ * directory esc made for the run (a staging directory); once one way fails for a run, the run stops
+ * trying it.
  */
 export class HashedCopier {
   private readonly cloner = new Cloner()
   private direct = true
 
-  constructor(private readonly throughLanes = copyWithMd5Parallel) {}
+  constructor(
+    private readonly protect: readonly string[],
+    private readonly throughLanes = copyWithMd5Parallel,
+  ) {}
 
-  async copy(src: string, dst: string, md5End: number, signal?: AbortSignal): Promise<Buffer | undefined> {
+  async copy(src: string, dst: string, owner: string, md5End: number, signal?: AbortSignal): Promise<Buffer | undefined> {
     if (await this.cloner.clone(src, dst)) return undefined
     if (this.direct) {
       try {
@@ -48,8 +58,9 @@ export class HashedCopier {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EDIRECTIO') throw error
         this.direct = false
-        // Created by the copy that failed (its name was free: it copies to new files only).
-        await rm(dst, {force: true})
+        // What the refused copy created at its new name (an open that the filesystem refused for
+        // direct I/O may still have made the file), before the kernel copies to the same name.
+        await removeInside(dst, owner, this.protect)
       }
     }
     await copyFile(src, dst, constants.COPYFILE_EXCL)

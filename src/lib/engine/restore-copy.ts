@@ -39,10 +39,15 @@ function stagingOf(node: RestoreNode): {db: string; index: string} {
   return {db, index: node.indexSeparate ? join(node.index, RESTORE_STAGING) : join(db, node.indexInDb ?? 'index')}
 }
 
+/** The staging directory a manifest path lands in, for a node. */
+function stagingRootOf(node: RestoreNode, path: string): string {
+  const staging = stagingOf(node)
+  return path.startsWith('index/') ? staging.index : staging.db
+}
+
 /** Where a manifest path lands in a node's staging directory. */
 function stagedPath(node: RestoreNode, path: string): string {
-  const staging = stagingOf(node)
-  return path.startsWith('index/') ? join(staging.index, path.slice('index/'.length)) : join(staging.db, path)
+  return join(stagingRootOf(node, path), path.startsWith('index/') ? path.slice('index/'.length) : path)
 }
 
 const isOngoingChunk = (f: ManifestFile) => f.kind === 'chunk' && f.completed === false
@@ -83,7 +88,8 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
     // hash several files in one pass (md5-pool.ts).
     const copySlots = new Slots(opts.concurrency)
     const early = new EarlyFlush()
-    const copier = new HashedCopier()
+    // The backup read from is never removed, whatever goes wrong while copying from it.
+    const copier = new HashedCopier([opts.backupDir, opts.dataDir])
     await runPool(
       // The ongoing chunk first: the hashing lanes take files in order, and its shorter hash then
       // frees a lane early instead of running alone at the end.
@@ -99,7 +105,14 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
         try {
           const src = join(opts.dataDir, f.path)
           if (!opts.consume || !(await moveOneFile(src, dsts, f, opts.backupDir)))
-            await copyOneFile(src, dsts, f, opts.backupDir, {copySlots, early, copier}, failed.signal)
+            await copyOneFile(
+              src,
+              dsts,
+              f,
+              opts.backupDir,
+              {copySlots, early, copier, owner: stagingRootOf(opts.nodes[0], f.path)},
+              failed.signal,
+            )
         } catch (error) {
           stop()
           throw error
@@ -145,7 +158,7 @@ async function copyOneFile(
   dsts: string[],
   f: ManifestFile,
   backupDir: string,
-  {copySlots, early, copier}: {copySlots: Slots; early: EarlyFlush; copier: HashedCopier},
+  {copySlots, early, copier, owner}: {copySlots: Slots; early: EarlyFlush; copier: HashedCopier; owner: string},
   signal?: AbortSignal,
 ): Promise<void> {
   const st = await assertRegularFile(src)
@@ -156,7 +169,7 @@ async function copyOneFile(
   let hashed: Promise<Buffer> | undefined
   if (st.size === f.size && f.size > THROUGH_LANES_FROM) {
     // Large files are hashed as they are written where they can be (hashed-copy.ts).
-    const md5 = await traced(`copy ${f.path}`, () => copier.copy(src, first, hashEnd, signal))
+    const md5 = await traced(`copy ${f.path}`, () => copier.copy(src, first, owner, hashEnd, signal))
     if (signal?.aborted) throw new AbortError('restore interrupted')
     size = (await stat(first)).size
     hashed = md5 ? Promise.resolve(md5) : traced(`check ${f.path}`, () => md5OfFile(first, hashEnd, signal))

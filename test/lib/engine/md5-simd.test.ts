@@ -204,7 +204,7 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
     try {
       const pool = new Md5Pool(1, 4, true, false)
       let tries = 0
-      const copier = new HashedCopier(async (path, copyTo, md5End) => {
+      const copier = new HashedCopier([], async (path, copyTo, md5End) => {
         tries++
         return Buffer.from((await pool.hashes({path, copyTo, md5End})).md5, 'hex')
       })
@@ -213,13 +213,28 @@ describe('multi-buffer MD5 (WebAssembly SIMD)', () => {
       await assert.rejects(pool.hashes({path: join(dir, 'f0'), copyTo: join(dir, 'x')}), {code: 'EDIRECTIO'})
       for (const i of [0, 1]) {
         assert.equal(
-          await copier.copy(join(dir, `f${i}`), join(dir, `c${i}`), data[i].length - 16),
+          await copier.copy(join(dir, `f${i}`), join(dir, `c${i}`), dir, data[i].length - 16),
           undefined,
           'read back, not hashed while written',
         )
         assert.ok((await readFile(join(dir, `c${i}`))).equals(data[i]))
       }
       assert.equal(tries, 1)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it("a file left by an open refused for direct I/O is removed, inside the copy's directory, before the kernel copies to that name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esc-md5-copy-'))
+    try {
+      await writeFile(join(dir, 'src'), randomBytes(6 * 1024 * 1024))
+      const copier = new HashedCopier([], async (_path, copyTo) => {
+        await writeFile(copyTo, 'created, then refused', {flag: 'wx'})
+        throw Object.assign(new Error(`${copyTo}: the filesystem refuses direct I/O`), {code: 'EDIRECTIO'})
+      })
+      assert.equal(await copier.copy(join(dir, 'src'), join(dir, 'dst'), dir, 100), undefined)
+      assert.ok((await readFile(join(dir, 'dst'))).equals(await readFile(join(dir, 'src'))))
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
