@@ -132,10 +132,10 @@ interface ChunkPlan {
   copier: HashedCopier
 }
 
-/** Whether the node's chunk says it is completed; a footer that cannot be read leaves it to the copy's own check. */
-async function isCompletedChunk(path: string, name: string): Promise<boolean> {
+/** Whether the node's chunk footer says it is completed; one that cannot be decoded leaves it to the copy's own check. */
+function isCompletedChunk(footer: Buffer, name: string): boolean {
   try {
-    return decodeChunkFooter((await readTail(path, CHUNK_FOOTER_SIZE)).tail, name).isCompleted
+    return decodeChunkFooter(footer, name).isCompleted
   } catch {
     return false
   }
@@ -169,7 +169,9 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     })
     return
   }
-  const source = await readTail(src, HASH_SIZE)
+  // The footer, read once: its last 16 bytes are the stored MD5.
+  const {size: sourceSize, tail: sourceFooter} = await readTail(src, CHUNK_FOOTER_SIZE)
+  const source = {size: sourceSize, tail: sourceFooter.subarray(Math.max(0, sourceFooter.length - HASH_SIZE))}
   const sourceMd5 = source.tail.toString('hex')
   // Already in the backup (or the *.old of the previous run) with the same size and footer MD5: keep it.
   const known = ctx.previous?.byPath.get(c.name)
@@ -196,7 +198,7 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
   // A verified copy of a completed chunk is hashed as it is written where it can be (hashed-copy.ts),
   // else read back and hashed; unverified copies are the kernel's.
   let computed: Buffer | undefined
-  const hashWhileCopying = ctx.verify && (await isCompletedChunk(src, c.name))
+  const hashWhileCopying = ctx.verify && isCompletedChunk(sourceFooter, c.name)
   const copyAndHash = async (from: string, tmp: string) => {
     computed = await plan.copier.copy(from, tmp, ctx.staging, source.size - HASH_SIZE, ctx.signal)
   }
