@@ -23,7 +23,7 @@ import {HASHES_AHEAD} from './md5-pool.js'
 import {Slots} from './slots.js'
 import {type CheckpointRead, LOG_CHECKPOINT_ORDER, assertCheckpoints, planLog, readNodeCheckpoint} from './source-check.js'
 import {traced} from './trace-timings.js'
-import {walkRecords} from './record-walk.js'
+import {walkOngoingChunk} from './record-walk.js'
 import {chunkCopyError} from './vanished.js'
 
 export interface LogBackupResult {
@@ -151,8 +151,7 @@ async function copyChunk(ctx: BackupContext, c: ChunkFile, plan: ChunkPlan): Pro
     const {md5} = await copyPrefixAtomic(src, dst, length, preallocatedChunkFileSize(plan.chunkSize), ctx.signal)
     // The final check walks the copy's records; walked now, while the other chunks copy, that
     // check skips it. A failure here is left for the final check to report.
-    const logPositionAt = (off: number) => c.start * plan.chunkSize + off - CHUNK_HEADER_SIZE
-    await traced(`walk ${c.name}`, () => walkRecords(dst, CHUNK_HEADER_SIZE, length, logPositionAt)).then(
+    await traced(`walk ${c.name}`, () => walkOngoingChunk(dst, c.start, plan.chunkSize, length)).then(
       () => ctx.recordsChecked.set(c.name, length),
       () => undefined,
     )

@@ -21,7 +21,7 @@ export function partialName(path: string): string {
  * (unless `sync` is false), or inside a deferred-flush scope together with the scope's other copies
  * at its end: the manifest written afterwards must never name data still in flight. With `copySlots`,
  * only the kernel copy waits for a slot: the check and flush of earlier copies go on meanwhile.
- * `copier` replaces the kernel copy (a copy that hashes what it writes, md5-pool.ts).
+ * `copier` replaces the kernel copy (a copy that hashes what it writes, hashed-copy.ts).
  */
 export async function copyFileAtomic(
   src: string,

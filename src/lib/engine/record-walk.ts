@@ -1,5 +1,6 @@
 import {basename} from 'node:path'
 
+import {CHUNK_HEADER_SIZE} from './chunk-format.js'
 import {MAX_RECORD_SIZE, RECORD_FRAME_OVERHEAD, readFramedRecord} from './records.js'
 import {FormatError} from './format-error.js'
 import {openRegular} from './regular-file.js'
@@ -49,4 +50,12 @@ export async function walkRecords(
   } finally {
     await fh.close()
   }
+}
+
+/**
+ * Walks an ongoing chunk's records from its header to `dataEnd` (a raw offset: the header plus
+ * writer.chk's distance from the chunk's start), each record's log position checked.
+ */
+export function walkOngoingChunk(path: string, startNumber: number, chunkSize: number, dataEnd: number): Promise<number> {
+  return walkRecords(path, CHUNK_HEADER_SIZE, dataEnd, (off) => startNumber * chunkSize + off - CHUNK_HEADER_SIZE)
 }

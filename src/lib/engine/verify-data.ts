@@ -10,7 +10,7 @@ import {type ChunkFile, STREAM_EXISTENCE_CHK, discoverLayout, readChunkHeader} f
 import {checkTrailerMd5, readTail} from './md5.js'
 import {HASHES_AHEAD} from './md5-pool.js'
 import {isBloomFilterName, isPTableName, verifyPTable} from './ptable.js'
-import {walkRecords} from './record-walk.js'
+import {walkOngoingChunk} from './record-walk.js'
 import {readRegularFile} from './regular-file.js'
 import {INDEXMAP_READ_LIMIT, checkpointProblem} from './source-check.js'
 import type {CheckpointValues, VerifyOptions, VerifyReport} from './types.js'
@@ -134,8 +134,7 @@ async function checkChunks(dataDir: string, chunks: ChunkFile[], report: VerifyR
     } else {
       const dataEnd = CHUNK_HEADER_SIZE + (writer - h.startNumber * chunkSize)
       try {
-        if (opts.recordsChecked?.get(c.name) !== dataEnd)
-          await walkRecords(path, CHUNK_HEADER_SIZE, dataEnd, (off) => h.startNumber * chunkSize + off - CHUNK_HEADER_SIZE)
+        if (opts.recordsChecked?.get(c.name) !== dataEnd) await walkOngoingChunk(path, h.startNumber, chunkSize, dataEnd)
       } catch (error) {
         report.problems.push({file: c.name, reason: reasonOf(error)})
       }
