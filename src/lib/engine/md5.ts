@@ -5,8 +5,8 @@ import {throwIfAborted} from './format-error.js'
 import {md5OfFileParallel} from './md5-pool.js'
 import {assertRegularFile, openRegular} from './regular-file.js'
 
-/** Files above this size are hashed on a worker thread. */
-const PARALLEL_THRESHOLD = 4 * 1024 * 1024
+/** Files above this size are hashed (and, for a restore, copied) on the hashing workers. */
+export const PARALLEL_THRESHOLD = 4 * 1024 * 1024
 
 const READ_BUFFER = 1024 * 1024
 

@@ -8,7 +8,7 @@ import {fsyncFile, partialName, runPool} from './copy.js'
 import {HashedCopier} from './hashed-copy.js'
 import {AbortError, UnsoundBackupError} from './format-error.js'
 import {type ManifestFile, fsyncDir} from './manifest.js'
-import {md5OfFile, readTail} from './md5.js'
+import {PARALLEL_THRESHOLD, md5OfFile, readTail} from './md5.js'
 import {HASHES_AHEAD} from './md5-pool.js'
 import {assertRegularFile} from './regular-file.js'
 import {traced} from './trace-timings.js'
@@ -145,9 +145,6 @@ export async function stageVerifiedCopy(opts: StagedCopyOptions): Promise<void> 
   }
 }
 
-/** Files above this size are copied through the hashing workers' lanes. */
-const THROUGH_LANES_FROM = 4 * 1024 * 1024
-
 /**
  * One file into the first node's staging directory: large ones hashed as they are written where
  * they can be, small ones by a kernel copy read back to be hashed; then, at once, its flush and
@@ -167,7 +164,7 @@ async function copyOneFile(
   const hashEnd = carriesOwnMd5(f) ? f.size - 16 : (f.hashedBytes ?? f.size)
   let size: number
   let hashed: Promise<Buffer> | undefined
-  if (st.size === f.size && f.size > THROUGH_LANES_FROM) {
+  if (st.size === f.size && f.size > PARALLEL_THRESHOLD) {
     // Large files are hashed as they are written where they can be (hashed-copy.ts).
     const md5 = await traced(`copy ${f.path}`, () => copier.copy(src, first, owner, hashEnd, signal))
     if (signal?.aborted) throw new AbortError('restore interrupted')
